@@ -1,0 +1,101 @@
+"""The internal document the pipeline stages fill in, in the spirit of spaCy's ``Doc``/``Span``.
+
+Stages read and write this object; :mod:`nlp.pipeline` turns it into the public
+:class:`nlp.schema.AnalysisResult`. Every offset indexes into ``Doc.text`` (the normalised text).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from nlp.lexicon import Hit
+from nlp.normalize import fold
+from nlp.schema import Finding, Header
+
+
+@dataclass(slots=True)
+class Line:
+    """One line of the text with its offsets and folded form."""
+
+    start: int
+    end: int
+    text: str
+    folded: str
+
+
+@dataclass(slots=True)
+class SectionSpan:
+    """A section found by the segmenter."""
+
+    id: str
+    title: str
+    start: int
+    end: int
+    heading_end: int
+    level: int
+
+
+@dataclass(slots=True)
+class Unit:
+    """A sentence unit: a sentence, a list item, or a structural line (heading, header, signature)."""
+
+    start: int
+    end: int
+    section: str | None
+    structural: bool
+    kind: str  # "content" | "item" | "heading" | "header" | "field" | "signature" | "rating"
+    text: str
+    folded: str
+    words: list[tuple[int, int]] = field(default_factory=list)  # word spans, absolute offsets
+    hits: list[Hit] = field(default_factory=list)  # lexicon hits, offsets relative to the unit
+    anchors: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # relative offsets
+    generic: float = 0.0
+    evasive: float = 0.0
+    labels: list[str] = field(default_factory=list)
+
+    def lexicon_hits(self, name: str) -> list[Hit]:
+        """Hits of one lexicon in this unit."""
+        return [h for h in self.hits if h.lexicon == name]
+
+    def has(self, name: str) -> bool:
+        """True if any phrase of lexicon ``name`` occurs in the unit."""
+        return any(h.lexicon == name for h in self.hits)
+
+
+@dataclass
+class Doc:
+    """The report being analysed."""
+
+    text: str
+    diacritics: bool = True
+    folded: str = ""
+    lines: list[Line] = field(default_factory=list)
+    sections: list[SectionSpan] = field(default_factory=list)
+    units: list[Unit] = field(default_factory=list)
+    header: Header = field(default_factory=Header)
+    form: str = "unknown"
+    guidance: str | None = None
+    role: str = "unknown"
+    form_code_written: str | None = None
+    self_rating: str | None = None
+    self_rating_span: tuple[int, int] | None = None
+    self_score: float | None = None
+    self_score_parts: dict[str, float] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.folded:
+            self.folded = fold(self.text)
+
+    def section_ids(self) -> set[str]:
+        """Ids of the sections present."""
+        return {s.id for s in self.sections}
+
+    def units_in(self, *section_ids: str, content_only: bool = True) -> list[Unit]:
+        """Units of the given sections (content units only unless told otherwise)."""
+        return [u for u in self.units if u.section in section_ids and (not content_only or not u.structural)]
+
+    @property
+    def content_units(self) -> list[Unit]:
+        """Every non-structural unit."""
+        return [u for u in self.units if not u.structural]

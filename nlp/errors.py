@@ -1,0 +1,145 @@
+"""Documented refusals of the pipeline: each has a stable code, an exit code and bilingual messages.
+
+Every error a user can provoke with bad input is an :class:`InputError` subclass. The CLI turns it into
+its message and exit code, the API (later) into a JSON error; nothing else escapes as a traceback.
+The table is rendered into ``docs/errors.md`` and tested, so codes never drift.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+
+class KiemdiemError(Exception):
+    """Base of every error kiemdiem raises on purpose."""
+
+
+class InputError(KiemdiemError):
+    """An input the pipeline refuses, with a stable ``code`` and a distinct CLI ``exit_code``.
+
+    ``detail`` carries non-personal facts (sizes, limits, the format) and never report text.
+    """
+
+    code: ClassVar[str] = "KD-E000"
+    exit_code: ClassVar[int] = 1
+    http_status: ClassVar[int] = 400
+    message_vi: ClassVar[str] = "Không đọc được đầu vào."
+    message_en: ClassVar[str] = "The input could not be read."
+
+    def __init__(self, detail: str = "", **facts: object) -> None:
+        self.detail = detail
+        self.facts = facts
+        super().__init__(self.message("en") + (f" ({detail})" if detail else ""))
+
+    def message(self, lang: str = "vi") -> str:
+        """The message in ``lang`` ("vi" or "en"), with the detail appended when there is one."""
+        base = self.message_vi if lang == "vi" else self.message_en
+        return f"{base} ({self.detail})" if self.detail else base
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready description: code, exit code, both messages and the detail."""
+        return {
+            "code": self.code,
+            "exit_code": self.exit_code,
+            "message_vi": self.message("vi"),
+            "message_en": self.message("en"),
+            "detail": self.detail,
+        }
+
+
+class FileNotFoundInputError(InputError):
+    code = "KD-E001"
+    exit_code = 10
+    http_status = 400
+    message_vi = "Không tìm thấy tệp hoặc không có quyền đọc tệp."
+    message_en = "The file does not exist or cannot be read."
+
+
+class EmptyInputError(InputError):
+    code = "KD-E002"
+    exit_code = 11
+    http_status = 422
+    message_vi = "Tệp rỗng hoặc không có nội dung chữ để phân tích."
+    message_en = "The input is empty or holds no text to analyse."
+
+
+class InputTooLargeError(InputError):
+    code = "KD-E003"
+    exit_code = 12
+    http_status = 413
+    message_vi = "Nội dung vượt quá giới hạn kích thước cho phép."
+    message_en = "The input exceeds the size limit."
+
+
+class BinaryInputError(InputError):
+    code = "KD-E004"
+    exit_code = 13
+    http_status = 415
+    message_vi = "Tệp có nội dung nhị phân, không phải văn bản (phần mở rộng không khớp với nội dung)."
+    message_en = "The file holds binary data, not text (its extension does not match its content)."
+
+
+class EncodingError(InputError):
+    code = "KD-E005"
+    exit_code = 14
+    http_status = 415
+    message_vi = "Không xác định được bảng mã của văn bản; hãy lưu lại dưới dạng UTF-8."
+    message_en = "The text encoding could not be determined; save the file as UTF-8."
+
+
+class CorruptFileError(InputError):
+    code = "KD-E006"
+    exit_code = 15
+    http_status = 422
+    message_vi = "Tệp bị hỏng hoặc không đúng định dạng, không mở được."
+    message_en = "The file is corrupt or not in the format its name says."
+
+
+class EncryptedFileError(InputError):
+    code = "KD-E007"
+    exit_code = 16
+    http_status = 422
+    message_vi = "Tệp được đặt mật khẩu; hãy gỡ mật khẩu rồi gửi lại."
+    message_en = "The file is password-protected; remove the password and try again."
+
+
+class ScannedPdfError(InputError):
+    code = "KD-E008"
+    exit_code = 17
+    http_status = 422
+    message_vi = "Tệp PDF là bản quét (ảnh), không có lớp chữ; cần bản có chữ hoặc bản .docx."
+    message_en = "The PDF is a scan with no text layer; provide a text PDF or the .docx."
+
+
+class ArchiveLimitError(InputError):
+    code = "KD-E009"
+    exit_code = 18
+    http_status = 413
+    message_vi = "Tệp nén bên trong .docx vượt giới hạn an toàn (có thể là 'bom nén'); đã từ chối."
+    message_en = "The .docx archive exceeds the safety limits (possible zip bomb); refused."
+
+
+class UnsupportedFormatError(InputError):
+    code = "KD-E010"
+    exit_code = 19
+    http_status = 415
+    message_vi = "Định dạng tệp chưa được hỗ trợ; hãy dùng .docx, .pdf hoặc .txt."
+    message_en = "Unsupported file format; use .docx, .pdf or .txt."
+
+
+INPUT_ERRORS: tuple[type[InputError], ...] = (
+    FileNotFoundInputError,
+    EmptyInputError,
+    InputTooLargeError,
+    BinaryInputError,
+    EncodingError,
+    CorruptFileError,
+    EncryptedFileError,
+    ScannedPdfError,
+    ArchiveLimitError,
+    UnsupportedFormatError,
+)
+
+EXIT_OK = 0
+EXIT_INTERNAL = 1
+EXIT_USAGE = 2

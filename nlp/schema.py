@@ -1,0 +1,181 @@
+"""The result schema, version 1: the one set of pydantic models shared by the library, CLI, API and batch.
+
+The JSON Schema in ``docs/result.schema.json`` is generated from these models (``kiemdiem schema``);
+``docs/schema.md`` explains each field. Fields may be added; none may be renamed.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = 1
+
+Form = Literal["01", "02A", "02B", "02C", "unknown"]
+Guidance = Literal["HD25-2023", "HD43-2025"]
+Role = Literal["collective", "leader", "member", "member_outside_system", "unknown"]
+SelfRating = Literal[
+    "hoàn thành xuất sắc nhiệm vụ",
+    "hoàn thành tốt nhiệm vụ",
+    "hoàn thành nhiệm vụ",
+    "không hoàn thành nhiệm vụ",
+]
+SectionId = Literal[
+    "header",
+    "achievements",
+    "ideology_ethics",
+    "duties",
+    "commitments",
+    "shortcomings",
+    "causes",
+    "previous_remediation",
+    "suggested_issues",
+    "collective_responsibility",
+    "remedies",
+    "self_rating",
+    "signature",
+]
+SentenceLabel = Literal["generic", "evasive"]
+Category = Literal["generic", "evasive", "accountability", "completeness", "consistency", "specificity", "input"]
+Severity = Literal["info", "low", "medium", "high"]
+AccountabilityStatus = Literal["present", "missing", "not_applicable"]
+Band = Literal["weak", "adequate", "strong"]
+ScoreName = Literal["specificity", "candor", "accountability", "completeness", "overall"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Span(_Model):
+    """A character range ``[start, end)`` into the result's ``text``."""
+
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+
+
+class Header(_Model):
+    """Header fields read from the report; ``None`` where the report does not give them."""
+
+    name: str | None = None
+    position: str | None = Field(None, description="Party and government posts, as written")
+    party_position: str | None = None
+    government_position: str | None = None
+    unit: str | None = None
+    branch: str | None = Field(None, description="chi bộ / đảng bộ the report belongs to")
+    year: int | None = None
+    place_date: str | None = None
+
+
+class Section(_Model):
+    """One part of the report: its id, its heading as written, and its character range."""
+
+    id: SectionId
+    title: str
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    heading_end: int | None = Field(None, description="end of the heading line inside the section")
+
+
+class Sentence(_Model):
+    """One sentence unit (a sentence, a bullet item or a structural line)."""
+
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    section: SectionId | None
+    structural: bool = Field(description="heading, header line, date or signature line")
+    generic: float = Field(ge=0.0, le=1.0, description="probability that the sentence is generic")
+    evasive: float = Field(ge=0.0, le=1.0, description="probability that the sentence is evasive")
+    labels: list[SentenceLabel] = Field(default_factory=list)
+    anchors: list[str] = Field(
+        default_factory=list, description="kinds of concrete anchor found (number, date, document...)"
+    )
+
+
+class Finding(_Model):
+    """One thing a reviewer should look at, with why and what a specific sentence would say."""
+
+    rule: str = Field(description="stable rule id, e.g. 'evasive.unnamed_agent'")
+    category: Category
+    severity: Severity
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    message: str
+    suggestion: str = ""
+    sentence: int | None = Field(None, description="index into sentences, when the finding is on one")
+    section: SectionId | None = None
+
+
+class Accountability(_Model):
+    """Whether the writer takes personal (and, for a head, head-of-unit) responsibility."""
+
+    status: AccountabilityStatus
+    evidence: list[Span] = Field(default_factory=list)
+    collective_shortcomings: list[Span] = Field(
+        default_factory=list, description="sentences showing shortcomings of the collective"
+    )
+    head_responsibility: bool | None = Field(None, description="for leaders/collectives: head's responsibility stated")
+    explanation: str = ""
+
+
+class Scores(_Model):
+    """Report-level scores, 0–100, higher is better."""
+
+    specificity: float = Field(ge=0, le=100)
+    candor: float = Field(ge=0, le=100)
+    accountability: float = Field(ge=0, le=100)
+    completeness: float = Field(ge=0, le=100)
+    overall: float = Field(ge=0, le=100)
+
+
+class ScoreExplanation(_Model):
+    """Why a score has its value: a sentence of explanation and the findings that lowered it."""
+
+    score: ScoreName
+    value: float
+    explanation: str
+    findings: list[int] = Field(default_factory=list, description="indices into findings")
+
+
+class SourceInfo(_Model):
+    """How the text was obtained (no personal data)."""
+
+    format: Literal["txt", "docx", "pdf", "text"] = "text"
+    encoding: str | None = None
+    legacy_font: str | None = None
+    diacritics: bool = True
+    notes: list[str] = Field(default_factory=list)
+
+
+class AnalysisResult(_Model):
+    """The analysis of one report (schema version 1)."""
+
+    schema_version: Literal[1] = SCHEMA_VERSION
+    lang: Literal["vi", "en"] = "vi"
+    text: str = Field(description="the normalised text; every offset indexes into it")
+    form: Form = "unknown"
+    guidance: Guidance | None = None
+    role: Role = "unknown"
+    header: Header = Field(default_factory=Header)
+    self_score: float | None = None
+    self_score_parts: dict[str, float] = Field(default_factory=dict)
+    self_rating: SelfRating | None = None
+    sections: list[Section] = Field(default_factory=list)
+    missing_sections: list[SectionId] = Field(default_factory=list)
+    sentences: list[Sentence] = Field(default_factory=list)
+    findings: list[Finding] = Field(default_factory=list)
+    accountability: Accountability
+    scores: Scores
+    score_explanations: list[ScoreExplanation] = Field(default_factory=list)
+    band: Band
+    source: SourceInfo = Field(default_factory=SourceInfo)
+    classifier: str = Field("rules-v1", description="the SentenceClassifier that gave the probabilities")
+
+
+def result_json_schema() -> dict:
+    """The JSON Schema of :class:`AnalysisResult`, generated from the models."""
+    schema = AnalysisResult.model_json_schema()
+    schema["$id"] = "https://kiemdiem.local/schema/result-v1.json"
+    schema["title"] = "kiemdiem analysis result v1"
+    return schema

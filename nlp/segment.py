@@ -1,0 +1,284 @@
+"""Segment: lines → structural lines, headings and sections → sentence units → words.
+
+Headings are recognised in the ways people write them (Roman or Arabic numerals, "1)", "a.",
+"Phần II:", ALL CAPS, bullets ending in a colon, inline "Về khuyết điểm: …", no diacritics) from the
+cues in ``nlp/data/structure.yaml``. Lines are split before ``sent_tokenize`` (a heading without a
+full stop would otherwise merge into the next sentence); list items are units of their own.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from underthesea import sent_tokenize, word_tokenize
+
+from nlp.doc import Doc, Line, SectionSpan, Unit
+from nlp.lexicon import load_yaml
+
+ACHIEVEMENT_FAMILY = {"achievements", "ideology_ethics", "duties", "commitments"}
+_ITEM_MARKER = re.compile(r"^(?:[\-\+\*•]\s*|\(?\d{1,2}(?:\.\d{1,2})*[\.\)]\s+|\(?[a-zđ][\)\.]\s+)")
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+@dataclass(frozen=True)
+class _Rules:
+    section_cues: list[tuple[str, list[re.Pattern[str]]]]
+    numbering: list[re.Pattern[str]]
+    max_heading_chars: int
+    structural: list[re.Pattern[str]]
+    fields: dict[str, re.Pattern[str]]
+
+
+@cache
+def _rules() -> _Rules:
+    data = load_yaml("structure.yaml")
+    return _Rules(
+        section_cues=[(s["id"], [re.compile(c) for c in s["cues"]]) for s in data["sections"]],
+        numbering=[re.compile(p) for p in data["heading"]["numbering"]],
+        max_heading_chars=int(data["heading"]["max_chars"]),
+        structural=[re.compile(p) for p in data["structural_lines"]],
+        fields={k: re.compile(v) for k, v in data["header_fields"].items()},
+    )
+
+
+def split_lines(doc: Doc) -> list[Line]:
+    """Non-empty lines of the text with offsets."""
+    lines = []
+    position = 0
+    for raw in doc.text.split("\n"):
+        if raw.strip():
+            lines.append(Line(position, position + len(raw), raw, doc.folded[position : position + len(raw)]))
+        position += len(raw) + 1
+    return lines
+
+
+def section_of(folded_title: str) -> str | None:
+    """The section id a heading's (folded) title names, or None."""
+    for section_id, cues in _rules().section_cues:
+        if any(c.search(folded_title) for c in cues):
+            return section_id
+    return None
+
+
+@dataclass(frozen=True)
+class _Heading:
+    section: str | None
+    level: int
+    title_end: int  # relative to the line: end of the heading part
+    numbered: bool
+
+
+def _strip_numbering(folded: str) -> tuple[str, int, int]:
+    """Remove a leading numbering; return (rest, chars removed, level 1–4; 5 = none)."""
+    rules = _rules()
+    for index, pattern in enumerate(rules.numbering):
+        match = pattern.match(folded)
+        if match and match.end() < len(folded):
+            level = (1, 1, 2, 2, 3, 3, 4)[index] if index < 7 else 4
+            return folded[match.end() :], match.end(), level
+    return folded, 0, 5
+
+
+def _is_all_caps(text: str) -> bool:
+    letters = _LETTER.findall(text)
+    return len(letters) >= 4 and sum(1 for c in letters if c.isupper()) / len(letters) > 0.85
+
+
+def classify_heading(line: Line) -> _Heading | None:
+    """Decide whether ``line`` is a heading (possibly inline, ending in a colon) and of which section."""
+    rules = _rules()
+    text, folded = line.text, line.folded.strip()
+    rest, removed, level = _strip_numbering(folded)
+    rest = rest.lstrip()
+    colon = text.find(":")
+    head_part = rest
+    inline = False
+    if colon != -1 and colon < len(text) - 1 and text[colon + 1 :].strip():
+        # "Về khuyết điểm: …" or "- Nguyên nhân: …": heading part up to the colon, content after.
+        head_text = line.folded[removed:colon]
+        if len(head_text.split()) > 9:
+            return None if level >= 4 or len(text) > rules.max_heading_chars else _title_heading(text, rest, level)
+        head_part, inline = head_text.strip(), True
+    elif len(text) > rules.max_heading_chars:
+        return None
+    section = section_of(head_part[:90])
+    all_caps = _is_all_caps(text[removed : colon if inline else None])
+    ends_like_sentence = text.rstrip().endswith((".", ";", "!", "?")) and not all_caps
+    if inline:
+        if section is None:
+            return None
+        return _Heading(section, max(level, 3), colon + 1, removed > 0)
+    if level == 5:  # no numbering: only ALL CAPS lines or short cue lines without a full stop
+        if section and (all_caps or (len(head_part.split()) <= 10 and not ends_like_sentence)):
+            return _Heading(section, 1 if all_caps else 3, len(text), False)
+        return None
+    if level == 4:  # bullet: a heading only when it ends with a colon
+        if section and text.rstrip().endswith(":") and len(head_part.split()) <= 12:
+            return _Heading(section, 4, len(text), True)
+        return None
+    if ends_like_sentence and len(head_part.split()) > 12:
+        return None
+    if section is None and (len(head_part.split()) > 14 or ends_like_sentence):
+        return None
+    return _Heading(section, level, len(text), True)
+
+
+def _title_heading(text: str, rest: str, level: int) -> _Heading | None:
+    section = section_of(rest[:90])
+    return _Heading(section, level, len(text), True) if section else None
+
+
+def is_structural_line(line: Line) -> bool:
+    """Header, title, date, field and signature lines."""
+    folded = line.folded.strip()
+    rules = _rules()
+    if any(p.search(folded) for p in rules.structural):
+        return True
+    return any(p.match(folded) for p in rules.fields.values())
+
+
+def _signature_start(doc: Doc, lines: list[Line]) -> int | None:
+    """Index of the first line of the closing signature block, if any."""
+    pattern = re.compile(r"^(nguoi (tu )?kiem diem|nguoi viet|t/?m\.? |tm\.? |thay mat|xac nhan cua|y kien (nhan xet|danh gia))")
+    for index in range(len(lines) - 1, max(-1, len(lines) - 25), -1):
+        if pattern.search(lines[index].folded.strip()):
+            start = index
+            # a preceding date line ("…, ngày … tháng … năm …") belongs to the signature block
+            while start > 0 and re.search(r"ngay .{0,12}thang", lines[start - 1].folded) and len(lines[start - 1].text) < 80:
+                start -= 1
+            return start
+    return None
+
+
+def segment(doc: Doc) -> Doc:
+    """Fill ``doc.lines``, ``doc.sections`` and ``doc.units`` (with word spans)."""
+    lines = split_lines(doc)
+    doc.lines = lines
+    signature_from = _signature_start(doc, lines)
+    sections: list[SectionSpan] = []
+    current: SectionSpan | None = None
+    parent: SectionSpan | None = None
+    first_heading_seen = False
+    for index, line in enumerate(lines):
+        in_signature = signature_from is not None and index >= signature_from
+        if in_signature:
+            if current is None or current.id != "signature":
+                current = SectionSpan("signature", line.text.strip()[:120], line.start, line.end, line.start, 1)
+                sections.append(current)
+            current.end = line.end
+            doc.units.append(_structural_unit(line, "signature", "signature"))
+            continue
+        heading = None if (is_structural_line(line) and not first_heading_seen) else classify_heading(line)
+        if heading is not None and heading.section is not None:
+            section_id = _resolve_section(heading, parent)
+            if section_id == heading.section or parent is None:
+                first_heading_seen = True
+                title = line.text[: heading.title_end].strip()
+                current = SectionSpan(section_id, title, line.start, line.end, line.start + heading.title_end, heading.level)
+                sections.append(current)
+                if heading.level <= (parent.level if parent else 9) or section_id not in ACHIEVEMENT_FAMILY | {"causes"}:
+                    parent = current
+                _add_heading_units(doc, line, heading, section_id)
+                continue
+            # a sub-heading kept inside its parent section
+            _add_heading_units(doc, line, heading, current.id if current else None)
+            if current:
+                current.end = line.end
+            continue
+        section_id = current.id if current else "header"
+        if current is None:
+            current = SectionSpan("header", "", line.start, line.end, line.start, 0)
+            sections.append(current)
+        current.end = line.end
+        if heading is not None:  # numbered heading with no known section: structural sub-heading
+            doc.units.append(_structural_unit(line, section_id, "heading"))
+        elif section_id == "header" or is_structural_line(line):
+            kind = "field" if any(p.match(line.folded.strip()) for p in _rules().fields.values()) else "header"
+            doc.units.append(_structural_unit(line, section_id, kind))
+        else:
+            doc.units.extend(_content_units(line, line.start, section_id))
+    doc.sections = sections
+    _tokenize(doc)
+    return doc
+
+
+def _resolve_section(heading: _Heading, parent: SectionSpan | None) -> str:
+    """Keep a sub-heading like "1. Về tư tưởng…" inside a shortcomings or remedies part."""
+    assert heading.section is not None
+    if parent is None or heading.level <= parent.level and heading.level < 4:
+        return heading.section
+    if heading.section in ACHIEVEMENT_FAMILY and parent.id not in ACHIEVEMENT_FAMILY and parent.id != "header":
+        return parent.id
+    if heading.level >= 4 and heading.section not in {"causes"} and parent.id not in ACHIEVEMENT_FAMILY | {"header"}:
+        return parent.id
+    if heading.section == "shortcomings" and parent.id in {"remedies", "previous_remediation", "collective_responsibility"}:
+        return parent.id
+    return heading.section
+
+
+def _structural_unit(line: Line, section: str | None, kind: str) -> Unit:
+    return Unit(line.start, line.end, section, True, kind, line.text, line.folded)
+
+
+def _add_heading_units(doc: Doc, line: Line, heading: _Heading, section: str | None) -> None:
+    head_end = heading.title_end
+    doc.units.append(
+        Unit(line.start, line.start + head_end, section, True, "heading", line.text[:head_end], line.folded[:head_end])
+    )
+    rest = line.text[head_end:]
+    if rest.strip():
+        offset = line.start + head_end + (len(rest) - len(rest.lstrip()))
+        doc.units.extend(_content_units(_subline(doc, offset, line.end), offset, section))
+
+
+def _subline(doc: Doc, start: int, end: int) -> Line:
+    return Line(start, end, doc.text[start:end], doc.folded[start:end])
+
+
+def _content_units(line: Line, offset: int, section: str | None) -> list[Unit]:
+    """Sentence units of one content line: a list item is a unit; prose is split with ``sent_tokenize``."""
+    text = line.text
+    marker = _ITEM_MARKER.match(text)
+    kind = "item" if marker else "content"
+    body_start = marker.end() if marker else 0
+    body = text[body_start:]
+    if not body.strip():
+        return [Unit(line.start, line.end, section, True, "heading", text, line.folded)]
+    units = []
+    cursor = 0
+    for sentence in sent_tokenize(body) or [body]:
+        sentence = sentence.strip()
+        if not sentence:
+            continue
+        found = body.find(sentence, cursor)
+        if found == -1:  # underthesea changed the text: fall back to the rest of the line
+            found, sentence = cursor, body[cursor:].strip()
+        start = line.start + body_start + found
+        end = start + len(sentence)
+        cursor = found + len(sentence)
+        rel = start - line.start
+        units.append(Unit(start, end, section, False, kind, sentence, line.folded[rel : rel + len(sentence)]))
+    return units or [Unit(line.start, line.end, section, False, kind, text, line.folded)]
+
+
+def _tokenize(doc: Doc) -> None:
+    """Word spans (underthesea ``word_tokenize``) for every content unit, re-anchored to the text."""
+    for unit in doc.units:
+        if unit.structural:
+            continue
+        unit.words = anchor_tokens(unit.text, word_tokenize(unit.text), unit.start)
+
+
+def anchor_tokens(text: str, tokens: list[str], offset: int = 0) -> list[tuple[int, int]]:
+    """Find each token in ``text`` from left to right; return absolute spans (skipping lost tokens)."""
+    spans = []
+    cursor = 0
+    for token in tokens:
+        found = text.find(token, cursor)
+        if found == -1:
+            continue
+        spans.append((offset + found, offset + found + len(token)))
+        cursor = found + len(token)
+    return spans
