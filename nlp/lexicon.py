@@ -82,8 +82,11 @@ def _drop_nested(hits: list[Hit]) -> list[Hit]:
     kept: list[Hit] = []
     for hit in hits:
         inside = any(
-            o.start <= hit.start and hit.end <= o.end and (o.end - o.start) > (hit.end - hit.start)
-            and not o.phrase.endswith(hit.phrase) and not o.phrase.startswith(hit.phrase)
+            o.start <= hit.start
+            and hit.end <= o.end
+            and (o.end - o.start) > (hit.end - hit.start)
+            and not o.phrase.endswith(hit.phrase)
+            and not o.phrase.startswith(hit.phrase)
             for o in hits
         )
         if not inside:

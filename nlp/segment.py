@@ -141,12 +141,18 @@ def is_structural_line(line: Line) -> bool:
 
 def _signature_start(doc: Doc, lines: list[Line]) -> int | None:
     """Index of the first line of the closing signature block, if any."""
-    pattern = re.compile(r"^(nguoi (tu )?kiem diem|nguoi viet|t/?m\.? |tm\.? |thay mat|xac nhan cua|y kien (nhan xet|danh gia))")
+    pattern = re.compile(
+        r"^(nguoi (tu )?kiem diem|nguoi viet|t/?m\.? |tm\.? |thay mat|xac nhan cua|y kien (nhan xet|danh gia))"
+    )
     for index in range(len(lines) - 1, max(-1, len(lines) - 25), -1):
         if pattern.search(lines[index].folded.strip()):
             start = index
             # a preceding date line ("…, ngày … tháng … năm …") belongs to the signature block
-            while start > 0 and re.search(r"ngay .{0,12}thang", lines[start - 1].folded) and len(lines[start - 1].text) < 80:
+            while (
+                start > 0
+                and re.search(r"ngay .{0,12}thang", lines[start - 1].folded)
+                and len(lines[start - 1].text) < 80
+            ):
                 start -= 1
             return start
     return None
@@ -176,9 +182,13 @@ def segment(doc: Doc) -> Doc:
             if section_id == heading.section or parent is None:
                 first_heading_seen = True
                 title = line.text[: heading.title_end].strip()
-                current = SectionSpan(section_id, title, line.start, line.end, line.start + heading.title_end, heading.level)
+                current = SectionSpan(
+                    section_id, title, line.start, line.end, line.start + heading.title_end, heading.level
+                )
                 sections.append(current)
-                if heading.level <= (parent.level if parent else 9) or section_id not in ACHIEVEMENT_FAMILY | {"causes"}:
+                if heading.level <= (parent.level if parent else 9) or section_id not in ACHIEVEMENT_FAMILY | {
+                    "causes"
+                }:
                     parent = current
                 _add_heading_units(doc, line, heading, section_id)
                 continue
@@ -207,13 +217,17 @@ def segment(doc: Doc) -> Doc:
 def _resolve_section(heading: _Heading, parent: SectionSpan | None) -> str:
     """Keep a sub-heading like "1. Về tư tưởng…" inside a shortcomings or remedies part."""
     assert heading.section is not None
-    if parent is None or heading.level <= parent.level and heading.level < 4:
+    if parent is None or (heading.level <= parent.level and heading.level < 4):
         return heading.section
     if heading.section in ACHIEVEMENT_FAMILY and parent.id not in ACHIEVEMENT_FAMILY and parent.id != "header":
         return parent.id
     if heading.level >= 4 and heading.section not in {"causes"} and parent.id not in ACHIEVEMENT_FAMILY | {"header"}:
         return parent.id
-    if heading.section == "shortcomings" and parent.id in {"remedies", "previous_remediation", "collective_responsibility"}:
+    if heading.section == "shortcomings" and parent.id in {
+        "remedies",
+        "previous_remediation",
+        "collective_responsibility",
+    }:
         return parent.id
     return heading.section
 

@@ -1,0 +1,81 @@
+"""Features of sentence units: lexicon hits and concrete anchors (numbers, dates, documents, names…).
+
+Offsets of hits and anchors are relative to the unit; add ``unit.start`` for text offsets.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from nlp.doc import Doc, Unit
+from nlp.lexicon import default_lexicons, load_yaml
+
+ANCHOR_KINDS = ("number", "date", "document", "deadline", "case", "named", "quoted")
+
+
+@dataclass(frozen=True)
+class _AnchorRules:
+    folded: dict[str, list[re.Pattern[str]]]
+    cased: dict[str, list[re.Pattern[str]]]
+    not_named: frozenset[str]
+
+
+@cache
+def _anchor_rules() -> _AnchorRules:
+    data = load_yaml("anchors.yaml")
+    return _AnchorRules(
+        folded={k: [re.compile(p) for p in v] for k, v in data["folded"].items()},
+        cased={k: [re.compile(p) for p in v] for k, v in data["cased"].items()},
+        not_named=frozenset(data["not_named"]),
+    )
+
+
+def find_anchors(text: str, folded: str) -> dict[str, list[tuple[int, int]]]:
+    """Concrete anchors in one unit, by kind (spans relative to the unit)."""
+    rules = _anchor_rules()
+    found: dict[str, list[tuple[int, int]]] = {}
+    for kind, patterns in rules.folded.items():
+        spans = [m.span() for p in patterns for m in p.finditer(folded)]
+        if spans:
+            found[kind] = spans
+    for kind, patterns in rules.cased.items():
+        spans = []
+        for pattern in patterns:
+            for match in pattern.finditer(text):
+                words = match.group(0).strip()
+                if kind == "named" and _is_common_name(words, rules.not_named):
+                    continue
+                spans.append(match.span())
+        if spans:
+            found[kind] = spans
+    return found
+
+
+def _is_common_name(words: str, common: frozenset[str]) -> bool:
+    rest = words
+    for name in sorted(common, key=len, reverse=True):
+        rest = rest.replace(name, " ")
+    return not any(part[:1].isupper() for part in rest.split())
+
+
+def annotate(doc: Doc) -> Doc:
+    """Attach lexicon hits and anchors to every content unit of ``doc``."""
+    lexicons = default_lexicons()
+    insensitive = not doc.diacritics
+    for unit in doc.units:
+        unit.hits = lexicons.find(unit.text, unit.folded, accent_insensitive=insensitive)
+        if not unit.structural:
+            unit.anchors = find_anchors(unit.text, unit.folded)
+    return doc
+
+
+def anchor_kinds(unit: Unit) -> list[str]:
+    """Kinds of anchor present in a unit, in a stable order."""
+    return [k for k in ANCHOR_KINDS if unit.anchors.get(k)]
+
+
+def is_first_person(unit: Unit) -> bool:
+    """The writer speaks of themself (tôi, bản thân…)."""
+    return unit.has("first_person")

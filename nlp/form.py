@@ -1,0 +1,247 @@
+"""Form detection: header fields, year, guidance regime, role, form code, self-rating and self-score.
+
+The same code means different roles in the two regimes (HD 25: 02A member, 02B leader; HD 43: 2A
+leader, 2B member, 2C member outside the political system), so the role is decided from the title,
+the header posts and the content, and the form code is then written in the regime the report follows.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from nlp.doc import Doc
+from nlp.lexicon import load_yaml
+from nlp.normalize import fold
+from nlp.schema import Header
+
+FORM_BY_ROLE = {
+    "HD25-2023": {"collective": "01", "leader": "02B", "member": "02A", "member_outside_system": "02A"},
+    "HD43-2025": {"collective": "01", "leader": "02A", "member": "02B", "member_outside_system": "02C"},
+}
+ROLE_BY_FORM = {
+    "HD25-2023": {"01": "collective", "02B": "leader", "02A": "member"},
+    "HD43-2025": {"01": "collective", "02A": "leader", "02B": "member", "02C": "member_outside_system"},
+}
+_YEAR_TITLE = re.compile(r"^(?:nam|kiem diem nam|ban kiem diem .{0,40}nam)\s*(20\d\d)\b")
+_YEAR_ANY = re.compile(r"\bnam (20[12]\d)\b")
+_DATE_YEAR = re.compile(r"ngay .{0,12}thang\s*(\d{1,2})?.{0,8}nam\s*(20\d\d)")
+_SCORE_PART = re.compile(r"(\d{1,3}(?:[\.,]\d{1,2})?)\s*(?:diem)?\s*/\s*(30|70|100)\b")
+_SCORE_TOTAL = re.compile(r"tong(?: cong| so)?(?: diem)?\s*[:=]?\s*(\d{1,3}(?:[\.,]\d{1,2})?)\s*(?:diem|/\s*100)")
+_PLACEHOLDER = re.compile(r"(…|\.{4,}|_{3,})")
+
+
+@dataclass(frozen=True)
+class _FormRules:
+    roles: dict[str, list[re.Pattern[str]]]
+    leader_posts: list[re.Pattern[str]]
+    outside_posts: list[re.Pattern[str]]
+    guidance: dict[str, list[re.Pattern[str]]]
+    form_code: re.Pattern[str]
+    ratings: list[tuple[str, list[re.Pattern[str]]]]
+    fields: dict[str, re.Pattern[str]]
+
+
+def _words(phrases: list[str]) -> list[re.Pattern[str]]:
+    return [re.compile(rf"\b{p}\b") for p in phrases]
+
+
+@cache
+def _rules() -> _FormRules:
+    data = load_yaml("structure.yaml")
+    return _FormRules(
+        roles={k: [re.compile(p) for p in v] for k, v in data["roles"].items()},
+        leader_posts=_words(data["leader_posts"]),
+        outside_posts=_words(data["outside_system_posts"]),
+        guidance={k: [re.compile(p) for p in v] for k, v in data["guidance_markers"].items()},
+        form_code=re.compile(data["form_code"]),
+        ratings=[(r["level"], _words(r["cues"])) for r in data["ratings"]],
+        fields={k: re.compile(v) for k, v in data["header_fields"].items()},
+    )
+
+
+def detect_form(doc: Doc) -> Doc:
+    """Fill header, year, guidance, role, form, self-rating and self-score on ``doc``."""
+    doc.header = read_header(doc)
+    opening = "\n".join(line.folded for line in doc.lines[:40])
+    doc.guidance = detect_guidance(doc.folded, doc.header.year, has_score_block(doc))
+    code = _rules().form_code.search(opening)
+    doc.form_code_written = _canonical_code(code.group(1)) if code else None
+    doc.role = detect_role(doc, opening)
+    doc.form = _form_code(doc)
+    doc.self_rating, doc.self_rating_span = read_self_rating(doc)
+    doc.self_score, doc.self_score_parts = read_self_score(doc)
+    return doc
+
+
+def _canonical_code(raw: str) -> str:
+    raw = raw.upper()
+    return "01" if raw.lstrip("0") == "1" else "0" + raw.lstrip("0")
+
+
+def detect_guidance(folded: str, year: int | None, score_block: bool) -> str | None:
+    """The regime: explicit references first, then the 2025 self-scoring block, then the year."""
+    for regime, patterns in _rules().guidance.items():
+        if any(p.search(folded) for p in patterns):
+            return regime
+    if score_block:
+        return "HD43-2025"
+    if year is None:
+        return None
+    return "HD43-2025" if year >= 2025 else "HD25-2023"
+
+
+def has_score_block(doc: Doc) -> bool:
+    """True when the report carries the 2025 self-scoring block (…/30, …/70 or …/100)."""
+    return bool(re.search(r"/\s*(30|70)\b", doc.folded)) and "diem" in doc.folded
+
+
+def detect_role(doc: Doc, opening: str) -> str:
+    """collective / leader / member / member_outside_system / unknown, from title, posts and content."""
+    rules = _rules()
+    for role in ("collective", "member_outside_system", "member", "leader"):
+        if any(p.search(opening) for p in rules.roles[role]):
+            if role == "collective" and doc.header.name:
+                continue  # an individual's report that mentions the collective in its title
+            return role
+    posts = " ".join(filter(None, [doc.header.party_position, doc.header.government_position, doc.header.position]))
+    folded_posts = fold(posts)
+    if folded_posts and any(p.search(folded_posts) for p in rules.leader_posts):
+        return "leader"
+    if folded_posts and any(p.search(folded_posts + " " + fold(doc.header.unit or "")) for p in rules.outside_posts):
+        return "member_outside_system" if doc.guidance == "HD43-2025" else "member"
+    if doc.form_code_written and doc.guidance in ROLE_BY_FORM:
+        role = ROLE_BY_FORM[doc.guidance].get(doc.form_code_written)
+        if role:
+            return role
+    if doc.header.name:
+        return "member"
+    if re.search(r"\b(chi bo|chi uy|dang uy|tap the)\b", opening) and "ho va ten" not in opening:
+        return "collective"
+    return "unknown"
+
+
+def _form_code(doc: Doc) -> str:
+    if doc.guidance in FORM_BY_ROLE and doc.role in FORM_BY_ROLE[doc.guidance]:
+        return FORM_BY_ROLE[doc.guidance][doc.role]
+    if doc.form_code_written in {"01", "02A", "02B", "02C"}:
+        return doc.form_code_written
+    return "unknown"
+
+
+def read_header(doc: Doc) -> Header:
+    """Header fields from the labelled lines and the left header block."""
+    rules = _rules()
+    values: dict[str, str] = {}
+    header_lines = [line for line in doc.lines[:45]]
+    for line in header_lines:
+        for part in _field_parts(line.text):
+            folded = fold(part).strip()
+            for name, pattern in rules.fields.items():
+                match = pattern.match(folded)
+                if match and name not in values:
+                    value = part.strip()[match.end() :].strip(" .:;-")
+                    if value and not _PLACEHOLDER.fullmatch(value):
+                        values[name] = value
+                    break
+    block = _left_block(header_lines)
+    party, government = values.get("party_position"), values.get("government_position")
+    position = "; ".join(p for p in (party, government) if p) or None
+    return Header(
+        name=values.get("name"),
+        position=position,
+        party_position=party,
+        government_position=government,
+        unit=values.get("unit") or block.get("unit"),
+        branch=values.get("branch") or block.get("branch"),
+        year=_read_year(doc),
+        place_date=block.get("place_date"),
+    )
+
+
+_INLINE_FIELD = re.compile(r"\s{2,}|\t|(?<=\S)\s+(?=(?:Ngày sinh|Năm sinh|Ngay sinh|Chức vụ|Chuc vu)\s*:)")
+
+
+def _field_parts(text: str) -> list[str]:
+    """A line may hold two fields ("Họ và tên: …  Ngày sinh: …") or table cells ("a | b")."""
+    parts = []
+    for cell in text.split(" | "):
+        parts.extend(p for p in _INLINE_FIELD.split(cell) if p and p.strip())
+    return parts
+
+
+def _left_block(lines: list) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for line in lines[:12]:
+        for cell in line.text.split(" | "):
+            folded = fold(cell).strip()
+            if re.match(r"^chi bo\b", folded) and "branch" not in found and len(cell) < 90:
+                found["branch"] = cell.strip()
+            elif re.match(r"^dang bo\b|^dang uy\b", folded) and "unit" not in found and len(cell) < 90:
+                found["unit"] = cell.strip()
+            elif re.search(r"ngay .{0,12}thang .{0,12}nam", folded) and "place_date" not in found:
+                found["place_date"] = cell.strip()
+    return found
+
+
+def _read_year(doc: Doc) -> int | None:
+    for line in doc.lines[:30]:
+        match = _YEAR_TITLE.search(line.folded.strip())
+        if match:
+            return int(match.group(1))
+    for line in doc.lines[:30]:
+        folded = line.folded
+        if re.search(r"kiem diem|xep loai", folded):
+            match = _YEAR_ANY.search(folded)
+            if match:
+                return int(match.group(1))
+    for line in doc.lines[:15] + doc.lines[-12:]:
+        match = _DATE_YEAR.search(line.folded)
+        if match:
+            month = int(match.group(1)) if match.group(1) else 12
+            year = int(match.group(2))
+            return year - 1 if month <= 2 else year
+    return None
+
+
+def read_self_rating(doc: Doc) -> tuple[str | None, tuple[int, int] | None]:
+    """The level the writer claims, read from the self-rating part (or a rating line elsewhere)."""
+    candidates = [u for u in doc.units if u.section == "self_rating"]
+    if not candidates:
+        candidates = [u for u in doc.units if re.search(r"xep loai|tu nhan muc", u.folded)]
+    for unit in candidates:
+        folded = unit.folded
+        if re.search(r"(phan dau|de nghi cap tren|nam toi)", folded) and unit.section != "self_rating":
+            continue
+        for level, patterns in _rules().ratings:
+            for pattern in patterns:
+                match = pattern.search(folded)
+                if match:
+                    return level, (unit.start + match.start(), unit.start + match.end())
+    return None, None
+
+
+def read_self_score(doc: Doc) -> tuple[float | None, dict[str, float]]:
+    """Self-assessed points of the 2025 forms: parts out of 30 and 70, and the total out of 100."""
+    parts: dict[str, float] = {}
+    total: float | None = None
+    for unit in doc.units:
+        if unit.section not in {"self_rating", None, "signature"} and "diem" not in unit.folded:
+            continue
+        for match in _SCORE_PART.finditer(unit.folded):
+            value = float(match.group(1).replace(",", "."))
+            scale = match.group(2)
+            key = {"30": "general", "70": "tasks", "100": "total"}[scale]
+            if value <= int(scale) and key not in parts:
+                parts[key] = value
+        match = _SCORE_TOTAL.search(unit.folded)
+        if match and total is None:
+            value = float(match.group(1).replace(",", "."))
+            if value <= 100:
+                total = value
+    if total is None:
+        total = parts.get("total")
+    if total is None and "general" in parts and "tasks" in parts:
+        total = parts["general"] + parts["tasks"]
+    return total, parts

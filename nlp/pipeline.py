@@ -1,0 +1,224 @@
+"""The analysis pipeline: ingest → normalise → segment → form → features → detect/classify → score.
+
+:func:`analyze` and :func:`analyze_file` are the one public entry point; the CLI, the API and the batch
+all call them and return the same :class:`~nlp.schema.AnalysisResult`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+from nlp.catalog import make_finding, rules
+from nlp.classify import SentenceClassifier, default_classifier
+from nlp.detect.accountability import check_accountability, to_schema
+from nlp.detect.completeness import _required, check_completeness
+from nlp.detect.consistency import check_consistency
+from nlp.detect.sentence_rules import Candidate, sentence_candidates
+from nlp.doc import Doc
+from nlp.errors import EmptyInputError, InputTooLargeError
+from nlp.features import anchor_kinds, annotate, is_first_person
+from nlp.form import detect_form
+from nlp.ingest import IngestedText, IngestLimits
+from nlp.normalize import has_diacritics, normalize
+from nlp.schema import AnalysisResult, Finding, Section, Sentence, SourceInfo
+from nlp.score import score
+from nlp.segment import segment
+
+_LETTERS = re.compile(r"[^\W\d_]")
+SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2, "info": 3}
+
+
+def analyze(
+    text: str,
+    *,
+    lang: str = "vi",
+    classifier: SentenceClassifier | None = None,
+    source: SourceInfo | None = None,
+    max_chars: int | None = None,
+) -> AnalysisResult:
+    """Analyse one report given as text; raise :class:`~nlp.errors.InputError` on empty or huge input."""
+    if lang not in {"vi", "en"}:
+        raise ValueError("lang must be 'vi' or 'en'")
+    limit = max_chars if max_chars is not None else IngestLimits().max_text_chars
+    if not isinstance(text, str):
+        raise TypeError("analyze() takes a str; use analyze_file() or analyze_bytes() for files")
+    if len(text) > limit:
+        raise InputTooLargeError(f"{len(text)} > {limit} characters")
+    normalized = normalize(text)
+    if not _LETTERS.search(normalized):
+        raise EmptyInputError("no letters")
+    doc = Doc(normalized)
+    doc.diacritics = has_diacritics(normalized)
+    segment(doc)
+    detect_form(doc)
+    annotate(doc)
+    return _build_result(doc, classifier or default_classifier(), lang, source or SourceInfo())
+
+
+def analyze_file(
+    path: str | os.PathLike[str],
+    *,
+    lang: str = "vi",
+    classifier: SentenceClassifier | None = None,
+    limits: IngestLimits | None = None,
+) -> AnalysisResult:
+    """Read a .docx, .pdf or .txt file and analyse it (refusals raise :class:`~nlp.errors.InputError`)."""
+    from nlp.ingest import read_file  # parsers load only when a file is read
+
+    ingested = read_file(path, limits=limits)
+    return _analyze_ingested(ingested, lang, classifier, limits)
+
+
+def analyze_bytes(
+    data: bytes,
+    filename: str | None = None,
+    *,
+    lang: str = "vi",
+    classifier: SentenceClassifier | None = None,
+    limits: IngestLimits | None = None,
+) -> AnalysisResult:
+    """Analyse an uploaded file's bytes; the format is sniffed from the content, not the name."""
+    from nlp.ingest import read_bytes
+
+    ingested = read_bytes(data, filename=filename, limits=limits)
+    return _analyze_ingested(ingested, lang, classifier, limits)
+
+
+def _analyze_ingested(
+    ingested: IngestedText, lang: str, classifier: SentenceClassifier | None, limits: IngestLimits | None
+) -> AnalysisResult:
+    source = SourceInfo(
+        format=ingested.format if ingested.format in {"txt", "docx", "pdf"} else "text",
+        encoding=ingested.encoding,
+        legacy_font=ingested.legacy_font,
+        notes=list(ingested.notes),
+    )
+    limit = (limits or IngestLimits()).max_text_chars
+    return analyze(ingested.text, lang=lang, classifier=classifier, source=source, max_chars=limit)
+
+
+def _build_result(doc: Doc, classifier: SentenceClassifier, lang: str, source: SourceInfo) -> AnalysisResult:
+    candidates = sentence_candidates(doc)
+    predictions = classifier.predict(doc, candidates)
+    sentences: list[Sentence] = []
+    findings: list[Finding] = []
+    for index, (unit, found, scores) in enumerate(zip(doc.units, candidates, predictions, strict=True)):
+        labels = []
+        if not unit.structural and scores.generic >= classifier.generic_threshold:
+            labels.append("generic")
+        if not unit.structural and scores.evasive >= classifier.evasive_threshold:
+            labels.append("evasive")
+        unit.labels = labels
+        sentences.append(
+            Sentence(
+                start=unit.start,
+                end=unit.end,
+                section=unit.section,
+                structural=unit.structural,
+                generic=scores.generic,
+                evasive=scores.evasive,
+                labels=labels,
+                anchors=anchor_kinds(unit),
+            )
+        )
+        findings.extend(_sentence_findings(unit.start, index, unit.section, found, labels, lang))
+
+    facts = check_accountability(doc, lang)
+    findings.extend(facts.findings)
+    missing, completeness = check_completeness(doc, lang)
+    findings.extend(completeness)
+    findings.extend(check_consistency(doc, lang))
+    findings.extend(_positive_findings(doc, facts.evidence, lang))
+    findings.extend(_input_findings(doc, source, lang))
+    findings.sort(key=lambda f: (f.start, SEVERITY_ORDER[f.severity], f.rule))
+
+    required = len(_required().get(doc.role, _required()["unknown"]))
+    scores, band, explanations = score(
+        sentences, findings, facts.status, facts.head_responsibility, required, len(missing), lang
+    )
+    source = source.model_copy(update={"diacritics": doc.diacritics})
+    return AnalysisResult(
+        lang=lang,
+        text=doc.text,
+        form=doc.form,
+        guidance=doc.guidance,
+        role=doc.role,
+        header=doc.header,
+        self_score=doc.self_score,
+        self_score_parts=doc.self_score_parts,
+        self_rating=doc.self_rating,
+        sections=[
+            Section(id=s.id, title=s.title, start=s.start, end=s.end, heading_end=s.heading_end) for s in doc.sections
+        ],
+        missing_sections=missing,
+        sentences=sentences,
+        findings=findings,
+        accountability=to_schema(facts),
+        scores=scores,
+        score_explanations=explanations,
+        band=band,
+        source=source,
+        classifier=classifier.name,
+    )
+
+
+def _sentence_findings(
+    offset: int, index: int, section: str | None, found: list[Candidate], labels: list[str], lang: str
+) -> list[Finding]:
+    """Report the candidates of the categories the classifier labelled (one finding per rule)."""
+    findings: list[Finding] = []
+    seen: set[str] = set()
+    generic_rules = {c.rule for c in found if rules()[c.rule]["category"] == "generic"}
+    if len(generic_rules) > 1:  # "no anchor" only matters when nothing more telling was found
+        found = [c for c in found if c.rule != "generic.no_anchor"]
+    for candidate in found:
+        category = rules()[candidate.rule]["category"]
+        label = "generic" if category in {"generic", "accountability"} else "evasive"
+        if label not in labels or candidate.rule in seen or candidate.strength < 0.5:
+            continue
+        seen.add(candidate.rule)
+        findings.append(
+            make_finding(
+                candidate.rule,
+                offset + candidate.start,
+                offset + candidate.end,
+                lang=lang,
+                phrase=candidate.phrase,
+                sentence=index,
+                section=section,
+            )
+        )
+    return findings
+
+
+def _positive_findings(doc: Doc, evidence: list, lang: str) -> list[Finding]:
+    """Specific writing worth pointing out: owned causes, remedies with deadlines, owned responsibility."""
+    findings = []
+    evidence_ids = {id(u) for u in evidence}
+    for index, unit in enumerate(doc.units):
+        if unit.structural or unit.labels:
+            continue
+        rule = None
+        if id(unit) in evidence_ids:
+            rule = "specificity.personal_responsibility"
+        elif unit.section in {"shortcomings", "causes"} and is_first_person(unit) and unit.has("subjective_cause"):
+            rule = "specificity.owned_cause"
+        elif unit.section == "remedies" and (unit.anchors.get("deadline") or unit.anchors.get("date")):
+            rule = "specificity.deadline"
+        if rule:
+            findings.append(make_finding(rule, unit.start, unit.end, lang=lang, sentence=index, section=unit.section))
+    return findings
+
+
+def _input_findings(doc: Doc, source: SourceInfo, lang: str) -> list[Finding]:
+    first = doc.lines[0] if doc.lines else None
+    span = (first.start, first.end) if first else (0, 0)
+    findings = []
+    if not doc.diacritics:
+        findings.append(make_finding("input.no_diacritics", *span, lang=lang))
+    if source.legacy_font:
+        findings.append(make_finding("input.legacy_font", *span, lang=lang, phrase=source.legacy_font.upper()))
+    if doc.form == "unknown":
+        findings.append(make_finding("input.form_unknown", *span, lang=lang))
+    return findings
