@@ -90,7 +90,7 @@ class RuleSentenceClassifier:
         return SentenceScores(round(generic, 3), round(1.0 - evasive_keep, 3))
 
     def _evasive_anchor_factor(self, unit: Unit, kinds: list[str]) -> float:
-        specific = [k for k in kinds if k != "quoted"]
+        specific = [k for k in kinds if k not in {"quoted", "person"}]
         if not specific:
             return 1.0
         if is_first_person(unit) or unit.has("subjective_cause"):

@@ -65,7 +65,8 @@ def analyze(
     ] = OutputFormat.terminal,
     lang: Annotated[Lang, typer.Option("--lang", "-l", help="Ngôn ngữ thông báo: vi hoặc en.")] = Lang.vi,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Ghi kết quả ra tệp (mặc định: json ra stdout, html ra <tên>.html).")
+        Path | None,
+        typer.Option("--output", "-o", help="Ghi kết quả ra tệp (mặc định: json ra stdout, html ra <tên>.html)."),
     ] = None,
     width: Annotated[int | None, typer.Option(help="Độ rộng màn hình cho chế độ terminal.")] = None,
 ) -> None:
@@ -81,7 +82,7 @@ def analyze(
             result = analyze_file(path, lang=lang.value)
     except InputError as error:
         _fail(error, lang.value, as_json)
-    except Exception as error:  # noqa: BLE001 - last resort: no traceback, no report text
+    except Exception as error:
         Console(stderr=True).print(
             f"[bold red]Lỗi nội bộ / Internal error[/]: {type(error).__name__}. "
             "Hãy báo lỗi kèm tệp mẫu không chứa dữ liệu cá nhân.",

@@ -12,7 +12,7 @@ from functools import cache
 from nlp.doc import Doc, Unit
 from nlp.lexicon import default_lexicons, load_yaml
 
-ANCHOR_KINDS = ("number", "date", "document", "deadline", "case", "named", "quoted")
+ANCHOR_KINDS = ("number", "date", "document", "deadline", "case", "person", "named", "quoted")
 
 
 @dataclass(frozen=True)

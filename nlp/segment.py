@@ -28,6 +28,7 @@ class _Rules:
     numbering: list[re.Pattern[str]]
     max_heading_chars: int
     structural: list[re.Pattern[str]]
+    header_lines: list[re.Pattern[str]]
     fields: dict[str, re.Pattern[str]]
 
 
@@ -39,6 +40,7 @@ def _rules() -> _Rules:
         numbering=[re.compile(p) for p in data["heading"]["numbering"]],
         max_heading_chars=int(data["heading"]["max_chars"]),
         structural=[re.compile(p) for p in data["structural_lines"]],
+        header_lines=[re.compile(p) for p in data["header_lines"]],
         fields={k: re.compile(v) for k, v in data["header_fields"].items()},
     )
 
@@ -92,7 +94,7 @@ def classify_heading(line: Line) -> _Heading | None:
     text, folded = line.text, line.folded.strip()
     rest, removed, level = _strip_numbering(folded)
     rest = rest.lstrip()
-    colon = text.find(":")
+    colon = text.find(":", removed)
     head_part = rest
     inline = False
     if colon != -1 and colon < len(text) - 1 and text[colon + 1 :].strip():
@@ -110,8 +112,9 @@ def classify_heading(line: Line) -> _Heading | None:
         if section is None:
             return None
         return _Heading(section, max(level, 3), colon + 1, removed > 0)
-    if level == 5:  # no numbering: only ALL CAPS lines or short cue lines without a full stop
-        if section and (all_caps or (len(head_part.split()) <= 10 and not ends_like_sentence)):
+    if level == 5:  # no numbering: only ALL CAPS lines or short lines opening with a cue, no full stop
+        opening = section_of(" ".join(head_part.split()[:4]))
+        if section and (all_caps or (opening and len(head_part.split()) <= 10 and not ends_like_sentence)):
             return _Heading(section, 1 if all_caps else 3, len(text), False)
         return None
     if level == 4:  # bullet: a heading only when it ends with a colon
@@ -130,11 +133,13 @@ def _title_heading(text: str, rest: str, level: int) -> _Heading | None:
     return _Heading(section, level, len(text), True) if section else None
 
 
-def is_structural_line(line: Line) -> bool:
-    """Header, title, date, field and signature lines."""
+def is_structural_line(line: Line, in_header: bool = False) -> bool:
+    """Title, date, field and signature lines (and, before the first heading, header-block lines)."""
     folded = line.folded.strip()
     rules = _rules()
     if any(p.search(folded) for p in rules.structural):
+        return True
+    if in_header and any(p.search(folded) for p in rules.header_lines):
         return True
     return any(p.match(folded) for p in rules.fields.values())
 
@@ -176,7 +181,9 @@ def segment(doc: Doc) -> Doc:
             current.end = line.end
             doc.units.append(_structural_unit(line, "signature", "signature"))
             continue
-        heading = None if (is_structural_line(line) and not first_heading_seen) else classify_heading(line)
+        heading = (
+            None if (not first_heading_seen and is_structural_line(line, in_header=True)) else classify_heading(line)
+        )
         if heading is not None and heading.section is not None:
             section_id = _resolve_section(heading, parent)
             if section_id == heading.section or parent is None:
@@ -217,7 +224,7 @@ def segment(doc: Doc) -> Doc:
 def _resolve_section(heading: _Heading, parent: SectionSpan | None) -> str:
     """Keep a sub-heading like "1. Về tư tưởng…" inside a shortcomings or remedies part."""
     assert heading.section is not None
-    if parent is None or (heading.level <= parent.level and heading.level < 4):
+    if parent is None or heading.level <= parent.level:
         return heading.section
     if heading.section in ACHIEVEMENT_FAMILY and parent.id not in ACHIEVEMENT_FAMILY and parent.id != "header":
         return parent.id

@@ -45,9 +45,12 @@ def _is_responsibility_statement(unit: Unit, role: str) -> bool:
         return False
     stock = unit.lexicon_hits("stock_responsibility")
     own = [h for h in hits if not any(s.start <= h.start and h.end <= s.end for s in stock)]
-    subject = (
-        is_first_person(unit) or unit.has("head_role") or (role == "collective" and unit.has("collective_subject"))
-    )
+    if unit.has("deflection") and not is_first_person(unit):
+        return False
+    if role == "collective":
+        subject = unit.has("head_role") or unit.has("collective_subject") or is_first_person(unit)
+    else:
+        subject = is_first_person(unit)
     if not own and not unit.has("head_role"):
         return False
     specific = bool(anchor_kinds(unit)) or unit.has("head_role") or bool(_STRONG_RESPONSIBILITY.search(unit.folded))
