@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -31,7 +31,7 @@ app = typer.Typer(
 )
 
 
-class OutputFormat(str, Enum):
+class OutputFormat(StrEnum):
     """How ``analyze`` prints its result."""
 
     terminal = "terminal"
@@ -39,7 +39,7 @@ class OutputFormat(str, Enum):
     html = "html"
 
 
-class Lang(str, Enum):
+class Lang(StrEnum):
     """Language of messages."""
 
     vi = "vi"
