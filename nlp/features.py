@@ -60,15 +60,35 @@ def _is_common_name(words: str, common: frozenset[str]) -> bool:
     return not any(part[:1].isupper() for part in rest.split())
 
 
+_YEAR_ONLY = re.compile(r"^nam\s+((?:19|20)\d\d)$")
+
+
 def annotate(doc: Doc) -> Doc:
     """Attach lexicon hits and anchors to every content unit of ``doc``."""
     lexicons = default_lexicons()
     insensitive = not doc.diacritics
+    report_years = {doc.header.year, doc.header.year - 1} if doc.header.year else set()
     for unit in doc.units:
         unit.hits = lexicons.find(unit.text, unit.folded, accent_insensitive=insensitive)
         if not unit.structural:
-            unit.anchors = find_anchors(unit.text, unit.folded)
+            unit.anchors = _drop_report_year(find_anchors(unit.text, unit.folded), unit.folded, report_years)
     return doc
+
+
+def _drop_report_year(
+    anchors: dict[str, list[tuple[int, int]]], folded: str, report_years: set[int]
+) -> dict[str, list[tuple[int, int]]]:
+    """"Năm 2024" in a 2024 report dates nothing: every sentence of the report is about that year."""
+    dates = [
+        (start, end)
+        for start, end in anchors.get("date", [])
+        if not ((m := _YEAR_ONLY.match(folded[start:end])) and int(m.group(1)) in report_years)
+    ]
+    if dates:
+        anchors["date"] = dates
+    else:
+        anchors.pop("date", None)
+    return anchors
 
 
 def anchor_kinds(unit: Unit) -> list[str]:

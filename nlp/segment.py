@@ -100,7 +100,8 @@ def classify_heading(line: Line) -> _Heading | None:
     if colon != -1 and colon < len(text) - 1 and text[colon + 1 :].strip():
         # "Về khuyết điểm: …" or "- Nguyên nhân: …": heading part up to the colon, content after.
         head_text = line.folded[removed:colon]
-        if len(head_text.split()) > 9:
+        caps_head = _is_all_caps(text[removed:colon]) and len(head_text.split()) <= 20
+        if len(head_text.split()) > 9 and not caps_head:
             return None if level >= 4 or len(text) > rules.max_heading_chars else _title_heading(text, rest, level)
         head_part, inline = head_text.strip(), True
     elif len(text) > rules.max_heading_chars:
