@@ -171,26 +171,76 @@ def _field_parts(text: str) -> list[str]:
     return parts
 
 
+_COLUMN_GAP = re.compile(r"\s{3,}|\t| \| ")
+_PARTY_BODY = re.compile(r"^(chi bo|dang bo|dang uy|ban chap hanh|ban thuong vu)\b")
+_NATIONAL_MOTTO = re.compile(r"^(dang cong san viet nam|cong hoa xa hoi|doc lap)")
+
+
 def _left_block(lines: list) -> dict[str, str]:
+    """Header block typed in two columns: party bodies on the left (superior first, then the body itself)."""
     found: dict[str, str] = {}
+    bodies: list[str] = []
+    previous_was_body = False
     for line in lines[:12]:
-        for cell in line.text.split(" | "):
+        cells = [c.strip() for part in _COLUMN_GAP.split(line.text) for c in _split_columns(part) if c.strip()]
+        for index, cell in enumerate(cells):
             folded = fold(cell).strip()
-            if re.match(r"^chi bo\b", folded) and "branch" not in found and len(cell) < 90:
-                found["branch"] = cell.strip()
-            elif re.match(r"^dang bo\b|^dang uy\b", folded) and "unit" not in found and len(cell) < 90:
-                found["unit"] = cell.strip()
-            elif re.search(r"ngay .{0,12}thang .{0,12}nam", folded) and "place_date" not in found:
-                found["place_date"] = cell.strip()
+            if re.search(r"ngay .{0,12}thang .{0,12}nam", folded):
+                found.setdefault("place_date", cell)
+            elif _NATIONAL_MOTTO.match(folded) or index > 0:
+                continue
+            elif _PARTY_BODY.match(folded) and len(cell) < 90:
+                bodies.append(cell)
+                previous_was_body = True
+                continue
+            elif previous_was_body and _is_caps_continuation(cell) and bodies:
+                bodies[-1] = f"{bodies[-1]} {cell}"
+                continue
+            previous_was_body = False
+    for body in bodies:
+        if re.match(r"^chi bo\b", fold(body)):
+            found.setdefault("branch", body)
+    if bodies:
+        found["unit"] = bodies[0]
+        if len(bodies) > 1:
+            found.setdefault("branch", bodies[-1])
     return found
 
 
+_MOTTO_INSIDE = re.compile(r"\s(dang cong san viet nam|cong hoa xa hoi chu nghia viet nam)\b")
+_DATE_INSIDE = re.compile(r",?\s*ngay\s+\d{1,2}\s+thang")
+
+
+def _split_columns(text: str) -> list[str]:
+    """Undo two header columns that normalisation ran together ("CHI BỘ X   ĐẢNG CỘNG SẢN VIỆT NAM")."""
+    folded = fold(text)
+    motto = _MOTTO_INSIDE.search(folded)
+    if motto and motto.start() > 0:
+        return [text[: motto.start()], text[motto.start() :]]
+    date = _DATE_INSIDE.search(folded)
+    if date and date.start() > 0:
+        words = text[: date.start()].split(" ")
+        cut = len(words)
+        while cut > 0 and words[cut - 1][:1].isupper() and not words[cut - 1].isupper():
+            cut -= 1
+        if 0 < cut < len(words):
+            return [" ".join(words[:cut]), text[len(" ".join(words[:cut])) :]]
+    return [text]
+
+
+def _is_caps_continuation(cell: str) -> bool:
+    letters = [c for c in cell if c.isalpha()]
+    return bool(letters) and len(cell) < 60 and all(c.isupper() for c in letters) and "*" not in cell
+
+
 def _read_year(doc: Doc) -> int | None:
-    for line in doc.lines[:30]:
+    first_section = next((s.start for s in doc.sections if s.id != "header"), len(doc.text))
+    head_lines = [line for line in doc.lines[:30] if line.start < first_section]
+    for line in head_lines:
         match = _YEAR_TITLE.search(line.folded.strip())
         if match:
             return int(match.group(1))
-    for line in doc.lines[:30]:
+    for line in head_lines + doc.lines[:30]:
         folded = line.folded
         if re.search(r"kiem diem|xep loai", folded):
             match = _YEAR_ANY.search(folded)
