@@ -85,7 +85,10 @@ class RuleSentenceClassifier:
                     weight *= self._evasive_anchor_factor(unit, kinds)
                 evasive_keep *= 1.0 - weight
         generic = (1.0 - generic_keep) * self.anchor_factor ** len(kinds)
-        if is_first_person(unit) and (unit.has("subjective_cause") or unit.has("cause_marker")):
+        owner = is_first_person(unit) or unit.has("collective_subject")
+        if owner and unit.has("subjective_cause"):
+            generic *= 0.5
+        elif is_first_person(unit) and unit.has("cause_marker"):
             generic *= 0.6
         return SentenceScores(round(generic, 3), round(1.0 - evasive_keep, 3))
 

@@ -66,7 +66,7 @@ class Lexicons:
                 continue
             surface = lowered[start:end]
             for name, phrase in values:
-                if accent_insensitive or surface == phrase or fold(phrase) == phrase:
+                if accent_insensitive or surface == phrase:
                     hits.append(Hit(start, end, name, phrase))
         hits.sort(key=lambda h: (h.start, -h.end))
         if accent_insensitive:

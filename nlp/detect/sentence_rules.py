@@ -172,7 +172,7 @@ def objective_cause(unit: Unit, ctx: Context) -> list[Candidate]:
     hit = _first(unit, "objective_cause")
     if hit is None:
         return []
-    strength = 0.35 if ctx.causes_have_subjective else 1.0
+    strength = 0.35 if unit.section == "causes" and ctx.causes_have_subjective else 1.0
     return [Candidate("evasive.objective_cause", hit.start, hit.end, hit.phrase, strength)]
 
 
