@@ -20,7 +20,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from nlp.errors import EXIT_INTERNAL, INPUT_ERRORS, InputError
+from nlp.errors import EXIT_INTERNAL, EXIT_OUTPUT, GENERAL_EXITS, INPUT_ERRORS, InputError, errors_markdown
 
 app = typer.Typer(
     name="kiemdiem",
@@ -89,7 +89,14 @@ def analyze(
             highlight=False,
         )
         raise typer.Exit(code=EXIT_INTERNAL) from None
-    _emit(result, output_format, output, path, width)
+    try:
+        _emit(result, output_format, output, path, width)
+    except OSError as error:
+        Console(stderr=True).print(
+            f"[bold red]Không ghi được kết quả / Cannot write the result[/]: {error.strerror or type(error).__name__}",
+            highlight=False,
+        )
+        raise typer.Exit(code=EXIT_OUTPUT) from None
 
 
 def _emit(result, output_format: OutputFormat, output: Path | None, path: str, width: int | None) -> None:
@@ -126,12 +133,16 @@ def schema() -> None:
 
 
 @app.command()
-def errors() -> None:
+def errors(
+    markdown: Annotated[bool, typer.Option("--markdown", help="In bảng Markdown (docs/errors.md).")] = False,
+) -> None:
     """Liệt kê mã lỗi và mã thoát / list error and exit codes."""
+    if markdown:
+        typer.echo(errors_markdown(), nl=False)
+        return
     console = Console()
-    console.print("0  analysed / đã phân tích")
-    console.print("1  internal error / lỗi nội bộ")
-    console.print("2  wrong usage / sai cú pháp lệnh")
+    for exit_code, vi, en in GENERAL_EXITS:
+        console.print(f"{exit_code}  {vi} / {en}", highlight=False)
     for error_class in INPUT_ERRORS:
         console.print(
             f"{error_class.exit_code}  {error_class.code}  {error_class.message_vi} / {error_class.message_en}",

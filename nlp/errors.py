@@ -143,3 +143,37 @@ INPUT_ERRORS: tuple[type[InputError], ...] = (
 EXIT_OK = 0
 EXIT_INTERNAL = 1
 EXIT_USAGE = 2
+EXIT_OUTPUT = 3  # the result could not be written (-o to a missing folder, a full disk…)
+
+GENERAL_EXITS: tuple[tuple[int, str, str], ...] = (
+    (EXIT_OK, "Đã phân tích.", "Analysed."),
+    (
+        EXIT_INTERNAL,
+        "Lỗi nội bộ (hãy báo lỗi kèm tệp mẫu không chứa dữ liệu cá nhân).",
+        "Internal error (please report it).",
+    ),
+    (EXIT_USAGE, "Sai cú pháp lệnh.", "Wrong usage of the command."),
+    (EXIT_OUTPUT, "Không ghi được kết quả ra tệp.", "The result could not be written."),
+)
+
+
+def errors_markdown() -> str:
+    """The table of exit codes and error codes, as in ``docs/errors.md`` (a test keeps the two equal)."""
+    lines = [
+        "# Exit codes and error codes",
+        "",
+        "Generated from `nlp/errors.py` (`kiemdiem errors --markdown`); a test keeps this file in sync.",
+        "Every refusal carries a stable `code`, the CLI exit code and, in the API, the HTTP status;",
+        "its message is given in Vietnamese and English. `detail` holds only sizes, limits and formats,",
+        "never report text.",
+        "",
+        "| Exit | Code | HTTP | Tiếng Việt | English |",
+        "|---:|---|---:|---|---|",
+    ]
+    for exit_code, vi, en in GENERAL_EXITS:
+        lines.append(f"| {exit_code} | | | {vi} | {en} |")
+    for error in INPUT_ERRORS:
+        lines.append(
+            f"| {error.exit_code} | `{error.code}` | {error.http_status} | {error.message_vi} | {error.message_en} |"
+        )
+    return "\n".join(lines) + "\n"

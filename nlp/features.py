@@ -78,7 +78,7 @@ def annotate(doc: Doc) -> Doc:
 def _drop_report_year(
     anchors: dict[str, list[tuple[int, int]]], folded: str, report_years: set[int]
 ) -> dict[str, list[tuple[int, int]]]:
-    """"Năm 2024" in a 2024 report dates nothing: every sentence of the report is about that year."""
+    """ "Năm 2024" in a 2024 report dates nothing: every sentence of the report is about that year."""
     dates = [
         (start, end)
         for start, end in anchors.get("date", [])

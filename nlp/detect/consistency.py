@@ -31,11 +31,14 @@ def _serious_faults(doc: Doc, strict: bool) -> list[Unit]:
     """Units admitting serious faults: discipline and findings; for the top rating also missed targets."""
     found = []
     for unit in doc.units_in(*FAULT_SECTIONS):
-        if _unnegated(unit, DISCIPLINE) or (strict and any(
-            h
-            for h in unit.lexicon_hits("serious_fault")
-            if not _NEGATED.search(unit.folded[max(0, h.start - 14) : h.start])
-        )):
+        if _unnegated(unit, DISCIPLINE) or (
+            strict
+            and any(
+                h
+                for h in unit.lexicon_hits("serious_fault")
+                if not _NEGATED.search(unit.folded[max(0, h.start - 14) : h.start])
+            )
+        ):
             found.append(unit)
     return found
 
