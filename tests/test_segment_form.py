@@ -1,0 +1,139 @@
+"""Segmentation and form detection over the ways people actually write reports."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+
+from nlp import analyze
+from tests.conftest import make_report
+
+SHORTCOMING = "Tôi trả chậm 6 hồ sơ chuyển nhượng đất trong tháng 7 do không theo dõi sổ hẹn."
+
+
+def _section_of(result, fragment: str) -> str:
+    return next(s.section for s in result.sentences if fragment in result.text[s.start : s.end])
+
+
+@pytest.mark.parametrize(
+    "heading",
+    [
+        "II. HẠN CHẾ, KHUYẾT ĐIỂM",
+        "2. Hạn chế, khuyết điểm",
+        "2) Hạn chế, khuyết điểm",
+        "b. Hạn chế, khuyết điểm",
+        "Phần II: Những hạn chế, khuyết điểm",
+        "HẠN CHẾ, KHUYẾT ĐIỂM",
+        "Hạn chế, khuyết điểm:",
+        "II/ Han che, khuyet diem",
+        "- Về hạn chế, khuyết điểm:",
+    ],
+)
+def test_heading_styles(heading):
+    text = make_report().replace("II. HẠN CHẾ, KHUYẾT ĐIỂM", heading)
+    result = analyze(text)
+    assert _section_of(result, "Tôi trả chậm 6 hồ sơ") == "shortcomings"
+    heading_units = [
+        s for s in result.sentences if s.structural and heading.strip(" -:") in result.text[s.start : s.end]
+    ]
+    assert heading_units, heading
+
+
+def test_inline_heading_splits_heading_from_content():
+    text = (
+        make_report()
+        .replace("2. Nguyên nhân\n", "")
+        .replace("Nguyên nhân chủ quan là", "Nguyên nhân: nguyên nhân chủ quan là")
+    )
+    result = analyze(text)
+    sentence = next(s for s in result.sentences if "nguyên nhân chủ quan là" in result.text[s.start : s.end])
+    assert sentence.section == "causes" and not sentence.structural
+    assert not result.text[sentence.start : sentence.end].startswith("Nguyên nhân:")
+
+
+def test_bullets_and_numbered_items_are_units():
+    parts = "- Trả chậm 6 hồ sơ trong tháng 7.\n• Nộp muộn báo cáo quý III 5 ngày.\n1) Chưa cập nhật sổ mục kê."
+    result = analyze(make_report(shortcomings=parts))
+    units = [result.text[s.start : s.end] for s in result.sentences if s.section == "shortcomings" and not s.structural]
+    assert len(units) == 3
+    assert "•" not in result.text  # bullet characters normalised to "- "
+
+
+def test_header_fields_and_signature_are_structural():
+    result = analyze(make_report())
+    assert result.header.name == "Lê Văn Kiểm"
+    assert result.header.branch == "Chi bộ thôn Đông"
+    assert result.header.year == 2024
+    signature = [s for s in result.sentences if s.section == "signature"]
+    assert signature and all(s.structural for s in signature)
+    header = [s for s in result.sentences if s.section == "header"]
+    assert header and all(s.structural for s in header)
+
+
+def _strip_marks(text: str) -> str:
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def test_text_without_diacritics_is_analysed_and_flagged():
+    text = _strip_marks(make_report(shortcomings="Doi luc con chua quyet liet trong cong viec."))
+    result = analyze(text)
+    assert result.source.diacritics is False
+    assert any(f.rule == "input.no_diacritics" for f in result.findings)
+    assert _section_of(result, "Doi luc con chua quyet liet") == "shortcomings"
+    sentence = next(s for s in result.sentences if "Doi luc" in result.text[s.start : s.end])
+    assert "evasive" in sentence.labels
+
+
+def test_hd25_member_is_02a():
+    result = analyze(make_report())
+    assert (result.form, result.guidance, result.role) == ("02A", "HD25-2023", "member")
+
+
+def test_hd43_member_with_self_score_is_02b():
+    text = (
+        make_report()
+        .replace("Năm 2024", "Năm 2025")
+        .replace("năm 2024", "năm 2025")
+        .replace("Hoàn thành tốt nhiệm vụ.", "Tự chấm điểm: 27/30 + 60/70 = 87/100 điểm.\nHoàn thành tốt nhiệm vụ.")
+    )
+    result = analyze(text)
+    assert (result.form, result.guidance, result.role) == ("02B", "HD43-2025", "member")
+    assert result.self_score == 87
+
+
+def test_leader_post_in_header_makes_a_leader_form():
+    text = make_report().replace("Chức vụ chính quyền: Cán bộ địa chính", "Chức vụ chính quyền: Chủ tịch UBND xã")
+    result = analyze(text)
+    assert result.role == "leader" and result.form == "02B"
+
+
+def test_collective_report_is_01():
+    text = make_report().replace("BẢN KIỂM ĐIỂM CÁ NHÂN", "BÁO CÁO KIỂM ĐIỂM TẬP THỂ CHI BỘ")
+    text = "\n".join(line for line in text.splitlines() if not line.startswith(("Họ và tên", "Chức vụ")))
+    result = analyze(text)
+    assert result.role == "collective" and result.form == "01"
+
+
+@pytest.mark.parametrize(
+    ("written", "rating"),
+    [
+        ("Hoàn thành xuất sắc nhiệm vụ.", "hoàn thành xuất sắc nhiệm vụ"),
+        ("Tự xếp loại: hoàn thành tốt nhiệm vụ", "hoàn thành tốt nhiệm vụ"),
+        ("Hoàn thành nhiệm vụ.", "hoàn thành nhiệm vụ"),
+        ("Không hoàn thành nhiệm vụ.", "không hoàn thành nhiệm vụ"),
+    ],
+)
+def test_self_rating_levels(written, rating):
+    result = analyze(make_report().replace("Hoàn thành tốt nhiệm vụ.", written))
+    assert result.self_rating == rating
+
+
+def test_missing_self_rating_is_reported():
+    text = make_report().replace("VII. TỰ NHẬN MỨC XẾP LOẠI CHẤT LƯỢNG\nHoàn thành tốt nhiệm vụ.\n", "")
+    result = analyze(text)
+    assert result.self_rating is None
+    assert "self_rating" in result.missing_sections or any(
+        f.rule == "completeness.no_self_rating" for f in result.findings
+    )
