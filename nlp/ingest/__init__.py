@@ -11,6 +11,7 @@ Both raise only :class:`nlp.errors.InputError` subclasses on bad input.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 
 
@@ -35,3 +36,20 @@ class IngestedText:
     encoding: str | None = None  # txt: "utf-8", "utf-8-sig", "utf-16", "windows-1258", ...
     legacy_font: str | None = None  # "tcvn3" | "vni" when legacy font text was converted
     notes: list[str] = field(default_factory=list)  # non-personal facts, e.g. "converted from TCVN3"
+
+
+def read_file(path: str | os.PathLike[str], limits: IngestLimits | None = None) -> IngestedText:
+    """Read a .docx, .pdf or .txt file (format sniffed from content) into text."""
+    from nlp.ingest.reader import read_file as _read_file
+
+    return _read_file(path, limits)
+
+
+def read_bytes(data: bytes, filename: str | None = None, limits: IngestLimits | None = None) -> IngestedText:
+    """Read an uploaded file's bytes; ``filename`` is only a hint, the content decides the format."""
+    from nlp.ingest.reader import read_bytes as _read_bytes
+
+    return _read_bytes(data, filename, limits)
+
+
+__all__ = ["IngestLimits", "IngestedText", "read_bytes", "read_file"]
