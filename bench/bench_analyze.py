@@ -1,0 +1,90 @@
+"""Benchmark of one-report analysis (``nlp.analyze``), in one run, on the example reports.
+
+    python bench/bench_analyze.py [--repeat 5]
+
+Prints, for the shipped .txt examples: the median and p90 time per report (warm, in-process), the same for
+underthesea's ``word_tokenize`` alone on the same texts (the floor every analysis pays), their ratio, the cold
+start (a fresh interpreter importing ``nlp`` and analysing one report), and the peak memory. Figures are recorded
+in docs/BENCHMARKS.md with the machine described; compare ratios, not absolute times, across machines.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = sorted((ROOT / "examples").glob("*.txt"))
+
+
+def _texts() -> list[str]:
+    texts = []
+    for path in EXAMPLES:
+        try:
+            texts.append(path.read_text(encoding="utf-8"))
+        except UnicodeDecodeError:
+            continue  # legacy-font examples are bytes, measured through ingest elsewhere
+    return texts
+
+
+def _time_each(function, texts: list[str], repeat: int) -> list[float]:
+    timings = []
+    for _ in range(repeat):
+        for text in texts:
+            start = time.perf_counter()
+            function(text)
+            timings.append(time.perf_counter() - start)
+    return timings
+
+
+def _cold_start(example: Path) -> tuple[float, float]:
+    code = (
+        "import time; t=time.perf_counter(); import nlp; t1=time.perf_counter(); "
+        f"nlp.analyze(open({str(example)!r}, encoding='utf-8').read()); t2=time.perf_counter(); "
+        "print(t1-t, t2-t1)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    import_s, first_s = (float(x) for x in out.split())
+    return import_s, first_s
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+
+    import_s, first_s = _cold_start(EXAMPLES[0])
+    from underthesea import word_tokenize
+
+    from nlp import analyze
+    from nlp.normalize import normalize
+
+    texts = _texts()
+    analyze(texts[0])  # warm caches (lexicons, models)
+    word_tokenize(texts[0])
+    chars = statistics.mean(len(t) for t in texts)
+    analysis = _time_each(analyze, texts, args.repeat)
+    tokenize = _time_each(lambda t: word_tokenize(normalize(t)), texts, args.repeat)
+    median_a, median_t = statistics.median(analysis), statistics.median(tokenize)
+    p90_a = statistics.quantiles(analysis, n=10)[-1]
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    print(f"reports: {len(texts)} examples (mean {chars:.0f} characters), {args.repeat} rounds")
+    print(f"analyze, per report:        median {median_a * 1000:7.1f} ms   p90 {p90_a * 1000:7.1f} ms")
+    print(f"word_tokenize alone:        median {median_t * 1000:7.1f} ms")
+    print(f"ratio analyze / tokenize:   {median_a / median_t:5.2f}")
+    print(f"throughput (one process):   {1 / median_a:6.1f} reports/s")
+    print(f"cold start: import nlp {import_s * 1000:.0f} ms, first analysis {first_s * 1000:.0f} ms")
+    print(f"peak memory (this process): {peak_mb:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
