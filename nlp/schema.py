@@ -6,7 +6,7 @@ The JSON Schema in ``docs/result.schema.json`` is generated from these models (`
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -36,6 +36,7 @@ SectionId = Literal[
     "self_rating",
     "signature",
 ]
+SECTION_IDS: tuple[str, ...] = get_args(SectionId)  # in the order the forms put them
 SentenceLabel = Literal["generic", "evasive"]
 Category = Literal["generic", "evasive", "accountability", "completeness", "consistency", "specificity", "input"]
 Severity = Literal["info", "low", "medium", "high"]

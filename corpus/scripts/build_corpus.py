@@ -24,26 +24,14 @@ import yaml
 
 from nlp import analyze
 from nlp.normalize import normalize
+from nlp.schema import SECTION_IDS as SCHEMA_SECTION_IDS
 
 CORPUS = Path(__file__).resolve().parent.parent
 SOURCES = (CORPUS / "authored", CORPUS / "derived")
 OUTPUT = CORPUS / "data" / "reports.jsonl"
 
 TAG = re.compile(r"[ \t]*⟦([^⟧]*)⟧")
-SECTION_IDS = {
-    "achievements",
-    "duties",
-    "ideology_ethics",
-    "shortcomings",
-    "causes",
-    "previous_remediation",
-    "suggested_issues",
-    "collective_responsibility",
-    "remedies",
-    "self_rating",
-    "commitments",
-    "signature",
-}
+SECTION_IDS = set(SCHEMA_SECTION_IDS) - {"header"}
 EVASION_KINDS = {
     "hedge",
     "objective_cause",

@@ -8,24 +8,10 @@ from functools import cache
 from nlp.catalog import label, make_finding
 from nlp.doc import Doc
 from nlp.lexicon import load_yaml
-from nlp.schema import Finding
+from nlp.schema import SECTION_IDS, Finding
 
 ACHIEVEMENT_FAMILY = {"achievements", "ideology_ethics", "duties", "commitments"}
-SECTION_ORDER = (
-    "header",
-    "achievements",
-    "ideology_ethics",
-    "duties",
-    "commitments",
-    "shortcomings",
-    "causes",
-    "previous_remediation",
-    "suggested_issues",
-    "collective_responsibility",
-    "remedies",
-    "self_rating",
-    "signature",
-)
+SECTION_ORDER = SECTION_IDS
 _PLACEHOLDER = re.compile(r"…{2,}|\.{4,}|_{4,}|\bnam 20\.\.|\[[^\]]{0,30}\]|\bx{3,}\b")
 
 

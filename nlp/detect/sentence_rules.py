@@ -16,20 +16,10 @@ from dataclasses import dataclass
 from nlp.doc import Doc, Unit
 from nlp.features import anchor_kinds, is_first_person
 from nlp.lexicon import Hit
+from nlp.schema import SECTION_IDS
 
 SHORTCOMING_SECTIONS = {"shortcomings", "causes", "collective_responsibility", "suggested_issues"}
-ANCHOR_EXPECTED = {
-    "achievements",
-    "ideology_ethics",
-    "duties",
-    "commitments",
-    "shortcomings",
-    "causes",
-    "previous_remediation",
-    "suggested_issues",
-    "collective_responsibility",
-    "remedies",
-}
+ANCHOR_EXPECTED = set(SECTION_IDS) - {"header", "self_rating", "signature"}
 NOT_CLASSIFIED = {"header", "self_rating", "signature", None}
 _ENUMERATION_AFTER = re.compile(r"^[^\.;]{0,40}?(?::\s*\S|\(\s*\S*\d|\bgom\b|\bla\b\s+\S+\s*,|\bnhu\b\s+\S+\s*,)")
 _ACTIVITY = re.compile(r"^(?:luon |da )?(tham gia|tham du|du day du|hoc tap,? quan triet|quan triet)\b")
