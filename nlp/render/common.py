@@ -102,6 +102,16 @@ def regime_text(result: AnalysisResult, lang: str = "vi") -> str:
     return label("guidance", result.guidance, lang)
 
 
+def rating_text(rating: str | None, lang: str = "vi") -> str | None:
+    """The self-rating level for display (English adds the Vietnamese wording in brackets)."""
+    if not rating:
+        return None
+    entry = strings().get("ratings", {}).get(rating)
+    if not entry:
+        return rating
+    return entry["vi"] if lang == "vi" else f"{entry.get(lang, entry['vi'])} ({rating})"
+
+
 def number(value: float | None) -> str:
     """A score or point count without a useless ``.0``; Vietnamese and English both shown with a point."""
     if value is None:

@@ -28,6 +28,7 @@ from nlp.render.common import (
     form_text,
     group_text,
     number,
+    rating_text,
     regime_text,
     self_score_text,
     sort_categories,
@@ -126,11 +127,20 @@ def _refs(view: ReportView, spans: list, lang: str) -> str:
             continue
         seen.add(target.index)
         text = _snippet(view.result.text[target.start : target.end])
+        number_html = f' <span class="ref-n">[{target.number}]</span>' if target.number is not None else ""
         items.append(
-            f'<li><a href="#s-{target.index}" data-goto="{target.index}">{_e(t("sentence_ref", lang, n=target.index + 1))}</a>: '
-            f"<q>{_e(text)}</q></li>"
+            f'<li><a href="#s-{target.index}" data-goto="{target.index}"><q>{_e(text)}</q></a>{number_html}</li>'
         )
     return f'<ul class="refs">{"".join(items)}</ul>' if items else ""
+
+
+def _fact(name: str, value: str, extra: str = "", *, key: bool = False, none: bool = False) -> str:
+    css = "fact key" if key else "fact"
+    value_html = (
+        f'<span class="none">{_e(value)}</span>' if none else (f"<strong>{_e(value)}</strong>" if key else _e(value))
+    )
+    extra_html = f'<span class="fact-sub">{_e(extra)}</span>' if extra else ""
+    return f'<div class="{css}"><dt>{_e(name)}</dt><dd>{value_html}{extra_html}</dd></div>'
 
 
 def _top(view: ReportView, lang: str) -> str:
@@ -138,43 +148,35 @@ def _top(view: ReportView, lang: str) -> str:
     header = result.header
     band = result.band
     symbol = strings().get("band_symbol", {}).get(band, "")
-    who = header.name or t("page_title", lang)
-    sub = ", ".join(part for part in (header.position, header.unit) if part)
+    who = header.name or header.branch or header.unit or t("page_title", lang)
+
+    rating = rating_text(result.self_rating, lang)
+    score_text = self_score_text(result, lang)
+    facts = [
+        _fact(t("form", lang), form_text(result, lang), regime_text(result, lang)),
+        _fact(t("role", lang), label("roles", result.role, lang)),
+        _fact(t("self_rating", lang), rating or t("self_rating_none", lang), key=True, none=not rating),
+    ]
+    if score_text:
+        facts.append(_fact(t("self_score", lang), score_text, key=True))
+    for key in ("party_position", "government_position", "unit", "branch", "place_date"):
+        value = getattr(header, key)
+        if value:
+            facts.append(_fact(t(key, lang), value))
+    if header.year and not header.place_date:
+        facts.append(_fact(t("year", lang), str(header.year)))
+    fact_items = "".join(facts)
     masthead = (
         '<header class="masthead">'
-        f'<div class="who"><div class="kicker">{_e(t("page_title", lang))} · {_e(form_text(result, lang))}</div>'
-        f"<h1>{_e(who)}</h1>" + (f'<div class="sub">{_e(sub)}</div>' if sub else "") + "</div>"
-        f'<div class="verdict"><span class="band band-{_e(band)}" title="{_e(t("band", lang))}">'
+        f'<div class="who"><div class="kicker">{_e(t("page_title", lang))}</div>'
+        f"<h1>{_e(who)}</h1></div>"
+        f'<div class="verdict"><span class="band band-{_e(band)}">'
         f'<span class="sym" aria-hidden="true">{_e(symbol)}</span>'
         f"{_e(t('band', lang))}: {_e(label('bands', band, lang))}</span>"
         f'<span class="hint">{_e(band_hint(band, lang))}</span></div>'
+        f'<dl class="facts" aria-label="{_e(t("report_info", lang))}">{fact_items}</dl>'
         "</header>"
     )
-
-    facts: list[tuple[str, str]] = [
-        (t("form", lang), form_text(result, lang)),
-        (t("regime", lang), regime_text(result, lang)),
-        (t("role", lang), label("roles", result.role, lang)),
-    ]
-    for key in ("name", "party_position", "government_position", "unit", "branch"):
-        value = getattr(header, key)
-        if value:
-            facts.append((t(key, lang), value))
-    if header.year:
-        facts.append((t("year", lang), str(header.year)))
-    if header.place_date:
-        facts.append((t("place_date", lang), header.place_date))
-    rating = result.self_rating
-    score_text = self_score_text(result, lang)
-    fact_rows = "".join(f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in facts)
-    fact_rows += f"<dt>{_e(t('self_rating', lang))}</dt>" + (
-        f"<dd><strong>{_e(rating)}</strong></dd>"
-        if rating
-        else f'<dd class="none">{_e(t("self_rating_none", lang))}</dd>'
-    )
-    if score_text:
-        fact_rows += f"<dt>{_e(t('self_score', lang))}</dt><dd>{_e(score_text)}</dd>"
-    info = f'<section class="card"><h2>{_e(t("report_info", lang))}</h2><dl class="facts">{fact_rows}</dl></section>'
 
     explanations = {item.score: item.explanation for item in result.score_explanations}
     rows = []
@@ -236,7 +238,7 @@ def _top(view: ReportView, lang: str) -> str:
         report_level = f'<p class="none">{_e(t("report_findings_none", lang))}</p>'
     summary = f'<section class="card wide" id="report-findings"><h2>{_e(t("report_findings", lang))}</h2>{report_level}</section>'
 
-    return f'{masthead}<div class="cards">{info}{scores}{acc_html}{summary}{parts_html}</div>'
+    return f'{masthead}<div class="cards">{scores}{acc_html}{parts_html}{summary}</div>'
 
 
 def _toolbar(view: ReportView, lang: str) -> str:

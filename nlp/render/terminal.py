@@ -26,6 +26,7 @@ from nlp.render.common import (
     category_name,
     form_text,
     number,
+    rating_text,
     regime_text,
     self_score_text,
     source_notes,
@@ -70,7 +71,8 @@ def _header(view: ReportView, lang: str) -> Panel:
             table.add_row(t(key, lang), value)
     if header.year:
         table.add_row(t("year", lang), str(header.year))
-    rating = Text(result.self_rating) if result.self_rating else Text(t("self_rating_none", lang), style="italic dim")
+    rating_value = rating_text(result.self_rating, lang)
+    rating = Text(rating_value, style="bold") if rating_value else Text(t("self_rating_none", lang), style="italic dim")
     table.add_row(t("self_rating", lang), rating)
     score_text = self_score_text(result, lang)
     if score_text:
