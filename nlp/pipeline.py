@@ -45,6 +45,12 @@ def analyze(
         raise TypeError("analyze() takes a str; use analyze_file() or analyze_bytes() for files")
     if len(text) > limit:
         raise InputTooLargeError(f"{len(text)} > {limit} characters")
+    doc = prepare(text)
+    return _build_result(doc, classifier or default_classifier(), lang, source or SourceInfo())
+
+
+def prepare(text: str) -> Doc:
+    """Normalise, segment, read the form and annotate features: the ``Doc`` every detector and model reads."""
     normalized = normalize(text)
     if not _LETTERS.search(normalized):
         raise EmptyInputError("no letters")
@@ -53,7 +59,7 @@ def analyze(
     segment(doc)
     detect_form(doc)
     annotate(doc)
-    return _build_result(doc, classifier or default_classifier(), lang, source or SourceInfo())
+    return doc
 
 
 def analyze_file(
