@@ -14,6 +14,8 @@ import re
 import zipfile
 from collections import Counter
 from collections.abc import Iterator
+from itertools import groupby
+from operator import itemgetter
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -270,16 +272,9 @@ class _Extractor:
 
     def _join(self, pieces: list[tuple[str, str | None]]) -> str:
         """Concatenate pieces, converting consecutive runs in one legacy font together."""
-        out: list[str] = []
-        group: list[str] = []
-        group_font: str | None = None
-        for text, font in [*pieces, ("", None)]:
-            if font != group_font and group:
-                out.append(self._convert(group_font, "".join(group)))
-                group = []
-            group_font = font
-            group.append(text)
-        return "".join(out)
+        return "".join(
+            self._convert(font, "".join(text for text, _ in group)) for font, group in groupby(pieces, itemgetter(1))
+        )
 
     def _convert(self, font: str | None, text: str) -> str:
         encoding = legacy.font_encoding(font)

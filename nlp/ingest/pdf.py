@@ -42,8 +42,7 @@ def read_pdf(data: bytes, limits: IngestLimits) -> PdfText:
 
 
 def _read(data: bytes, limits: IngestLimits) -> PdfText:
-    from pypdf import PdfReader
-    from pypdf.constants import PasswordType
+    from pypdf import PasswordType, PdfReader
 
     reader = PdfReader(io.BytesIO(data))
     notes: list[str] = []
@@ -64,7 +63,7 @@ def _read(data: bytes, limits: IngestLimits) -> PdfText:
         texts.append(text)
     if pages == 0 or chars < _MIN_CHARS_PER_PAGE * pages:
         raise ScannedPdfError(f"{chars} text characters on {pages} pages")
-    notes.insert(0, f"{pages} pages")
+    notes.insert(0, f"{pages} page" if pages == 1 else f"{pages} pages")
     return _with_legacy("\n".join(texts), notes)
 
 
