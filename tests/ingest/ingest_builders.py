@@ -15,6 +15,14 @@ from viparse.normalize.encodings import get_charmap
 
 # ---------------------------------------------------------------------------------------------- text
 
+PARAGRAPHS = [
+    "Năm 2024 tôi được phân công phụ trách công tác địa chính; đã cấp mới 118 giấy chứng nhận.",
+    "Bản thân còn hạn chế: chưa thật sự gương mẫu, có lúc ngại va chạm, chưa đấu tranh tự phê bình.",
+    "Nguyên nhân chủ quan là do tôi chưa lập kế hoạch theo dõi hồ sơ hằng tuần; khách quan là khối lượng công việc nhiều.",
+    "Từ tháng 1/2025, tôi sẽ rà soát sổ hẹn trả hồ sơ mỗi thứ Hai và báo cáo chi bộ tại kỳ sinh hoạt quý I.",
+]
+REPORT = "\n".join(PARAGRAPHS)
+
 
 @cache
 def _legacy_table(encoding: str) -> dict[str, str]:
@@ -155,8 +163,7 @@ def docx_bytes(
         "numbering": (numbering_xml, "numbering.xml", "numbering"),
         "styles": (styles_xml, "styles.xml", "styles"),
         "header": (
-            header_text
-            and f'<?xml version="1.0" encoding="UTF-8"?><w:hdr {_NAMESPACES}>{para(header_text)}</w:hdr>',
+            header_text and f'<?xml version="1.0" encoding="UTF-8"?><w:hdr {_NAMESPACES}>{para(header_text)}</w:hdr>',
             "header1.xml",
             "header",
         ),
@@ -215,10 +222,11 @@ def bomb_docx(uncompressed_mb: int) -> bytes:
     valid = docx_bytes(para("x"))
     buffer = io.BytesIO(valid)
     chunk = b"<w:p/>" * (1024 * 1024 // 6)
-    with zipfile.ZipFile(buffer, "a", zipfile.ZIP_DEFLATED) as zf:
-        with zf.open(zipfile.ZipInfo("word/bomb.xml", (1980, 1, 1, 0, 0, 0)), "w") as member:
-            for _ in range(uncompressed_mb):
-                member.write(chunk)
+    info = zipfile.ZipInfo("word/bomb.xml", (1980, 1, 1, 0, 0, 0))
+    info.compress_type = zipfile.ZIP_DEFLATED
+    with zipfile.ZipFile(buffer, "a") as zf, zf.open(info, "w") as member:
+        for _ in range(uncompressed_mb):
+            member.write(chunk)
     return buffer.getvalue()
 
 
