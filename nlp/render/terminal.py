@@ -78,7 +78,8 @@ def _header(view: ReportView, lang: str) -> Panel:
     if score_text:
         table.add_row(t("self_score", lang), score_text)
     symbol = strings().get("band_symbol", {}).get(result.band, "")
-    band = Text(f" {symbol} {label('bands', result.band, lang)} ", style=BAND_STYLES.get(result.band, "bold"))
+    band = Text()
+    band.append(f" {symbol} {label('bands', result.band, lang)} ", style=BAND_STYLES.get(result.band, "bold"))
     band.append("  ")
     band.append(band_hint(result.band, lang), style="italic")
     table.add_row(t("band", lang), band)
@@ -94,9 +95,10 @@ def _header(view: ReportView, lang: str) -> Panel:
     explanations = Table.grid(padding=(0, 1))
     explanations.add_column(no_wrap=True, min_width=11, style="dim")
     explanations.add_column(ratio=1, style="dim")
-    for item in result.score_explanations:
-        if item.explanation:
-            explanations.add_row(label("scores", item.score, lang), item.explanation)
+    by_score = {item.score: item.explanation for item in result.score_explanations if item.explanation}
+    for score in SCORE_ORDER:
+        if score in by_score:
+            explanations.add_row(label("scores", score, lang), by_score[score])
     body = Group(table, Text(""), Text(t("scores", lang), style="bold underline"), scores, explanations)
     title = t("page_title", lang)
     return Panel(body, title=Text(title, style="bold"), title_align="left", border_style="blue", padding=(0, 1))
