@@ -51,15 +51,18 @@ def _e(value: object) -> str:
     return escape(str(value), quote=True)
 
 
-def _band_class(value: float) -> str:
+@cache
+def _band_thresholds() -> tuple[float, float]:
     from nlp.lexicon import load_yaml
 
     bands = load_yaml("scoring.yaml").get("bands", {})
-    if value >= float(bands.get("strong", 80)):
-        return "strong"
-    if value >= float(bands.get("adequate", 50)):
-        return "adequate"
-    return "weak"
+    return float(bands.get("adequate", 50)), float(bands.get("strong", 80))
+
+
+def _band_class(value: float) -> str:
+    """Colour class of a score bar, by the band thresholds of ``scoring.yaml``."""
+    adequate, strong = _band_thresholds()
+    return "strong" if value >= strong else "adequate" if value >= adequate else "weak"
 
 
 def _snippet(text: str, limit: int = 110) -> str:
