@@ -341,4 +341,3 @@ def _rename_ole_stream(data: bytes, old: str, new: str) -> bytes:
     out[position : position + 64] = name
     out[position + 64 : position + 66] = (len(new) * 2 + 2).to_bytes(2, "little")
     return bytes(out)
-
