@@ -50,7 +50,7 @@ def _fail(error: InputError, lang: str, as_json: bool) -> None:
     """Print a refusal in both languages (JSON on stdout when asked) and exit with its code."""
     if as_json:
         typer.echo(json.dumps({"error": error.to_dict()}, ensure_ascii=False, indent=2))
-    err = Console(stderr=True)
+    err = Console(stderr=True, soft_wrap=True)
     first, second = ("vi", "en") if lang == "vi" else ("en", "vi")
     err.print(f"[bold red]Lỗi / Error {error.code}[/]: {error.message(first)}", highlight=False)
     err.print(f"[dim]{error.message(second)}[/]", highlight=False)
@@ -69,17 +69,21 @@ def analyze(
         typer.Option("--output", "-o", help="Ghi kết quả ra tệp (mặc định: json ra stdout, html ra <tên>.html)."),
     ] = None,
     width: Annotated[int | None, typer.Option(help="Độ rộng màn hình cho chế độ terminal.")] = None,
+    model: Annotated[
+        str | None, typer.Option("--model", "-m", help="Bộ phân loại câu: rules hoặc tên mô hình trong models/.")
+    ] = None,
 ) -> None:
     """Phân tích một bản kiểm điểm / analyse one report."""
     from nlp.pipeline import analyze_bytes, analyze_file
 
     as_json = output_format is OutputFormat.json
+    classifier = _classifier(model)
     try:
         if path == "-":
             data = sys.stdin.buffer.read()
-            result = analyze_bytes(data, "stdin.txt", lang=lang.value)
+            result = analyze_bytes(data, "stdin.txt", lang=lang.value, classifier=classifier)
         else:
-            result = analyze_file(path, lang=lang.value)
+            result = analyze_file(path, lang=lang.value, classifier=classifier)
     except InputError as error:
         _fail(error, lang.value, as_json)
     except Exception as error:
@@ -97,6 +101,20 @@ def analyze(
             highlight=False,
         )
         raise typer.Exit(code=EXIT_OUTPUT) from None
+
+
+def _classifier(name: str | None):
+    """The chosen sentence classifier (None: the default); an unknown name is a usage error."""
+    if name is None:
+        return None
+    from nlp.model import available_models, load_classifier
+
+    try:
+        return load_classifier(name)
+    except ValueError:
+        raise typer.BadParameter(
+            f"{name!r}; có / available: {', '.join(available_models())}", param_hint="--model"
+        ) from None
 
 
 def _emit(result, output_format: OutputFormat, output: Path | None, path: str, width: int | None) -> None:
@@ -122,6 +140,61 @@ def _emit(result, output_format: OutputFormat, output: Path | None, path: str, w
             render_terminal(result, Console(file=handle, width=width or 100, force_terminal=False))
     else:
         render_terminal(result, console)
+
+
+@app.command()
+def train(
+    variant: Annotated[str, typer.Option(help="linear (từ + n-gram ký tự + luật) hoặc linear-text.")] = "linear",
+    name: Annotated[str | None, typer.Option(help="Tên thư mục mô hình trong models/ (mặc định <variant>-v1).")] = None,
+    corpus: Annotated[Path | None, typer.Option(help="corpus JSONL (mặc định corpus/data/reports.jsonl).")] = None,
+    splits: Annotated[Path | None, typer.Option(help="splits.json (mặc định corpus/splits.json).")] = None,
+    seed: Annotated[int, typer.Option(help="Hạt ngẫu nhiên (tái lập kết quả).")] = 13,
+) -> None:
+    """Huấn luyện bộ phân loại câu từ corpus / train the sentence classifier (writes models/<name>/)."""
+    from nlp.evaluate import format_report
+    from nlp.model.corpus import DEFAULT_CORPUS, DEFAULT_SPLITS
+    from nlp.model.train import train as run_training
+
+    metrics = run_training(variant, name, corpus=corpus or DEFAULT_CORPUS, splits=splits or DEFAULT_SPLITS, seed=seed)
+    typer.echo(f"{metrics['name']}: thresholds {metrics['thresholds']}, fit {metrics['fit_seconds']} s")
+    typer.echo(format_report(metrics["dev"], "dev"))
+    typer.echo(format_report(metrics["test"], "test"))
+
+
+@app.command()
+def evaluate(
+    split: Annotated[str, typer.Argument(help="train, dev, test hoặc all.")] = "test",
+    model: Annotated[str | None, typer.Option("--model", "-m", help="Bộ phân loại để đánh giá.")] = None,
+    results: Annotated[
+        Path | None, typer.Option(help="Đánh giá kết quả JSON của hệ thống khác (thư mục *.json hoặc một .jsonl).")
+    ] = None,
+    errors_file: Annotated[
+        Path, typer.Option("--errors", help="Ghi các câu bị phân loại sai (JSONL) để phân tích lỗi.")
+    ] = Path("evaluation-errors.jsonl"),
+    as_json: Annotated[bool, typer.Option("--json", help="In kết quả dạng JSON.")] = False,
+    corpus: Annotated[Path | None, typer.Option(help="corpus JSONL.")] = None,
+    splits: Annotated[Path | None, typer.Option(help="splits.json.")] = None,
+) -> None:
+    """Đánh giá trên corpus / evaluate a classifier or result files on a corpus split."""
+    from nlp.evaluate import analyse_records, format_report, read_results
+    from nlp.evaluate import evaluate as run_evaluation
+    from nlp.model.corpus import DEFAULT_CORPUS, DEFAULT_SPLITS, reports_in
+
+    if split not in {"train", "dev", "test", "all"}:
+        raise typer.BadParameter(split, param_hint="SPLIT")
+    records = reports_in(split, corpus or DEFAULT_CORPUS, splits or DEFAULT_SPLITS)
+    produced = read_results(results) if results else analyse_records(records, _classifier(model))
+    evaluation = run_evaluation(records, produced)
+    with errors_file.open("w", encoding="utf-8") as handle:
+        for error in evaluation.errors:
+            handle.write(json.dumps(error, ensure_ascii=False) + "\n")
+    summary = evaluation.summary()
+    if as_json:
+        typer.echo(json.dumps(summary, ensure_ascii=False, indent=1))
+    else:
+        name = "results " + str(results) if results else (model or "default")
+        typer.echo(format_report(summary, f"{split} split, {name}"))
+        typer.echo(f"{len(evaluation.errors)} misclassified units written to {errors_file}")
 
 
 @app.command()

@@ -128,7 +128,9 @@ def _build_result(doc: Doc, classifier: SentenceClassifier, lang: str, source: S
                 anchors=anchor_kinds(unit),
             )
         )
-        findings.extend(_sentence_findings(unit.start, index, unit.section, found, labels, lang))
+        unit_findings = _sentence_findings(unit.start, index, unit.section, found, labels, lang)
+        unit_findings.extend(_model_findings(unit, index, scores, labels, unit_findings, lang))
+        findings.extend(unit_findings)
 
     facts = check_accountability(doc, lang)
     findings.extend(facts.findings)
@@ -195,6 +197,27 @@ def _sentence_findings(
                 section=section,
             )
         )
+    return findings
+
+
+def _model_findings(unit, index: int, scores, labels: list[str], found: list[Finding], lang: str) -> list[Finding]:
+    """A label the classifier gave with no rule to explain it is still explained (as the model's judgement)."""
+    explained = {("generic" if f.category in {"generic", "accountability"} else "evasive") for f in found}
+    findings = []
+    for label in labels:
+        if label not in explained:
+            probability = f"{getattr(scores, label):.2f}"
+            findings.append(
+                make_finding(
+                    f"{label}.model",
+                    unit.start,
+                    unit.end,
+                    lang=lang,
+                    phrase=probability,
+                    sentence=index,
+                    section=unit.section,
+                )
+            )
     return findings
 
 

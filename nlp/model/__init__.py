@@ -1,0 +1,45 @@
+"""Trained sentence classifiers and their registry.
+
+``load_classifier(name)`` returns a :class:`nlp.classify.SentenceClassifier`: ``"rules"`` (the rule classifier)
+or the name of a folder in ``models/`` holding a trained model (``model.joblib``). The shipped default is named in
+``models/DEFAULT``; ``nlp.classify.default_classifier`` uses it, so callers never change.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import cache
+from pathlib import Path
+
+MODELS_DIR = Path(os.environ.get("KIEMDIEM_MODELS", Path(__file__).resolve().parents[2] / "models"))
+
+
+def available_models() -> list[str]:
+    """Names accepted by :func:`load_classifier`."""
+    trained = sorted(p.parent.name for p in MODELS_DIR.glob("*/model.joblib")) if MODELS_DIR.exists() else []
+    return ["rules", *trained]
+
+
+def default_model_name() -> str:
+    """The model named in ``models/DEFAULT`` if it is present, else ``"rules"``."""
+    marker = MODELS_DIR / "DEFAULT"
+    if marker.exists():
+        name = marker.read_text(encoding="utf-8").strip()
+        if (MODELS_DIR / name / "model.joblib").exists():
+            return name
+    return "rules"
+
+
+@cache
+def load_classifier(name: str):
+    """The classifier called ``name`` (loaded once per process)."""
+    from nlp.classify import RuleSentenceClassifier
+
+    if name == "rules":
+        return RuleSentenceClassifier()
+    path = MODELS_DIR / name / "model.joblib"
+    if not path.exists():
+        raise ValueError(f"unknown model {name!r}; available: {', '.join(available_models())}")
+    from nlp.model.linear import LinearSentenceClassifier
+
+    return LinearSentenceClassifier.load(path)

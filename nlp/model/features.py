@@ -1,0 +1,99 @@
+"""Features of sentence units for trained classifiers: the words, and the rules' evidence as numbers.
+
+A unit is described by two views that the models combine:
+
+- ``texts``: the unit's words (underthesea segmentation, syllables of a word joined by "_"), lower-cased and
+  accent-folded when the report has no diacritics, prefixed by its section (``§shortcomings``);
+- ``dense``: what the rules saw — each rule's candidate strength, each lexicon's hit count, each anchor kind, the
+  section, the unit kind, the length — so a model can weigh the rules' evidence instead of repeating it.
+"""
+
+from __future__ import annotations
+
+import math
+from functools import cache
+
+import numpy as np
+
+from nlp.catalog import rules
+from nlp.detect.sentence_rules import Candidate
+from nlp.doc import Doc, Unit
+from nlp.features import ANCHOR_KINDS
+from nlp.lexicon import default_lexicons
+from nlp.schema import SECTION_IDS
+
+UNIT_KINDS = ("content", "item")
+
+
+@cache
+def dense_names() -> tuple[str, ...]:
+    """Names of the dense feature columns, in order (stable across runs: a saved model relies on it)."""
+    sentence_rules = sorted(r for r, spec in rules().items() if spec["category"] in {"generic", "evasive"})
+    lexicons = sorted(default_lexicons().lists)
+    return (
+        *(f"rule:{r}" for r in sentence_rules),
+        *(f"lex:{name}" for name in lexicons),
+        *(f"anchor:{kind}" for kind in ANCHOR_KINDS),
+        *(f"section:{s}" for s in SECTION_IDS),
+        *(f"kind:{k}" for k in UNIT_KINDS),
+        "anchors:count",
+        "words:log",
+        "diacritics",
+        "role:collective",
+        "role:leader",
+    )
+
+
+def unit_text(doc: Doc, unit: Unit) -> str:
+    """The unit as words for a bag-of-words model, with its section as a leading token."""
+    words = [doc.text[start:end].lower().replace(" ", "_") for start, end in unit.words] or unit.text.lower().split()
+    if not doc.diacritics:
+        words = [_fold_word(w) for w in words]
+    return " ".join([f"§{unit.section or 'none'}", *words])
+
+
+def _fold_word(word: str) -> str:
+    from nlp.normalize import fold
+
+    return fold(word)
+
+
+def unit_dense(doc: Doc, unit: Unit, found: list[Candidate]) -> np.ndarray:
+    """The dense feature vector of one unit (see :func:`dense_names`)."""
+    names = dense_names()
+    index = {name: i for i, name in enumerate(names)}
+    vector = np.zeros(len(names), dtype=np.float32)
+    for candidate in found:
+        column = index.get(f"rule:{candidate.rule}")
+        if column is not None:
+            vector[column] = max(vector[column], candidate.strength)
+    for hit in unit.hits:
+        column = index.get(f"lex:{hit.lexicon}")
+        if column is not None:
+            vector[column] += 1.0
+    anchors = 0
+    for kind, spans in unit.anchors.items():
+        column = index.get(f"anchor:{kind}")
+        if column is not None and spans:
+            vector[column] = 1.0
+            anchors += len(spans)
+    for key in (f"section:{unit.section}", f"kind:{unit.kind}", f"role:{doc.role}"):
+        if key in index:
+            vector[index[key]] = 1.0
+    vector[index["anchors:count"]] = math.log1p(anchors)
+    vector[index["words:log"]] = math.log1p(len(unit.words) or len(unit.text.split()))
+    vector[index["diacritics"]] = 1.0 if doc.diacritics else 0.0
+    return vector
+
+
+def featurize(doc: Doc, candidates: list[list[Candidate]]) -> tuple[list[int], list[str], np.ndarray]:
+    """(indexes of the content units, their texts, their dense matrix) for one report."""
+    indexes, texts, rows = [], [], []
+    for index, (unit, found) in enumerate(zip(doc.units, candidates, strict=True)):
+        if unit.structural:
+            continue
+        indexes.append(index)
+        texts.append(unit_text(doc, unit))
+        rows.append(unit_dense(doc, unit, found))
+    dense = np.vstack(rows) if rows else np.zeros((0, len(dense_names())), dtype=np.float32)
+    return indexes, texts, dense
