@@ -1,0 +1,425 @@
+"""The HTTP API and the reviewers' page: ``create_app()`` builds one FastAPI application.
+
+    POST /v1/analyze          JSON {"text": ..., "lang": "vi"} or multipart with a "file" (.docx/.pdf/.txt)
+                              -> the schema-v1 AnalysisResult; ?format=html gives the standalone HTML report
+    POST /v1/render           an AnalysisResult -> the standalone HTML report (the page's "download HTML")
+    GET  /v1/health, /v1/version, /v1/schema, /v1/labels
+    GET  /                    the reviewers' page (every asset served from here, nothing from a CDN)
+    GET  /docs                the OpenAPI docs (Swagger UI served from the swagger-ui-py package)
+
+Nothing sent is stored: uploads are parsed in memory, results are returned and forgotten, answers carry
+``Cache-Control: no-store``, and no log line holds report text (see :mod:`service.observe`).
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import importlib.util
+import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from functools import cache, partial
+from pathlib import Path
+from typing import Annotated, Literal
+
+import anyio.to_thread
+from fastapi import FastAPI, Query, Request, Security
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, Response
+from fastapi.security import HTTPBearer
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from starlette.datastructures import Headers, UploadFile
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.formparsers import MultiPartException, MultiPartParser
+from starlette.middleware.cors import CORSMiddleware
+from starlette.staticfiles import StaticFiles
+
+from nlp import SCHEMA_VERSION, AnalysisResult, InputError, __version__
+from service.analysis import AnalysisRunner, warm_up
+from service.config import Settings
+from service.errors import (
+    ApiError,
+    InvalidRequestError,
+    MalformedRequestError,
+    MethodNotAllowedError,
+    NotFoundError,
+    UnsupportedMediaTypeError,
+    error_response,
+)
+from service.limits import BodySizeLimitMiddleware
+from service.observe import GuardMiddleware
+from service.security import TokenAuthMiddleware
+
+STATIC = Path(__file__).resolve().parent / "static"
+#: Swagger UI files served from the swagger-ui-py package (Apache-2.0), nothing else from it.
+SWAGGER_FILES = {
+    "swagger-ui-bundle.js": "text/javascript",
+    "swagger-ui.css": "text/css",
+    "favicon-32x32.png": "image/png",
+    "LICENSE": "text/plain",
+}
+HTML_FILENAME = "kiemdiem-ket-qua.html"
+
+
+class AnalyzeRequest(BaseModel):
+    """JSON body of ``POST /v1/analyze``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(description="the report, as plain text")
+    lang: Literal["vi", "en"] = Field("vi", description="language of messages and suggestions")
+
+
+class ErrorInfo(BaseModel):
+    code: str = Field(description="stable code: KD-E0xx (input refused by the pipeline) or KD-A0xx (API)")
+    status: int
+    message_vi: str
+    message_en: str
+    detail: str = Field("", description="sizes, limits, field names; never report text")
+    errors: list[dict] | None = Field(None, description="for KD-A004: the invalid fields (location and type)")
+
+
+class ErrorEnvelope(BaseModel):
+    error: ErrorInfo
+
+
+class _InMemoryMultiPartParser(MultiPartParser):
+    """Keep uploaded files in memory (the request size limit bounds them): nothing is spooled to disk."""
+
+    spool_max_size = 1 << 62
+
+
+_ERRORS = {status: {"model": ErrorEnvelope} for status in (400, 401, 413, 415, 422, 503)}
+_bearer = HTTPBearer(auto_error=False, description="Only when the server sets KIEMDIEM_API_TOKEN.")
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the application (``uvicorn --factory service.app:create_app`` reads the settings from the env)."""
+    settings = settings or Settings.from_env()
+    runner = AnalysisRunner(settings.analysis_threads, settings.max_pending)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if settings.warmup:
+            await anyio.to_thread.run_sync(warm_up)
+        app.state.ready = True
+        yield
+
+    app = FastAPI(
+        title="kiemdiem API",
+        version=__version__,
+        description=(
+            "Phân tích bản kiểm điểm đảng viên / tập thể: câu chung chung, né tránh, thiếu nội dung, trách nhiệm "
+            'cá nhân. / Analyse Party self-critique reports. Errors: `{"error": {code, status, message_vi, '
+            "message_en, detail}}`. Nothing sent is stored."
+        ),
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/openapi.json",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.runner = runner
+    app.state.ready = not settings.warmup
+
+    _install_error_handlers(app)
+    _add_api_routes(app, settings, runner)
+    _add_page_routes(app)
+
+    # Outermost last: Guard -> CORS -> token -> size limit -> routes.
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_request_bytes)
+    if settings.api_token:
+        app.add_middleware(TokenAuthMiddleware, token=settings.api_token)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(settings.cors_origins),
+            allow_methods=["GET", "POST"],
+            allow_headers=["Authorization", "Content-Type"],
+            max_age=600,
+        )
+    app.add_middleware(GuardMiddleware)
+    return app
+
+
+# --------------------------------------------------------------------------- API
+
+
+def _add_api_routes(app: FastAPI, settings: Settings, runner: AnalysisRunner) -> None:
+    security = [Security(_bearer)]
+
+    @app.get("/v1/health", tags=["service"], dependencies=security, summary="Liveness and readiness")
+    async def health(request: Request) -> dict:
+        return {"status": "ok", "ready": bool(request.app.state.ready)}
+
+    @app.get("/v1/version", tags=["service"], dependencies=security, summary="Versions of app, schema and models")
+    async def version() -> dict:
+        return _versions()
+
+    @app.get("/v1/schema", tags=["service"], dependencies=security, summary="JSON Schema of the result (v1)")
+    async def schema() -> dict:
+        from nlp.schema import result_json_schema
+
+        return result_json_schema()
+
+    @app.get("/v1/labels", tags=["service"], dependencies=security, summary="Display names, Vietnamese and English")
+    async def labels() -> dict:
+        return _labels()
+
+    @app.post(
+        "/v1/analyze",
+        tags=["analysis"],
+        dependencies=security,
+        summary="Analyse one report (pasted text or an uploaded .docx/.pdf/.txt)",
+        response_model=AnalysisResult,
+        responses={200: {"content": {"text/html": {"schema": {"type": "string"}}}}, **_ERRORS},
+        openapi_extra={"requestBody": _analyze_body()},
+    )
+    async def analyze(
+        request: Request,
+        format: Annotated[Literal["json", "html"], Query(description="json: the result; html: the report page")] = (
+            "json"
+        ),
+        lang: Annotated[Literal["vi", "en"] | None, Query(description="overrides the body's lang")] = None,
+    ) -> Response:
+        job, body_lang = await _read_analysis_input(request, settings)
+        chosen = lang or body_lang
+        result = await runner.run(partial(job, lang=chosen))
+        if format == "html":
+            return await _html_response(result, chosen)
+        return Response(result.model_dump_json(), media_type="application/json")
+
+    @app.post(
+        "/v1/render",
+        tags=["analysis"],
+        dependencies=security,
+        summary="Render an AnalysisResult as the standalone HTML report",
+        response_class=Response,
+        responses={200: {"content": {"text/html": {"schema": {"type": "string"}}}}, **_ERRORS},
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/AnalysisResult"}}},
+            }
+        },
+    )
+    async def render(
+        request: Request,
+        lang: Annotated[Literal["vi", "en"] | None, Query(description="page language (default: the result's)")] = None,
+    ) -> Response:
+        raw = await _json_body(request)
+        try:
+            result = AnalysisResult.model_validate_json(raw)
+        except ValidationError as error:
+            raise _validation_error(error.errors(include_input=False, include_url=False)) from None
+        return await _html_response(result, lang or result.lang)
+
+
+async def _html_response(result: AnalysisResult, lang: str) -> Response:
+    from nlp.render import render_html
+
+    page = await anyio.to_thread.run_sync(partial(render_html, result, lang=lang))
+    return Response(
+        page,
+        media_type="text/html; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{HTML_FILENAME}"'},
+    )
+
+
+async def _read_analysis_input(request: Request, settings: Settings):
+    """The pipeline call for this request's body, and the body's ``lang``: JSON text or one uploaded file."""
+    from nlp import analyze
+
+    media = _media_type(request)
+    if media == "application/json":
+        raw = await _json_body(request)
+        try:
+            body = AnalyzeRequest.model_validate_json(raw)
+        except ValidationError as error:
+            raise _validation_error(error.errors(include_input=False, include_url=False)) from None
+        limit = settings.ingest_limits.max_text_chars
+        return partial(analyze, body.text, max_chars=limit), body.lang
+    if media == "multipart/form-data":
+        return await _read_upload(request, settings)
+    raise UnsupportedMediaTypeError(f"Content-Type {media or '(none)'}")
+
+
+async def _read_upload(request: Request, settings: Settings):
+    from nlp import analyze, analyze_bytes
+
+    parser = _InMemoryMultiPartParser(
+        Headers(scope=request.scope),
+        request.stream(),
+        max_files=1,
+        max_fields=4,
+        max_part_size=settings.max_request_bytes,
+    )
+    try:
+        form = await parser.parse()
+    except MultiPartException as error:
+        raise MalformedRequestError(_multipart_detail(error.message)) from None
+    try:
+        lang = form.get("lang") or "vi"
+        if lang not in {"vi", "en"}:
+            raise InvalidRequestError("lang", extra={"errors": [{"loc": ["body", "lang"], "type": "literal_error"}]})
+        upload = form.get("file")
+        text = form.get("text")
+        if isinstance(upload, UploadFile):
+            data = await upload.read()
+            hint = _extension_hint(upload.filename)
+            return partial(analyze_bytes, data, hint, limits=settings.ingest_limits), lang
+        if isinstance(text, str):
+            return partial(analyze, text, max_chars=settings.ingest_limits.max_text_chars), lang
+        loc = ["body", "file"]
+        raise InvalidRequestError("file", extra={"errors": [{"loc": loc, "type": "missing"}]})
+    finally:
+        await form.close()
+
+
+async def _json_body(request: Request) -> bytes:
+    media = _media_type(request)
+    if media != "application/json":
+        raise UnsupportedMediaTypeError(f"Content-Type {media or '(none)'}")
+    raw = await request.body()
+    try:
+        json.loads(raw)
+    except ValueError:  # JSONDecodeError and UnicodeDecodeError
+        raise MalformedRequestError("the body is not valid JSON") from None
+    return raw
+
+
+def _media_type(request: Request) -> str:
+    return request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+
+
+def _extension_hint(filename: str | None) -> str | None:
+    """Only the extension of the uploaded name goes to the reader (a hint for the error message)."""
+    if not filename:
+        return None
+    suffix = Path(filename.replace("\\", "/")).suffix.lower()
+    return f"upload{suffix}" if suffix.isascii() and 1 < len(suffix) <= 6 else None
+
+
+def _multipart_detail(message: str) -> str:
+    known = ("Too many files", "Too many fields", "Part exceeded", "Field exceeded", "Missing boundary")
+    return next((k for k in known if message.startswith(k)), "invalid multipart data")
+
+
+def _validation_error(errors: list[dict]) -> ApiError:
+    """422 listing the invalid fields by location and type only (never the input, which may be report text)."""
+    if any(e.get("type") == "json_invalid" for e in errors):
+        return MalformedRequestError("the body is not valid JSON")
+    fields = [{"loc": [str(p) for p in e.get("loc", ())], "type": str(e.get("type", ""))} for e in errors][:20]
+    names = ", ".join(".".join(f["loc"]) or "body" for f in fields)
+    return InvalidRequestError(names[:200], extra={"errors": fields})
+
+
+def _analyze_body() -> dict:
+    return {
+        "required": True,
+        "content": {
+            "application/json": {"schema": AnalyzeRequest.model_json_schema()},
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "properties": {
+                        "file": {"type": "string", "format": "binary", "description": ".docx, .pdf or .txt"},
+                        "lang": {"type": "string", "enum": ["vi", "en"], "default": "vi"},
+                    },
+                    "required": ["file"],
+                }
+            },
+        },
+    }
+
+
+@cache
+def _versions() -> dict:
+    from nlp.classify import default_classifier
+
+    def dist(name: str) -> str | None:
+        try:
+            return importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            return None
+
+    classifier = default_classifier().name
+    return {
+        "app": "kiemdiem",
+        "version": __version__,
+        "schema_version": SCHEMA_VERSION,
+        "classifier": classifier,
+        "models": {"classifier": classifier, "underthesea": dist("underthesea")},
+        "api": "v1",
+    }
+
+
+@cache
+def _labels() -> dict:
+    from nlp.catalog import labels
+    from nlp.render.common import strings
+
+    render = strings()
+    keep = ("ui", "category_help", "band_symbol", "formats", "ratings")
+    return {"labels": labels(), "render": {k: render[k] for k in keep if k in render}}
+
+
+# --------------------------------------------------------------------------- errors
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(ApiError)
+    async def api_error(request: Request, error: ApiError) -> Response:
+        return error_response(error)
+
+    @app.exception_handler(InputError)
+    async def input_error(request: Request, error: InputError) -> Response:
+        return error_response(error)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, error: RequestValidationError) -> Response:
+        # never echo the input (FastAPI's default handler does): locations and types only
+        return error_response(_validation_error([dict(e) for e in error.errors()]))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, error: StarletteHTTPException) -> Response:
+        if error.status_code == 404:
+            return error_response(NotFoundError())
+        if error.status_code == 405:
+            return error_response(MethodNotAllowedError())
+        if error.status_code == 400:
+            return error_response(MalformedRequestError())
+        response = error_response(ApiError())
+        response.status_code = error.status_code
+        return response
+
+
+# --------------------------------------------------------------------------- page
+
+
+def _add_page_routes(app: FastAPI) -> None:
+    swagger_dir = _swagger_dir()
+
+    @app.get("/", include_in_schema=False)
+    async def index() -> FileResponse:
+        return FileResponse(STATIC / "index.html", media_type="text/html; charset=utf-8")
+
+    @app.get("/docs", include_in_schema=False)
+    async def docs() -> FileResponse:
+        return FileResponse(STATIC / "docs.html", media_type="text/html; charset=utf-8")
+
+    @app.get("/vendor/swagger-ui/{name}", include_in_schema=False)
+    async def swagger_asset(name: str) -> FileResponse:
+        if name not in SWAGGER_FILES or swagger_dir is None:
+            raise NotFoundError()
+        return FileResponse(swagger_dir / name, media_type=SWAGGER_FILES[name])
+
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+
+def _swagger_dir() -> Path | None:
+    spec = importlib.util.find_spec("swagger_ui")  # located, not imported
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    folder = Path(next(iter(spec.submodule_search_locations))) / "static"
+    return folder if (folder / "swagger-ui-bundle.js").is_file() else None
