@@ -221,11 +221,16 @@ def _split_columns(text: str) -> list[str]:
     if date and date.start() > 0:
         words = text[: date.start()].split(" ")
         cut = len(words)
-        while cut > 0 and words[cut - 1][:1].isupper() and not words[cut - 1].isupper():
+        while cut > 0 and not _is_caps_word(words[cut - 1]):
             cut -= 1
         if 0 < cut < len(words):
             return [" ".join(words[:cut]), text[len(" ".join(words[:cut])) :]]
     return [text]
+
+
+def _is_caps_word(word: str) -> bool:
+    letters = [c for c in word if c.isalpha()]
+    return bool(letters) and all(c.isupper() for c in letters) and len(letters) > 1
 
 
 def _is_caps_continuation(cell: str) -> bool:
