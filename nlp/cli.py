@@ -233,6 +233,21 @@ def version() -> None:
     typer.echo(f"kiemdiem {__version__} (schema {SCHEMA_VERSION}, classifier {default_classifier().name})")
 
 
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Địa chỉ lắng nghe; 0.0.0.0 để mở cho mạng LAN.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Cổng.")] = 8000,
+    workers: Annotated[int, typer.Option(help="Số tiến trình phục vụ (mỗi lõi CPU một tiến trình).")] = 1,
+    cors_origin: Annotated[
+        list[str] | None, typer.Option("--cors-origin", help="Cho phép trang web ở origin này gọi API (lặp lại được).")
+    ] = None,
+) -> None:
+    """Chạy API và trang web cho người xem xét / run the API and the reviewers' page (docs/SERVICE.md)."""
+    from service.serve import run
+
+    run(host=host, port=port, workers=workers, cors_origins=cors_origin)
+
+
 def main() -> None:
     """Console-script entry point."""
     app()

@@ -1,0 +1,34 @@
+"""``kiemdiem serve``: run the API and the page with uvicorn (logging without report text, no reload)."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from service.observe import LOG_CONFIG
+
+
+def run(host: str = "127.0.0.1", port: int = 8000, workers: int = 1, cors_origins: list[str] | None = None) -> None:
+    """Start uvicorn on ``host:port`` with ``workers`` processes; settings come from ``KIEMDIEM_*`` variables."""
+    import uvicorn
+
+    if cors_origins:  # the workers build their app from the environment
+        os.environ["KIEMDIEM_CORS_ORIGINS"] = ",".join(cors_origins)
+    shown = f"[{host}]" if ":" in host else host
+    token = "on" if os.environ.get("KIEMDIEM_API_TOKEN", "").strip() else "off"
+    print(
+        f"kiemdiem: http://{shown}:{port}/  (API token {token}; docs at /docs; Ctrl+C to stop)",
+        file=sys.stderr,
+        flush=True,
+    )
+    uvicorn.run(
+        "service.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=max(1, workers),
+        reload=False,
+        access_log=False,
+        log_config=LOG_CONFIG,
+        server_header=False,
+    )
