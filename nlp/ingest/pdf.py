@@ -12,7 +12,14 @@ import logging
 import warnings
 from dataclasses import dataclass, field
 
-from nlp.errors import CorruptFileError, EncryptedFileError, InputError, InputTooLargeError, ScannedPdfError
+from nlp.errors import (
+    CorruptFileError,
+    EmptyInputError,
+    EncryptedFileError,
+    InputError,
+    InputTooLargeError,
+    ScannedPdfError,
+)
 from nlp.ingest import IngestLimits, legacy
 
 logging.getLogger("pypdf").setLevel(logging.CRITICAL + 1)
@@ -52,7 +59,7 @@ def _read(data: bytes, limits: IngestLimits) -> PdfText:
         notes.append("encrypted PDF opened with an empty password")
     pages = len(reader.pages)
     if pages > limits.max_pdf_pages:
-        raise InputTooLargeError(f"{pages} pages > {limits.max_pdf_pages}")
+        raise InputTooLargeError(f"{_pages(pages)} > {limits.max_pdf_pages}")
     texts: list[str] = []
     chars = 0
     for page in reader.pages:
@@ -61,10 +68,16 @@ def _read(data: bytes, limits: IngestLimits) -> PdfText:
         if chars > limits.max_text_chars:
             raise InputTooLargeError(f"text over {limits.max_text_chars} characters")
         texts.append(text)
-    if pages == 0 or chars < _MIN_CHARS_PER_PAGE * pages:
-        raise ScannedPdfError(f"{chars} text characters on {pages} pages")
-    notes.insert(0, f"{pages} page" if pages == 1 else f"{pages} pages")
+    if pages == 0:
+        raise EmptyInputError("PDF without pages")
+    if chars < _MIN_CHARS_PER_PAGE * pages:
+        raise ScannedPdfError(f"{chars} text characters on {_pages(pages)}")
+    notes.insert(0, _pages(pages))
     return _with_legacy("\n".join(texts), notes)
+
+
+def _pages(count: int) -> str:
+    return f"{count} page" if count == 1 else f"{count} pages"
 
 
 def _with_legacy(text: str, notes: list[str]) -> PdfText:
