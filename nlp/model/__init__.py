@@ -42,4 +42,4 @@ def load_classifier(name: str):
         raise ValueError(f"unknown model {name!r}; available: {', '.join(available_models())}")
     from nlp.model.linear import LinearSentenceClassifier
 
-    return LinearSentenceClassifier.load(path)
+    return LinearSentenceClassifier.load(path)  # also loads its subclasses (e.g. the e5 model)

@@ -54,6 +54,7 @@ class LinearSentenceClassifier:
     _scaler: MaxAbsScaler | None = field(default=None, repr=False)
     _models: dict[str, CalibratedClassifierCV] = field(default_factory=dict, repr=False)
     _dense_names: tuple[str, ...] = field(default=(), repr=False)
+    use_cache: bool = False  # only the embedding variant uses it (training-time cache)
 
     # -- features -------------------------------------------------------------------------------------------
     def _matrix(self, texts: list[str], dense: np.ndarray, fit: bool = False) -> sparse.csr_matrix:
@@ -119,6 +120,7 @@ class LinearSentenceClassifier:
     def load(cls, path: Path) -> LinearSentenceClassifier:
         """Read a model written by :meth:`save`; refuses one built for other rule features."""
         model = joblib.load(path)
+        model.use_cache = False
         if not isinstance(model, cls):
             raise TypeError(f"{path} does not hold a {cls.__name__}")
         if model.use_rules and model._dense_names != dense_names():

