@@ -154,7 +154,15 @@ def _add_api_routes(app: FastAPI, settings: Settings, runner: AnalysisRunner) ->
 
     @app.get("/v1/version", tags=["service"], dependencies=security, summary="Versions of app, schema and models")
     async def version() -> dict:
-        return _versions()
+        limits = settings.ingest_limits
+        return {
+            **_versions(),
+            "limits": {
+                "max_request_bytes": settings.max_request_bytes,
+                "max_file_bytes": limits.max_file_bytes,
+                "max_text_chars": limits.max_text_chars,
+            },
+        }
 
     @app.get("/v1/schema", tags=["service"], dependencies=security, summary="JSON Schema of the result (v1)")
     async def schema() -> dict:
@@ -359,9 +367,16 @@ def _labels() -> dict:
     from nlp.catalog import labels
     from nlp.render.common import strings
 
+    from nlp.lexicon import load_yaml
+
     render = strings()
     keep = ("ui", "category_help", "band_symbol", "formats", "ratings")
-    return {"labels": labels(), "render": {k: render[k] for k in keep if k in render}}
+    bands = load_yaml("scoring.yaml").get("bands", {})
+    return {
+        "labels": labels(),
+        "render": {k: render[k] for k in keep if k in render},
+        "score_cutoffs": {"adequate": float(bands.get("adequate", 50)), "strong": float(bands.get("strong", 80))},
+    }
 
 
 # --------------------------------------------------------------------------- errors
