@@ -7,6 +7,12 @@ Contract (used by ``nlp.analyze_file``, the CLI, and later the API and batch):
   filename extension is only a hint and never trusted over the bytes)
 
 Both raise only :class:`nlp.errors.InputError` subclasses on bad input.
+
+Modules, one job each: ``sniff`` (format from magic bytes), ``text`` (strict decoding order: BOM →
+BOM-less UTF-16 → UTF-8 → TCVN3/VNI → Windows-1258), ``legacy`` (scored TCVN3/VNI detection, viparse
+conversion), ``zipguard`` (zip-bomb limits, bounded inflation), ``docx`` + ``numbering`` (body order,
+tables, list numbers), ``pdf`` (pypdf, scans, encryption), ``ole`` (encrypted OOXML vs legacy .doc) and
+``reader`` (dispatch and the final empty/size checks).
 """
 
 from __future__ import annotations

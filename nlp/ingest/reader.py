@@ -22,7 +22,7 @@ from nlp.errors import (
 from nlp.ingest import IngestedText, IngestLimits, zipguard
 from nlp.ingest.sniff import sniff
 
-_DOCUMENT_EXTENSIONS = {".docx", ".docm", ".dotx", ".pdf"}
+_DOCUMENT_EXTENSIONS = {".docx", ".docm", ".dotx", ".doc", ".pdf"}
 
 
 def read_file(path: str | os.PathLike[str], limits: IngestLimits | None = None) -> IngestedText:
