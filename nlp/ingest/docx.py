@@ -37,7 +37,7 @@ _CONTAINERS |= {W + "bdo", W + "sdtContent"}
 _SKIPPED = {W + "del", W + "moveFrom", W + "pPr", W + "rPr"}
 _RUN_TEXT = {W + "t": None, W + "tab": " ", W + "ptab": " ", W + "br": "\n", W + "cr": "\n"}
 _RUN_TEXT |= {W + "noBreakHyphen": "-", W + "softHyphen": ""}
-_FONT_ATTRS = (W + "ascii", W + "hAnsi", W + "cs", W + "eastAsia")
+_FONT_ATTRS = (W + "ascii", W + "hAnsi")  # the slots Vietnamese letters are drawn with
 
 
 def is_word_package(names: set[str]) -> bool:
@@ -196,7 +196,7 @@ class _Extractor:
         text = "\n".join(lines)
         notes: list[str] = []
         if self.tables:
-            notes.append(f"{self.tables} tables")
+            notes.append(f"{self.tables} table" if self.tables == 1 else f"{self.tables} tables")
         for encoding, runs in self.converted.items():
             notes.append(f"converted from {legacy.label(encoding)} ({runs} runs in legacy fonts)")
         font = self.converted.most_common(1)[0][0] if self.converted else None
