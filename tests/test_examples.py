@@ -45,6 +45,10 @@ def test_form_role_and_header(case):
         assert result.accountability.status == expected["accountability"]
     if "diacritics" in expected:
         assert result.source.diacritics == expected["diacritics"]
+    if "source_format" in expected:
+        assert result.source.format == expected["source_format"]
+    if "legacy_font" in expected:
+        assert result.source.legacy_font == expected["legacy_font"]
 
 
 def test_expected_report_findings(case):
