@@ -365,9 +365,8 @@ def _versions() -> dict:
 @cache
 def _labels() -> dict:
     from nlp.catalog import labels
-    from nlp.render.common import strings
-
     from nlp.lexicon import load_yaml
+    from nlp.render.common import strings
 
     render = strings()
     keep = ("ui", "category_help", "band_symbol", "formats", "ratings")

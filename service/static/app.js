@@ -283,6 +283,8 @@
       var flagged = document.querySelectorAll("#report .s.flag.problem").length;
       var seconds = formatNumber((performance.now() - began) / 1000);
       setStatus(t("analysed", { secs: seconds, flagged: flagged, findings: result.findings.length }));
+      $("results").scrollIntoView({ block: "start" });
+      $("result-title").focus({ preventScroll: true });
     } finally {
       state.busy = false;
       $("analyze-btn").disabled = false;
@@ -425,7 +427,7 @@
     var masthead = el("header", { className: "masthead" },
       el("div", { className: "who" },
         el("div", { className: "kicker", text: t("page_title") }),
-        el("h2", { id: "result-title", text: who })),
+        el("h2", { id: "result-title", tabindex: "-1", text: who })),
       el("div", { className: "verdict" },
         el("span", { id: "band-badge", className: "band band-" + result.band, "data-band": result.band },
           el("span", { className: "sym", "aria-hidden": "true", text: symbol }),
@@ -573,7 +575,9 @@
       if (current === null || gap.indexOf("\n") >= 0) {
         current = { items: [], gapBefore: (gap.match(/\n/g) || []).length > 1 };
         rows.push(current);
-        if (gap.trim()) { current.items.push({ text: gap.trim() }); }
+        var lead = gap.slice(gap.lastIndexOf("\n") + 1).replace(/^\s+/, ""); // "- " before a bullet item
+        if (previousEnd === 0 || gap.indexOf("\n") < 0) { lead = gap.trim(); }
+        if (lead) { current.items.push({ text: lead }); }
       } else if (gap) {
         current.items.push({ text: gap });
       }
