@@ -16,12 +16,11 @@ import datetime
 import io
 import re
 import sys
-import unicodedata
 import zipfile
 from pathlib import Path
 from typing import ClassVar
 
-from viparse.normalize.encodings import get_charmap
+from nlp.ingest.legacy import encode
 
 EXAMPLES = Path(__file__).resolve().parent
 SOURCES = EXAMPLES / "sources"
@@ -38,27 +37,10 @@ ROW = re.compile(r"^\|(.+)\|\s*$")
 # ------------------------------------------------------------------------------------- legacy text
 
 
-def to_legacy(text: str, encoding: str) -> str:
-    """Unicode → the characters a TCVN3/VNI font stores (inverse of viparse's conversion table)."""
-    charmap = get_charmap(encoding)
-    assert charmap is not None
-    table: dict[str, str] = {}
-    for legacy, unicode in sorted(charmap.pairs, key=lambda pair: len(pair[0])):
-        table.setdefault(unicode, legacy)
-    if encoding == "vni":  # VNI-Windows keeps ì í as themselves and writes ẳ as a + ú
-        table.update({"ì": "ì", "í": "í", "Ì": "Ì", "Í": "Í", "ẳ": "aú", "Ẳ": "AÚ"})
-    out = []
-    for char in unicodedata.normalize("NFC", text):
-        if ord(char) > 0x7F and char not in table:
-            raise ValueError(f"{char!r} cannot be written in {encoding}")
-        out.append(table.get(char, char))
-    return "".join(out)
-
-
 def build_legacy_txt(source: Path, target: Path, encoding: str) -> None:
     """Write ``source`` as legacy-font 8-bit bytes with CRLF line ends."""
     text = source.read_text(encoding="utf-8")
-    target.write_bytes(to_legacy(text, encoding).replace("\n", "\r\n").encode("cp1252"))
+    target.write_bytes(encode(text, encoding).replace("\n", "\r\n").encode("cp1252"))
 
 
 # ------------------------------------------------------------------------------------------- docx

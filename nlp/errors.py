@@ -29,7 +29,7 @@ class InputError(KiemdiemError):
     def __init__(self, detail: str = "", **facts: object) -> None:
         self.detail = detail
         self.facts = facts
-        super().__init__(self.message("en") + (f" ({detail})" if detail else ""))
+        super().__init__(self.message("en"))
 
     def message(self, lang: str = "vi") -> str:
         """The message in ``lang`` ("vi" or "en"), with the detail appended when there is one."""

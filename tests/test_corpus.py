@@ -91,3 +91,13 @@ def test_editing_the_text_in_a_tool_is_refused():
     item["text"] = item["text"] + " "
     with pytest.raises(ValueError):
         convert.from_doccano([item], RECORDS[:1])
+
+
+@pytest.mark.parametrize("record", [r for r in RECORDS if r["provenance"].get("raw_file")], ids=lambda r: r["id"])
+def test_legacy_font_raw_files_read_back_as_the_gold_text(record):
+    from nlp.ingest import read_file
+    from nlp.normalize import normalize
+
+    ingested = read_file(ROOT / record["provenance"]["raw_file"])
+    assert ingested.legacy_font in {"tcvn3", "vni"}
+    assert normalize(ingested.text) == record["text"]

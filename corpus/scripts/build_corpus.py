@@ -259,6 +259,7 @@ def build_record(path: Path) -> dict:
         "generated_by": meta.get("generated_by"),
         "seed": meta.get("seed"),
         "derived_from": meta.get("derived_from"),
+        "raw_file": meta.get("raw_file"),
     }
     return {
         "id": meta["id"],

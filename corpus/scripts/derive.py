@@ -123,12 +123,24 @@ def legacy_bytes(text: str, encoding: str) -> bytes:
     return encode(text, encoding).encode("cp1252")
 
 
+_ASCII_FALLBACK = {"–": "-", "—": "-", "“": '"', "”": '"', "‘": "'", "’": "'", "…": "...", "«": '"', "»": '"'}
+
+
 def legacy_surface(body: str, encoding: str) -> str:
     """What survives a round trip through the legacy font: TCVN3 has no capital toned letters (a caps font
-    draws the small ones), so those come back small; tags untouched."""
+    draws the small ones), so those come back small; symbols the font lacks become their ASCII forms."""
     from nlp.ingest.legacy import encodable
 
-    return "".join(c if encodable(c, encoding) or not encodable(c.lower(), encoding) else c.lower() for c in body)
+    out = []
+    for char in body:
+        if char in "⟦⟧" or encodable(char, encoding):
+            out.append(char)
+        elif encodable(char.lower(), encoding):
+            out.append(char.lower())
+        else:
+            folded = unicodedata.normalize("NFKC", char)
+            out.append(folded if all(encodable(c, encoding) for c in folded) else _ASCII_FALLBACK.get(char, "?"))
+    return "".join(out)
 
 
 def authored() -> list[tuple[Path, dict, str]]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cache
 
 from viparse.normalize.encodings import get_charmap
 from viparse.normalize.tables import convert as viparse_convert
@@ -109,6 +110,38 @@ def convert_lines(text: str, encoding: str) -> tuple[str, int]:
         changed += new != line
         out.append(new)
     return "\n".join(out), changed
+
+
+@cache
+def _encode_table(encoding: str) -> dict[str, str]:
+    """Unicode → legacy surface characters: the inverse of viparse's conversion table."""
+    charmap = get_charmap(encoding)
+    if charmap is None:  # pragma: no cover
+        raise ValueError(f"unknown legacy encoding {encoding!r}")
+    table: dict[str, str] = {}
+    for legacy, unicode in sorted(charmap.pairs, key=lambda pair: len(pair[0])):
+        table.setdefault(unicode, legacy)
+    if encoding == VNI:  # VNI-Windows writes ì í as themselves and ẳ as a + ú
+        table.update({"ì": "ì", "í": "í", "Ì": "Ì", "Í": "Í"})
+        table.update({unicode: legacy for legacy, unicode in _VNI_EXTRA})
+    return table
+
+
+def encodable(char: str, encoding: str) -> bool:
+    """Whether a legacy font can store ``char`` (TCVN3 has no capital toned letters)."""
+    return ord(char) <= 0x7F or char in _encode_table(encoding)
+
+
+def encode(text: str, encoding: str) -> str:
+    """Unicode Vietnamese as a legacy font stores it (the inverse of :func:`convert`); for fixtures, the corpus
+    and tests. Raises ``ValueError`` on a character the font cannot store."""
+    table = _encode_table(encoding)
+    out = []
+    for char in unicodedata.normalize("NFC", text):
+        if not encodable(char, encoding):
+            raise ValueError(f"{char!r} has no {encoding} form")
+        out.append(table.get(char, char))
+    return "".join(out)
 
 
 def font_encoding(font: str | None) -> str | None:

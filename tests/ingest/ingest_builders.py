@@ -7,11 +7,10 @@ import io
 import struct
 import unicodedata
 import zipfile
-from functools import cache
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from viparse.normalize.encodings import get_charmap
+from nlp.ingest.legacy import encode
 
 # ---------------------------------------------------------------------------------------------- text
 
@@ -24,28 +23,9 @@ PARAGRAPHS = [
 REPORT = "\n".join(PARAGRAPHS)
 
 
-@cache
-def _legacy_table(encoding: str) -> dict[str, str]:
-    """Unicode → legacy surface characters, the inverse of viparse's conversion table."""
-    charmap = get_charmap(encoding)
-    assert charmap is not None
-    table: dict[str, str] = {}
-    for legacy, unicode in sorted(charmap.pairs, key=lambda pair: len(pair[0])):
-        table.setdefault(unicode, legacy)
-    if encoding == "vni":  # VNI-Windows writes ì í as themselves and ẳ as a + ú
-        table.update({"ì": "ì", "í": "í", "Ì": "Ì", "Í": "Í", "ẳ": "aú", "Ẳ": "AÚ"})
-    return table
-
-
 def to_legacy(text: str, encoding: str) -> str:
     """Encode Unicode Vietnamese as a legacy font would store it (TCVN3 has no capital toned letters)."""
-    table = _legacy_table(encoding)
-    out = []
-    for char in unicodedata.normalize("NFC", text):
-        if ord(char) > 0x7F and char not in table:
-            raise ValueError(f"{char!r} has no {encoding} form")
-        out.append(table.get(char, char))
-    return "".join(out)
+    return encode(text, encoding)
 
 
 def legacy_bytes(text: str, encoding: str) -> bytes:
