@@ -101,3 +101,27 @@ def test_legacy_font_raw_files_read_back_as_the_gold_text(record):
     ingested = read_file(ROOT / record["provenance"]["raw_file"])
     assert ingested.legacy_font in {"tcvn3", "vni"}
     assert normalize(ingested.text) == record["text"]
+
+
+import make_splits  # noqa: E402
+
+SPLITS = json.loads((ROOT / "corpus" / "splits.json").read_text(encoding="utf-8"))
+
+
+def test_test_split_is_frozen():
+    """The test split's reports and texts are exactly those recorded when it was fixed."""
+    assert make_splits.test_hash(RECORDS, SPLITS["test"]) == SPLITS["test_sha256"]
+
+
+def test_every_report_is_in_exactly_one_split():
+    placed = [i for name in ("train", "dev", "test") for i in SPLITS[name]]
+    assert len(placed) == len(set(placed))
+    assert set(placed) == {r["id"] for r in RECORDS}, "place new reports: python corpus/scripts/make_splits.py --extend"
+
+
+def test_near_copies_stay_with_their_source():
+    split_of = {i: name for name in ("train", "dev", "test") for i in SPLITS[name]}
+    for record in RECORDS:
+        group = make_splits.group_of(record)
+        if group != record["id"]:
+            assert split_of[record["id"]] == split_of[group], record["id"]

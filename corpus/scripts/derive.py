@@ -1,6 +1,6 @@
 """Derived corpus items: near-copies of authored reports and noisy variants, each recording how it was made.
 
-    python corpus/scripts/derive.py          # (re)writes corpus/derived/ and corpus/raw/ deterministically
+    python corpus/scripts/derive.py          # writes corpus/derived/ and corpus/raw/ (once; --force to redo)
 
 - **near-copies** (``copied_from``): another person's report made from an authored one the way copied reports are
   made in practice — the name, the birth date and a few words changed, some figures nudged; labels carry over.
@@ -151,7 +151,12 @@ def authored() -> list[tuple[Path, dict, str]]:
     return items
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    force = "--force" in (argv if argv is not None else sys.argv[1:])
+    if any(DERIVED.glob("*.txt")) and not force:
+        # the derived set is fixed once, like the split: redoing it with more authored reports would change it
+        print(f"{DERIVED} is already made; --force redoes it (and changes the frozen split)", file=sys.stderr)
+        return 1
     rng = random.Random(SEED)
     items = [i for i in authored() if not (i[1].get("noise") or [])]
     for folder in (DERIVED, RAW):
