@@ -64,8 +64,8 @@ class InvalidRequestError(ApiError):
 class UnauthorizedError(ApiError):
     code = "KD-A005"
     http_status = 401
-    message_vi = "Cần mã truy cập API hợp lệ (Authorization: Bearer <mã>)."
-    message_en = "A valid API token is required (Authorization: Bearer <token>)."
+    message_vi = "Cần mã truy cập API hợp lệ (tiêu đề Authorization: Bearer …)."
+    message_en = "A valid API token is required (header Authorization: Bearer …)."
     headers: ClassVar[dict[str, str]] = {"WWW-Authenticate": "Bearer"}
 
 

@@ -469,37 +469,34 @@
     var collective = sentenceRefs(result, view, acc.collective_shortcomings || []);
     if (collective) { accCard.appendChild(el("h4", { text: t("collective_shortcomings") })); accCard.appendChild(collective); }
 
-    // missing parts
+    // the report as a whole: missing parts, findings on no single sentence, notes on the input
     var missing = result.missing_sections || [];
-    var missingCard = el("section", { className: "card", id: "card-missing" },
-      el("h3", { text: t("missing_sections") }),
+    var problems = view.reportLevel.filter(function (item) { return item.finding.category !== "specificity"; });
+    var reportCard = el("section", { className: "card", id: "card-report-findings" },
+      el("h3", { text: t("report_findings") }),
+      el("h4", { text: t("missing_sections") }),
       missing.length
         ? el("ul", { className: "plain", id: "missing-list" }, missing.map(function (id) {
           return el("li", { "data-section": id, text: label("sections", id) });
         }))
-        : el("p", { className: "none", text: t("missing_none") }));
-    var notes = [];
-    if (result.source && result.source.legacy_font) { notes.push(t("source_legacy_font", { font: result.source.legacy_font.toUpperCase() })); }
-    if (result.source && result.source.diacritics === false) { notes.push(t("source_no_diacritics")); }
-    if (notes.length) {
-      missingCard.appendChild(el("h4", { text: t("source") }));
-      missingCard.appendChild(el("ul", { className: "plain" }, notes.map(function (n) { return el("li", { text: n }); })));
-    }
-
-    // report-level findings
-    var problems = view.reportLevel.filter(function (item) { return item.finding.category !== "specificity"; });
-    var reportCard = el("section", { className: "card wide", id: "card-report-findings" },
-      el("h3", { text: t("report_findings") }),
+        : el("p", { className: "none", id: "missing-list", text: t("missing_none") }),
       problems.length
         ? el("ul", { className: "findings" }, problems.map(function (item) {
           return findingItem(item.finding, sentenceAt(result, item.finding.start));
         }))
         : el("p", { className: "none", text: t("report_findings_none") }));
+    var notes = [];
+    if (result.source && result.source.legacy_font) { notes.push(t("source_legacy_font", { font: result.source.legacy_font.toUpperCase() })); }
+    if (result.source && result.source.diacritics === false) { notes.push(t("source_no_diacritics")); }
+    if (notes.length) {
+      reportCard.appendChild(el("h4", { text: t("source") }));
+      reportCard.appendChild(el("ul", { className: "plain" }, notes.map(function (n) { return el("li", { text: n }); })));
+    }
 
     var top = $("result-top");
     top.textContent = "";
     top.appendChild(masthead);
-    top.appendChild(el("div", { className: "cards" }, scores, accCard, missingCard, reportCard));
+    top.appendChild(el("div", { className: "cards" }, scores, accCard, reportCard));
   }
 
   function bandHint(name) {

@@ -1,0 +1,256 @@
+"""The reviewers' page in a real browser (Debian chromium driven by playwright), against `kiemdiem serve`.
+
+Skipped, with the reason, only when /usr/bin/chromium is absent (``.ci/install-browser.sh`` installs it).
+Set ``KIEMDIEM_SCREENSHOT=docs/screenshots/service.png`` to save the screenshot the docs show.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import DOCX_EVASIVE, DOCX_FACT, EXAMPLES, PNG, ROOT, WEAK_REPORT, small_report_docx
+
+from nlp import AnalysisResult
+
+CHROMIUM = "/usr/bin/chromium"
+if not Path(CHROMIUM).exists():
+    pytest.skip(f"{CHROMIUM} is absent (run .ci/install-browser.sh)", allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (.ci/install-browser.sh)")
+
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+MAIN = {"generic", "evasive", "accountability", "completeness", "consistency"}
+WEAK = "02a-ngan-hang-yeu.txt"
+DOCX = EXAMPLES / "02b-truong-phong-bang-so-lieu.docx"
+EXPECT = yaml.safe_load((EXAMPLES / "expectations.yaml").read_text(encoding="utf-8"))[WEAK]
+
+SENTENCES_JS = """() => Array.from(document.querySelectorAll('#report .s')).map(s => ({
+  id: s.id, text: s.textContent, cats: (s.getAttribute('data-categories') || '').split(' ').filter(Boolean),
+  show: s.getAttribute('data-show'), off: s.classList.contains('off')}))"""
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """``kiemdiem serve`` in a subprocess on a free loopback port; yields (base URL, path of its log)."""
+    port = _free_port()
+    log = tmp_path_factory.mktemp("serve") / "server.log"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KIEMDIEM_")}
+    with log.open("wb") as sink:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "nlp.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+            cwd=ROOT,
+            env=env,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            if process.poll() is not None:
+                pytest.fail(f"kiemdiem serve exited: {log.read_text(errors='replace')[-2000:]}")
+            try:
+                with urllib.request.urlopen(base + "/v1/health", timeout=2) as response:
+                    if json.load(response)["ready"]:
+                        break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            pytest.fail("kiemdiem serve did not start")
+        yield base, log
+    finally:
+        process.terminate()
+        try:
+            process.wait(20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    base, _ = server
+    context = browser.new_context(viewport={"width": 1366, "height": 1000}, accept_downloads=True, locale="vi-VN")
+    tab = context.new_page()
+    tab.requests = []
+    tab.on("request", lambda request: tab.requests.append(request.url))
+    tab.errors = []
+    tab.on("pageerror", lambda error: tab.errors.append(str(error)))
+    tab.goto(base + "/")
+    tab.wait_for_selector("body[data-ready=true]")
+    yield tab
+    assert tab.errors == []
+    outside = [url for url in tab.requests if not url.startswith((base + "/", "blob:", "data:"))]
+    assert outside == [], "the page fetched something from outside the app"
+    context.close()
+
+
+def _sentences(page) -> list[dict]:
+    return page.evaluate(SENTENCES_JS)
+
+
+def _find(sentences: list[dict], fragment: str) -> dict:
+    matches = [s for s in sentences if fragment in s["text"]]
+    assert len(matches) == 1, f"{fragment!r} is in {len(matches)} sentences"
+    return matches[0]
+
+
+def _wait_for_result(page) -> None:
+    page.wait_for_selector("#results:not([hidden]) #report .s")
+    page.wait_for_function("() => document.querySelector('#analyze-btn').disabled === false")
+
+
+def test_pasted_weak_report_is_highlighted_explained_and_downloadable(page, tmp_path):
+    page.fill("#report-text", WEAK_REPORT)
+    page.focus("#report-text")
+    page.keyboard.press("Control+Enter")
+    _wait_for_result(page)
+
+    sentences = _sentences(page)
+    for item in EXPECT["must_flag"]:
+        found = _find(sentences, item["text"])
+        assert set(item["labels"]) <= set(found["cats"]), (item, found)
+        assert found["show"] in MAIN
+    for fragment in EXPECT["must_not_flag"]:
+        assert not MAIN & set(_find(sentences, fragment)["cats"]), fragment
+
+    assert page.get_attribute("#band-badge", "data-band") == "weak"
+    assert "Yếu" in page.inner_text("#band-badge")
+    assert page.get_attribute("#accountability-status", "data-status") == "missing"
+    assert page.locator(".score-row").count() == 5
+    assert "trách nhiệm cá nhân" in page.inner_text("#card-report-findings").lower()
+    assert "câu được đánh dấu" in page.inner_text("#status")
+
+    # keyboard: Enter on a marked sentence moves focus to its notes, which explain and suggest
+    denial = _find(sentences, "Nhìn chung bản thân không có khuyết điểm gì đáng kể")
+    page.focus("#" + denial["id"])
+    page.keyboard.press("Enter")
+    note_id = "note-" + denial["id"].removeprefix("s-")
+    assert page.evaluate("() => document.activeElement.id") == note_id
+    note = page.inner_text("#" + note_id)
+    assert "Né tránh" in note and "Gợi ý" in note
+    # the number button of the note leads back to the sentence
+    page.click(f"#{note_id} button.num")
+    assert page.evaluate("() => document.activeElement.id") == denial["id"]
+
+    # category filter: with "né tránh" off, a sentence that is only evasive is no longer highlighted
+    only_evasive = next(s for s in sentences if s["cats"] == ["evasive"])
+    page.uncheck("#filter-evasive")
+    assert "off" in page.get_attribute("#" + only_evasive["id"], "class")
+    page.check("#filter-evasive")
+    assert "off" not in page.get_attribute("#" + only_evasive["id"], "class")
+
+    # downloads: the JSON result and the standalone HTML report
+    with page.expect_download() as download:
+        page.click("#dl-json")
+    saved = tmp_path / "result.json"
+    download.value.save_as(saved)
+    result = AnalysisResult.model_validate_json(saved.read_text(encoding="utf-8"))
+    assert result.band == "weak" and result.text.startswith("ĐẢNG BỘ")
+    with page.expect_download() as download:
+        page.click("#dl-html")
+    assert download.value.suggested_filename.endswith(".html")
+    html = tmp_path / "report.html"
+    download.value.save_as(html)
+    page_html = html.read_text(encoding="utf-8")
+    assert page_html.lstrip().lower().startswith("<!doctype html")
+    assert "Dư nợ do tôi quản lý đến 30/11/2023" in page_html
+
+    # print: only the result
+    page.emulate_media(media="print")
+    assert not page.is_visible("#input-panel")
+    assert not page.is_visible(".toolbar")
+    assert page.is_visible("#report")
+    page.emulate_media(media="screen")
+
+    shot = os.environ.get("KIEMDIEM_SCREENSHOT")
+    first_generic = next(s for s in sentences if s["show"] == "generic")
+    page.click("#" + first_generic["id"])  # its note opens with the suggestion
+    top = page.evaluate("() => document.getElementById('result-top').getBoundingClientRect().top + window.scrollY")
+    clip = {"x": 0, "y": max(0, top - 12), "width": 1366, "height": 1750}
+    page.screenshot(path=str(Path(shot) if shot else tmp_path / "service.png"), full_page=True, clip=clip)
+
+
+def test_uploaded_docx_is_analysed(page, tmp_path):
+    if DOCX.exists():
+        path, evasive, fact = DOCX, "Công tác phối hợp với các phòng, ban có lúc còn chưa nhịp nhàng", "Là Trưởng phòng"
+    else:  # built by examples/build_binary_examples.py; a small one otherwise
+        path, evasive, fact = tmp_path / "bao-cao.docx", DOCX_EVASIVE, DOCX_FACT
+        path.write_bytes(small_report_docx())
+    page.set_input_files("#file-input", str(path))  # choosing a file starts the analysis
+    _wait_for_result(page)
+    assert path.name in page.inner_text("#file-info")
+    assert path.name in page.inner_text("#result-top")
+
+    sentences = _sentences(page)
+    assert "evasive" in _find(sentences, evasive)["cats"]
+    assert not MAIN & set(_find(sentences, fact)["cats"])
+    if path == DOCX:  # the evidence of responsibility links to its sentence
+        assert page.get_attribute("#accountability-status", "data-status") == "present"
+        page.click("#evidence a >> nth=1", position={"x": 8, "y": 8})  # on its first line of text
+        assert page.evaluate("() => document.activeElement.textContent").startswith(fact)
+
+
+def test_english_page_and_errors_in_the_current_language(page, tmp_path):
+    page.click("#lang-toggle")
+    assert page.get_attribute("html", "lang") == "en"
+    assert page.inner_text("#analyze-btn").startswith("Analyse")
+    page.click("#analyze-btn")
+    assert page.inner_text("#error") == "Paste a report or choose a file first."
+
+    image = tmp_path / "bao-cao.docx"
+    image.write_bytes(PNG)
+    page.set_input_files("#file-input", str(image))
+    page.wait_for_function("() => document.querySelector('#error').textContent.includes('KD-E010')")
+    assert "Unsupported file format" in page.inner_text("#error")
+    page.click("#remove-file")
+
+    page.fill("#report-text", WEAK_REPORT)
+    page.click("#analyze-btn")
+    _wait_for_result(page)
+    assert "Weak" in page.inner_text("#band-badge")
+    assert "Evasive" in page.inner_text("#report")
+
+    page.click("#lang-toggle")  # back to Vietnamese: the findings are asked for again in Vietnamese
+    page.wait_for_function("() => document.querySelector('#band-badge').textContent.includes('Yếu')")
+    assert "Né tránh" in page.inner_text("#report")
+
+
+def test_server_log_holds_no_report_text(server, page):
+    page.fill("#report-text", WEAK_REPORT)
+    page.click("#analyze-btn")
+    _wait_for_result(page)
+    _, log = server
+    text = log.read_text(encoding="utf-8", errors="replace")
+    assert "POST /v1/analyze 200" in text
+    for fragment in ("Phan Quốc Bảo", "Khánh Xuân", "không có khuyết điểm"):
+        assert fragment not in text
