@@ -55,9 +55,31 @@ def _cold_start(example: Path) -> tuple[float, float]:
     return import_s, first_s
 
 
+def _compare_models(texts: list[str], args: argparse.Namespace) -> None:
+    """Per-report time of each sentence classifier, as a ratio to the rules-only pipeline, in this run."""
+    from nlp import analyze
+    from nlp.model import available_models, default_model_name, load_classifier
+
+    names = args.models if args.models is not None else available_models()
+    rules = load_classifier("rules")
+    baseline = statistics.median(_time_each(lambda t: analyze(t, classifier=rules), texts, args.repeat))
+    print(f"default classifier: {default_model_name()}")
+    print(f"{'classifier':<14}{'median ms':>11}{'vs rules':>10}")
+    print(f"{'rules':<14}{baseline * 1000:>11.1f}{1.0:>10.2f}")
+    for name in names:
+        if name == "rules":
+            continue
+        classifier = load_classifier(name)
+        analyze(texts[0], classifier=classifier)  # load and warm
+        repeat = 1 if name.startswith("e5") else args.repeat  # the encoder takes seconds per report
+        median = statistics.median(_time_each(lambda t, c=classifier: analyze(t, classifier=c), texts, repeat))
+        print(f"{name:<14}{median * 1000:>11.1f}{median / baseline:>10.2f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--models", nargs="*", help="classifiers to compare with the rules (default: all shipped)")
     args = parser.parse_args()
 
     import_s, first_s = _cold_start(EXAMPLES[0])
@@ -76,13 +98,16 @@ def main() -> None:
     p90_a = statistics.quantiles(analysis, n=10)[-1]
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
-    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    print(
+        f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    )
     print(f"reports: {len(texts)} examples (mean {chars:.0f} characters), {args.repeat} rounds")
     print(f"analyze, per report:        median {median_a * 1000:7.1f} ms   p90 {p90_a * 1000:7.1f} ms")
     print(f"word_tokenize alone:        median {median_t * 1000:7.1f} ms")
     print(f"ratio analyze / tokenize:   {median_a / median_t:5.2f}")
     print(f"throughput (one process):   {1 / median_a:6.1f} reports/s")
     print(f"cold start: import nlp {import_s * 1000:.0f} ms, first analysis {first_s * 1000:.0f} ms")
+    _compare_models(texts, args)
     print(f"peak memory (this process): {peak_mb:.0f} MB")
 
 

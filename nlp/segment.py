@@ -78,7 +78,7 @@ def _strip_numbering(folded: str) -> tuple[str, int, int]:
     for index, pattern in enumerate(rules.numbering):
         match = pattern.match(folded)
         if match and match.end() < len(folded):
-            level = (1, 1, 2, 2, 3, 3, 4)[index] if index < 7 else 4
+            level = (1, 1, 2, 2, 3, 3, 3, 4)[index] if index < 8 else 4
             return folded[match.end() :], match.end(), level
     return folded, 0, 5
 

@@ -202,12 +202,9 @@ def label_units(text: str, tags: list[Tag], sections: list[dict]) -> list[dict]:
         index = _unit_ending_at(units, text, tag.position)
         if index is None:
             raise TagError(f"tag at {tag.position} does not follow any sentence unit")
-        line_start, _ = line_bounds(text, max(tag.position - 1, 0))
         targets = [index]
         previous = index - 1
-        while previous >= 0 and units[previous]["start"] >= line_start and not units[previous]["tagged"]:
-            if text[units[previous]["start"] : units[previous]["end"]].rstrip().endswith(SENTENCE_END):
-                break
+        while previous >= 0 and _continues_into(units, text, previous, targets[-1]):
             targets.append(previous)
             previous -= 1
         for target in targets:
@@ -225,6 +222,19 @@ def label_units(text: str, tags: list[Tag], sections: list[dict]) -> list[dict]:
         if unit["structural"] and (unit["generic"] or unit["evasive"]):
             unit["structural"] = False  # a labelled sentence is content, whatever the section
     return units
+
+
+def _continues_into(units: list[dict], text: str, previous: int, current: int) -> bool:
+    """Whether unit ``previous`` is the first part of the sentence that unit ``current`` ends: it is untagged,
+    does not end a sentence, and either shares the line or the current part goes on in lower case (a sentence
+    the writer wrapped onto the next line)."""
+    before, after = units[previous], units[current]
+    if before["tagged"] or before["structural"]:
+        return False
+    if text[before["start"] : before["end"]].rstrip().endswith(SENTENCE_END):
+        return False
+    same_line = "\n" not in text[before["end"] : after["start"]]
+    return same_line or text[after["start"] : after["start"] + 1].islower()
 
 
 def _unit_ending_at(units: list[dict], text: str, position: int) -> int | None:

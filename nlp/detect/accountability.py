@@ -33,27 +33,60 @@ class AccountabilityFacts:
 
 def collective_faults(doc: Doc) -> list[Unit]:
     """Sentences that state shortcomings of the collective (the body, the unit)."""
-    units = doc.units_in(*FAULT_SECTIONS)
     if doc.role == "collective":
-        return [u for u in units if u.section in {"shortcomings", "causes"} and u.has("shortcoming")]
-    return [u for u in units if u.has("collective_subject") and u.has("shortcoming")]
+        return [u for u in doc.units_in("shortcomings", "causes") if u.has("shortcoming")]
+    return [u for u in doc.units_in(*MEMBER_FAULT_SECTIONS) if _states_collective_fault(u)]
+
+
+MEMBER_FAULT_SECTIONS = ("shortcomings", "causes", "collective_responsibility")
+_SUBJECT_WINDOW = 40  # the collective must be what the sentence is about, near its start
+# a unit named at the start ("Phòng Quản lý đất đai còn …"): matched on the text itself, since folding would
+# confuse "Đội" (team) with "Đôi lúc" (at times)
+_NAMED_UNIT_AT_START = re.compile(
+    r"^(phòng|khoa|tổ|trường|trạm|đội|chi cục|công ty|xí nghiệp|phân xưởng|ủy ban|ubnd|trung tâm|bệnh viện|"
+    r"ban quản lý|văn phòng|chi nhánh|hợp tác xã|công an)\s+\w"
+)
+_PREPOSITION_BEFORE = re.compile(r"\b(trong|o|tai|cua|voi|cho|sinh hoat|doi voi|ve)\s+$")
+
+
+def _states_collective_fault(unit: Unit) -> bool:
+    """In a member's report: the unit, its chi bộ or its body is the subject of a shortcoming (not the writer)."""
+    if _NONE.search(unit.folded) or unit.has("denial"):
+        return False
+    if unit.section == "collective_responsibility":  # the part exists to name them: any fact stated there
+        return unit.has("shortcoming") or unit.has("collective_subject") or bool(anchor_kinds(unit))
+    if not unit.has("shortcoming"):
+        return False
+    writer = unit.lexicon_hits("first_person")
+    subjects = [
+        h.start
+        for h in unit.lexicon_hits("collective_subject")
+        if h.start < _SUBJECT_WINDOW and not _PREPOSITION_BEFORE.search(unit.folded[: h.start])
+    ]
+    if _NAMED_UNIT_AT_START.match(unit.text.lower()) and unit.text[:1].isupper():
+        subjects.insert(0, 0)
+    if not subjects:
+        return False
+    return not [h for h in writer if h.start < subjects[0]]  # "tôi … chi bộ" is the writer's own fault
 
 
 def _is_responsibility_statement(unit: Unit, role: str) -> bool:
-    hits = unit.lexicon_hits("responsibility")
-    if not hits:
+    """The writer (or, for a collective, its head) owns a specific share: not a stock line, not a generic one."""
+    if "generic" in unit.labels:  # the classifier judged it formulaic ("cùng chịu trách nhiệm chung")
         return False
     stock = unit.lexicon_hits("stock_responsibility")
-    own = [h for h in hits if not any(s.start <= h.start and h.end <= s.end for s in stock)]
-    if unit.has("deflection") and not is_first_person(unit):
+    own = [h for h in unit.lexicon_hits("responsibility") if not any(s.start <= h.start < s.end for s in stock)]
+    if not own or (unit.has("deflection") and not is_first_person(unit)):
         return False
     if role == "collective":
         subject = unit.has("head_role") or unit.has("collective_subject") or is_first_person(unit)
     else:
-        subject = is_first_person(unit)
-    if not own and not unit.has("head_role"):
-        return False
-    specific = bool(anchor_kinds(unit)) or unit.has("head_role") or bool(_STRONG_RESPONSIBILITY.search(unit.folded))
+        subject = is_first_person(unit) or unit.has("head_role")
+    specific = (
+        bool(anchor_kinds(unit))
+        or bool(_STRONG_RESPONSIBILITY.search(unit.folded))
+        or (unit.has("shortcoming") and not stock)
+    )
     return subject and specific
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from nlp.evaluate import analyse_records, evaluate, format_report
+from nlp.model import MODELS_DIR
 from nlp.model.corpus import DEFAULT_CORPUS, DEFAULT_SPLITS, content_targets, iter_aligned, reports_in
 from nlp.model.linear import LinearSentenceClassifier
 
@@ -51,7 +52,7 @@ def train(
     if variant not in VARIANTS:
         raise ValueError(f"unknown variant {variant!r}; choose from {sorted(VARIANTS)}")
     name = name or f"{variant}-v1"
-    out_dir = out_dir or corpus.parents[1] / "models" / name
+    out_dir = out_dir or MODELS_DIR / name
     started = time.perf_counter()
     train_reports = list(iter_aligned(reports_in("train", corpus, splits)))
     texts, dense, targets, groups = content_targets(train_reports)
