@@ -826,7 +826,8 @@
     $("report").addEventListener("click", onReportClick);
     $("report").addEventListener("keydown", onReportKey);
     $("results").addEventListener("click", onGoto);
-    $("token-save").addEventListener("click", function () {
+    $("token-box").addEventListener("submit", function (event) {
+      event.preventDefault();
       state.token = $("token-input").value.trim() || null;
       try { if (state.token) { sessionStorage.setItem("kiemdiem.token", state.token); } } catch (err) { /* ignore */ }
       $("token-box").hidden = true;
@@ -834,9 +835,6 @@
       var retry = state.pendingRetry || loadLabels;
       state.pendingRetry = null;
       (state.labels ? retry() : loadLabels().then(function (ok) { if (ok && retry !== loadLabels) { retry(); } }));
-    });
-    $("token-input").addEventListener("keydown", function (event) {
-      if (event.key === "Enter") { event.preventDefault(); $("token-save").click(); }
     });
     document.addEventListener("keydown", function (event) {
       if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) { event.preventDefault(); analyse(); }
