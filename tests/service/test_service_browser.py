@@ -6,6 +6,7 @@ Set ``KIEMDIEM_SCREENSHOT=docs/screenshots/service.png`` to save the screenshot 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import socket
@@ -52,12 +53,15 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
+@contextlib.contextmanager
+def _serve(tmp_path_factory, **env_extra: str):
     """``kiemdiem serve`` in a subprocess on a free loopback port; yields (base URL, path of its log)."""
     port = _free_port()
     log = tmp_path_factory.mktemp("serve") / "server.log"
     env = {k: v for k, v in os.environ.items() if not k.startswith("KIEMDIEM_")}
+    env.update(env_extra)
+    token = env_extra.get("KIEMDIEM_API_TOKEN")
+    auth = {"Authorization": f"Bearer {token}"} if token else {}
     with log.open("wb") as sink:
         process = subprocess.Popen(
             [sys.executable, "-m", "nlp.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
@@ -72,7 +76,8 @@ def server(tmp_path_factory):
             if process.poll() is not None:
                 pytest.fail(f"kiemdiem serve exited: {log.read_text(errors='replace')[-2000:]}")
             try:
-                with urllib.request.urlopen(base + "/v1/health", timeout=2) as response:
+                request = urllib.request.Request(base + "/v1/health", headers=auth)
+                with urllib.request.urlopen(request, timeout=2) as response:
                     if json.load(response)["ready"]:
                         break
             except OSError:
@@ -86,6 +91,12 @@ def server(tmp_path_factory):
             process.wait(20)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    with _serve(tmp_path_factory) as running:
+        yield running
 
 
 @pytest.fixture(scope="module")
@@ -254,3 +265,21 @@ def test_server_log_holds_no_report_text(server, page):
     assert "POST /v1/analyze 200" in text
     for fragment in ("Phan Quốc Bảo", "Khánh Xuân", "không có khuyết điểm"):
         assert fragment not in text
+
+
+def test_page_asks_for_the_api_token_when_the_server_wants_one(browser, tmp_path_factory):
+    with _serve(tmp_path_factory, KIEMDIEM_API_TOKEN="ma-bi-mat-123") as (base, _):
+        context = browser.new_context(viewport={"width": 1366, "height": 1000})
+        tab = context.new_page()
+        tab.goto(base + "/")
+        tab.wait_for_selector("#token-box:not([hidden])")
+        assert "KD-A005" in tab.inner_text("#error")
+        tab.fill("#token-input", "ma-bi-mat-123")
+        tab.keyboard.press("Enter")
+        tab.wait_for_selector("body[data-ready=true]")
+        assert tab.is_hidden("#token-box")
+        tab.fill("#report-text", WEAK_REPORT)
+        tab.click("#analyze-btn")
+        _wait_for_result(tab)
+        assert tab.get_attribute("#band-badge", "data-band") == "weak"
+        context.close()
