@@ -1,0 +1,413 @@
+"""Run a batch: discover → read and hash → analyse (pool or Dask) → store → copies → statistics → files.
+
+The driver streams: it reads one file at a time, keeps at most ``capacity`` tasks in flight, records each
+outcome in the SQLite store as it arrives (the worker has already written the report's JSON and HTML
+page), and keeps only summary rows in memory. Duplicate detection and the tables run at the end, over the
+store.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from nlp.batch import outputs
+from nlp.batch.config import rules
+from nlp.batch.dedup import CopyGroup, DedupStats, find_copies, number_groups, report_loader
+from nlp.batch.discover import InputItem, Reader, classify, discover
+from nlp.batch.engines import Engine, default_jobs, make_engine
+from nlp.batch.stats import DistrictStats, compute, unit_kind
+from nlp.batch.store import STORE_NAME, Store
+from nlp.batch.summary_html import render_summary
+from nlp.batch.worker import REPORTS_DIR, Outcome, Task, error_row, input_error_row, report_files, write_atomic
+from nlp.errors import InputError
+from nlp.ingest import IngestLimits
+
+OUTPUT_FILES = (
+    outputs.WORKBOOK,
+    outputs.TABLE_CSV,
+    outputs.ERRORS_CSV,
+    outputs.UNITS_CSV,
+    outputs.SUMMARY_HTML,
+    outputs.RESULTS_JSONL,
+)
+
+
+class OutputFolderError(Exception):
+    """The output folder cannot be used: ``reason`` is ``exists``, ``not_empty`` or ``cannot_write``."""
+
+    def __init__(self, reason: str, detail: str = "") -> None:
+        super().__init__(f"{reason}: {detail}" if detail else reason)
+        self.reason = reason
+        self.detail = detail
+
+
+class BatchInterrupted(Exception):
+    """The batch stopped before the end (Ctrl-C, or ``stop_after``); ``report`` says how far it got."""
+
+    def __init__(self, report: BatchReport) -> None:
+        super().__init__(f"interrupted after {report.analysed} analysed files")
+        self.report = report
+
+
+@dataclass
+class BatchOptions:
+    """How to run a batch."""
+
+    jobs: int | None = None  # worker processes (None: the usable cores)
+    resume: bool = False  # continue the batch in the output folder
+    fresh: bool = False  # delete the earlier batch in the output folder first
+    lang: str = "vi"
+    model: str | None = None  # sentence classifier name (None: the default)
+    engine: str = "local"  # local | dask
+    scheduler: object | None = None  # dask: "tcp://host:8786", a Client, or None for a local cluster
+    timeout_s: float | None = None  # per file (None: batch_rules.yaml run.task_timeout_s)
+    stop_after: int | None = None  # stop after this many newly analysed files (tests, trial runs)
+    limits: IngestLimits = field(default_factory=IngestLimits)
+
+
+@dataclass
+class BatchReport:
+    """What a batch did, and how long each phase took."""
+
+    out_dir: Path
+    config: str = ""
+    files: int = 0
+    results: int = 0
+    errors: int = 0
+    skipped: int = 0
+    analysed: int = 0  # files analysed in this run (new content)
+    reused: int = 0  # files whose analysis came from the store
+    groups: int = 0
+    jobs: int = 1
+    boilerplate_df: float = 0.0
+    seconds: float = 0.0
+    analysis_seconds: float = 0.0
+    dedup_seconds: float = 0.0
+    shingle_seconds: float = 0.0  # worker time spent on shingles (part of the duplicate detection)
+    output_seconds: float = 0.0
+    dedup: DedupStats | None = None
+    stats: DistrictStats | None = None
+    interrupted: bool = False
+
+
+class Progress:
+    """Progress sink (no output); the CLI passes a rich progress bar."""
+
+    def start(self, total: int) -> None: ...
+
+    def advance(self, n: int = 1) -> None: ...
+
+    def phase(self, name: str) -> None: ...
+
+    def stop(self) -> None: ...
+
+
+def analyser_config(lang: str, model: str | None) -> str:
+    """The analyser fingerprint stored with each analysis: a change means the stored results are stale."""
+    from nlp import __version__
+    from nlp.classify import default_classifier
+
+    if model is None:
+        name = default_classifier().name
+    else:
+        from nlp.model import load_classifier
+
+        name = load_classifier(model).name
+    return f"kiemdiem {__version__}; classifier {name}; lang {lang}; shingles {rules()['copies']['shingle_words']}"
+
+
+def prepare_output(out_dir: Path, resume: bool, fresh: bool) -> None:
+    """Check (and create) the output folder; raise :class:`OutputFolderError` when it cannot be used."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise OutputFolderError("cannot_write", "not a folder")
+    store = out_dir / STORE_NAME
+    if store.exists():
+        if fresh:
+            _remove_batch(out_dir)
+        elif not resume:
+            raise OutputFolderError("exists")
+    elif out_dir.exists() and any(out_dir.iterdir()):
+        raise OutputFolderError("not_empty")
+    try:
+        (out_dir / REPORTS_DIR).mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise OutputFolderError("cannot_write", error.strerror or type(error).__name__) from None
+
+
+def _remove_batch(out_dir: Path) -> None:
+    """Delete what an earlier batch wrote (and nothing else)."""
+    for name in (STORE_NAME, f"{STORE_NAME}-wal", f"{STORE_NAME}-shm", *OUTPUT_FILES):
+        (out_dir / name).unlink(missing_ok=True)
+    reports = out_dir / REPORTS_DIR
+    if reports.is_dir():
+        for path in reports.iterdir():
+            if path.suffix in {".json", ".html", ".tmp"}:
+                path.unlink()
+        if not any(reports.iterdir()):
+            shutil.rmtree(reports)
+
+
+def run_batch(
+    inputs: list[Path], out_dir: Path, options: BatchOptions | None = None, progress: Progress | None = None
+) -> BatchReport:
+    """Analyse every file under ``inputs`` and write the batch outputs into ``out_dir``.
+
+    Raises :class:`OutputFolderError` before doing anything when the folder cannot be used, and
+    :class:`BatchInterrupted` (after saving what was done) on Ctrl-C or ``stop_after``.
+    """
+    options = options or BatchOptions()
+    progress = progress or Progress()
+    started = time.perf_counter()
+    prepare_output(out_dir, options.resume, options.fresh)
+    config = analyser_config(options.lang, options.model)
+    jobs = options.jobs or default_jobs()
+    report = BatchReport(out_dir=out_dir, config=config, jobs=jobs)
+    store = Store(out_dir / STORE_NAME, commit_every=rules()["run"]["commit_every"])
+    run = store.begin_run(config)
+    engine: Engine | None = None
+    try:
+        items = list(discover(inputs, exclude=[out_dir]))
+        report.files = len(items)
+        progress.start(len(items))
+        engine = make_engine(
+            options.engine, jobs, options.model, options.scheduler, rules()["run"]["in_flight_per_job"]
+        )
+        _analyse_all(items, store, run, config, engine, options, report, progress)
+        engine.close()
+        engine = None
+        report.analysis_seconds = time.perf_counter() - started
+        _finish(inputs, store, run, config, options.lang, report, progress)
+        store.finish_run(run, "done")
+    except (KeyboardInterrupt, BatchInterrupted):
+        if engine is not None:
+            engine.close(cancel=True)
+        store.finish_run(run, "interrupted")
+        report.interrupted = True
+        report.seconds = time.perf_counter() - started
+        raise BatchInterrupted(report) from None
+    finally:
+        store.close()
+        progress.stop()
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _analyse_all(
+    items: list[InputItem],
+    store: Store,
+    run: int,
+    config: str,
+    engine: Engine,
+    options: BatchOptions,
+    report: BatchReport,
+    progress: Progress,
+) -> None:
+    """Read, hash and dispatch every item; record outcomes as they come."""
+    settings = rules()
+    done = store.done(config)
+    pending: dict[str, list[InputItem]] = {}
+    reader = Reader(options.limits.max_file_bytes)
+    out_dir = report.out_dir
+    timeout = options.timeout_s if options.timeout_s is not None else settings["run"]["task_timeout_s"]
+
+    def handle(outcome: Outcome) -> None:
+        for relative, content in outcome.files.items():
+            write_atomic(str(out_dir / relative), content)
+        store.put_analysis(outcome.sha256, config, outcome.ok, outcome.row, outcome.shingles, outcome.seconds, run)
+        report.shingle_seconds += outcome.shingle_seconds
+        waiting = pending.pop(outcome.sha256, [])
+        for item in waiting:
+            store.put_input(item.path, item.folders, run, sha256=outcome.sha256, size=item.size)
+        report.analysed += 1
+        progress.advance(len(waiting))
+        if options.stop_after is not None and report.analysed >= options.stop_after:
+            raise BatchInterrupted(report)
+
+    try:
+        for item in items:
+            if item.skip:
+                store.put_input(item.path, item.folders, run, status="skipped", error=error_row(item.skip, item.detail))
+                progress.advance()
+                continue
+            try:
+                data = reader.read(item)
+                classify(item.name, data)
+            except InputError as error:
+                store.put_input(
+                    item.path, item.folders, run, size=item.size, status="error", error=input_error_row(error)
+                )
+                progress.advance()
+                continue
+            sha256 = hashlib.sha256(data).hexdigest()
+            if sha256 in pending:  # the same content is already being analysed
+                pending[sha256].append(item)
+                continue
+            if sha256 in done and _files_present(out_dir, sha256, done[sha256]):
+                store.put_input(item.path, item.folders, run, sha256=sha256, size=item.size)
+                report.reused += 1
+                progress.advance()
+                continue
+            pending[sha256] = [item]
+            while engine.in_flight >= engine.capacity:
+                handle(engine.next_done())
+            engine.submit(
+                Task(
+                    sha256=sha256,
+                    data=data,
+                    name=item.name,
+                    lang=options.lang,
+                    model=options.model,
+                    out_dir=str(out_dir) if engine.writes_files else None,
+                    timeout_s=timeout,
+                    shingle_words=settings["copies"]["shingle_words"],
+                    main_findings=settings["ranking"]["main_findings"],
+                    stock_phrase_rules=tuple(settings["ranking"]["stock_phrase_rules"]),
+                )
+            )
+        while engine.in_flight:
+            handle(engine.next_done())
+    finally:
+        reader.close()
+        store.commit()
+
+
+def _files_present(out_dir: Path, sha256: str, ok: bool) -> bool:
+    if not ok:
+        return True
+    return all((out_dir / relative).is_file() for relative in report_files(sha256))
+
+
+# ---------------------------------------------------------------------------------------------- the end
+
+
+def _collect(store: Store, run: int, config: str) -> tuple[list[dict], list[dict]]:
+    """The result rows and error rows of this run."""
+    results, errors = [], []
+    for entry in store.run_inputs(run, config):
+        folders = entry["folders"]
+        base = {"path": entry["path"], "folders": folders, "unit": "/".join(folders), "sha256": entry["sha256"]}
+        if entry["status"] == "analysed" and entry["ok"]:
+            results.append({**entry["row"], **base, "size": entry["size"]})
+            continue
+        if entry["status"] == "analysed":
+            error = entry["row"] or error_row("internal")
+        else:
+            error = entry["error"] or error_row("internal")
+        status = entry["status"] if entry["status"] == "skipped" else "error"
+        if error.get("code") == "KD-E010":
+            status = "unsupported"
+        errors.append({**error, **base, "status": status})
+    return results, errors
+
+
+def _assign_units(results: list[dict], errors: list[dict]) -> None:
+    """Unit names for files at the top of the input (from their header) and a kind per unit."""
+    for row in results:
+        if not row["unit"]:
+            row["unit"] = row.get("branch") or row.get("header_unit") or ""
+    by_unit: dict[str, list[dict]] = defaultdict(list)
+    for row in results:
+        by_unit[row["unit"]].append(row)
+    kinds: dict[str, str] = {}
+    for unit, rows in by_unit.items():
+        folders = rows[0]["folders"] or ([unit] if unit else [])
+        names = [n for r in rows for n in (r.get("branch"), r.get("header_unit"))]
+        kinds[unit] = unit_kind(list(folders), names)
+    for row in results:
+        row["unit_kind"] = kinds[row["unit"]]
+    for error in errors:
+        error["unit_kind"] = kinds.get(error["unit"]) or unit_kind(list(error["folders"]), [])
+
+
+def _copy_rows(groups: list[CopyGroup], results: list[dict], lang: str) -> list[dict]:
+    """Expand groups of content hashes to rows of files; identical files form groups of their own."""
+    from nlp.batch.config import t
+
+    by_sha: dict[str, list[dict]] = defaultdict(list)
+    for row in results:
+        by_sha[row["sha256"]].append(row)
+    grouped = {sha for group in groups for sha in group.members}
+    for sha256, rows in by_sha.items():
+        if len(rows) > 1 and sha256 not in grouped:
+            from nlp.batch.dedup import CopyMember
+
+            groups.append(CopyGroup({sha256: CopyMember(sha256, 1.0, sha256)}))
+    groups = number_groups(
+        groups, lambda g: (-sum(len(by_sha[s]) for s in g.members), min(by_sha[s][0]["path"] for s in g.members))
+    )
+    copy_rows = []
+    for group in groups:
+        members = sorted((row for sha in group.members for row in by_sha[sha]), key=lambda r: r["path"])
+        for row in members:
+            member = group.members[row["sha256"]]
+            twins = [r for r in by_sha[row["sha256"]] if r is not row]
+            if twins:
+                similarity, match, passages = 1.0, twins[0], [t("identical", lang)]
+            else:
+                similarity = member.similarity
+                match = by_sha[member.match][0] if member.match in by_sha else None
+                passages = member.passages
+            row["copy_group"] = group.id
+            row["copy_similarity"] = round(similarity, 3)
+            copy_rows.append(
+                {
+                    "copy_group": group.id,
+                    "group_size": len(members),
+                    "path": row["path"],
+                    "name": row.get("name"),
+                    "unit": row["unit"],
+                    "band": outputs.cell(row, "band", "band", lang),
+                    "copy_similarity": round(similarity, 3),
+                    "match": match["path"] if match else None,
+                    "passages": " | ".join(passages) or None,
+                    "passage_list": passages,
+                    "html": row.get("html"),
+                }
+            )
+    return copy_rows
+
+
+def _finish(inputs: list[Path], store: Store, run: int, config: str, lang: str, report: BatchReport, progress) -> None:
+    results, errors = _collect(store, run, config)
+    _assign_units(results, errors)
+    report.results, report.skipped = len(results), sum(e["status"] == "skipped" for e in errors)
+    report.errors = len(errors) - report.skipped
+
+    progress.phase("dedup")
+    started = time.perf_counter()
+    loader = report_loader(report.out_dir, lambda sha: report_files(sha)[0])
+    groups, dedup = find_copies(store, config, sorted({r["sha256"] for r in results}), loader)
+    copies = _copy_rows(groups, results, lang)
+    report.dedup = dedup
+    report.boilerplate_df = dedup.boilerplate_df
+    report.groups = len({c["copy_group"] for c in copies})
+    report.dedup_seconds = time.perf_counter() - started
+
+    progress.phase("outputs")
+    started = time.perf_counter()
+    order = {band: i for i, band in enumerate(rules()["ranking"]["band_order"])}
+    ranked = sorted(results, key=lambda r: (order.get(r["band"], 99), r["overall"], r["path"]))
+    for rank, row in enumerate(ranked, 1):
+        row["rank"] = rank
+    stats = compute(ranked, errors)
+    report.stats = stats
+    out_dir = report.out_dir
+    info = outputs.info_rows(report, stats, [str(p) for p in inputs], lang)
+    outputs.write_workbook(out_dir, ranked, errors, copies, stats, info, lang)
+    outputs.write_tables(out_dir, ranked, errors, stats, lang)
+
+    def read(relative: str) -> str | None:
+        try:
+            return (out_dir / relative).read_text(encoding="utf-8")
+        except OSError:
+            return None
+
+    outputs.write_jsonl(out_dir, ranked, read)
+    page = render_summary(report, stats, ranked, errors, copies, lang)
+    (out_dir / outputs.SUMMARY_HTML).write_text(page, encoding="utf-8")
+    report.output_seconds = time.perf_counter() - started

@@ -1,0 +1,202 @@
+"""The batch's embedded SQLite store, kept in the output folder.
+
+Analyses are keyed by the file's content hash (sha256) and the analyser configuration (version, classifier,
+language), so an interrupted batch resumes where it stopped and a re-run analyses only new or changed
+files; identical files anywhere in the tree are analysed once. Inputs are keyed by display path and stamped
+with the run that last saw them, so the outputs of a run list exactly the files of that run.
+
+The store holds summary rows, error rows and shingle hashes, never a report's text.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+STORE_NAME = "kiemdiem-batch.sqlite"
+SCHEMA = 1
+
+_DDL = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    started REAL NOT NULL,
+    finished REAL,
+    config TEXT NOT NULL,
+    status TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS analyses (
+    sha256 TEXT NOT NULL,
+    config TEXT NOT NULL,
+    ok INTEGER NOT NULL,
+    row TEXT NOT NULL,
+    shingles BLOB,
+    seconds REAL,
+    run INTEGER NOT NULL,
+    PRIMARY KEY (sha256, config)
+);
+CREATE TABLE IF NOT EXISTS inputs (
+    path TEXT PRIMARY KEY,
+    folders TEXT NOT NULL,
+    sha256 TEXT,
+    size INTEGER,
+    status TEXT NOT NULL,
+    error TEXT,
+    run INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS inputs_run ON inputs (run);
+"""
+
+
+class Store:
+    """The SQLite file of one output folder (one writer: the driver process)."""
+
+    def __init__(self, path: Path, commit_every: int = 64) -> None:
+        self.path = path
+        self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.executescript(_DDL)
+        self.db.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (str(SCHEMA),))
+        self._pending = 0
+        self._commit_every = commit_every
+        self._last_commit = time.monotonic()
+        self.db.execute("BEGIN")
+
+    # ------------------------------------------------------------------------------------------ runs
+
+    def begin_run(self, config: str) -> int:
+        """Start a run and return its id."""
+        cursor = self.db.execute(
+            "INSERT INTO runs (started, config, status) VALUES (?, ?, 'running')", (time.time(), config)
+        )
+        self.commit()
+        return int(cursor.lastrowid or 0)
+
+    def finish_run(self, run: int, status: str = "done") -> None:
+        """Mark a run finished (``done`` or ``interrupted``)."""
+        self.db.execute("UPDATE runs SET finished = ?, status = ? WHERE id = ?", (time.time(), status, run))
+        self.commit()
+
+    def runs(self) -> list[dict]:
+        """All runs, oldest first."""
+        self.commit()
+        rows = self.db.execute("SELECT id, started, finished, config, status FROM runs ORDER BY id").fetchall()
+        return [dict(zip(("id", "started", "finished", "config", "status"), r, strict=True)) for r in rows]
+
+    # ------------------------------------------------------------------------------------------ analyses
+
+    def done(self, config: str) -> dict[str, bool]:
+        """Content hashes already analysed with ``config`` → whether the analysis succeeded."""
+        rows = self.db.execute("SELECT sha256, ok FROM analyses WHERE config = ?", (config,))
+        return {sha256: bool(ok) for sha256, ok in rows}
+
+    def analysis(self, sha256: str, config: str) -> tuple[bool, dict] | None:
+        """(ok, row) of a stored analysis, or None."""
+        found = self.db.execute(
+            "SELECT ok, row FROM analyses WHERE sha256 = ? AND config = ?", (sha256, config)
+        ).fetchone()
+        return (bool(found[0]), json.loads(found[1])) if found else None
+
+    def put_analysis(
+        self, sha256: str, config: str, ok: bool, row: dict, shingles: bytes, seconds: float, run: int
+    ) -> None:
+        """Record one analysis (summary row or error row)."""
+        self.db.execute(
+            "INSERT OR REPLACE INTO analyses VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (sha256, config, int(ok), json.dumps(row, ensure_ascii=False), shingles or None, seconds, run),
+        )
+        self._tick()
+
+    def forget(self, sha256: str, config: str) -> None:
+        """Drop an analysis (its per-report files went missing: it is analysed again)."""
+        self.db.execute("DELETE FROM analyses WHERE sha256 = ? AND config = ?", (sha256, config))
+
+    def shingles(self, config: str, hashes: list[str]) -> Iterator[tuple[str, bytes]]:
+        """(sha256, shingle bytes) of the successful analyses among ``hashes``, in ``hashes`` order by chunk."""
+        for start in range(0, len(hashes), 500):
+            chunk = hashes[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            yield from self.db.execute(
+                f"SELECT sha256, shingles FROM analyses WHERE config = ? AND ok = 1 AND shingles IS NOT NULL "
+                f"AND sha256 IN ({marks}) ORDER BY sha256",
+                (config, *chunk),
+            ).fetchall()
+
+    # ------------------------------------------------------------------------------------------ inputs
+
+    def put_input(
+        self,
+        path: str,
+        folders: tuple[str, ...],
+        run: int,
+        *,
+        sha256: str | None = None,
+        size: int = 0,
+        status: str = "analysed",
+        error: dict | None = None,
+    ) -> None:
+        """Record one input of this run: ``analysed`` (see its sha256), ``error`` or ``skipped``."""
+        self.db.execute(
+            "INSERT OR REPLACE INTO inputs VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                path,
+                json.dumps(list(folders), ensure_ascii=False),
+                sha256,
+                size,
+                status,
+                json.dumps(error, ensure_ascii=False) if error else None,
+                run,
+            ),
+        )
+        self._tick()
+
+    def run_inputs(self, run: int, config: str) -> Iterator[dict]:
+        """The inputs seen by ``run``, joined with their analyses, in path order."""
+        self.commit()
+        query = (
+            "SELECT i.path, i.folders, i.sha256, i.size, i.status, i.error, a.ok, a.row "
+            "FROM inputs i LEFT JOIN analyses a ON a.sha256 = i.sha256 AND a.config = ? "
+            "WHERE i.run = ? ORDER BY i.path"
+        )
+        for path, folders, sha256, size, status, error, ok, row in self.db.execute(query, (config, run)):
+            yield {
+                "path": path,
+                "folders": json.loads(folders),
+                "sha256": sha256,
+                "size": size,
+                "status": status,
+                "error": json.loads(error) if error else None,
+                "ok": bool(ok) if ok is not None else None,
+                "row": json.loads(row) if row else None,
+            }
+
+    def count(self, table: str, where: str = "", *args: object) -> int:
+        """Number of rows of ``table`` (``inputs`` or ``analyses``) matching ``where``."""
+        assert table in {"inputs", "analyses", "runs"}
+        self.commit()
+        return int(self.db.execute(f"SELECT COUNT(*) FROM {table} {where}", args).fetchone()[0])
+
+    # ------------------------------------------------------------------------------------------ housekeeping
+
+    def _tick(self) -> None:
+        self._pending += 1
+        if self._pending >= self._commit_every or time.monotonic() - self._last_commit > 2.0:
+            self.commit()
+
+    def commit(self) -> None:
+        """Commit what was written so far (a killed run loses at most the last few rows)."""
+        if self.db.in_transaction:
+            self.db.execute("COMMIT")
+        self.db.execute("BEGIN")
+        self._pending = 0
+        self._last_commit = time.monotonic()
+
+    def close(self) -> None:
+        """Commit and close."""
+        if self.db.in_transaction:
+            self.db.execute("COMMIT")
+        self.db.close()

@@ -1,0 +1,274 @@
+"""The unit of work: one file's bytes in, one summary row (or error row) out.
+
+:func:`analyse` is pure and picklable, so the same function runs in-process, in a process pool and on Dask
+workers. It writes the report's JSON and HTML page into the output folder when it shares the disk with the
+driver (``Task.out_dir``), or returns them in :attr:`Outcome.files` otherwise. It never raises for a bad
+file, and it never puts report text into an error (only codes, sizes and exception type names).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import re
+import signal
+import threading
+import time
+from dataclasses import dataclass, field
+from functools import cache
+
+import numpy as np
+
+from nlp.errors import InputError
+from nlp.normalize import fold
+
+REPORTS_DIR = "bao-cao"
+_WORD = re.compile(r"\w+")
+_SEVERITY = {"high": 0, "medium": 1, "low": 2, "info": 3}
+_SPACES = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Task:
+    """What a worker needs to analyse one file."""
+
+    sha256: str
+    data: bytes
+    name: str  # file name: only a hint for the format, the content decides
+    lang: str = "vi"
+    model: str | None = None
+    out_dir: str | None = None
+    timeout_s: float | None = None
+    shingle_words: int = 5
+    main_findings: int = 3
+    stock_phrase_rules: tuple[str, ...] = ()
+
+
+@dataclass
+class Outcome:
+    """The result of one task: a summary row, or an error row when ``ok`` is false."""
+
+    sha256: str
+    ok: bool
+    row: dict
+    shingles: bytes = b""  # sorted unique uint32 hashes of the informative word shingles
+    seconds: float = 0.0
+    shingle_seconds: float = 0.0
+    files: dict[str, bytes] = field(default_factory=dict)  # relative path → content, when not written here
+
+
+class TaskTimeout(Exception):
+    """A file took longer than the task time limit."""
+
+
+def report_files(sha256: str) -> tuple[str, str]:
+    """Relative paths of a report's JSON and HTML page in the output folder."""
+    stem = f"{REPORTS_DIR}/{sha256[:16]}"
+    return f"{stem}.json", f"{stem}.html"
+
+
+def error_row(code: str, detail: str = "", message_vi: str = "", message_en: str = "") -> dict:
+    """An error row's fields (messages may be filled in later from ``batch_strings.yaml``)."""
+    return {"code": code, "detail": detail, "message_vi": message_vi, "message_en": message_en}
+
+
+def input_error_row(error: InputError) -> dict:
+    """The error row of a documented refusal."""
+    return error_row(error.code, error.detail, error.message_vi, error.message_en)
+
+
+@cache
+def _classifier(model: str | None):
+    if model is None:
+        return None
+    from nlp.model import load_classifier
+
+    return load_classifier(model)
+
+
+def warm_up(model: str | None = None) -> None:
+    """Load the models once per worker process, before the first real file."""
+    from nlp.pipeline import analyze
+
+    with contextlib.suppress(Exception):
+        analyze(
+            "Năm 2024 tôi hoàn thành 12 hồ sơ. Còn chậm 2 báo cáo do tôi chưa lập lịch.", classifier=_classifier(model)
+        )
+
+
+def analyse(task: Task) -> Outcome:
+    """Analyse one file; every failure becomes an error row."""
+    started = time.perf_counter()
+    try:
+        with _time_limit(task.timeout_s):
+            outcome = _analyse(task)
+    except InputError as error:
+        outcome = Outcome(task.sha256, False, input_error_row(error))
+    except TaskTimeout:
+        outcome = Outcome(task.sha256, False, error_row("timeout", f"> {task.timeout_s:g} s"))
+    except MemoryError:
+        outcome = Outcome(task.sha256, False, error_row("internal", "MemoryError"))
+    except Exception as error:  # a bug or a parser failure: the type only, never the message (it may quote text)
+        outcome = Outcome(task.sha256, False, error_row("internal", type(error).__name__))
+    outcome.seconds = time.perf_counter() - started
+    return outcome
+
+
+def _analyse(task: Task) -> Outcome:
+    from nlp.pipeline import analyze_bytes
+    from nlp.render import render_html
+
+    result = analyze_bytes(task.data, filename=task.name, lang=task.lang, classifier=_classifier(task.model))
+    json_path, html_path = report_files(task.sha256)
+    row = summarise(result, task)
+    row.update(json=json_path, html=html_path)
+    started = time.perf_counter()
+    shingles = shingle_hashes(result, task.shingle_words)
+    shingle_seconds = time.perf_counter() - started
+    files = {
+        json_path: result.model_dump_json().encode("utf-8"),
+        html_path: render_html(result, lang=task.lang).encode("utf-8"),
+    }
+    if task.out_dir is not None:
+        for relative, content in files.items():
+            write_atomic(os.path.join(task.out_dir, relative), content)
+        files = {}
+    return Outcome(task.sha256, True, row, shingles.tobytes(), 0.0, shingle_seconds, files)
+
+
+def write_atomic(path: str, content: bytes) -> None:
+    """Write ``content`` to ``path`` through a temporary file, so a killed run never leaves half a file."""
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    temporary = f"{path}.{os.getpid()}.{threading.get_ident()}.tmp"
+    with open(temporary, "wb") as handle:
+        handle.write(content)
+    os.replace(temporary, path)
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float | None):
+    """Raise :class:`TaskTimeout` after ``seconds`` (POSIX, main thread only; elsewhere no limit)."""
+    usable = (
+        seconds
+        and hasattr(signal, "setitimer")
+        and threading.current_thread() is threading.main_thread()
+        and signal.getsignal(signal.SIGALRM) in (signal.SIG_DFL, signal.SIG_IGN, None)
+    )
+    if not usable:
+        yield
+        return
+
+    def expire(signum, frame):
+        raise TaskTimeout
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+# ---------------------------------------------------------------------------------------------- summary
+
+
+def summarise(result, task: Task) -> dict:
+    """The summary row of one result: what the tables, statistics and ranking need, nothing more."""
+    header = result.header
+    content = [s for s in result.sentences if not s.structural]
+    scores = result.scores
+    return {
+        "format": result.source.format,
+        "encoding": result.source.encoding,
+        "legacy_font": result.source.legacy_font,
+        "diacritics": result.source.diacritics,
+        "form": result.form,
+        "guidance": result.guidance,
+        "role": result.role,
+        "name": header.name,
+        "position": header.position,
+        "header_unit": header.unit,
+        "branch": header.branch,
+        "year": header.year,
+        "self_rating": result.self_rating,
+        "self_score": result.self_score,
+        "band": result.band,
+        "overall": scores.overall,
+        "specificity": scores.specificity,
+        "candor": scores.candor,
+        "accountability": scores.accountability,
+        "completeness": scores.completeness,
+        "accountability_status": result.accountability.status,
+        "sentences": len(content),
+        "generic": sum("generic" in s.labels for s in content),
+        "evasive": sum("evasive" in s.labels for s in content),
+        "missing_sections": list(result.missing_sections),
+        "findings": _main_findings(result.findings, task.main_findings),
+        "findings_by_category": _by_category(result.findings),
+        "stock_phrases": _stock_phrases(result, set(task.stock_phrase_rules)),
+    }
+
+
+def _main_findings(findings, limit: int) -> list[dict]:
+    """The most serious distinct rules, with the message of their first finding and their count."""
+    first: dict[str, object] = {}
+    counts: dict[str, int] = {}
+    for finding in findings:
+        if finding.category == "specificity" or finding.severity == "info":
+            continue
+        counts[finding.rule] = counts.get(finding.rule, 0) + 1
+        first.setdefault(finding.rule, finding)
+    ranked = sorted(first.values(), key=lambda f: (_SEVERITY[f.severity], -counts[f.rule], f.rule))
+    return [
+        {"rule": f.rule, "category": f.category, "severity": f.severity, "message": f.message, "count": counts[f.rule]}
+        for f in ranked[:limit]
+    ]
+
+
+def _by_category(findings) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for finding in findings:
+        if finding.severity != "info":
+            counts[finding.category] = counts.get(finding.category, 0) + 1
+    return counts
+
+
+def _stock_phrases(result, wanted: set[str]) -> list[str]:
+    """The distinct stock phrases the report uses (lexicon phrases, not free text)."""
+    phrases: set[str] = set()
+    for finding in result.findings:
+        if finding.rule in wanted and 0 < finding.end - finding.start <= 80:
+            phrases.add(_SPACES.sub(" ", result.text[finding.start : finding.end]).strip().lower())
+    return sorted(p for p in phrases if p)
+
+
+def shingle_hashes(result, size: int) -> np.ndarray:
+    """Sorted unique 32-bit hashes of the word ``size``-grams of the non-structural sentences.
+
+    Words are accent-folded and lower-cased, so a copy retyped without diacritics still matches; shingles
+    never cross a sentence boundary, so moving sentences around does not hide a copy. Sentences shorter
+    than ``size`` words count as one shingle when they have at least 3 words.
+    """
+    grams: set[str] = set()
+    text = result.text
+    for sentence in result.sentences:
+        if sentence.structural:
+            continue
+        words = _WORD.findall(fold(text[sentence.start : sentence.end]))
+        if len(words) >= size:
+            grams.update(" ".join(words[i : i + size]) for i in range(len(words) - size + 1))
+        elif len(words) >= 3:
+            grams.add(" ".join(words))
+    return hash_grams(grams)
+
+
+def hash_grams(grams: set[str]) -> np.ndarray:
+    """Sorted unique 32-bit BLAKE2b hashes of ``grams`` (stable across processes, unlike ``hash()``)."""
+    values = np.fromiter(
+        (int.from_bytes(hashlib.blake2b(g.encode("utf-8"), digest_size=4).digest(), "little") for g in grams),
+        dtype=np.uint32,
+        count=len(grams),
+    )
+    return np.unique(values)
