@@ -743,7 +743,7 @@ def build_tree(
     manifest = Manifest()
     font = _font() if formats else None
     units = make_units(rng, max(1, reports // per_unit))
-    inflated_units = {u.cell for u in units[:: max(1, len(units) // 3)]}  # every third unit: ratings inflated
+    inflated_units = {u.cell for u in units[::3]}  # every third unit: ratings inflated
     written = 0
     texts: list[tuple[str, str, str, Unit]] = []  # (display path, text, name, unit) for copies
 
@@ -893,7 +893,7 @@ def _broken_files(root: Path, rng: random.Random, units: list[Unit], manifest: M
         f"{zbase}/thoat-ra-ngoai.txt",
     ):
         manifest.ratings[path] = RATINGS[1]
-    manifest.units[f"{zunit.party}/Chi bộ nộp bằng tệp nén"] = "other"
+    manifest.units[f"{zunit.party}/Chi bộ nộp bằng tệp nén"] = zunit.kind  # from the reports' headers
 
 
 def main() -> None:

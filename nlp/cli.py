@@ -20,6 +20,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from nlp.batch.command import batch as batch_command
 from nlp.errors import EXIT_INTERNAL, EXIT_OUTPUT, GENERAL_EXITS, INPUT_ERRORS, InputError, errors_markdown
 
 app = typer.Typer(
@@ -246,6 +247,9 @@ def serve(
     from service.serve import run
 
     run(host=host, port=port, workers=workers, cors_origins=cors_origin)
+
+
+app.command("batch")(batch_command)
 
 
 def main() -> None:

@@ -11,6 +11,15 @@ row), :mod:`~nlp.batch.store` (SQLite, resume), :mod:`~nlp.batch.dedup` (MinHash
 See docs/BATCH.md.
 """
 
-from nlp.batch.runner import BatchInterrupted, BatchOptions, BatchReport, OutputFolderError, Progress, run_batch
+from __future__ import annotations
 
 __all__ = ["BatchInterrupted", "BatchOptions", "BatchReport", "OutputFolderError", "Progress", "run_batch"]
+
+
+def __getattr__(name: str):
+    """Import the runner on first use, so that ``kiemdiem --help`` stays fast."""
+    if name in __all__:
+        from nlp.batch import runner
+
+        return getattr(runner, name)
+    raise AttributeError(name)

@@ -220,8 +220,8 @@ def _archive(path: Path, folders: tuple[str, ...], display: str) -> Iterator[Inp
             continue
         member_folders = (*folders, *parts[:-1])
         shown = "/".join((base, *parts))
-        hidden_dir = next((d for d in parts[:-1] if _dir_skip_reason(d)), None)
-        reason = (_dir_skip_reason(hidden_dir) if hidden_dir else None) or _skip_reason(parts[-1])
+        in_dir = next((_dir_skip_reason(d) for d in parts[:-1] if _dir_skip_reason(d)), None)
+        reason = {"system_dir": "system", "hidden_dir": "hidden"}.get(in_dir or "") or _skip_reason(parts[-1])
         if reason:
             yield InputItem(shown, member_folders, str(path), info.filename, info.file_size, skip=reason)
         elif PurePosixPath(parts[-1]).suffix.lower() in limits_archive_extensions():

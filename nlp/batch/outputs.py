@@ -24,6 +24,7 @@ UNITS_CSV = "theo-don-vi.csv"
 SUMMARY_HTML = "tong-hop.html"
 RESULTS_JSONL = "ket-qua.jsonl"
 
+PERCENT_COLUMNS = frozenset({"copy_similarity", "weak_share", "quota_share", "high_share"})
 BAND_FILLS = {"weak": "FFC7CE", "adequate": "FFEB9C", "strong": "C6EFCE"}
 
 # (column key, how to show it); headers come from batch_strings.yaml columns.<key>
@@ -317,6 +318,7 @@ def write_workbook(
     head_fill = PatternFill("solid", start_color="DDEBF7")
 
     def sheet(name: str, keys: list[str], rows: Iterable[list[object]], *, count: int, links: int | None = None):
+        shares = [i for i, key in enumerate(keys) if key in PERCENT_COLUMNS]
         ws = workbook.create_sheet(t(f"sheets.{name}", lang))
         for index, key in enumerate(keys, 1):
             ws.column_dimensions[get_column_letter(index)].width = WIDTHS.get(key, 14)
@@ -331,6 +333,11 @@ def write_workbook(
             cells.append(c)
         ws.append(cells)
         for values in rows:
+            for i in shares:
+                if isinstance(values[i], float):
+                    share = WriteOnlyCell(ws, value=values[i])
+                    share.number_format = "0.0%"
+                    values[i] = share
             if links is not None and values[links]:
                 link = WriteOnlyCell(ws, value=t("open_page", lang))
                 link.hyperlink = str(values[links])

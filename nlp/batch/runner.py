@@ -292,7 +292,10 @@ def _collect(store: Store, run: int, config: str) -> tuple[list[dict], list[dict
         folders = entry["folders"]
         base = {"path": entry["path"], "folders": folders, "unit": "/".join(folders), "sha256": entry["sha256"]}
         if entry["status"] == "analysed" and entry["ok"]:
-            results.append({**entry["row"], **base, "size": entry["size"]})
+            row = {**entry["row"], **base, "size": entry["size"]}
+            if not row.get("name") and row.get("role") == "collective":
+                row["name"] = row.get("branch") or row.get("header_unit")
+            results.append(row)
             continue
         if entry["status"] == "analysed":
             error = entry["row"] or error_row("internal")
