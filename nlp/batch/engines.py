@@ -77,8 +77,9 @@ class PoolEngine(Engine):
     the tasks that were in flight are re-run one at a time in a fresh pool, and the one that kills it again
     becomes an error row ("crash")."""
 
-    def __init__(self, jobs: int, model: str | None = None, per_job: int = 4) -> None:
+    def __init__(self, jobs: int, model: str | None = None, per_job: int = 4, function=analyse) -> None:
         self.workers = jobs
+        self._function = function  # the task function (tests pass one that crashes)
         self.capacity = jobs * per_job
         self._model = model
         self._pool = self._new_pool()
@@ -95,7 +96,7 @@ class PoolEngine(Engine):
         return len(self._futures) + len(self._done)
 
     def submit(self, task: Task) -> None:
-        self._futures[self._pool.submit(analyse, task)] = task
+        self._futures[self._pool.submit(self._function, task)] = task
 
     def next_done(self) -> Outcome:
         while not self._done:
@@ -122,7 +123,7 @@ class PoolEngine(Engine):
         """Re-run tasks one by one; the one that breaks the pool again is an error row."""
         for task in tasks:
             try:
-                self._done.append(self._pool.submit(analyse, task).result())
+                self._done.append(self._pool.submit(self._function, task).result())
             except BrokenProcessPool:
                 self._done.append(Outcome(task.sha256, False, error_row("crash")))
                 self._restart()

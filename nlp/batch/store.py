@@ -5,7 +5,8 @@ language), so an interrupted batch resumes where it stopped and a re-run analyse
 files; identical files anywhere in the tree are analysed once. Inputs are keyed by display path and stamped
 with the run that last saw them, so the outputs of a run list exactly the files of that run.
 
-The store holds summary rows, error rows and shingle hashes, never a report's text.
+The store holds summary rows (names, units, scores, the main findings' messages), error rows and shingle
+hashes; never a report's full text, which stays in the per-report JSON files.
 """
 
 from __future__ import annotations
