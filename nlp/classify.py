@@ -102,5 +102,8 @@ class RuleSentenceClassifier:
 
 
 def default_classifier() -> SentenceClassifier:
-    """The classifier ``analyze`` uses when none is given."""
-    return RuleSentenceClassifier()
+    """The classifier ``analyze`` uses when none is given: the shipped model named in ``models/DEFAULT``
+    (loaded once per process), or the rules when no trained model is installed."""
+    from nlp.model import default_model_name, load_classifier
+
+    return load_classifier(default_model_name())
