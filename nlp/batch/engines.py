@@ -85,6 +85,8 @@ class PoolEngine(Engine):
         self._pool = self._new_pool()
         self._futures: dict[Future, Task] = {}
         self._done: deque[Outcome] = deque()
+        self._worked = False  # some task has finished in a worker
+        self._crashes = 0
 
     def _new_pool(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(
@@ -106,6 +108,7 @@ class PoolEngine(Engine):
                 task = self._futures.pop(future)
                 try:
                     self._done.append(future.result())
+                    self._worked = True
                 except BrokenProcessPool:
                     suspects.append(task)
             if suspects:
@@ -120,11 +123,20 @@ class PoolEngine(Engine):
         self._pool = self._new_pool()
 
     def _isolate(self, tasks: list[Task]) -> None:
-        """Re-run tasks one by one; the one that breaks the pool again is an error row."""
+        """Re-run tasks one by one; the one that breaks the pool again is an error row.
+
+        If no worker has ever finished a task and several die in a row, the workers cannot start at all
+        (a broken installation, a script without ``if __name__ == "__main__":``): stop instead of turning
+        every file into a "crash" row.
+        """
         for task in tasks:
             try:
                 self._done.append(self._pool.submit(self._function, task).result())
+                self._worked = True
             except BrokenProcessPool:
+                self._crashes += 1
+                if not self._worked and self._crashes >= 3:
+                    raise RuntimeError("the worker processes cannot start") from None
                 self._done.append(Outcome(task.sha256, False, error_row("crash")))
                 self._restart()
 

@@ -220,6 +220,7 @@ def _analyse_all(
             write_atomic(str(out_dir / relative), content)
         store.put_analysis(outcome.sha256, config, outcome.ok, outcome.row, outcome.shingles, outcome.seconds, run)
         report.shingle_seconds += outcome.shingle_seconds
+        done[outcome.sha256] = outcome.ok  # a later file with the same content reuses it
         waiting = pending.pop(outcome.sha256, [])
         for item in waiting:
             store.put_input(item.path, item.folders, run, sha256=outcome.sha256, size=item.size)

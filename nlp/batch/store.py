@@ -185,7 +185,7 @@ class Store:
 
     def _tick(self) -> None:
         self._pending += 1
-        if self._pending >= self._commit_every or time.monotonic() - self._last_commit > 2.0:
+        if self._pending >= self._commit_every or time.monotonic() - self._last_commit > 1.0:
             self.commit()
 
     def commit(self) -> None:
