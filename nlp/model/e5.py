@@ -56,7 +56,6 @@ def _key(text: str) -> str:
 class E5SentenceClassifier(LinearSentenceClassifier):
     """Calibrated logistic regression on e5 embeddings (+ the rules' evidence)."""
 
-
     def _matrix(self, texts: list[str], dense: np.ndarray, fit: bool = False) -> sparse.csr_matrix:
         from sklearn.preprocessing import MaxAbsScaler
 
@@ -69,5 +68,5 @@ class E5SentenceClassifier(LinearSentenceClassifier):
             if self.use_rules:
                 blocks.append(sparse.csr_matrix(self._scaler.fit_transform(dense)))
         elif self.use_rules:
-            blocks.append(sparse.csr_matrix(self._scaler.transform(dense)))
+            blocks.append(sparse.csr_matrix(self._scaler.transform(self._aligned(dense))))
         return sparse.hstack(blocks, format="csr")

@@ -73,7 +73,7 @@ class LinearSentenceClassifier:
         else:
             blocks = [self._words.transform(texts), self._chars.transform(texts)]
             if self.use_rules:
-                blocks.append(sparse.csr_matrix(self._scaler.transform(dense)))
+                blocks.append(sparse.csr_matrix(self._scaler.transform(self._aligned(dense))))
         return sparse.hstack(blocks, format="csr")
 
     # -- training -------------------------------------------------------------------------------------------
@@ -91,6 +91,19 @@ class LinearSentenceClassifier:
             model.fit(matrix, y)
             self._models[label] = model
         return self
+
+    def _aligned(self, dense: np.ndarray) -> np.ndarray:
+        """Columns in the order the model was trained with: rules or lexicons added since are left out, ones
+        removed since count as absent (zero), so editing the data files never breaks a shipped model."""
+        current = dense_names()
+        if current == self._dense_names:
+            return dense
+        index = {name: i for i, name in enumerate(current)}
+        aligned = np.zeros((dense.shape[0], len(self._dense_names)), dtype=dense.dtype)
+        for column, name in enumerate(self._dense_names):
+            if name in index:
+                aligned[:, column] = dense[:, index[name]]
+        return aligned
 
     def probabilities(self, texts: list[str], dense: np.ndarray) -> dict[str, np.ndarray]:
         """Calibrated probability of each label for each unit."""
@@ -118,11 +131,9 @@ class LinearSentenceClassifier:
 
     @classmethod
     def load(cls, path: Path) -> LinearSentenceClassifier:
-        """Read a model written by :meth:`save`; refuses one built for other rule features."""
+        """Read a model written by :meth:`save`."""
         model = joblib.load(path)
         model.use_cache = False
         if not isinstance(model, cls):
             raise TypeError(f"{path} does not hold a {cls.__name__}")
-        if model.use_rules and model._dense_names != dense_names():
-            raise ValueError(f"{path} was trained with other rule features; retrain it (kiemdiem train)")
         return model
