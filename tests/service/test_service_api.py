@@ -29,7 +29,9 @@ def test_version_names_app_schema_and_models(client):
     body = client.get("/v1/version").json()
     assert body["version"] == __version__
     assert body["schema_version"] == SCHEMA_VERSION
-    assert body["classifier"] == body["models"]["classifier"] == "rules-v1"
+    from nlp.classify import default_classifier
+
+    assert body["classifier"] == body["models"]["classifier"] == default_classifier().name
     assert body["models"]["underthesea"]
     assert body["limits"]["max_file_bytes"] == 48 * 1024
 
