@@ -67,7 +67,7 @@ def _context():
     methods = multiprocessing.get_all_start_methods()
     if sys.platform != "win32" and "forkserver" in methods:
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["nlp.batch.worker", "nlp.pipeline"])
+        context.set_forkserver_preload(["nlp.batch.preload"])
         return context
     return multiprocessing.get_context("spawn")
 

@@ -171,12 +171,13 @@ def run_batch(
     run = store.begin_run(config)
     engine: Engine | None = None
     try:
-        items = list(discover(inputs, exclude=[out_dir]))
-        report.files = len(items)
-        progress.start(len(items))
+        # workers start while the folders are walked
         engine = make_engine(
             options.engine, jobs, options.model, options.scheduler, rules()["run"]["in_flight_per_job"]
         )
+        items = list(discover(inputs, exclude=[out_dir]))
+        report.files = len(items)
+        progress.start(len(items))
         _analyse_all(items, store, run, config, engine, options, report, progress)
         engine.close()
         engine = None
