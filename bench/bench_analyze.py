@@ -96,7 +96,6 @@ def main() -> None:
     tokenize = _time_each(lambda t: word_tokenize(normalize(t)), texts, args.repeat)
     median_a, median_t = statistics.median(analysis), statistics.median(tokenize)
     p90_a = statistics.quantiles(analysis, n=10)[-1]
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
     print(
         f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
@@ -108,7 +107,8 @@ def main() -> None:
     print(f"throughput (one process):   {1 / median_a:6.1f} reports/s")
     print(f"cold start: import nlp {import_s * 1000:.0f} ms, first analysis {first_s * 1000:.0f} ms")
     _compare_models(texts, args)
-    print(f"peak memory (this process): {peak_mb:.0f} MB")
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak memory (this process, all classifiers loaded): {peak_mb:.0f} MB")
 
 
 if __name__ == "__main__":
