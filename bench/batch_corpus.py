@@ -699,6 +699,8 @@ class Manifest:
     copies: list[list[str]] = field(default_factory=list)  # planted groups of display paths
     ratings: dict[str, str] = field(default_factory=dict)  # display path → self-rating written
     qualities: dict[str, str] = field(default_factory=dict)  # display path → weak | adequate | strong (aimed at)
+    encodings: dict[str, str] = field(default_factory=dict)  # display path → docx | pdf | tcvn3 | utf-16 | utf-8
+    names: dict[str, str] = field(default_factory=dict)  # display path → the writer's name in the header
 
     def save(self, path: Path) -> None:
         path.write_text(json.dumps(self.__dict__, ensure_ascii=False, indent=1), encoding="utf-8")
@@ -778,18 +780,18 @@ def build_tree(
         form = "02B" if leader else "02A"
         stem = f"{form}-{_slug(person.name)}-{written}"
         choice = rng.random() if formats else 1.0
+        encoding = "utf-8"
         if choice < 0.12:
-            path = write(unit, stem + ".docx", docx_bytes(text))
-        elif choice < 0.17 and font is not None:
-            data = pdf_bytes(text, font)
-            path = write(unit, stem + ".pdf", data) if data else write(unit, stem + ".txt", text.encode("utf-8"))
-        elif choice < 0.20:
-            data = tcvn3_bytes(text)
-            path = write(unit, stem + ".txt", data) if data else write(unit, stem + ".txt", text.encode("utf-8"))
-        elif choice < 0.22:
-            path = write(unit, stem + ".txt", text.encode("utf-16"))
+            path, encoding = write(unit, stem + ".docx", docx_bytes(text)), "docx"
+        elif choice < 0.17 and font is not None and (data := pdf_bytes(text, font)):
+            path, encoding = write(unit, stem + ".pdf", data), "pdf"
+        elif choice < 0.20 and (data := tcvn3_bytes(text)):
+            path, encoding = write(unit, stem + ".txt", data), "tcvn3"
+        elif 0.20 <= choice < 0.22:
+            path, encoding = write(unit, stem + ".txt", text.encode("utf-16")), "utf-16"
         else:
             path = write(unit, stem + ".txt", text.encode("utf-8"))
+        manifest.encodings[path], manifest.names[path] = encoding, person.name
         manifest.files[path], manifest.ratings[path], manifest.qualities[path] = "ok", person.rating, quality
         texts.append((path, text, person.name, unit))
         written += 1

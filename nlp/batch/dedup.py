@@ -4,7 +4,7 @@ Each report is a set of word shingles over its *non-structural* sentences (headi
 and signatures are marked ``structural`` by the analysis and never count), hashed by the workers
 (:func:`nlp.batch.worker.shingle_hashes`). Text that many reports legitimately share (the form's wording,
 stock phrases) is removed before comparing: a shingle found in more than
-``max(df_min, df_share × reports)`` reports is boilerplate. Document frequencies are counted in a fixed-size
+``max(df_min, min(df_share × reports, df_max))`` reports is boilerplate. Document frequencies are counted in a fixed-size
 hashed counter, so memory stays bounded whatever the number of reports.
 
 The remaining "informative" shingles are sketched with MinHash and indexed with ``MinHashLSH``: each report
@@ -111,10 +111,15 @@ def _load(blob: bytes) -> np.ndarray:
 
 def jaccard(a: np.ndarray, b: np.ndarray) -> float:
     """Exact Jaccard similarity of two sorted unique hash arrays."""
+    return overlap(a, b)[0]
+
+
+def overlap(a: np.ndarray, b: np.ndarray) -> tuple[float, int]:
+    """(Jaccard similarity, number of shared hashes) of two sorted unique hash arrays."""
     if not len(a) and not len(b):
-        return 0.0
+        return 0.0, 0
     shared = len(np.intersect1d(a, b, assume_unique=True))
-    return shared / (len(a) + len(b) - shared)
+    return shared / (len(a) + len(b) - shared), shared
 
 
 def find_copies(
@@ -137,7 +142,7 @@ def find_copies(
     frequencies = _Frequencies(len(hashes))
     for _, blob in store.shingles(config, hashes):
         frequencies.add(_load(blob))
-    limit = max(float(settings["df_min"]), settings["df_share"] * len(hashes))
+    limit = max(float(settings["df_min"]), min(settings["df_share"] * len(hashes), float(settings["df_max"])))
     stats.boilerplate_df = limit
 
     num_perm = int(settings["num_perm"])
@@ -146,6 +151,7 @@ def find_copies(
     groups = _UnionFind()
     best: dict[str, tuple[float, str]] = {}
     threshold = float(settings["threshold"])
+    min_shared = int(settings["min_shared"])
 
     def informative(sha256: str) -> np.ndarray:
         blob = next(iter(store.shingles(config, [sha256])), (None, b""))[1]
@@ -169,9 +175,9 @@ def find_copies(
         for other in sorted(candidates):
             if groups.find(other) == groups.find(sha256):
                 continue
-            similarity = jaccard(shingles, informative(other))
+            similarity, shared = overlap(shingles, informative(other))
             stats.verified += 1
-            if similarity >= threshold:
+            if similarity >= threshold and shared >= min_shared:
                 stats.pairs += 1
                 groups.union(sha256, other)
                 for a, b in ((sha256, other), (other, sha256)):

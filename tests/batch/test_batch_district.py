@@ -246,3 +246,20 @@ def test_html_summary_is_standalone(district) -> None:
 def test_report_text_is_not_in_the_store(district) -> None:
     store = (district.out / "kiemdiem-batch.sqlite").read_bytes()
     assert "Nguyên nhân chủ quan".encode() not in store
+
+
+def test_every_format_and_legacy_encoding_is_read(district) -> None:
+    """.docx, .pdf, TCVN3 (.VnTime) and UTF-16 files give results with the writer's name read correctly."""
+    results = {}
+    for line in (district.out / RESULTS_JSONL).read_text(encoding="utf-8").splitlines():
+        entry = json.loads(line)
+        results[entry["path"]] = entry["result"]
+    encodings = district.manifest.encodings
+    assert {"docx", "tcvn3", "utf-16", "utf-8"} <= set(encodings.values())
+    for path, encoding in encodings.items():
+        result = results[path]
+        assert result["header"]["name"] == district.manifest.names[path], (path, encoding)
+        if encoding == "tcvn3":
+            assert result["source"]["legacy_font"] == "tcvn3", path
+        if encoding in {"docx", "pdf"}:
+            assert result["source"]["format"] == encoding, path
