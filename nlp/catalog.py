@@ -30,6 +30,16 @@ def label(group: str, key: str, lang: str = "vi") -> str:
     return entry.get(lang, key) if entry else key
 
 
+@cache
+def evasion_kinds() -> tuple[str, ...]:
+    """The sub-kinds of evasion, in catalogue order: the ``evasive.<kind>`` rules (the model's own finding aside)."""
+    return tuple(
+        rule.split(".", 1)[1]
+        for rule, spec in rules().items()
+        if spec["category"] == "evasive" and rule != "evasive.model"
+    )
+
+
 def rule_weight(rule_id: str) -> float:
     """Contribution of a sentence rule to its category probability."""
     return float(rules()[rule_id].get("weight", 0.0))

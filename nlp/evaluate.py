@@ -14,21 +14,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from nlp.catalog import evasion_kinds
+
 BANDS = ("weak", "adequate", "strong")
 ACCOUNTABILITY = ("present", "missing", "not_applicable")
 SENTENCE_LABELS = ("generic", "evasive")
-EVASION_KINDS = (
-    "hedge",
-    "objective_cause",
-    "unnamed_agent",
-    "denial",
-    "deflection",
-    "agentless",
-    "vague_remedy",
-    "harmony",
-    "deference",
-    "prompt_unanswered",
-)
+EVASION_KINDS = evasion_kinds()
 
 
 @dataclass
@@ -83,9 +74,7 @@ class Evaluation:
     band_pairs: list[tuple[str, str]] = field(default_factory=list)
     accountability_pairs: list[tuple[str, str]] = field(default_factory=list)
     section_pairs: list[tuple[str, str]] = field(default_factory=list)
-    calibration: dict[str, list[tuple[float, bool]]] = field(
-        default_factory=lambda: {k: [] for k in SENTENCE_LABELS}
-    )
+    calibration: dict[str, list[tuple[float, bool]]] = field(default_factory=lambda: {k: [] for k in SENTENCE_LABELS})
     errors: list[dict] = field(default_factory=list)
     unmatched: int = 0
 
@@ -251,12 +240,12 @@ def format_report(summary: dict, title: str = "") -> str:
     for name, row in summary["sentence"].items():
         lines.append(f"{name:<22}{row['precision']:>7.3f}{row['recall']:>7.3f}{row['f1']:>7.3f}{row['support']:>9}")
     for name, row in summary["evasion_kinds"].items():
-        lines.append(
-            f"  E:{name:<18}{row['precision']:>7.3f}{row['recall']:>7.3f}{row['f1']:>7.3f}{row['support']:>9}"
-        )
+        lines.append(f"  E:{name:<18}{row['precision']:>7.3f}{row['recall']:>7.3f}{row['f1']:>7.3f}{row['support']:>9}")
     lines.append(f"band accuracy            {summary['band_accuracy']:.3f}")
     lines.append(f"accountability accuracy  {summary['accountability_accuracy']:.3f}")
-    lines.append(f"section F1 micro/macro   {summary['section_f1']['micro']:.3f} / {summary['section_f1']['macro']:.3f}")
+    lines.append(
+        f"section F1 micro/macro   {summary['section_f1']['micro']:.3f} / {summary['section_f1']['macro']:.3f}"
+    )
     cal = summary["calibration_error"]
     lines.append(f"calibration error (ECE)  generic {cal['generic']:.3f}, evasive {cal['evasive']:.3f}")
     lines.append("band confusion (rows gold, columns predicted):")

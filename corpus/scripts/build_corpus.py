@@ -23,6 +23,7 @@ from pathlib import Path
 import yaml
 
 from nlp import analyze
+from nlp.catalog import evasion_kinds
 from nlp.normalize import normalize
 from nlp.schema import SECTION_IDS as SCHEMA_SECTION_IDS
 
@@ -32,18 +33,7 @@ OUTPUT = CORPUS / "data" / "reports.jsonl"
 
 TAG = re.compile(r"[ \t]*⟦([^⟧]*)⟧")
 SECTION_IDS = set(SCHEMA_SECTION_IDS) - {"header"}
-EVASION_KINDS = {
-    "hedge",
-    "objective_cause",
-    "unnamed_agent",
-    "denial",
-    "deflection",
-    "agentless",
-    "vague_remedy",
-    "harmony",
-    "deference",
-    "prompt_unanswered",
-}
+EVASION_KINDS = set(evasion_kinds())
 SENTINEL = "\ue000"
 SENTENCE_END = (".", "!", "?", "…", ":", ";", ")")
 META_KEYS = ("form", "guidance", "role", "unit_kind", "band", "self_rating", "accountability")

@@ -18,6 +18,8 @@ import json
 import sys
 from pathlib import Path
 
+from nlp.catalog import evasion_kinds
+
 LABEL_CONFIG = """<View>
   <Labels name="label" toName="text">
     <Label value="generic" background="#f2c94c"/>
@@ -27,18 +29,7 @@ LABEL_CONFIG = """<View>
   <Text name="text" value="$text"/>
 </View>
 """
-KINDS = (
-    "hedge",
-    "objective_cause",
-    "unnamed_agent",
-    "denial",
-    "deflection",
-    "agentless",
-    "vague_remedy",
-    "harmony",
-    "deference",
-    "prompt_unanswered",
-)
+KINDS = evasion_kinds()
 
 
 def read_jsonl(path: Path) -> list[dict]:

@@ -18,21 +18,12 @@ from pathlib import Path
 
 from sklearn.metrics import cohen_kappa_score
 
+from nlp.catalog import evasion_kinds
+
 CORPUS = Path(__file__).resolve().parent.parent
 REPORTS = CORPUS / "data" / "reports.jsonl"
 PASS_DIR = CORPUS / "second_pass"
-KINDS = (
-    "hedge",
-    "objective_cause",
-    "unnamed_agent",
-    "denial",
-    "deflection",
-    "agentless",
-    "vague_remedy",
-    "harmony",
-    "deference",
-    "prompt_unanswered",
-)
+KINDS = evasion_kinds()
 
 
 def _records() -> dict[str, dict]:
