@@ -269,6 +269,23 @@ def _content_units(line: Line, offset: int, section: str | None) -> list[Unit]:
     if not body.strip():
         return [Unit(line.start, line.end, section, True, "heading", text, line.folded)]
     units = []
+    for found, end in _sentence_spans(body):
+        start = line.start + body_start + found
+        sentence = body[found:end]
+        rel = start - line.start
+        units.append(
+            Unit(start, start + len(sentence), section, False, kind, sentence, line.folded[rel : rel + len(sentence)])
+        )
+    return units or [Unit(line.start, line.end, section, False, kind, text, line.folded)]
+
+
+_REFERENCE_END = re.compile(r"(?:\b[IVXL]{1,5}|\b\d{1,2})\.$")  # "mục II." / "điểm 2." before "3 …"
+
+
+def _sentence_spans(body: str) -> list[tuple[int, int]]:
+    """Spans of the sentences ``sent_tokenize`` finds in ``body``, re-anchored to it; a split inside a section
+    reference ("tại mục II.3 và …") is undone."""
+    spans: list[tuple[int, int]] = []
     cursor = 0
     for sentence in sent_tokenize(body) or [body]:
         sentence = sentence.strip()
@@ -277,12 +294,14 @@ def _content_units(line: Line, offset: int, section: str | None) -> list[Unit]:
         found = body.find(sentence, cursor)
         if found == -1:  # underthesea changed the text: fall back to the rest of the line
             found, sentence = cursor, body[cursor:].strip()
-        start = line.start + body_start + found
-        end = start + len(sentence)
-        cursor = found + len(sentence)
-        rel = start - line.start
-        units.append(Unit(start, end, section, False, kind, sentence, line.folded[rel : rel + len(sentence)]))
-    return units or [Unit(line.start, line.end, section, False, kind, text, line.folded)]
+        end = found + len(sentence)
+        cursor = end
+        previous = spans[-1] if spans else None
+        if previous and _REFERENCE_END.search(body[previous[0] : previous[1]]) and sentence[:1].isdigit():
+            spans[-1] = (previous[0], end)
+        else:
+            spans.append((found, end))
+    return spans
 
 
 def _tokenize(doc: Doc) -> None:
