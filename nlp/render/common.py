@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -139,8 +140,25 @@ def source_notes(result: AnalysisResult, lang: str = "vi") -> list[str]:
         lines.append(t("source_legacy_font", lang, font=source.legacy_font))
     if not source.diacritics:
         lines.append(t("source_no_diacritics", lang))
-    lines.extend(note for note in source.notes if note)
+    lines.extend(translate_note(note, lang) for note in source.notes if note)
     return lines
+
+
+def translate_note(note: str, lang: str) -> str:
+    """Ingest notes are short English facts ("2 tables", "converted from TCVN3 (12 lines)"); say them in ``lang``
+    by the patterns of ``strings.yaml`` (``notes``), or as they are when no pattern fits."""
+    if lang == "en":
+        return note
+    for pattern, template in _note_patterns():
+        match = pattern.fullmatch(note)
+        if match:
+            return template.format(*match.groups())
+    return note
+
+
+@cache
+def _note_patterns() -> list[tuple[re.Pattern[str], str]]:
+    return [(re.compile(item["en"]), item["vi"]) for item in strings().get("notes", [])]
 
 
 @dataclass
