@@ -309,3 +309,11 @@ def test_terminal_synthetic_report_level_finding():
     text = _terminal(_synthetic())
     assert "Mâu thuẫn xếp loại." in text
     assert "Không rõ ai để xảy ra <sai sót>." in text
+
+
+def test_ingest_notes_are_said_in_vietnamese():
+    from nlp.render.common import translate_note
+
+    assert translate_note("converted from TCVN3 (40 lines)", "vi") == "đã chuyển từ phông TCVN3 sang Unicode (40 dòng)"
+    assert translate_note("2 tables", "en") == "2 tables"
+    assert translate_note("something new", "vi") == "something new"
