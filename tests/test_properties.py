@@ -9,7 +9,6 @@ from hypothesis import strategies as st
 
 from nlp import InputError, analyze
 from nlp.normalize import fold, normalize
-
 from tests.conftest import make_report
 
 VIETNAMESE = "aăâbcdđeêghiklmnoôơpqrstuưvxyàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ"
