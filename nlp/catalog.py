@@ -36,7 +36,7 @@ def evasion_kinds() -> tuple[str, ...]:
     return tuple(
         rule.split(".", 1)[1]
         for rule, spec in rules().items()
-        if spec["category"] == "evasive" and rule != "evasive.model"
+        if spec["category"] == "evasive" and not rule.startswith("evasive.model")
     )
 
 
@@ -54,8 +54,10 @@ def make_finding(
     phrase: str = "",
     sentence: int | None = None,
     section: str | None = None,
+    kind: str | None = None,
 ) -> Finding:
-    """Build a finding of ``rule_id`` at ``[start, end)`` with its message in ``lang``."""
+    """Build a finding of ``rule_id`` at ``[start, end)`` with its message in ``lang``; an evasive rule's
+    sub-kind is its id's suffix unless ``kind`` names the one a model found."""
     rule = rules()[rule_id]
     suffix = "" if lang == "vi" else "_en"
     message = rule["vi" if lang == "vi" else "en"].replace("{phrase}", phrase)
@@ -70,4 +72,10 @@ def make_finding(
         suggestion=suggestion,
         sentence=sentence,
         section=section,
+        kind=kind or _kind_of(rule_id),
     )
+
+
+def _kind_of(rule_id: str) -> str | None:
+    category, _, name = rule_id.partition(".")
+    return name if category == "evasive" and name in evasion_kinds() else None

@@ -26,6 +26,7 @@ class SentenceScores:
 
     generic: float
     evasive: float
+    kinds: tuple[tuple[str, float], ...] = ()  # evasion sub-kinds a model recognises (above its thresholds)
 
 
 @runtime_checkable

@@ -141,7 +141,7 @@ def _kinds_in(result: dict, start: int, end: int) -> set[str]:
     for finding in result["findings"]:
         rule = finding["rule"]
         if rule.startswith("evasive.") and start <= finding["start"] < end:
-            kinds.add(rule.split(".", 1)[1])
+            kinds.add(finding.get("kind") or rule.split(".", 1)[1])
     return kinds
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import re
 
-from nlp.catalog import make_finding, rules
+from nlp.catalog import label, make_finding, rules
 from nlp.classify import SentenceClassifier, default_classifier
 from nlp.detect.accountability import check_accountability, to_schema
 from nlp.detect.completeness import _required, check_completeness
@@ -201,15 +201,32 @@ def _sentence_findings(
 
 
 def _model_findings(unit, index: int, scores, labels: list[str], found: list[Finding], lang: str) -> list[Finding]:
-    """A label the classifier gave with no rule to explain it is still explained (as the model's judgement)."""
-    explained = {("generic" if f.category in {"generic", "accountability"} else "evasive") for f in found}
+    """What the classifier saw that no rule explains: the evasion sub-kinds it recognised, then (if still
+    unexplained) the label itself as the model's judgement."""
     findings = []
-    for label in labels:
-        if label not in explained:
-            probability = f"{getattr(scores, label):.2f}"
+    if "evasive" in labels:
+        named = {f.kind for f in found if f.kind}
+        for kind, _probability in scores.kinds:
+            if kind not in named:
+                findings.append(
+                    make_finding(
+                        "evasive.model_kind",
+                        unit.start,
+                        unit.end,
+                        lang=lang,
+                        phrase=label("evasion_kinds", kind, lang),
+                        sentence=index,
+                        section=unit.section,
+                        kind=kind,
+                    )
+                )
+    explained = {("generic" if f.category in {"generic", "accountability"} else "evasive") for f in found + findings}
+    for name in labels:
+        if name not in explained:
+            probability = f"{getattr(scores, name):.2f}"
             findings.append(
                 make_finding(
-                    f"{label}.model",
+                    f"{name}.model",
                     unit.start,
                     unit.end,
                     lang=lang,

@@ -106,6 +106,9 @@ class Finding(_Model):
     suggestion: str = ""
     sentence: int | None = Field(None, description="index into sentences, when the finding is on one")
     section: SectionId | None = None
+    kind: str | None = Field(
+        None, description="for evasive findings, the sub-kind of evasion (hedge, objective_cause, …)"
+    )
 
 
 class Accountability(_Model):

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
+from nlp.catalog import evasion_kinds
 from nlp.detect.sentence_rules import Candidate, sentence_candidates
 from nlp.doc import Doc
 from nlp.pipeline import prepare
@@ -114,6 +115,7 @@ def content_targets(reports: list[AlignedReport]) -> tuple[list[str], np.ndarray
     dense_rows: list[np.ndarray] = []
     generic: list[bool] = []
     evasive: list[bool] = []
+    kinds: list[list[str]] = []
     groups: list[int] = []
     for number, report in enumerate(reports):
         indexes, unit_texts, dense = featurize(report.doc, report.candidates)
@@ -122,7 +124,10 @@ def content_targets(reports: list[AlignedReport]) -> tuple[list[str], np.ndarray
         for index in indexes:
             generic.append(report.gold[index].generic)
             evasive.append(report.gold[index].evasive)
+            kinds.append(report.gold[index].evasion_kinds)
             groups.append(number)
     matrix = np.vstack(dense_rows) if dense_rows else np.zeros((0, 0), dtype=np.float32)
     targets = {"generic": np.array(generic, dtype=bool), "evasive": np.array(evasive, dtype=bool)}
+    for kind in evasion_kinds():
+        targets[f"kind:{kind}"] = np.array([kind in unit_kinds for unit_kinds in kinds], dtype=bool)
     return texts, matrix, targets, np.array(groups)

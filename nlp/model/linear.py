@@ -20,6 +20,7 @@ from pathlib import Path
 import joblib
 import numpy as np
 from scipy import sparse
+from scipy.special import expit
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
@@ -33,6 +34,7 @@ from nlp.model.features import dense_names, featurize
 from nlp.normalize import fold
 
 LABELS = ("generic", "evasive")
+MIN_KIND_EXAMPLES = 12  # an evasion sub-kind is modelled when train holds at least this many units of it
 
 
 def _folded(text: str) -> str:
@@ -54,6 +56,11 @@ class LinearSentenceClassifier:
     _scaler: MaxAbsScaler | None = field(default=None, repr=False)
     _models: dict[str, CalibratedClassifierCV] = field(default_factory=dict, repr=False)
     _dense_names: tuple[str, ...] = field(default=(), repr=False)
+    kind_thresholds: dict[str, float] = field(default_factory=dict)  # evasion sub-kinds modelled, chosen on dev
+    _labels: list[str] = field(default_factory=list, repr=False)
+    _weights: np.ndarray | None = field(default=None, repr=False)  # features × labels
+    _intercepts: np.ndarray | None = field(default=None, repr=False)
+    _calibration: np.ndarray | None = field(default=None, repr=False)  # 2 × labels: sigmoid a, b
     use_cache: bool = False  # only the embedding variant uses it (training-time cache)
 
     # -- features -------------------------------------------------------------------------------------------
@@ -83,14 +90,30 @@ class LinearSentenceClassifier:
         """Fit both labels on the training units (``groups``: the report of each unit, for grouped CV)."""
         matrix = self._matrix(texts, dense, fit=True)
         folds = min(5, len(set(groups.tolist())))
-        for label in LABELS:
+        kinds = [k for k in targets if k.startswith("kind:") and int(targets[k].sum()) >= MIN_KIND_EXAMPLES]
+        for label in (*LABELS, *kinds):
             y = targets[label].astype(int)
             base = LogisticRegression(C=self.c, class_weight="balanced", max_iter=3000, random_state=self.seed)
             splits = list(GroupKFold(n_splits=folds).split(matrix, y, groups))
-            model = CalibratedClassifierCV(base, method="sigmoid", cv=splits)
+            if any(len(set(y[train].tolist())) < 2 for train, _ in splits):
+                continue  # a sub-kind too rare to learn in every fold
+            model = CalibratedClassifierCV(base, method="sigmoid", cv=splits, ensemble=False)
             model.fit(matrix, y)
             self._models[label] = model
+        self._compile()
         return self
+
+    def _compile(self) -> None:
+        """Fold every label's logistic regression and its sigmoid calibration into one weight matrix, so that
+        prediction is one sparse product for all labels (the fitted estimators are then dropped)."""
+        self._labels = list(self._models)
+        fitted = [self._models[label].calibrated_classifiers_[0] for label in self._labels]
+        self._weights = np.column_stack([f.estimator.coef_.ravel() for f in fitted]).astype(np.float32)
+        self._intercepts = np.array([f.estimator.intercept_[0] for f in fitted], dtype=np.float64)
+        self._calibration = np.array(
+            [[f.calibrators[0].a_ for f in fitted], [f.calibrators[0].b_ for f in fitted]], dtype=np.float64
+        )
+        self._models = {}
 
     def _aligned(self, dense: np.ndarray) -> np.ndarray:
         """Columns in the order the model was trained with: rules or lexicons added since are left out, ones
@@ -106,20 +129,31 @@ class LinearSentenceClassifier:
         return aligned
 
     def probabilities(self, texts: list[str], dense: np.ndarray) -> dict[str, np.ndarray]:
-        """Calibrated probability of each label for each unit."""
+        """Calibrated probability of each label (and each modelled evasion sub-kind, ``kind:<name>``) per unit."""
+        labels = getattr(self, "_labels", None) or list(self._models)  # models saved by earlier versions
         if not texts:
-            return {label: np.zeros(0) for label in LABELS}
+            return {label: np.zeros(0) for label in labels}
         matrix = self._matrix(texts, dense)
-        return {label: self._models[label].predict_proba(matrix)[:, 1] for label in LABELS}
+        if getattr(self, "_weights", None) is None:  # a model saved before compilation
+            return {label: model.predict_proba(matrix)[:, 1] for label, model in self._models.items()}
+        decision = np.asarray(matrix @ self._weights, dtype=np.float64) + self._intercepts
+        probabilities = expit(-(self._calibration[0] * decision + self._calibration[1]))
+        return {label: probabilities[:, column] for column, label in enumerate(labels)}
 
     # -- SentenceClassifier ---------------------------------------------------------------------------------
     def predict(self, doc: Doc, candidates: list[list[Candidate]]) -> list[SentenceScores]:
         indexes, texts, dense = featurize(doc, candidates)
         probabilities = self.probabilities(texts, dense)
         scores = [SentenceScores(0.0, 0.0)] * len(doc.units)
+        thresholds = getattr(self, "kind_thresholds", {})
         for row, index in enumerate(indexes):
+            kinds = tuple(
+                (kind, round(float(probabilities[f"kind:{kind}"][row]), 3))
+                for kind, threshold in thresholds.items()
+                if probabilities[f"kind:{kind}"][row] >= threshold
+            )
             scores[index] = SentenceScores(
-                round(float(probabilities["generic"][row]), 3), round(float(probabilities["evasive"][row]), 3)
+                round(float(probabilities["generic"][row]), 3), round(float(probabilities["evasive"][row]), 3), kinds
             )
         return scores
 

@@ -69,6 +69,11 @@ def train(
     probabilities = model.probabilities(dev_texts, dev_dense)
     model.generic_threshold = best_threshold(probabilities["generic"], dev_targets["generic"])
     model.evasive_threshold = best_threshold(probabilities["evasive"], dev_targets["evasive"])
+    model.kind_thresholds = {
+        label.split(":", 1)[1]: best_threshold(probabilities[label], dev_targets[label])
+        for label in probabilities
+        if label.startswith("kind:") and dev_targets[label].any()
+    }
     fit_seconds = time.perf_counter() - started
     metrics = {
         "name": name,
@@ -76,6 +81,7 @@ def train(
         "description": VARIANTS[variant],
         "seed": seed,
         "thresholds": {"generic": model.generic_threshold, "evasive": model.evasive_threshold},
+        "kind_thresholds": model.kind_thresholds,
         "train": {"reports": len(train_reports), "units": len(texts), **{k: int(v.sum()) for k, v in targets.items()}},
         "fit_seconds": round(fit_seconds, 1),
         "dev": evaluate(dev_records, analyse_records(dev_records, model)).summary(),
@@ -100,7 +106,9 @@ def model_card(metrics: dict, out_dir: Path) -> str:
 probability that the sentence is *generic* (chung chung) and that it is *evasive* (né tránh). Variant
 `{metrics["variant"]}`: {metrics["description"]}. Two calibrated binary models (sigmoid calibration, cross-validated
 by report); labels follow from the thresholds chosen on dev: generic ≥ {metrics["thresholds"]["generic"]}, evasive ≥
-{metrics["thresholds"]["evasive"]}. It implements `nlp.classify.SentenceClassifier`; select it with
+{metrics["thresholds"]["evasive"]}. Evasion sub-kinds modelled (a calibrated model each, threshold chosen on dev):
+{", ".join(f"{k} ≥ {v}" for k, v in metrics.get("kind_thresholds", {}).items()) or "none"}; the rules name the others.
+It implements `nlp.classify.SentenceClassifier`; select it with
 `kiemdiem analyze --model {metrics["name"]}` or `analyze(text, classifier=load_classifier("{metrics["name"]}"))`.
 
 **Data.** The kiemdiem corpus (`corpus/`, see its DATASHEET): reports written for this project, split by report.
