@@ -14,6 +14,7 @@ Nothing sent is stored: uploads are parsed in memory, results are returned and f
 from __future__ import annotations
 
 import importlib.metadata
+import importlib.resources
 import importlib.util
 import json
 from collections.abc import AsyncIterator
@@ -428,7 +429,17 @@ def _add_page_routes(app: FastAPI) -> None:
             raise NotFoundError()
         return FileResponse(swagger_dir / name, media_type=SWAGGER_FILES[name])
 
+    @app.get("/static/palette.css", include_in_schema=False)
+    async def palette() -> Response:
+        # one palette for the standalone report and this page (no second copy under service/static)
+        return Response(_palette_css(), media_type="text/css; charset=utf-8")
+
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+
+@cache
+def _palette_css() -> str:
+    return importlib.resources.files("nlp.render").joinpath("templates", "palette.css").read_text(encoding="utf-8")
 
 
 def _swagger_dir() -> Path | None:

@@ -82,7 +82,7 @@ def render_html(result: AnalysisResult, *, lang: str | None = None) -> str:
         "lang": _e(lang),
         "version": _e(__version__),
         "title": _e(title),
-        "css": _asset("report.css"),
+        "css": _asset("palette.css") + _asset("report.css"),
         "js": _asset("report.js"),
         "skip": _e(t("skip", lang)),
         "top": _top(view, lang),

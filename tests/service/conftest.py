@@ -109,4 +109,4 @@ def pdf_bytes(*, encrypted: bool = False) -> bytes:
 
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 2
-STATIC_FILES = ("index.html", "app.js", "app.css", "i18n.json", "docs.html", "docs.js", "favicon.svg")
+STATIC_FILES = ("index.html", "app.js", "app.css", "palette.css", "i18n.json", "docs.html", "docs.js", "favicon.svg")
