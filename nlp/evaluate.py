@@ -3,6 +3,10 @@
 Any system can be evaluated: its results only need the schema-v1 fields (``text``, ``sentences`` with spans and
 ``labels``, ``findings`` with ``rule`` and spans, ``band``, ``accountability.status``). Results are matched to
 corpus reports by the sha256 of their text (or by id), and sentences to gold units by their spans.
+
+With a layout (:func:`evaluate_layout`, ``kiemdiem evaluate --layout``) every report is re-laid first
+(:mod:`nlp.relayout`) and its gold units are moved onto the text the pipeline returns by their words, ignoring
+whitespace; gold units that cannot be placed count as missed and are reported.
 """
 
 from __future__ import annotations
@@ -10,11 +14,15 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from nlp.catalog import evasion_kinds
+
+if TYPE_CHECKING:
+    from nlp.relayout import Remapped
 
 BANDS = ("weak", "adequate", "strong")
 ACCOUNTABILITY = ("present", "missing", "not_applicable")
@@ -77,10 +85,12 @@ class Evaluation:
     calibration: dict[str, list[tuple[float, bool]]] = field(default_factory=lambda: {k: [] for k in SENTENCE_LABELS})
     errors: list[dict] = field(default_factory=list)
     unmatched: int = 0
+    layout: str | None = None
+    unmapped_units: int = 0
 
     def summary(self) -> dict:
         """The figures as a JSON-ready dict."""
-        return {
+        figures = {
             "reports": self.reports,
             "content_units": self.units,
             "sentence": {k: c.as_dict() for k, c in self.labels.items()},
@@ -93,6 +103,9 @@ class Evaluation:
             "calibration_error": {k: round(expected_calibration_error(v), 3) for k, v in self.calibration.items()},
             "unmatched_results": self.unmatched,
         }
+        if self.layout is not None:
+            figures |= {"layout": self.layout, "unmapped_gold_units": self.unmapped_units}
+        return figures
 
 
 def _accuracy(pairs: list[tuple[str, str]]) -> float:
@@ -154,45 +167,50 @@ def _match(result: dict, start: int, end: int) -> dict | None:
     return best
 
 
-def add_report(evaluation: Evaluation, record: dict, result: dict) -> None:
-    """Compare one result with its gold record."""
+def add_report(evaluation: Evaluation, record: dict, result: dict, unplaced: Iterable[dict] = ()) -> None:
+    """Compare one result with its gold record; ``unplaced`` gold units (no span in the result) count as missed."""
     evaluation.reports += 1
     evaluation.band_pairs.append((record["band"], result["band"]))
     evaluation.accountability_pairs.append((record["accountability"], result["accountability"]["status"]))
-    text = record["text"]
     for unit in record["units"]:
-        predicted = _match(result, unit["start"], unit["end"])
-        evaluation.section_pairs.append((unit["section"], predicted["section"] if predicted else "none"))
-        if unit["structural"]:
-            continue
-        evaluation.units += 1
-        labels = set(predicted["labels"]) if predicted else set()
-        wrong = []
-        for label in SENTENCE_LABELS:
-            gold = bool(unit[label])
-            evaluation.labels[label].add(gold, label in labels)
-            if predicted:
-                evaluation.calibration[label].append((float(predicted[label]), gold))
-            if gold != (label in labels):
-                wrong.append(label)
-        predicted_kinds = _kinds_in(result, unit["start"], unit["end"]) if "evasive" in labels else set()
-        for kind in EVASION_KINDS:
-            evaluation.kinds[kind].add(kind in unit["evasion_kinds"], kind in predicted_kinds)
-        if wrong:
-            evaluation.errors.append(
-                {
-                    "report": record["id"],
-                    "start": unit["start"],
-                    "end": unit["end"],
-                    "section": unit["section"],
-                    "text": text[unit["start"] : unit["end"]],
-                    "gold": [k for k in SENTENCE_LABELS if unit[k]] + [f"E:{k}" for k in unit["evasion_kinds"]],
-                    "predicted": sorted(labels),
-                    "generic": predicted["generic"] if predicted else None,
-                    "evasive": predicted["evasive"] if predicted else None,
-                    "wrong": wrong,
-                }
-            )
+        _add_unit(evaluation, record, result, unit, _match(result, unit["start"], unit["end"]))
+    for unit in unplaced:
+        _add_unit(evaluation, record, result, unit, None)
+
+
+def _add_unit(evaluation: Evaluation, record: dict, result: dict, unit: dict, predicted: dict | None) -> None:
+    evaluation.section_pairs.append((unit["section"], predicted["section"] if predicted else "none"))
+    if unit["structural"]:
+        return
+    evaluation.units += 1
+    labels = set(predicted["labels"]) if predicted else set()
+    wrong = []
+    for label in SENTENCE_LABELS:
+        gold = bool(unit[label])
+        evaluation.labels[label].add(gold, label in labels)
+        if predicted:
+            evaluation.calibration[label].append((float(predicted[label]), gold))
+        if gold != (label in labels):
+            wrong.append(label)
+    predicted_kinds = _kinds_in(result, unit["start"], unit["end"]) if "evasive" in labels else set()
+    for kind in EVASION_KINDS:
+        evaluation.kinds[kind].add(kind in unit["evasion_kinds"], kind in predicted_kinds)
+    if wrong:
+        error = {
+            "report": record["id"],
+            "start": unit["start"],
+            "end": unit["end"],
+            "section": unit["section"],
+            "text": record["text"][unit["start"] : unit["end"]],
+            "gold": [k for k in SENTENCE_LABELS if unit[k]] + [f"E:{k}" for k in unit["evasion_kinds"]],
+            "predicted": sorted(labels),
+            "generic": predicted["generic"] if predicted else None,
+            "evasive": predicted["evasive"] if predicted else None,
+            "wrong": wrong,
+        }
+        if evaluation.layout is not None:
+            error["layout"] = evaluation.layout
+        evaluation.errors.append(error)
 
 
 def evaluate(records: list[dict], results: Iterable[dict]) -> Evaluation:
@@ -218,6 +236,34 @@ def analyse_records(records: list[dict], classifier=None) -> Iterable[dict]:
         yield json.loads(analyze(record["text"], classifier=classifier).model_dump_json())
 
 
+def analyse_relaid(records: list[dict], layout: str, classifier=None) -> Iterator[tuple[Remapped, dict]]:
+    """Each record re-laid in ``layout`` and analysed (docx/pdf as files), with its gold moved onto the result."""
+    from nlp import analyze
+    from nlp.pipeline import analyze_bytes
+    from nlp.relayout import file_name, remap_record, render
+
+    for record in records:
+        rendered = render(record["text"], layout)
+        if isinstance(rendered, bytes):
+            result = analyze_bytes(rendered, file_name(layout), classifier=classifier)
+        else:
+            result = analyze(rendered, classifier=classifier)
+        data = json.loads(result.model_dump_json())
+        yield remap_record(record, data["text"]), data
+
+
+def evaluate_layout(records: list[dict], layout: str, classifier=None) -> Evaluation:
+    """Evaluate the pipeline on the records re-laid in ``layout``, gold units matched by their words."""
+    from nlp.relayout import check_layout
+
+    evaluation = Evaluation(layout=check_layout(layout))
+    for remapped, result in analyse_relaid(records, layout, classifier):
+        evaluation.unmapped_units += len(remapped.unmapped_units)
+        unplaced = [{**unit, "start": 0, "end": 0} for unit in remapped.unmapped_units]
+        add_report(evaluation, remapped.record, result, unplaced)
+    return evaluation
+
+
 def read_results(folder: Path) -> Iterable[dict]:
     """Result JSON files of any system (``*.json`` in a folder, or one ``.jsonl``)."""
     if folder.is_file():
@@ -236,6 +282,8 @@ def format_report(summary: dict, title: str = "") -> str:
     """A plain-text table of the summary, for the terminal and the model card."""
     lines = [title] if title else []
     lines.append(f"reports {summary['reports']}, content units {summary['content_units']}")
+    if "layout" in summary:
+        lines.append(f"layout {summary['layout']}, gold units not placed {summary['unmapped_gold_units']}")
     lines.append(f"{'label':<22}{'P':>7}{'R':>7}{'F1':>7}{'support':>9}")
     for name, row in summary["sentence"].items():
         lines.append(f"{name:<22}{row['precision']:>7.3f}{row['recall']:>7.3f}{row['f1']:>7.3f}{row['support']:>9}")
