@@ -175,27 +175,53 @@ def evaluate(
     as_json: Annotated[bool, typer.Option("--json", help="In kết quả dạng JSON.")] = False,
     corpus: Annotated[Path | None, typer.Option(help="corpus JSONL.")] = None,
     splits: Annotated[Path | None, typer.Option(help="splits.json.")] = None,
+    layout: Annotated[
+        str | None,
+        typer.Option(
+            help="Đặt lại bố cục mỗi bản trước khi phân tích, khớp câu chuẩn theo chữ: as_written, one_line, "
+            "blocks, wrap70, no_diacritics, docx, pdf (docx_breaks), vài tên cách nhau dấu phẩy, hoặc all."
+        ),
+    ] = None,
 ) -> None:
     """Đánh giá trên corpus / evaluate a classifier or result files on a corpus split."""
-    from nlp.evaluate import analyse_records, format_report, read_results
+    from nlp.evaluate import analyse_records, evaluate_layout, format_report, layouts_table, read_results
     from nlp.evaluate import evaluate as run_evaluation
     from nlp.model.corpus import DEFAULT_CORPUS, DEFAULT_SPLITS, reports_in
+    from nlp.relayout import parse_layouts
 
     if split not in {"train", "dev", "test", "all"}:
         raise typer.BadParameter(split, param_hint="SPLIT")
+    try:
+        layouts = parse_layouts(layout) if layout is not None else ()
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint="--layout") from None
+    if layouts and results:
+        raise typer.BadParameter("other systems' results cannot be re-laid", param_hint="--layout")
     records = reports_in(split, corpus or DEFAULT_CORPUS, splits or DEFAULT_SPLITS)
-    produced = read_results(results) if results else analyse_records(records, _classifier(model))
-    evaluation = run_evaluation(records, produced)
+    if layouts:
+        classifier = _classifier(model)
+        evaluations = {name: evaluate_layout(records, name, classifier) for name in layouts}
+    else:
+        produced = read_results(results) if results else analyse_records(records, _classifier(model))
+        evaluations = {"": run_evaluation(records, produced)}
+    errors = [error for evaluation in evaluations.values() for error in evaluation.errors]
     with errors_file.open("w", encoding="utf-8") as handle:
-        for error in evaluation.errors:
+        for error in errors:
             handle.write(json.dumps(error, ensure_ascii=False) + "\n")
-    summary = evaluation.summary()
+    summaries = {name: evaluation.summary() for name, evaluation in evaluations.items()}
     if as_json:
-        typer.echo(json.dumps(summary, ensure_ascii=False, indent=1))
+        typer.echo(
+            json.dumps(summaries if len(layouts) > 1 else next(iter(summaries.values())), ensure_ascii=False, indent=1)
+        )
     else:
         name = "results " + str(results) if results else (model or "default")
-        typer.echo(format_report(summary, f"{split} split, {name}"))
-        typer.echo(f"{len(evaluation.errors)} misclassified units written to {errors_file}")
+        for layout_name, summary in summaries.items():
+            typer.echo(
+                format_report(summary, f"{split} split, {name}" + (f", layout {layout_name}" if layout_name else ""))
+            )
+        if len(layouts) > 1:
+            typer.echo(layouts_table(summaries))
+        typer.echo(f"{len(errors)} misclassified units written to {errors_file}")
 
 
 @app.command()

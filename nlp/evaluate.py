@@ -307,3 +307,29 @@ def format_report(summary: dict, title: str = "") -> str:
 def top_errors(errors: list[dict], n: int = 20) -> list[tuple[str, int]]:
     """The sections where errors concentrate (for a quick error analysis)."""
     return Counter(e["section"] for e in errors).most_common(n)
+
+
+LAYOUT_COLUMNS = (
+    ("generic F1", lambda s: s["sentence"]["generic"]["f1"]),
+    ("evasive F1", lambda s: s["sentence"]["evasive"]["f1"]),
+    ("band accuracy", lambda s: s["band_accuracy"]),
+    ("accountability accuracy", lambda s: s["accountability_accuracy"]),
+    ("section F1 micro", lambda s: s["section_f1"]["micro"]),
+)
+
+
+def layouts_table(summaries: dict[str, dict]) -> str:
+    """A markdown table, one row per layout; differences from ``as_written`` in parentheses when it is there."""
+    base = summaries.get("as_written")
+    header = ["layout", *(name for name, _ in LAYOUT_COLUMNS), "gold units not placed"]
+    lines = ["| " + " | ".join(header) + " |", "|---|" + "---:|" * (len(header) - 1)]
+    for layout, summary in summaries.items():
+        cells = [f"`{layout}`"]
+        for _, value in LAYOUT_COLUMNS:
+            cell = f"{value(summary):.3f}"
+            if base is not None and layout != "as_written":
+                cell += f" ({value(summary) - value(base):+.3f})".replace("-", "−")
+            cells.append(cell)
+        cells.append(str(summary.get("unmapped_gold_units", 0)))
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
