@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import sys
 from enum import StrEnum
+from functools import partial
 from pathlib import Path
 from typing import Annotated
 
@@ -145,7 +146,9 @@ def _emit(result, output_format: OutputFormat, output: Path | None, path: str, w
 
 @app.command()
 def train(
-    variant: Annotated[str, typer.Option(help="linear (từ + n-gram ký tự + luật) hoặc linear-text.")] = "linear",
+    variant: Annotated[
+        str, typer.Option(help="linear (từ + n-gram ký tự + luật), linear-text, e5 hoặc transformer.")
+    ] = "linear",
     name: Annotated[str | None, typer.Option(help="Tên thư mục mô hình trong models/ (mặc định <variant>-v1).")] = None,
     corpus: Annotated[Path | None, typer.Option(help="corpus JSONL (mặc định corpus/data/reports.jsonl).")] = None,
     splits: Annotated[Path | None, typer.Option(help="splits.json (mặc định corpus/splits.json).")] = None,
@@ -156,7 +159,11 @@ def train(
     from nlp.model.corpus import DEFAULT_CORPUS, DEFAULT_SPLITS
     from nlp.model.train import train as run_training
 
-    metrics = run_training(variant, name, corpus=corpus or DEFAULT_CORPUS, splits=splits or DEFAULT_SPLITS, seed=seed)
+    if variant == "transformer":  # fine-tuned e5 (the transformer extra); KIEMDIEM_TORCH_THREADS sets its threads
+        from nlp.model.transformer import train_transformer as run_training
+    else:
+        run_training = partial(run_training, variant)
+    metrics = run_training(name, corpus=corpus or DEFAULT_CORPUS, splits=splits or DEFAULT_SPLITS, seed=seed)
     typer.echo(f"{metrics['name']}: thresholds {metrics['thresholds']}, fit {metrics['fit_seconds']} s")
     typer.echo(format_report(metrics["dev"], "dev"))
     typer.echo(format_report(metrics["test"], "test"))

@@ -1,7 +1,8 @@
 """Trained sentence classifiers and their registry.
 
 ``load_classifier(name)`` returns a :class:`nlp.classify.SentenceClassifier`: ``"rules"`` (the rule classifier)
-or the name of a folder in ``models/`` holding a trained model (``model.joblib``). The shipped default is named in
+or the name of a folder in ``models/`` holding a trained model (``model.joblib``, or ``transformer.json`` for a
+fine-tuned transformer, which needs the ``transformer`` extra). The shipped default is named in
 ``models/DEFAULT``; ``nlp.classify.default_classifier`` uses it, so callers never change.
 """
 
@@ -12,12 +13,15 @@ from functools import cache
 from pathlib import Path
 
 MODELS_DIR = Path(os.environ.get("KIEMDIEM_MODELS", Path(__file__).resolve().parents[2] / "models"))
+MODEL_FILES = ("model.joblib", "transformer.json")  # a folder holding one of these is a model
 
 
 def available_models() -> list[str]:
     """Names accepted by :func:`load_classifier`."""
-    trained = sorted(p.parent.name for p in MODELS_DIR.glob("*/model.joblib")) if MODELS_DIR.exists() else []
-    return ["rules", *trained]
+    if not MODELS_DIR.exists():
+        return ["rules"]
+    trained = {p.parent.name for marker in MODEL_FILES for p in MODELS_DIR.glob(f"*/{marker}")}
+    return ["rules", *sorted(trained)]
 
 
 def default_model_name() -> str:
@@ -25,7 +29,7 @@ def default_model_name() -> str:
     marker = MODELS_DIR / "DEFAULT"
     if marker.exists():
         name = marker.read_text(encoding="utf-8").strip()
-        if (MODELS_DIR / name / "model.joblib").exists():
+        if any((MODELS_DIR / name / file).exists() for file in MODEL_FILES):
             return name
     return "rules"
 
@@ -37,6 +41,15 @@ def load_classifier(name: str):
 
     if name == "rules":
         return RuleSentenceClassifier()
+    if (MODELS_DIR / name / "transformer.json").exists():  # fine-tuned transformer: imports torch only here
+        try:
+            from nlp.model.transformer import TransformerSentenceClassifier
+
+            return TransformerSentenceClassifier.load(MODELS_DIR / name)
+        except ImportError as error:
+            raise ValueError(
+                f"model {name!r} needs the transformer extra (pip install 'kiemdiem[transformer]')"
+            ) from error
     path = MODELS_DIR / name / "model.joblib"
     if not path.exists():
         raise ValueError(f"unknown model {name!r}; available: {', '.join(available_models())}")
