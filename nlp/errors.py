@@ -127,6 +127,21 @@ class UnsupportedFormatError(InputError):
     message_en = "Unsupported file format; use .docx, .pdf or .txt."
 
 
+class NotVietnameseError(InputError):
+    """The text reads as another language (English, French, Chinese…), not as Vietnamese with or without
+    diacritics; see :mod:`nlp.language`. 422: the input was read, but its content cannot be analysed."""
+
+    code = "KD-E011"
+    exit_code = 20
+    http_status = 422
+    message_vi = (
+        "Văn bản không phải tiếng Việt; kiemdiem chỉ phân tích bản kiểm điểm viết bằng tiếng Việt (có dấu hoặc không dấu)."
+    )
+    message_en = (
+        "The text is not in Vietnamese; kiemdiem analyses only reports written in Vietnamese (with or without diacritics)."
+    )
+
+
 INPUT_ERRORS: tuple[type[InputError], ...] = (
     FileNotFoundInputError,
     EmptyInputError,
@@ -138,6 +153,7 @@ INPUT_ERRORS: tuple[type[InputError], ...] = (
     ScannedPdfError,
     ArchiveLimitError,
     UnsupportedFormatError,
+    NotVietnameseError,
 )
 
 EXIT_OK = 0

@@ -20,6 +20,7 @@ from nlp.errors import EmptyInputError, InputTooLargeError
 from nlp.features import anchor_kinds, annotate, is_first_person
 from nlp.form import detect_form
 from nlp.ingest import IngestedText, IngestLimits
+from nlp.language import require_vietnamese
 from nlp.normalize import has_diacritics, normalize
 from nlp.schema import AnalysisResult, Finding, Section, Sentence, SourceInfo
 from nlp.score import score
@@ -54,6 +55,7 @@ def prepare(text: str) -> Doc:
     normalized = normalize(text)
     if not _LETTERS.search(normalized):
         raise EmptyInputError("no letters")
+    require_vietnamese(normalized)  # KD-E011: English, French, Chinese… are refused, not read as Vietnamese
     doc = Doc(normalized)
     doc.diacritics = has_diacritics(normalized)
     segment(doc)
