@@ -153,17 +153,34 @@ def train(
     corpus: Annotated[Path | None, typer.Option(help="corpus JSONL (mặc định corpus/data/reports.jsonl).")] = None,
     splits: Annotated[Path | None, typer.Option(help="splits.json (mặc định corpus/splits.json).")] = None,
     seed: Annotated[int, typer.Option(help="Hạt ngẫu nhiên (tái lập kết quả).")] = 13,
+    augment_layouts: Annotated[
+        str | None,
+        typer.Option(
+            help="Thêm bản sao đặt lại bố cục của tập train (không bao giờ dev/test), ví dụ "
+            "one_line,blocks,wrap70,no_diacritics (linear, linear-text, e5)."
+        ),
+    ] = None,
+    out_dir: Annotated[Path | None, typer.Option(help="Ghi mô hình vào thư mục này (mặc định models/<name>/).")] = None,
 ) -> None:
     """Huấn luyện bộ phân loại câu từ corpus / train the sentence classifier (writes models/<name>/)."""
     from nlp.evaluate import format_report
     from nlp.model.corpus import DEFAULT_CORPUS, DEFAULT_SPLITS
     from nlp.model.train import train as run_training
+    from nlp.relayout import parse_layouts
 
+    try:
+        layouts = parse_layouts(augment_layouts) if augment_layouts else ()
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint="--augment-layouts") from None
     if variant == "transformer":  # fine-tuned e5 (the transformer extra); KIEMDIEM_TORCH_THREADS sets its threads
+        if layouts:
+            raise typer.BadParameter("not for the transformer variant", param_hint="--augment-layouts")
         from nlp.model.transformer import train_transformer as run_training
     else:
-        run_training = partial(run_training, variant)
-    metrics = run_training(name, corpus=corpus or DEFAULT_CORPUS, splits=splits or DEFAULT_SPLITS, seed=seed)
+        run_training = partial(run_training, variant, augment_layouts=layouts)
+    metrics = run_training(
+        name, out_dir=out_dir, corpus=corpus or DEFAULT_CORPUS, splits=splits or DEFAULT_SPLITS, seed=seed
+    )
     typer.echo(f"{metrics['name']}: thresholds {metrics['thresholds']}, fit {metrics['fit_seconds']} s")
     typer.echo(format_report(metrics["dev"], "dev"))
     typer.echo(format_report(metrics["test"], "test"))

@@ -3,6 +3,9 @@
 ``kiemdiem train`` calls :func:`train`: fit on the train split, choose each label's threshold on dev (the F1
 maximum), evaluate on dev and on the frozen test split (never used for any choice), and write
 ``models/<name>/model.joblib``, ``metrics.json`` and ``MODEL_CARD.md``.
+
+``augment_layouts`` adds re-laid copies (:mod:`nlp.relayout`) of the train reports, never of dev or test, so the
+model does not learn where lines break; a copy shares its report's cross-validation group.
 """
 
 from __future__ import annotations
@@ -16,7 +19,15 @@ import numpy as np
 
 from nlp.evaluate import analyse_records, evaluate, format_report
 from nlp.model import MODELS_DIR
-from nlp.model.corpus import DEFAULT_CORPUS, DEFAULT_SPLITS, content_targets, iter_aligned, reports_in
+from nlp.model.corpus import (
+    DEFAULT_CORPUS,
+    DEFAULT_SPLITS,
+    AlignedReport,
+    align,
+    content_targets,
+    iter_aligned,
+    reports_in,
+)
 from nlp.model.linear import LinearSentenceClassifier
 
 VARIANTS = {
@@ -40,6 +51,26 @@ def best_threshold(probabilities: np.ndarray, gold: np.ndarray) -> float:
     return best
 
 
+def augmented(records: list[dict], layouts: tuple[str, ...]) -> tuple[list[AlignedReport], list[int], int]:
+    """The records and their copies re-laid in each layout, aligned; the original index of each; the gold units
+    that could not be placed in a copy (those copies train without them)."""
+    from nlp.relayout import check_layout, relaid_record
+
+    layouts = tuple(check_layout(layout) for layout in layouts if layout != "as_written")
+    reports: list[AlignedReport] = []
+    origins: list[int] = []
+    unplaced = 0
+    for number, record in enumerate(records):
+        reports.append(align(record))
+        origins.append(number)
+        for layout in layouts:
+            copy = relaid_record(record, layout)
+            unplaced += len(copy.unmapped_units)
+            reports.append(align(copy.record))
+            origins.append(number)
+    return reports, origins, unplaced
+
+
 def train(
     variant: str = "linear",
     name: str | None = None,
@@ -47,6 +78,7 @@ def train(
     corpus: Path = DEFAULT_CORPUS,
     splits: Path = DEFAULT_SPLITS,
     seed: int = 13,
+    augment_layouts: tuple[str, ...] = (),
 ) -> dict:
     """Train, pick thresholds on dev, evaluate on dev and test, save; returns the metrics."""
     if variant not in VARIANTS:
@@ -54,8 +86,10 @@ def train(
     name = name or f"{variant}-v1"
     out_dir = out_dir or MODELS_DIR / name
     started = time.perf_counter()
-    train_reports = list(iter_aligned(reports_in("train", corpus, splits)))
+    train_records = reports_in("train", corpus, splits)
+    train_reports, origins, unplaced = augmented(train_records, augment_layouts)
     texts, dense, targets, groups = content_targets(train_reports)
+    groups = np.asarray(origins, dtype=int)[groups] if len(groups) else groups  # a copy shares its report's group
     if variant == "e5":
         from nlp.model.e5 import E5SentenceClassifier
 
@@ -82,8 +116,17 @@ def train(
         "seed": seed,
         "thresholds": {"generic": model.generic_threshold, "evasive": model.evasive_threshold},
         "kind_thresholds": model.kind_thresholds,
-        "train": {"reports": len(train_reports), "units": len(texts), **{k: int(v.sum()) for k, v in targets.items()}},
+        "train": {"reports": len(train_records), "units": len(texts), **{k: int(v.sum()) for k, v in targets.items()}},
         "fit_seconds": round(fit_seconds, 1),
+        **(
+            {
+                "augment_layouts": list(augment_layouts),
+                "augment_unplaced_units": unplaced,
+                "augment_copies": len(train_reports) - len(train_records),
+            }
+            if augment_layouts
+            else {}
+        ),
         "dev": evaluate(dev_records, analyse_records(dev_records, model)).summary(),
         "test": evaluate(
             reports_in("test", corpus, splits), analyse_records(reports_in("test", corpus, splits), model)
@@ -94,6 +137,22 @@ def train(
     (out_dir / "metrics.json").write_text(json.dumps(metrics, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     (out_dir / "MODEL_CARD.md").write_text(model_card(metrics, out_dir), encoding="utf-8")
     return metrics
+
+
+def _augmentation(metrics: dict) -> str:
+    layouts = metrics.get("augment_layouts")
+    if not layouts:
+        return ""
+    return (
+        f"Augmented with {metrics['augment_copies']} re-laid copies of the train reports (layouts "
+        f"{', '.join(layouts)}; the words unchanged, gold units moved by their words, "
+        f"{metrics['augment_unplaced_units']} not placed); a copy stays in its report's cross-validation fold.\n"
+    )
+
+
+def _augment_option(metrics: dict) -> str:
+    layouts = metrics.get("augment_layouts")
+    return f" --augment-layouts {','.join(layouts)}" if layouts else ""
 
 
 def model_card(metrics: dict, out_dir: Path) -> str:
@@ -114,7 +173,7 @@ It implements `nlp.classify.SentenceClassifier`; select it with
 **Data.** The kiemdiem corpus (`corpus/`, see its DATASHEET): reports written for this project, split by report.
 Trained on the train split: {train["reports"]} reports, {train["units"]} content units ({train["generic"]} generic,
 {train["evasive"]} evasive). Thresholds chosen on dev; test (frozen) used for nothing but the figures below.
-Seed {metrics["seed"]}; `kiemdiem train --variant {metrics["variant"]}` reproduces it.
+{_augmentation(metrics)}Seed {metrics["seed"]}; `kiemdiem train --variant {metrics["variant"]}{_augment_option(metrics)}` reproduces it.
 
 **Features.** Words of the underthesea segmentation (uni- and bigrams, TF-IDF), character 2–5-grams of the
 accent-folded text (TF-IDF){", and the evidence of the rules (each rule's candidate strength, lexicon hit counts, anchor kinds, section, unit kind, length)" if metrics["variant"] == "linear" else ""}.
