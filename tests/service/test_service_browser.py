@@ -256,6 +256,14 @@ def test_english_page_and_errors_in_the_current_language(page, tmp_path):
     assert "Né tránh" in page.inner_text("#report")
 
 
+def test_text_not_in_vietnamese_is_refused_with_its_message(page):
+    page.fill("#report-text", "I completed most of my tasks this year, but I was sometimes late with my reports.")
+    page.click("#analyze-btn")
+    page.wait_for_function("() => document.querySelector('#error').textContent.includes('KD-E011')")
+    assert "không phải tiếng Việt" in page.inner_text("#error")
+    assert page.is_hidden("#band-badge") or not page.inner_text("#band-badge").strip()
+
+
 def test_server_log_holds_no_report_text(server, page):
     page.fill("#report-text", WEAK_REPORT)
     page.click("#analyze-btn")
