@@ -21,6 +21,14 @@ Japanese, Korean, Cyrillic…) count one word each and are never Vietnamese. Tex
 words is too little to judge, and is accepted.
 
 Nothing here keeps or reports any of the text: :class:`LanguageCheck` holds counts only.
+
+Why refuse rather than analyse with a warning: every stage after this one (lexicons, rules, the sentence
+models, the section and form detectors) reads Vietnamese only. An English report would come out with a confident
+band ("yếu", every section "missing") that means nothing, and in a batch it would sit at the top of the ranking
+of weak reports, where a warning is easy to miss. A refusal (:class:`~nlp.errors.NotVietnameseError`, KD-E011)
+says what is wrong in both languages, keeps the batch's one-row-per-file rule (an error row), and gives the API
+HTTP 422 like the other "read, but nothing to analyse" refusal (KD-E002, empty): the request and the file format
+were fine (415 is for formats and media types), the content is not something kiemdiem can analyse.
 """
 
 from __future__ import annotations
