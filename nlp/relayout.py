@@ -14,6 +14,7 @@ Everything is deterministic: no randomness is used.
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import difflib
 import hashlib
 import io
@@ -148,6 +149,7 @@ def to_pdf(text: str) -> bytes:
             self.cell(0, 10, str(self.page_no()), align="C")
 
     pdf = _Pdf(format="A4")
+    pdf.set_creation_date(dt.datetime(2024, 12, 31, tzinfo=dt.UTC))  # the same bytes on every run
     pdf.set_margins(25, 20, 20)
     pdf.set_auto_page_break(True, margin=20)
     pdf.add_font("DejaVu", "", str(font_path()))

@@ -30,6 +30,7 @@ from nlp.relayout import (
     relaid_record,
     relayout,
     remap_record,
+    render,
     strip_diacritics,
     to_docx,
     to_pdf,
@@ -271,3 +272,9 @@ def test_cli_train_with_augmented_layouts_writes_elsewhere(tmp_path):
     assert {p: p.stat().st_mtime_ns for p in (MODELS_DIR / "linear-v1").iterdir()} == shipped
     assert not (MODELS_DIR / "tiny").exists()
     assert runner.invoke(app, [*args, "--augment-layouts", "sideways"]).exit_code == 2
+
+
+def test_files_are_the_same_bytes_on_every_run():
+    text = "BẢN KIỂM ĐIỂM\n\nHoàn thành tốt nhiệm vụ."
+    for layout in ("docx", "docx_breaks", "pdf"):
+        assert render(text, layout) == render(text, layout)
