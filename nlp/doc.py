@@ -33,6 +33,7 @@ class SectionSpan:
     end: int
     heading_end: int
     level: int
+    decided_by: str = "heading"  # "heading" (a heading in the text) or "inferred" (from what the units say)
 
 
 @dataclass(slots=True)
@@ -43,7 +44,7 @@ class Unit:
     end: int
     section: str | None
     structural: bool
-    kind: str  # "content" | "item" | "heading" | "header" | "field" | "signature" | "rating"
+    kind: str  # "content" | "item" | "heading" | "header" | "field" | "signature" | "rating" | "prompt" | "page"
     text: str
     folded: str
     words: list[tuple[int, int]] = field(default_factory=list)  # word spans, absolute offsets
@@ -69,7 +70,9 @@ class Doc:
     text: str
     diacritics: bool = True
     folded: str = ""
-    lines: list[Line] = field(default_factory=list)
+    view: str = ""  # the text as the analysis reads it: line breaks and page marks as spaces (same length)
+    view_folded: str = ""
+    lines: list[Line] = field(default_factory=list)  # logical lines (nlp.layout), not physical ones
     sections: list[SectionSpan] = field(default_factory=list)
     units: list[Unit] = field(default_factory=list)
     header: Header = field(default_factory=Header)
@@ -82,10 +85,14 @@ class Doc:
     self_score: float | None = None
     self_score_parts: dict[str, float] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
+    scope: str = "report"  # "report" | "fragment": a whole report, or a paragraph or section pasted alone
+    wrapped: bool = False  # the text looked hard-wrapped (a PDF copy)
 
     def __post_init__(self) -> None:
         if not self.folded:
             self.folded = fold(self.text)
+        if not self.view:
+            self.view, self.view_folded = self.text, self.folded
 
     def section_ids(self) -> set[str]:
         """Ids of the sections present."""

@@ -12,9 +12,10 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from underthesea import sent_tokenize, word_tokenize
+from underthesea import word_tokenize
 
 from nlp.doc import Doc, Line, SectionSpan, Unit
+from nlp.layout import analyse_layout, sentence_spans
 from nlp.lexicon import load_yaml
 
 ACHIEVEMENT_FAMILY = {"achievements", "ideology_ethics", "duties", "commitments"}
@@ -165,12 +166,19 @@ def _signature_start(doc: Doc, lines: list[Line]) -> int | None:
 
 
 def segment(doc: Doc) -> Doc:
-    """Fill ``doc.lines``, ``doc.sections`` and ``doc.units`` (with word spans)."""
-    lines = split_lines(doc)
+    """Fill ``doc.lines`` (logical lines from :mod:`nlp.layout`), ``doc.sections`` and ``doc.units``.
+
+    Sections come from headings where the text has them; units before the first heading that read as prose, and
+    every unit of a text without headings, get their section inferred from what they say
+    (:mod:`nlp.model.sections`)."""
+    layout = analyse_layout(doc.text, doc.folded)
+    doc.view, doc.view_folded, doc.wrapped = layout.view, layout.view_folded, layout.wrapped
+    lines = layout.lines
     doc.lines = lines
     signature_from = _signature_start(doc, lines)
     sections: list[SectionSpan] = []
     current: SectionSpan | None = None
+    header: SectionSpan | None = None
     parent: SectionSpan | None = None
     first_heading_seen = False
     for index, line in enumerate(lines):
@@ -205,21 +213,107 @@ def segment(doc: Doc) -> Doc:
             if current:
                 current.end = line.end
             continue
-        section_id = current.id if current else "header"
-        if current is None:
-            current = SectionSpan("header", "", line.start, line.end, line.start, 0)
-            sections.append(current)
+        if current is None:  # before the first heading: the header block, or prose pasted without headings
+            if _reads_as_header(line):
+                if header is None:
+                    header = SectionSpan("header", "", line.start, line.end, line.start, 0)
+                    sections.append(header)
+                header.end = line.end
+                kind = "field" if _is_field(line) else "header"
+                doc.units.append(_structural_unit(line, "header", kind))
+            else:
+                doc.units.extend(_content_units(line, line.start, None))
+            continue
         current.end = line.end
         if heading is not None:  # numbered heading with no known section: structural sub-heading
-            doc.units.append(_structural_unit(line, section_id, "heading"))
-        elif section_id == "header" or is_structural_line(line):
-            kind = "field" if any(p.match(line.folded.strip()) for p in _rules().fields.values()) else "header"
-            doc.units.append(_structural_unit(line, section_id, kind))
+            doc.units.append(_structural_unit(line, current.id, "heading"))
+        elif is_structural_line(line):
+            doc.units.append(_structural_unit(line, current.id, "field" if _is_field(line) else "header"))
         else:
-            doc.units.extend(_content_units(line, line.start, section_id))
+            doc.units.extend(_content_units(line, line.start, current.id))
+    _add_marks(doc, layout.marks)
     doc.sections = sections
+    _infer_sections(doc)
     _tokenize(doc)
     return doc
+
+
+def _is_field(line: Line) -> bool:
+    return any(p.match(line.folded.strip()) for p in _rules().fields.values())
+
+
+_TERMINAL_END = (".", "!", "?", "…", ";")
+
+
+def _reads_as_header(line: Line) -> bool:
+    """Before the first heading: the header block (title, fields, short lines), not prose. A long line of prose
+    is never header."""
+    text = line.text.strip()
+    if is_structural_line(line, in_header=True) or _is_field(line) or _is_all_caps(text):
+        return True
+    if re.search(r"\b(ho va ten|ho ten|ngay sinh|chuc vu|don vi cong tac)\s*:", line.folded):
+        return True
+    if text.endswith(":") and "kiem diem" in line.folded:  # "… tôi xin tự kiểm điểm như sau:"
+        return True
+    label = re.match(r"^(?:[\-\+\*•]\s*)?[^\W\d_][^:.;!?]{0,40}:", text)
+    if label and len(label.group().split()) <= 6:  # "Chức vụ quản lý: …", "Công tác: …"
+        return True
+    if text.startswith("(") and text.endswith(")") and len(text) < 200:  # a note under the title
+        return True
+    words = len(re.findall(r"[^\W\d_]+", text))
+    if words < 8:
+        return True
+    return words < 15 and not text.rstrip(' "”)').endswith(_TERMINAL_END)
+
+
+def _add_marks(doc: Doc, marks: list[Line]) -> None:
+    """Page numbers and running headers between units are structural units of their own (inside a unrapped
+    sentence they are only blanked out of the view)."""
+    if not marks:
+        return
+    spans = sorted((u.start, u.end) for u in doc.units)
+    for mark in marks:
+        inside = any(start <= mark.start and mark.end <= end for start, end in spans)
+        if not inside:
+            doc.units.append(
+                Unit(mark.start, mark.end, None, True, "page", doc.text[mark.start : mark.end], mark.folded)
+            )
+    doc.units.sort(key=lambda u: u.start)
+    for index, unit in enumerate(doc.units):
+        if unit.kind == "page":
+            neighbour = doc.units[index - 1] if index else None
+            unit.section = neighbour.section if neighbour else "header"
+
+
+def _infer_sections(doc: Doc) -> None:
+    """Sections of the units no heading decided, from the section model; runs of them become inferred sections."""
+    if all(u.section is not None for u in doc.units if not u.structural):
+        return
+    try:
+        from nlp.model.sections import default_section_tagger
+
+        tagger = default_section_tagger()
+    except (ImportError, FileNotFoundError):  # TEMPORARY until the section model lands
+        return
+
+    length = max(len(doc.text), 1)
+    fixed = [u.section for u in doc.units]
+    predicted = tagger.predict([u.text for u in doc.units], [u.start / length for u in doc.units], fixed)
+    inferred: list[SectionSpan] = []
+    for unit, section, known in zip(doc.units, predicted, fixed, strict=True):
+        if known is not None:
+            continue
+        unit.section = section
+        if inferred and inferred[-1].id == section and _adjacent(doc, inferred[-1], unit):
+            inferred[-1].end = unit.end
+        else:
+            inferred.append(SectionSpan(section, "", unit.start, unit.end, unit.start, 9, "inferred"))
+    doc.sections = sorted(doc.sections + inferred, key=lambda s: s.start)
+
+
+def _adjacent(doc: Doc, span: SectionSpan, unit: Unit) -> bool:
+    """No heading-decided unit stands between the end of ``span`` and ``unit``."""
+    return not any(span.end <= u.start < unit.start and u.kind == "heading" for u in doc.units)
 
 
 def _resolve_section(heading: _Heading, parent: SectionSpan | None) -> str:
@@ -269,7 +363,7 @@ def _content_units(line: Line, offset: int, section: str | None) -> list[Unit]:
     if not body.strip():
         return [Unit(line.start, line.end, section, True, "heading", text, line.folded)]
     units = []
-    for found, end in _sentence_spans(body):
+    for found, end in sentence_spans(body):
         start = line.start + body_start + found
         sentence = body[found:end]
         rel = start - line.start
@@ -277,31 +371,6 @@ def _content_units(line: Line, offset: int, section: str | None) -> list[Unit]:
             Unit(start, start + len(sentence), section, False, kind, sentence, line.folded[rel : rel + len(sentence)])
         )
     return units or [Unit(line.start, line.end, section, False, kind, text, line.folded)]
-
-
-_REFERENCE_END = re.compile(r"(?:\b[IVXL]{1,5}|\b\d{1,2})\.$")  # "mục II." / "điểm 2." before "3 …"
-
-
-def _sentence_spans(body: str) -> list[tuple[int, int]]:
-    """Spans of the sentences ``sent_tokenize`` finds in ``body``, re-anchored to it; a split inside a section
-    reference ("tại mục II.3 và …") is undone."""
-    spans: list[tuple[int, int]] = []
-    cursor = 0
-    for sentence in sent_tokenize(body) or [body]:
-        sentence = sentence.strip()
-        if not sentence:
-            continue
-        found = body.find(sentence, cursor)
-        if found == -1:  # underthesea changed the text: fall back to the rest of the line
-            found, sentence = cursor, body[cursor:].strip()
-        end = found + len(sentence)
-        cursor = end
-        previous = spans[-1] if spans else None
-        if previous and _REFERENCE_END.search(body[previous[0] : previous[1]]) and sentence[:1].isdigit():
-            spans[-1] = (previous[0], end)
-        else:
-            spans.append((found, end))
-    return spans
 
 
 def _tokenize(doc: Doc) -> None:

@@ -1,0 +1,524 @@
+"""Layout: physical lines → logical lines → pieces, so that what is found does not depend on where lines break.
+
+The stage sits between normalisation and sectioning (as spaCy keeps the tokenizer apart from the sentencizer):
+
+- **unwrap**: a line that ends without sentence punctuation and whose next line continues the sentence joins it
+  (PDF text wrapped mid-sentence); page numbers and repeated running headers are structural and blanked out of
+  the *view* the analysis reads;
+- **split**: a long line is cut before run-in headings ("… 2. Nguyên nhân", "II. HẠN CHẾ, KHUYẾT ĐIỂM" inside
+  a line), inline bullets (". - ", ": + ", "•"), the form's own prompts, and chained list items;
+- **sentences**: :func:`sentence_spans` splits a piece with underthesea's ``sent_tokenize`` and repairs what it
+  gets wrong in Vietnamese administrative text (section references "mục II.3", numbering alone, abbreviations).
+
+The text is never rewritten: :attr:`Layout.view` has the same length as the text (line breaks and page marks
+become spaces), so every offset indexes the returned text. Cues and thresholds are data
+(``nlp/data/layout.yaml``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import cache
+
+from underthesea import sent_tokenize
+
+from nlp.doc import Line
+from nlp.lexicon import load_yaml
+from nlp.normalize import fold
+
+_TERMINAL = ".!?…"
+_LETTER = re.compile(r"[^\W\d_]")
+_WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class _LayoutRules:
+    page_number: re.Pattern[str]
+    marker: re.Pattern[str]
+    continuation_words: frozenset[str]
+    capitalised_words: frozenset[str]
+    section_cue: re.Pattern[str]
+    heading_number: re.Pattern[str]
+    bullet: re.Pattern[str]
+    list_lead: re.Pattern[str]
+    abbreviation_end: re.Pattern[str]
+    reference_end: re.Pattern[str]
+    numbering_only: re.Pattern[str]
+    prefix_only: re.Pattern[str]
+    wrap_share: float
+    wrap_width_share: float
+    running_min_repeats: int
+    max_heading_words: int
+    field_cut: re.Pattern[str]
+    block_cut: re.Pattern[str]
+    date_cut: re.Pattern[str]
+    sentence_cut: re.Pattern[str]
+
+
+@cache
+def _rules() -> _LayoutRules:
+    data = load_yaml("layout.yaml")
+    structure = load_yaml("structure.yaml")
+    cues = [c.lstrip("^") for s in structure["sections"] for c in s["cues"]]
+    abbreviations = "|".join(re.escape(a) for a in data["abbreviations"])
+    return _LayoutRules(
+        page_number=re.compile(data["page_number"]),
+        marker=re.compile(data["line_marker"]),
+        continuation_words=frozenset(w.lower() for w in data["continuation_words"]),
+        capitalised_words=frozenset(w.lower() for w in data["capitalised_words"]),
+        section_cue=re.compile("|".join(f"(?:{c})" for c in cues)),
+        heading_number=re.compile(data["run_in_heading_number"]),
+        bullet=re.compile(data["inline_bullet"]),
+        list_lead=re.compile(data["list_lead"]),
+        abbreviation_end=re.compile(rf"(?:^|\s)(?:{abbreviations})$"),
+        reference_end=re.compile(data["reference_end"]),
+        numbering_only=re.compile(data["numbering_only"]),
+        prefix_only=re.compile(data["prefix_only"]),
+        wrap_share=float(data["wrapped"]["min_share"]),
+        wrap_width_share=float(data["wrapped"]["width_share"]),
+        running_min_repeats=int(data["running_header_min_repeats"]),
+        max_heading_words=int(data["max_run_in_heading_words"]),
+        field_cut=re.compile(r"(?<=\s)(?:" + "|".join(data["field_cuts"]) + ")"),
+        block_cut=re.compile("|".join(f"(?:{p})" for p in data["block_cuts"])),
+        date_cut=re.compile(data["date_cut"]),
+        sentence_cut=re.compile("|".join(f"(?:{p})" for p in data["sentence_cuts"])),
+    )
+
+
+@dataclass
+class Layout:
+    """The result of the layout stage for one text."""
+
+    view: str  # the text with line breaks and page marks as spaces (same length)
+    view_folded: str
+    lines: list[Line] = field(default_factory=list)  # logical lines (pieces), in order
+    marks: list[Line] = field(default_factory=list)  # page numbers and running headers
+    wrapped: bool = False  # the text looks hard-wrapped (PDF copy)
+
+
+def physical_lines(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every non-empty line."""
+    spans = []
+    position = 0
+    for raw in text.split("\n"):
+        if raw.strip():
+            spans.append((position, position + len(raw)))
+        position += len(raw) + 1
+    return spans
+
+
+def analyse_layout(text: str, folded: str | None = None) -> Layout:
+    """Unwrap, mark and split ``text`` into logical lines with offsets (see the module docstring)."""
+    folded = fold(text) if folded is None else folded
+    spans = physical_lines(text)
+    marks = _marks(text, spans)
+    view = list(text.replace("\n", " ").replace("\r", " ").replace("\t", " "))
+    for index in marks:
+        start, end = spans[index]
+        view[start:end] = " " * (end - start)
+    view_text = "".join(view)
+    view_folded = fold(view_text) if folded is None else _blank_like(folded, view_text)
+    content = [i for i in range(len(spans)) if i not in marks]
+    wrapped = _looks_wrapped(text, [spans[i] for i in content])
+    layout = Layout(view_text, view_folded, wrapped=wrapped)
+    layout.marks = [_line(layout, *spans[i]) for i in sorted(marks)]
+    for group in _unwrap(text, spans, content, wrapped):
+        start, end = spans[group[0]][0], spans[group[-1]][1]
+        for piece_start, piece_end in split_pieces(view_text, view_folded, start, end):
+            layout.lines.append(_line(layout, piece_start, piece_end))
+    return layout
+
+
+def _blank_like(folded: str, view: str) -> str:
+    """``folded`` with the characters that are spaces in ``view`` made spaces too."""
+    return "".join(" " if v == " " else f for f, v in zip(folded, view, strict=True))
+
+
+def _line(layout: Layout, start: int, end: int) -> Line:
+    return Line(start, end, layout.view[start:end], layout.view_folded[start:end])
+
+
+# ---------------------------------------------------------------- marks: page numbers, running headers
+
+
+def _marks(text: str, spans: list[tuple[int, int]]) -> set[int]:
+    rules = _rules()
+    marks = {i for i, (s, e) in enumerate(spans) if rules.page_number.match(text[s:e].strip())}
+    counts = Counter(text[s:e].strip() for s, e in spans)
+    for index, (start, end) in enumerate(spans):
+        line = text[start:end].strip()
+        if (
+            counts[line] >= rules.running_min_repeats
+            and 3 <= len(line) <= 90
+            and _LETTER.search(line)
+            and not rules.marker.match(line)
+            and not line.endswith(":")
+        ):
+            marks.add(index)
+    return marks
+
+
+# ---------------------------------------------------------------- unwrap
+
+
+def _ends_sentence(line: str) -> bool:
+    stripped = line.rstrip(" \"'”’»)")
+    return stripped.endswith(tuple(_TERMINAL)) or line.rstrip().endswith((":", ";"))
+
+
+def _looks_wrapped(text: str, spans: list[tuple[int, int]]) -> bool:
+    """True when many long lines break mid-sentence, as text copied from a PDF does."""
+    long_lines = [(s, e) for s, e in spans if e - s >= 40]
+    if len(long_lines) < 4:
+        return False
+    breaks = sum(1 for s, e in long_lines if not _ends_sentence(text[s:e]))
+    return breaks / len(long_lines) >= _rules().wrap_share
+
+
+def _wrap_width(text: str, spans: list[tuple[int, int]]) -> int:
+    lengths = sorted(e - s for s, e in spans)
+    return lengths[int(0.9 * (len(lengths) - 1))] if lengths else 0
+
+
+def _is_caps(text: str) -> bool:
+    letters = _LETTER.findall(text)
+    return len(letters) >= 4 and sum(c.isupper() for c in letters) / len(letters) > 0.85
+
+
+def _unwrap(text: str, spans: list[tuple[int, int]], content: list[int], wrapped: bool) -> list[list[int]]:
+    """Groups of physical line indexes that form one logical line."""
+    rules = _rules()
+    width = _wrap_width(text, [spans[i] for i in content])
+    groups: list[list[int]] = []
+    for index in content:
+        if groups and _continues(text, spans[groups[-1][-1]], spans[index], wrapped, width, rules):
+            groups[-1].append(index)
+        else:
+            groups.append([index])
+    return groups
+
+
+def _continues(
+    text: str, previous: tuple[int, int], current: tuple[int, int], wrapped: bool, width: int, rules: _LayoutRules
+) -> bool:
+    """Does the line ``current`` continue the sentence of ``previous``?"""
+    before = text[previous[0] : previous[1]].rstrip()
+    after = text[current[0] : current[1]].strip()
+    if not before or not after or rules.marker.match(after):
+        return False
+    if before.endswith(tuple(_TERMINAL)) or before.endswith(":"):
+        return False
+    first = after[0]
+    if text.count("\n", previous[1], current[0]) > 1:  # a blank line (or a page mark) between
+        return first.islower()
+    last_word = before.split()[-1].strip(",").lower()
+    if before.endswith(";"):
+        return wrapped and first.islower()
+    if first.islower():
+        return True
+    if before.endswith(",") or last_word in rules.continuation_words:
+        return first.isalpha() or first.isdigit() or first in "\"“'(«"
+    if _is_caps(before) and _is_caps(after):
+        # a heading wrapped onto a second line ("VI. PHƯƠNG HƯỚNG, … KHẮC PHỤC HẠN CHẾ,\nKHUYẾT ĐIỂM")
+        return bool(rules.heading_number.match(before)) and len(before) >= 40 and len(after.split()) <= 6
+    if not wrapped:
+        return False
+    # a PDF line wrapped before a capitalised word ("… của\nĐảng"): the line is about as long as the others
+    return len(before) >= rules.wrap_width_share * width and len(before.split()) >= 6
+
+
+# ---------------------------------------------------------------- split a logical line
+
+
+def split_pieces(view: str, folded: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Cut the logical line [start, end) before run-in headings, inline bullets and chained list items."""
+    cuts = sorted(
+        set(_heading_cuts(view, folded, start, end))
+        | set(_bullet_cuts(view, start, end))
+        | set(_form_cuts(view, folded, start, end))
+        | set(_unnumbered_heading_cuts(view, folded, start, end))
+        | set(_capitalised_heading_cuts(view, folded, start, end))
+    )
+    pieces = []
+    previous = start
+    for cut in cuts:
+        head = view[previous:cut].strip()
+        if previous < cut < end and head and not _rules().prefix_only.match(fold(head)):
+            pieces.append((previous, cut))
+            previous = cut
+    pieces.append((previous, end))
+    merged: list[tuple[int, int]] = []
+    for piece_start, piece_end in pieces:
+        if merged and not _LETTER.search(view[piece_start:piece_end]):
+            merged[-1] = (merged[-1][0], piece_end)  # a trailing full stop or bracket stays with its sentence
+        else:
+            merged.append((piece_start, piece_end))
+    return [_trim(view, s, e) for s, e in merged if view[s:e].strip()]
+
+
+def _trim(view: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and view[start].isspace():
+        start += 1
+    while end > start and view[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _preceded_by_boundary(view: str, position: int, line_start: int) -> bool:
+    """Is ``position`` at a point where a new heading or item may start (line start, after punctuation or a
+    run of capitals)?"""
+    before = view[line_start:position].rstrip()
+    if not before:
+        return True
+    if before[-1] in _TERMINAL + ":;)\"”»'’":
+        return True
+    last = before.split()[-1]
+    return len(last) >= 2 and last.isupper() and _LETTER.search(last) is not None
+
+
+def _heading_cuts(view: str, folded: str, start: int, end: int) -> list[int]:
+    """Positions of run-in headings inside the line, and the end of each heading's title."""
+    cuts = []
+    rules = _rules()
+    for match in rules.heading_number.finditer(view, start, end):
+        position = match.start()
+        if not _preceded_by_boundary(view, position, start) and not _names_section(view, folded, match):
+            continue
+        title_end = _title_end(view, folded, match.end(), end)
+        if title_end is None:
+            continue
+        if position > start:
+            cuts.append(position)
+        rest = view[title_end:end]
+        if title_end != _UNKNOWN_END and title_end < end and (len(rest.split()) >= 4 or any(c in rest for c in ".:!?")):
+            cuts.append(title_end)
+    return cuts
+
+
+_UNKNOWN_END = -1
+
+
+def _names_section(view: str, folded: str, match: re.Match[str]) -> bool:
+    """A numbering (not a letter) followed by a capitalised title naming a section within its first words: a
+    heading even when nothing marks the end of what precedes it ("… Văn phòng Công ty I. Ưu điểm, …")."""
+    if match.group().strip()[0].isalpha() and match.group().strip()[0] not in "IVX":
+        return False
+    start = match.end()
+    if start >= len(view) or not view[start].isupper():
+        return False
+    head = " ".join(folded[start : start + 80].split()[:6])
+    return bool(_rules().section_cue.search(head))
+
+
+def _title_end(view: str, folded: str, start: int, end: int) -> int | None:
+    """Where a heading title beginning at ``start`` ends, or None when what follows is not a heading title.
+
+    The title ends at the end of an ALL-CAPS run, at the first sentence punctuation or colon, or before a
+    capitalised word that opens a new sentence ("… nhiệm vụ được giao Năm học 2023 …")."""
+    rules = _rules()
+    words = list(_WORD.finditer(view, start, min(end, start + 600)))
+    if not words or not view[words[0].start()].isupper():
+        return None
+    caps_run = _caps_run_end(words)
+    if caps_run is not None:
+        return caps_run
+    head = folded[start : words[min(len(words), 12) - 1].end()]
+    head = re.split(r"[.:!?…]", head, maxsplit=1)[0]
+    if not (rules.section_cue.search(head) or head.startswith("ve ")):
+        return None
+    for number, word in enumerate(words):
+        if number == 0:
+            continue
+        previous = words[number - 1]
+        gap = view[previous.end() : word.start()]
+        token, before = word.group(), previous.group()
+        if before.isdigit() and number > 1 and gap.strip()[:1] in {".", ")"}:
+            return _trim(view, start, previous.start())[1]  # "… nguyên nhân 1. Tháng …": an item follows
+        stop = next((i for i, c in enumerate(gap) if c in ".:!?…"), None)
+        if stop is not None:
+            return previous.end() + stop + 1
+        if re.fullmatch(r"\s+[\-\+–]\s+", gap):  # "… khắc phục - Từ tháng …": an inline bullet follows
+            return previous.end()
+        if (
+            token[0].isupper()
+            and not token.isupper()
+            and (before[0].islower() or before[0].isdigit())
+            and token.lower() not in rules.capitalised_words
+            and before.lower() not in rules.continuation_words
+        ):
+            return _trim(view, start, word.start())[1]
+        if number >= rules.max_heading_words:
+            return _UNKNOWN_END  # a long numbered prompt or heading: cut before it; it ends with its sentence
+    return words[-1].end() if len(view[words[-1].end() : end].strip()) <= 1 else _UNKNOWN_END
+
+
+def _caps_run_end(words: list[re.Match[str]]) -> int | None:
+    """The end of an ALL-CAPS title ("HẠN CHẾ, KHUYẾT ĐIỂM VÀ NGUYÊN NHÂN") at the start of ``words``."""
+    count = 0
+    for word in words:
+        token = word.group()
+        if token.isupper() and _LETTER.search(token):
+            count += 1
+            continue
+        if token.isdigit() and count == 0:
+            return None
+        break
+    if count < 2:
+        return None
+    return words[count - 1].end() if count < len(words) else words[-1].end()
+
+
+_SENTENCE_START = re.compile(r"[.!?…]\s+(?=[^\W\d_])")
+_SHORT_TITLE = re.compile(r"([^.:;!?\-–+]{3,70}?)(\s[\-–+]\s|\s*:\s)")
+
+
+def _unnumbered_heading_cuts(view: str, folded: str, start: int, end: int) -> list[int]:
+    """A short title naming a section after a sentence end, followed by a bullet or a colon
+    ("… rừng. Nguyên nhân - Tôi giao …", "… Nguyên nhân: Do …"): cut before it, and before its bullet."""
+    cuts = []
+    for boundary in _SENTENCE_START.finditer(view, start, end):
+        position = boundary.end()
+        title = _SHORT_TITLE.match(view, position, end)
+        if not title or len(title.group(1).split()) > 8:
+            continue
+        if not _rules().section_cue.match(folded[position : title.end(1)]):
+            continue
+        cuts.append(position)
+        if "-" in title.group(2) or "+" in title.group(2) or "–" in title.group(2):
+            cuts.append(title.end(1) + 1)
+    return cuts
+
+
+_CAPITALISED_WORD = re.compile(
+    r"(?<=\s)[^\W\d_a-zđàáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ]\w*"
+)
+
+
+def _capitalised_heading_cuts(view: str, folded: str, start: int, end: int) -> list[int]:
+    """An unnumbered heading run into the text without punctuation ("… Long Phú Ưu điểm, kết quả đạt được Về tư
+    tưởng …"): a capitalised word opening a section's title starts a piece, and the title ends its own piece."""
+    rules = _rules()
+    if end - start < 120:
+        return []
+    cuts = []
+    for word in _CAPITALISED_WORD.finditer(view, start + 1, end):
+        position = word.start()
+        previous = view[max(start, position - 30) : position].split()
+        if not previous or previous[-1].lower() in rules.continuation_words or previous[-1].endswith(("(", "“", '"')):
+            continue
+        cue_at = position + 3 if folded.startswith("ve ", position) else position
+        if not rules.section_cue.match(folded, cue_at, min(end, position + 80)):
+            continue
+        title_end = _title_end(view, folded, position, end)
+        if title_end is None or title_end == _UNKNOWN_END or title_end - position > 200:
+            continue
+        cuts.append(position)
+        if title_end < end:
+            cuts.append(title_end)
+    return cuts
+
+
+def _form_cuts(view: str, folded: str, start: int, end: int) -> list[int]:
+    """Header fields, titles, dates and signature blocks run into a line (a report pasted as one paragraph)."""
+    rules = _rules()
+    cuts = [m.start() for m in rules.field_cut.finditer(folded, start, end)]
+    for match in rules.block_cut.finditer(folded, start, end):
+        if match.start() > start and _preceded_by_boundary(view, match.start(), start):
+            cuts.append(match.start())
+    for match in rules.sentence_cut.finditer(folded, start, end):
+        before = view[start : match.start()].rstrip()
+        if before and before[-1] in _TERMINAL + ":;":
+            cuts.append(match.start())
+    for match in rules.date_cut.finditer(folded, start, end):
+        place = _place_start(view, start, match.start())
+        if place is not None and place > start:
+            cuts.append(place)
+    return cuts
+
+
+def _place_start(view: str, line_start: int, comma: int) -> int | None:
+    """Start of the capitalised place name before ", ngày …" when a sentence end or capitals precede it."""
+    words = list(_WORD.finditer(view, max(line_start, comma - 60), comma))
+    first = None
+    for word in reversed(words[-6:]):
+        if not word.group()[0].isupper():
+            break
+        first = word.start()
+        if _preceded_by_boundary(view, first, line_start):
+            return first
+    return None
+
+
+def _bullet_cuts(view: str, start: int, end: int) -> list[int]:
+    rules = _rules()
+    cuts = []
+    for match in rules.bullet.finditer(view, start, end):
+        position = match.start(1)
+        before = view[start:position].rstrip()
+        if position > start and (view[position] == "•" or (before and before[-1] in _TERMINAL + ':;)"”»')):
+            cuts.append(position)
+    cuts.extend(_chained_item_cuts(view, start, end))
+    return cuts
+
+
+def _chained_item_cuts(view: str, start: int, end: int) -> list[int]:
+    """After a lead-in ("…như sau:", "gồm:"), items chained with ";" are claims of their own."""
+    rules = _rules()
+    lead = rules.list_lead.search(fold(view[start:end]))
+    if not lead:
+        return []
+    body_start = start + lead.end()
+    sentence_end = _first_terminal(view, body_start, end)
+    parts = view[body_start:sentence_end].split(";")
+    if len(parts) < 3 or any(len(p.split()) < 4 for p in parts):
+        return []
+    cuts, position = [], body_start
+    for part in parts[:-1]:
+        position += len(part) + 1
+        cuts.append(position)
+    return cuts
+
+
+def _first_terminal(view: str, start: int, end: int) -> int:
+    for position in range(start, end):
+        if view[position] in "!?" or (view[position] == "." and (position + 1 == end or view[position + 1] == " ")):
+            return position
+    return end
+
+
+# ---------------------------------------------------------------- sentences
+
+
+def sentence_spans(body: str) -> list[tuple[int, int]]:
+    """Sentences of ``body`` (one piece) as spans relative to it: underthesea's ``sent_tokenize``, with splits
+    after an abbreviation, inside a section reference ("mục II.3") or after a lone numbering undone."""
+    rules = _rules()
+    spans: list[tuple[int, int]] = []
+    cursor = 0
+    for sentence in sent_tokenize(body) or [body]:
+        sentence = sentence.strip()
+        if not sentence:
+            continue
+        found = body.find(sentence, cursor)
+        if found == -1:  # underthesea changed the text: fall back to the rest of the piece
+            found, sentence = cursor, body[cursor:].strip()
+            if not sentence:
+                break
+        end = found + len(sentence)
+        cursor = end
+        previous = spans[-1] if spans else None
+        if previous and _joins(body[previous[0] : previous[1]], sentence, rules):
+            spans[-1] = (previous[0], end)
+        else:
+            spans.append((found, end))
+    return spans
+
+
+def _joins(previous: str, sentence: str, rules: _LayoutRules) -> bool:
+    if rules.numbering_only.match(previous):
+        return True
+    if rules.reference_end.search(previous) and sentence[:1].isdigit():
+        return True
+    return bool(rules.abbreviation_end.search(previous))
