@@ -27,6 +27,9 @@ from underthesea import sent_tokenize
 from nlp.doc import Line
 from nlp.lexicon import load_yaml
 from nlp.normalize import fold
+from nlp.prompts import INSTRUCTION_KINDS, PromptSpan, find_prompts
+
+_CUT_PROMPT_KINDS = INSTRUCTION_KINDS | {"item"}
 
 _TERMINAL = ".!?…"
 _LETTER = re.compile(r"[^\W\d_]")
@@ -95,6 +98,7 @@ class Layout:
     view_folded: str
     lines: list[Line] = field(default_factory=list)  # logical lines (pieces), in order
     marks: list[Line] = field(default_factory=list)  # page numbers and running headers
+    prompts: dict[int, PromptSpan] = field(default_factory=dict)  # piece start → the form's prompt it holds
     wrapped: bool = False  # the text looks hard-wrapped (PDF copy)
 
 
@@ -124,11 +128,22 @@ def analyse_layout(text: str, folded: str | None = None) -> Layout:
     wrapped = _looks_wrapped(text, [spans[i] for i in content])
     layout = Layout(view_text, view_folded, wrapped=wrapped)
     layout.marks = [_line(layout, *spans[i]) for i in sorted(marks)]
+    prompts = [p for p in find_prompts(view_text, view_folded) if p.kind in _CUT_PROMPT_KINDS]
     for group in _unwrap(text, spans, content, wrapped):
         start, end = spans[group[0]][0], spans[group[-1]][1]
-        for piece_start, piece_end in split_pieces(view_text, view_folded, start, end):
+        inside = [p for p in prompts if start <= p.start < end]
+        for piece_start, piece_end in split_pieces(view_text, view_folded, start, end, inside):
             layout.lines.append(_line(layout, piece_start, piece_end))
+            prompt = next((p for p in inside if _covers(p, piece_start, piece_end)), None)
+            if prompt is not None:
+                layout.prompts[piece_start] = prompt
     return layout
+
+
+def _covers(prompt: PromptSpan, start: int, end: int) -> bool:
+    """The piece is (almost all) the prompt's text."""
+    overlap = min(end, prompt.end) - max(start, prompt.start)
+    return overlap >= 0.8 * (end - start)
 
 
 def _blank_like(folded: str, view: str) -> str:
@@ -232,15 +247,21 @@ def _continues(
 # ---------------------------------------------------------------- split a logical line
 
 
-def split_pieces(view: str, folded: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Cut the logical line [start, end) before run-in headings, inline bullets and chained list items."""
-    cuts = sorted(
+def split_pieces(
+    view: str, folded: str, start: int, end: int, prompts: list[PromptSpan] | None = None
+) -> list[tuple[int, int]]:
+    """Cut the logical line [start, end) before run-in headings, inline bullets, the form's prompts, header fields
+    and chained list items; a prompt is kept whole."""
+    prompts = prompts or []
+    found = (
         set(_heading_cuts(view, folded, start, end))
         | set(_bullet_cuts(view, start, end))
         | set(_form_cuts(view, folded, start, end))
         | set(_unnumbered_heading_cuts(view, folded, start, end))
         | set(_capitalised_heading_cuts(view, folded, start, end))
     )
+    found = {c for c in found if not any(p.start < c < p.end for p in prompts)}
+    cuts = sorted(found | {p.start for p in prompts} | {p.end for p in prompts if p.end < end})
     pieces = []
     previous = start
     for cut in cuts:

@@ -14,6 +14,7 @@ from nlp.classify import SentenceClassifier, default_classifier
 from nlp.detect.accountability import check_accountability, to_schema
 from nlp.detect.completeness import _required, check_completeness
 from nlp.detect.consistency import check_consistency
+from nlp.detect.form_instructions import form_instruction_findings
 from nlp.detect.sentence_rules import Candidate, sentence_candidates
 from nlp.doc import Doc
 from nlp.errors import EmptyInputError, InputTooLargeError
@@ -23,6 +24,7 @@ from nlp.ingest import IngestedText, IngestLimits
 from nlp.language import require_vietnamese
 from nlp.normalize import has_diacritics, normalize
 from nlp.schema import AnalysisResult, Finding, Section, Sentence, SourceInfo
+from nlp.scope import decide_scope
 from nlp.score import score
 from nlp.segment import segment
 
@@ -60,6 +62,7 @@ def prepare(text: str) -> Doc:
     doc.diacritics = has_diacritics(normalized)
     segment(doc)
     detect_form(doc)
+    doc.scope = decide_scope(doc)
     annotate(doc)
     return doc
 
@@ -135,9 +138,15 @@ def _build_result(doc: Doc, classifier: SentenceClassifier, lang: str, source: S
         findings.extend(unit_findings)
 
     facts = check_accountability(doc, lang)
+    if doc.scope == "fragment" and facts.status == "missing":  # a fragment need not hold that part
+        facts = _fragment_accountability(facts, lang)
     findings.extend(facts.findings)
     missing, completeness = check_completeness(doc, lang)
+    if doc.scope == "fragment":  # no claim about parts that were never given
+        missing = []
+        completeness = [f for f in completeness if f.rule not in _WHOLE_REPORT_RULES]
     findings.extend(completeness)
+    findings.extend(form_instruction_findings(doc, lang))
     findings.extend(check_consistency(doc, lang))
     findings.extend(_positive_findings(doc, facts.evidence, lang))
     findings.extend(_input_findings(doc, source, lang))
@@ -147,6 +156,8 @@ def _build_result(doc: Doc, classifier: SentenceClassifier, lang: str, source: S
     scores, band, explanations = score(
         sentences, findings, facts.status, facts.head_responsibility, required, len(missing), lang
     )
+    if doc.scope == "fragment":
+        band = None
     source = source.model_copy(update={"diacritics": doc.diacritics})
     return AnalysisResult(
         lang=lang,
@@ -159,7 +170,10 @@ def _build_result(doc: Doc, classifier: SentenceClassifier, lang: str, source: S
         self_score_parts=doc.self_score_parts,
         self_rating=doc.self_rating,
         sections=[
-            Section(id=s.id, title=s.title, start=s.start, end=s.end, heading_end=s.heading_end) for s in doc.sections
+            Section(
+                id=s.id, title=s.title, start=s.start, end=s.end, heading_end=s.heading_end, decided_by=s.decided_by
+            )
+            for s in doc.sections
         ],
         missing_sections=missing,
         sentences=sentences,
@@ -168,9 +182,25 @@ def _build_result(doc: Doc, classifier: SentenceClassifier, lang: str, source: S
         scores=scores,
         score_explanations=explanations,
         band=band,
+        scope=doc.scope,
         source=source,
         classifier=classifier.name,
     )
+
+
+_WHOLE_REPORT_RULES = {"completeness.missing_section", "completeness.no_self_rating"}
+
+
+def _fragment_accountability(facts, lang: str):
+    """In a fragment, responsibility not stated is not a finding: the part may simply not have been pasted."""
+    facts.status = "not_applicable"
+    facts.findings = [f for f in facts.findings if f.rule not in {"accountability.missing_personal"}]
+    facts.explanation = (
+        "Đoạn trích: không đánh giá phần trách nhiệm cá nhân của cả bản kiểm điểm."
+        if lang == "vi"
+        else "Fragment: personal responsibility is not judged for a whole report that was not given."
+    )
+    return facts
 
 
 def _sentence_findings(

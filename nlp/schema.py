@@ -42,6 +42,8 @@ Category = Literal["generic", "evasive", "accountability", "completeness", "cons
 Severity = Literal["info", "low", "medium", "high"]
 AccountabilityStatus = Literal["present", "missing", "not_applicable"]
 Band = Literal["weak", "adequate", "strong"]
+Scope = Literal["report", "fragment"]
+SectionDecision = Literal["heading", "inferred"]
 ScoreName = Literal["specificity", "candor", "accountability", "completeness", "overall"]
 
 
@@ -77,6 +79,9 @@ class Section(_Model):
     start: int = Field(ge=0)
     end: int = Field(ge=0)
     heading_end: int | None = Field(None, description="end of the heading line inside the section")
+    decided_by: SectionDecision = Field(
+        "heading", description="'heading': a heading in the text; 'inferred': from what the sentences say"
+    )
 
 
 class Sentence(_Model):
@@ -172,7 +177,12 @@ class AnalysisResult(_Model):
     accountability: Accountability
     scores: Scores
     score_explanations: list[ScoreExplanation] = Field(default_factory=list)
-    band: Band
+    band: Band | None = Field(description="weak / adequate / strong; null for a fragment (no whole report given)")
+    scope: Scope = Field(
+        "report",
+        description="'report': a whole report; 'fragment': a paragraph or section pasted alone (no missing-part "
+        "claims, no band)",
+    )
     source: SourceInfo = Field(default_factory=SourceInfo)
     classifier: str = Field("rules-v1", description="the SentenceClassifier that gave the probabilities")
 

@@ -182,6 +182,11 @@ def segment(doc: Doc) -> Doc:
     parent: SectionSpan | None = None
     first_heading_seen = False
     for index, line in enumerate(lines):
+        prompt = layout.prompts.get(line.start)
+        if prompt is not None and prompt.kind != "item":  # the form's own instruction: structural, reported once
+            section_id = current.id if current else "header"
+            doc.units.append(_structural_unit(line, section_id, "prompt"))
+            continue
         in_signature = signature_from is not None and index >= signature_from
         if in_signature:
             if current is None or current.id != "signature":
@@ -193,6 +198,8 @@ def segment(doc: Doc) -> Doc:
         heading = (
             None if (not first_heading_seen and is_structural_line(line, in_header=True)) else classify_heading(line)
         )
+        if prompt is not None and prompt.section and (heading is None or heading.section is None):
+            heading = _Heading(prompt.section, 2, len(line.text), True)  # the form's item title as a heading
         if heading is not None and heading.section is not None:
             section_id = _resolve_section(heading, parent)
             if section_id == heading.section or parent is None:

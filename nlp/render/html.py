@@ -149,7 +149,7 @@ def _fact(name: str, value: str, extra: str = "", *, key: bool = False, none: bo
 def _top(view: ReportView, lang: str) -> str:
     result = view.result
     header = result.header
-    band = result.band
+    band = result.band or "fragment"
     symbol = strings().get("band_symbol", {}).get(band, "")
     who = header.name or header.branch or header.unit or t("page_title", lang)
 
@@ -221,7 +221,8 @@ def _top(view: ReportView, lang: str) -> str:
         missing_items = "".join(f"<li>{_e(label('sections', s, lang))}</li>" for s in result.missing_sections)
         missing = f'<ul class="plain">{missing_items}</ul>'
     else:
-        missing = f'<p class="none">{_e(t("missing_none", lang))}</p>'
+        none_key = "missing_fragment" if result.scope == "fragment" else "missing_none"
+        missing = f'<p class="none">{_e(t(none_key, lang))}</p>'
     source_items = "".join(f"<li>{_e(line)}</li>" for line in source_notes(result, lang))
     parts_html = (
         f'<section class="card"><h2>{_e(t("missing_sections", lang))}</h2>{missing}'

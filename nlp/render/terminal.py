@@ -45,7 +45,12 @@ STYLES: dict[str, str] = {
     "specificity": "green",
     "input": "blue",
 }
-BAND_STYLES = {"weak": "bold white on red", "adequate": "bold black on yellow", "strong": "bold white on green"}
+BAND_STYLES = {
+    "weak": "bold white on red",
+    "adequate": "bold black on yellow",
+    "strong": "bold white on green",
+    "fragment": "bold black on white",
+}
 _BAR_WIDTH = 20
 
 
@@ -77,11 +82,12 @@ def _header(view: ReportView, lang: str) -> Panel:
     score_text = self_score_text(result, lang)
     if score_text:
         table.add_row(t("self_score", lang), score_text)
-    symbol = strings().get("band_symbol", {}).get(result.band, "")
+    band_key = result.band or "fragment"
+    symbol = strings().get("band_symbol", {}).get(band_key, "")
     band = Text()
-    band.append(f" {symbol} {label('bands', result.band, lang)} ", style=BAND_STYLES.get(result.band, "bold"))
+    band.append(f" {symbol} {label('bands', band_key, lang)} ", style=BAND_STYLES.get(band_key, "bold"))
     band.append("  ")
-    band.append(band_hint(result.band, lang), style="italic")
+    band.append(band_hint(band_key, lang), style="italic")
     table.add_row(t("band", lang), band)
 
     scores = Table.grid(padding=(0, 1))
@@ -128,7 +134,8 @@ def _verdicts(view: ReportView, lang: str) -> list:
         for section in result.missing_sections:
             out.append(Padding(Text(f"✗ {label('sections', section, lang)}", style="red"), (0, 0, 0, 2), expand=False))
     else:
-        out.append(Padding(Text(t("missing_none", lang), style="dim"), (0, 0, 0, 2), expand=False))
+        none_key = "missing_fragment" if result.scope == "fragment" else "missing_none"
+        out.append(Padding(Text(t(none_key, lang), style="dim"), (0, 0, 0, 2), expand=False))
 
     acc = result.accountability
     icon = {"present": "✓", "missing": "✗", "not_applicable": "–"}.get(acc.status, "")
@@ -256,11 +263,10 @@ def _summary(view: ReportView, lang: str) -> Panel:
             str(finding_counts.get(category, 0)),
         )
     flagged = len(view.flagged())
-    symbol = strings().get("band_symbol", {}).get(view.result.band, "")
+    band_key = view.result.band or "fragment"
+    symbol = strings().get("band_symbol", {}).get(band_key, "")
     verdict = Text(f"{t('band', lang)}: ", style="bold")
-    verdict.append(
-        f" {symbol} {label('bands', view.result.band, lang)} ", style=BAND_STYLES.get(view.result.band, "bold")
-    )
+    verdict.append(f" {symbol} {label('bands', band_key, lang)} ", style=BAND_STYLES.get(band_key, "bold"))
     verdict.append(f"  {label('scores', 'overall', lang)} {number(view.result.scores.overall)}/100")
     total = Text(t("sentences_flagged", lang, n=flagged) if flagged else t("no_flags", lang), style="dim")
     return Panel(

@@ -395,7 +395,8 @@
 
   function renderTop(result, view) {
     var header = result.header || {};
-    var symbol = renderGroup("band_symbol", result.band);
+    var bandKey = result.band || "fragment";  // a fragment (pasted paragraph or section) gets no band
+    var symbol = renderGroup("band_symbol", bandKey);
     var who = header.name || header.branch || header.unit || t("page_title");
     var regime = result.guidance ? label("guidance", result.guidance) : t("regime_unknown");
     var rating = result.self_rating ? (renderGroup("ratings", result.self_rating) || result.self_rating) : "";
@@ -429,10 +430,10 @@
         el("div", { className: "kicker", text: t("page_title") }),
         el("h2", { id: "result-title", tabindex: "-1", text: who })),
       el("div", { className: "verdict" },
-        el("span", { id: "band-badge", className: "band band-" + result.band, "data-band": result.band },
+        el("span", { id: "band-badge", className: "band band-" + bandKey, "data-band": bandKey, "data-scope": result.scope || "report" },
           el("span", { className: "sym", "aria-hidden": "true", text: symbol }),
-          t("band") + ": " + label("bands", result.band)),
-        el("span", { className: "hint", text: bandHint(result.band) })),
+          t("band") + ": " + label("bands", bandKey)),
+        el("span", { className: "hint", text: bandHint(bandKey) })),
       downloads,
       el("dl", { className: "facts", "aria-label": t("report_info") }, facts));
 
@@ -479,7 +480,7 @@
         ? el("ul", { className: "plain", id: "missing-list" }, missing.map(function (id) {
           return el("li", { "data-section": id, text: label("sections", id) });
         }))
-        : el("p", { className: "none", id: "missing-list", text: t("missing_none") }),
+        : el("p", { className: "none", id: "missing-list", text: t(result.scope === "fragment" ? "missing_fragment" : "missing_none") }),
       problems.length
         ? el("ul", { className: "findings" }, problems.map(function (item) {
           return findingItem(item.finding, sentenceAt(result, item.finding.start));
