@@ -127,7 +127,7 @@ def analyse_layout(text: str, folded: str | None = None) -> Layout:
     content = [i for i in range(len(spans)) if i not in marks]
     wrapped = _looks_wrapped(text, [spans[i] for i in content])
     layout = Layout(view_text, view_folded, wrapped=wrapped)
-    layout.marks = [_line(layout, *spans[i]) for i in sorted(marks)]
+    layout.marks = [Line(s, e, text[s:e], folded[s:e]) for s, e in (spans[i] for i in sorted(marks))]
     prompts = [p for p in find_prompts(view_text, view_folded) if p.kind in _CUT_PROMPT_KINDS]
     for group in _unwrap(text, spans, content, wrapped):
         start, end = spans[group[0]][0], spans[group[-1]][1]
@@ -207,8 +207,11 @@ def _unwrap(text: str, spans: list[tuple[int, int]], content: list[int], wrapped
     rules = _rules()
     width = _wrap_width(text, [spans[i] for i in content])
     groups: list[list[int]] = []
+    marked = set(range(len(spans))) - set(content)
     for index in content:
-        if groups and _continues(text, spans[groups[-1][-1]], spans[index], wrapped, width, rules):
+        previous = groups[-1][-1] if groups else None
+        page_break = previous is not None and any(previous < m < index for m in marked)
+        if groups and _continues(text, spans[previous], spans[index], wrapped or page_break, width, rules, page_break):
             groups[-1].append(index)
         else:
             groups.append([index])
@@ -216,7 +219,13 @@ def _unwrap(text: str, spans: list[tuple[int, int]], content: list[int], wrapped
 
 
 def _continues(
-    text: str, previous: tuple[int, int], current: tuple[int, int], wrapped: bool, width: int, rules: _LayoutRules
+    text: str,
+    previous: tuple[int, int],
+    current: tuple[int, int],
+    wrapped: bool,
+    width: int,
+    rules: _LayoutRules,
+    page_break: bool = False,
 ) -> bool:
     """Does the line ``current`` continue the sentence of ``previous``?"""
     before = text[previous[0] : previous[1]].rstrip()
@@ -226,7 +235,7 @@ def _continues(
     if before.endswith(tuple(_TERMINAL)) or before.endswith(":"):
         return False
     first = after[0]
-    if text.count("\n", previous[1], current[0]) > 1:  # a blank line (or a page mark) between
+    if text.count("\n", previous[1], current[0]) > 1 and not page_break:  # a blank line between
         return first.islower()
     last_word = before.split()[-1].strip(",").lower()
     if before.endswith(";"):

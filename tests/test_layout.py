@@ -1,0 +1,174 @@
+"""The layout stage: what is found must not depend on where lines break (texts written for the test)."""
+
+from __future__ import annotations
+
+import pytest
+
+from nlp import analyze
+from nlp.layout import analyse_layout, sentence_spans
+from nlp.pipeline import prepare
+
+
+def _pieces(text: str) -> list[str]:
+    return [line.text for line in analyse_layout(text).lines]
+
+
+def _content(text: str) -> list[str]:
+    return [u.text for u in prepare(text).content_units]
+
+
+def test_hard_wrapped_sentence_is_one_unit_and_offsets_stay_honest():
+    text = (
+        "II. HẠN CHẾ, KHUYẾT ĐIỂM\n"
+        "Trong quý III tôi chậm trình hồ sơ thẩm định dự án đường liên thôn của xã Tân Phú\n"
+        "gần ba tuần vì ngại va chạm với chủ đầu tư.\n"
+        "Tôi chưa góp ý thẳng thắn khi đồng nghiệp sai quy trình.\n"
+    )
+    doc = prepare(text)
+    units = doc.content_units
+    assert len(units) == 2
+    assert "\n" in doc.text[units[0].start : units[0].end]  # the unit spans the line break, the text is unchanged
+    assert units[0].text.startswith("Trong quý III") and units[0].text.endswith("chủ đầu tư.")
+    assert units[0].text == doc.text[units[0].start : units[0].end].replace("\n", " ")
+
+
+def test_wrapped_line_before_a_capitalised_word_in_a_pdf_copy():
+    line = "tôi luôn chấp hành nghiêm túc các chủ trương, đường lối chính sách của"
+    text = "\n".join(
+        [
+            "Về tư tưởng chính trị: bản thân có lập trường tư tưởng vững vàng, luôn",
+            line,
+            "Đảng, pháp luật của Nhà nước, có ý thức học tập nâng cao trình độ lý luận",
+            "chính trị và chuyên môn nghiệp vụ để đáp ứng yêu cầu nhiệm vụ được giao.",
+            "Về đạo đức lối sống: tôi sống giản dị, trung thực, đoàn kết với đồng nghiệp và",
+            "giữ gìn phẩm chất của người đảng viên trong mọi hoàn cảnh công tác được giao.",
+        ]
+    )
+    pieces = _pieces(text)
+    assert any("của\nĐảng" in p.replace(" ", "\n", 0) or "của Đảng" in p for p in pieces)
+    assert not any(p.startswith("Đảng, pháp luật") for p in pieces)
+
+
+def test_page_numbers_and_running_headers_are_structural():
+    body = "Tôi hoàn thành 12/12 hồ sơ thẩm định trước hạn trong quý IV năm 2025 tại phòng.\n"
+    text = (
+        "Bản kiểm điểm cá nhân - Nguyễn Văn A\n" + body + "1\n\n"
+        "Bản kiểm điểm cá nhân - Nguyễn Văn A\n" + body.replace("IV", "III") + "- 2 -\n\n"
+        "Bản kiểm điểm cá nhân - Nguyễn Văn A\n" + body.replace("IV", "II") + "Trang 3\n"
+    )
+    layout = analyse_layout(text)
+    marks = [m.text.strip() for m in layout.marks]
+    assert {"1", "- 2 -", "Trang 3"} <= set(marks)
+    assert marks.count("Bản kiểm điểm cá nhân - Nguyễn Văn A") == 3
+    doc = prepare(text)
+    assert all(not u.text.strip().isdigit() for u in doc.content_units)
+
+
+def test_page_number_inside_a_wrapped_sentence_is_blanked_from_the_view():
+    text = (
+        "Tôi đã chủ trì rà soát 45 hồ sơ đất đai tồn đọng của các hộ dân tại\n"
+        "3\n\n"
+        "thôn Đông trong tháng 5/2025 và trả lời bằng văn bản cho 40 hộ trước ngày 30/6/2025.\n"
+    )
+    doc = prepare(text)
+    (unit,) = doc.content_units
+    assert "3" not in unit.text.split()  # the page number is not part of what is analysed
+    assert doc.text[unit.start : unit.end].count("\n") >= 2
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Tôi hoàn thành nhiệm vụ được giao. 2. Nguyên nhân: do bản thân chưa sắp xếp thời gian hợp lý.",
+            ["Tôi hoàn thành nhiệm vụ được giao.", "2. Nguyên nhân:", "do bản thân chưa sắp xếp thời gian hợp lý."],
+        ),
+        (
+            "Năm 2025 tôi dự đủ 12/12 kỳ sinh hoạt. II. HẠN CHẾ, KHUYẾT ĐIỂM Tôi chậm nộp báo cáo quý III 5 ngày.",
+            ["Năm 2025 tôi dự đủ 12/12 kỳ sinh hoạt.", "II. HẠN CHẾ, KHUYẾT ĐIỂM", "Tôi chậm nộp báo cáo quý III 5 ngày."],
+        ),
+        (
+            "1. Hạn chế, khuyết điểm. - Các kiến thức pháp luật còn hạn chế. - Chưa mạnh dạn đề xuất.",
+            ["1. Hạn chế, khuyết điểm.", "- Các kiến thức pháp luật còn hạn chế.", "- Chưa mạnh dạn đề xuất."],
+        ),
+    ],
+)
+def test_run_in_headings_and_inline_bullets_become_pieces(text, expected):
+    assert _pieces(text) == expected
+
+
+def test_unnumbered_heading_run_into_prose_is_found():
+    text = (
+        "Chi bộ: Trường THPT Long Phú Ưu điểm, kết quả đạt được Về thực hiện chức trách, nhiệm vụ được giao "
+        "Lớp 12A3 đỗ tốt nghiệp 42/42 học sinh. Hạn chế, khuyết điểm và nguyên nhân Tháng 3/2025 tôi dạy thêm "
+        "sai quy định cho 2 lớp ôn thi."
+    )
+    doc = prepare(text)
+    sections = {u.section for u in doc.content_units}
+    assert "shortcomings" in sections
+    assert any(u.text.startswith("Tháng 3/2025") and u.section == "shortcomings" for u in doc.content_units)
+
+
+def test_inline_bullets_after_a_colon_and_bullet_dots():
+    pieces = _pieces("Kết quả cụ thể như sau: - Hoàn thành 3 đề tài. + Tham gia 2 lớp bồi dưỡng. • Không vi phạm.")
+    assert pieces == ["Kết quả cụ thể như sau:", "- Hoàn thành 3 đề tài.", "+ Tham gia 2 lớp bồi dưỡng.", "• Không vi phạm."]
+
+
+def test_hyphen_inside_a_sentence_is_not_a_bullet():
+    text = "Tôi học tập chủ nghĩa Mác - Lênin và tổ chức dạy năm học 2024 - 2025 đúng kế hoạch."
+    assert _pieces(text) == [text]
+
+
+def test_sentence_repairs():
+    body = "Như đã nêu tại mục II.3 của báo cáo này. Tôi nhận trách nhiệm. 2. Tỷ lệ đạt 94,37% kế hoạch."
+    sentences = [body[s:e] for s, e in sentence_spans(body)]
+    assert sentences == ["Như đã nêu tại mục II.3 của báo cáo này.", "Tôi nhận trách nhiệm.", "2. Tỷ lệ đạt 94,37% kế hoạch."]
+
+
+def test_a_long_line_of_prose_before_any_heading_is_content_not_header():
+    text = (
+        "Là đảng viên không giữ chức vụ lãnh đạo, nhìn lại những hạn chế của tập thể, tôi nhận thấy có lúc tôi "
+        "chưa chủ động phối hợp với đồng nghiệp nên việc trả hồ sơ cho dân còn chậm so với yêu cầu."
+    )
+    doc = prepare(text)
+    assert len(doc.content_units) == 1
+    assert doc.content_units[0].section not in {None, "header"}
+
+
+def test_short_header_lines_stay_header():
+    doc = prepare("ĐẢNG BỘ XÃ AN PHÚ\nCHI BỘ THÔN 3\nBẢN KIỂM ĐIỂM CÁ NHÂN\nHọ và tên: Lê Văn B\nI. ƯU ĐIỂM\nTôi dự 12/12 kỳ họp.")
+    header = [u for u in doc.units if u.section == "header"]
+    assert len(header) == 4 and all(u.structural for u in header)
+
+
+def test_same_findings_whatever_the_line_breaks():
+    paragraph = (
+        "Trong năm, việc phối hợp với đồng nghiệp có thời điểm chưa đạt hiệu quả như yêu cầu. "
+        "Nguyên nhân chủ yếu là do khối lượng công việc nhiều, địa bàn rộng. "
+        "Một số đồng chí trong chi bộ còn nể nang, ngại va chạm."
+    )
+    as_lines = paragraph.replace(". ", ".\n")
+    wrapped = "\n".join(paragraph[i : i + 60] for i in range(0, len(paragraph), 60))
+    labels = []
+    for text in (paragraph, as_lines, wrapped):
+        result = analyze(text)
+        labels.append([(result.text[s.start : s.end].split()[0], tuple(s.labels)) for s in result.sentences if not s.structural])
+    assert labels[0] == labels[1]
+    assert [w for w, _ in labels[0]] == [w for w, _ in labels[2]]
+
+
+def test_fragment_scope_has_no_band_and_no_missing_parts():
+    result = analyze(
+        "Có lúc tôi còn chậm trả lời đơn thư của dân. Nguyên nhân là tôi chưa sắp xếp thời gian hợp lý. "
+        "Thời gian tới tôi sẽ cố gắng khắc phục."
+    )
+    assert result.scope == "fragment"
+    assert result.band is None
+    assert result.missing_sections == []
+    assert not any(f.rule == "completeness.missing_section" for f in result.findings)
+
+
+def test_a_whole_report_keeps_its_band():
+    result = analyze(open("examples/02a-ngan-hang-yeu.txt", encoding="utf-8").read())
+    assert result.scope == "report"
+    assert result.band in {"weak", "adequate", "strong"}
