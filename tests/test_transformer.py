@@ -183,3 +183,12 @@ def test_other_models_do_not_import_torch():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     assert out.stdout.split() == ["False", "False"]
+
+
+def test_kiemdiem_model_chooses_the_default_for_api_and_batch(monkeypatch):
+    from nlp.model import default_model_name
+
+    monkeypatch.setenv("KIEMDIEM_MODEL", "transformer-v1")
+    assert default_model_name() == "transformer-v1"
+    monkeypatch.delenv("KIEMDIEM_MODEL")
+    assert default_model_name() != "transformer-v1"  # models/DEFAULT is left as it is

@@ -25,7 +25,11 @@ def available_models() -> list[str]:
 
 
 def default_model_name() -> str:
-    """The model named in ``models/DEFAULT`` if it is present, else ``"rules"``."""
+    """``$KIEMDIEM_MODEL`` if set (the API and batch workers then use that model, e.g. ``transformer-v1``), else the
+    model named in ``models/DEFAULT`` if it is present, else ``"rules"``."""
+    chosen = os.environ.get("KIEMDIEM_MODEL", "").strip()
+    if chosen:
+        return chosen  # an unknown name fails when it is loaded, with the available names
     marker = MODELS_DIR / "DEFAULT"
     if marker.exists():
         name = marker.read_text(encoding="utf-8").strip()
