@@ -33,10 +33,25 @@ _PLACEHOLDER = re.compile(r"(…|\.{4,}|_{3,})")
 
 
 @dataclass(frozen=True)
+class _OutsideCues:
+    """Cues that a member does not work in the political system (structure.yaml outside_system_content)."""
+
+    self_cues: list[re.Pattern[str]]
+    leader_self: list[re.Pattern[str]]
+    support: list[re.Pattern[str]]
+    support_cap: int
+    neutral: list[re.Pattern[str]]
+    against: list[re.Pattern[str]]
+    against_weight: int
+    threshold: int
+
+
+@dataclass(frozen=True)
 class _FormRules:
     roles: dict[str, list[re.Pattern[str]]]
     leader_posts: list[re.Pattern[str]]
     outside_posts: list[re.Pattern[str]]
+    outside_content: _OutsideCues
     guidance: dict[str, list[re.Pattern[str]]]
     form_code: re.Pattern[str]
     ratings: list[tuple[str, list[re.Pattern[str]]]]
@@ -54,6 +69,7 @@ def _rules() -> _FormRules:
         roles={k: [re.compile(p) for p in v] for k, v in data["roles"].items()},
         leader_posts=_words(data["leader_posts"]),
         outside_posts=_words(data["outside_system_posts"]),
+        outside_content=_outside_cues(data["outside_system_content"]),
         guidance={k: [re.compile(p) for p in v] for k, v in data["guidance_markers"].items()},
         form_code=re.compile(data["form_code"]),
         ratings=[(r["level"], _words(r["cues"])) for r in data["ratings"]],
@@ -61,10 +77,46 @@ def _rules() -> _FormRules:
     )
 
 
+def _outside_cues(data: dict) -> _OutsideCues:
+    return _OutsideCues(
+        self_cues=[re.compile(p) for p in data["self"]],
+        leader_self=[re.compile(p) for p in data["leader_self"]],
+        support=_words(data["support"]),
+        support_cap=int(data["support_cap"]),
+        neutral=[re.compile(p) for p in data["neutral"]],
+        against=_words(data["against"]),
+        against_weight=int(data["against_weight"]),
+        threshold=int(data["threshold"]),
+    )
+
+
+OPENING_LINES = 40
+OPENING_CHARS = 2500
+
+
+def opening_text(doc: Doc) -> str:
+    """The folded opening of the report, where the title, header and form code stand: the first 40 lines but
+    no more than the first ~2,500 characters (a report pasted on one line is one line)."""
+    lines = doc.lines[:OPENING_LINES]
+    if not lines:
+        return ""
+    limit = lines[0].start + OPENING_CHARS
+    parts = []
+    for line in lines:
+        if line.start >= limit:
+            break
+        if line.end <= limit:
+            parts.append(line.folded)
+        else:
+            cut = line.folded.rfind(" ", 0, limit - line.start)
+            parts.append(line.folded[: cut if cut > 0 else limit - line.start])
+    return "\n".join(parts)
+
+
 def detect_form(doc: Doc) -> Doc:
     """Fill header, year, guidance, role, form, self-rating and self-score on ``doc``."""
     doc.header = read_header(doc)
-    opening = "\n".join(line.folded for line in doc.lines[:40])
+    opening = opening_text(doc)
     doc.guidance = detect_guidance(doc.folded, doc.header.year, has_score_block(doc))
     code = _rules().form_code.search(opening)
     doc.form_code_written = _canonical_code(code.group(1)) if code else None
@@ -115,11 +167,59 @@ def detect_role(doc: Doc, opening: str) -> str:
         role = ROLE_BY_FORM[doc.guidance].get(doc.form_code_written)
         if role:
             return role
-    if doc.header.name:
-        return "member"
-    if re.search(r"\b(chi bo|chi uy|dang uy|tap the)\b", opening) and "ho va ten" not in opening:
+    if doc.header.name or "ho va ten" in opening or _first_person(doc) >= _FIRST_PERSON_MIN:
+        # an individual's report whose title and header do not say the role, or a report pasted from its
+        # first section whose writer speaks as one person
+        return _individual_role(doc)
+    if re.search(r"\b(chi bo|chi uy|dang uy|tap the)\b", opening):
         return "collective"
     return "unknown"
+
+
+def _individual_role(doc: Doc) -> str:
+    """The role of an individual writer from the content: 2C cues, a role title quoted later in the text (the
+    2025 scoring block names the criteria framework it uses), the writer's own leadership post; else member."""
+    rules = _rules()
+    if outside_system_from_content(doc.folded):
+        return "member_outside_system" if doc.guidance == "HD43-2025" else "member"
+    for role in ("member", "leader"):  # "không giữ chức vụ lãnh đạo" before "giữ chức vụ lãnh đạo"
+        if any(p.search(doc.folded) for p in rules.roles[role]):
+            return role
+    if any(p.search(doc.folded) for p in rules.outside_content.leader_self):
+        return "leader"
+    return "member"
+
+
+_FIRST_PERSON_MIN = 3
+_FIRST_PERSON = re.compile(r"\b(tôi|bản thân)\b", re.IGNORECASE)
+_FIRST_PERSON_FOLDED = re.compile(r"\b(toi|ban than)\b(?! (nay|day|nam|thang|se|sap))")
+_NOT_FIRST_PERSON_FOLDED = re.compile(r"\b(thoi gian|sap|se|cho|den|ke) toi\b")
+
+
+def _first_person(doc: Doc) -> int:
+    """How often the writer says "tôi" / "bản thân" (accent-insensitive, "thời gian tới" aside, when typed
+    without diacritics)."""
+    if doc.diacritics:
+        return len(_FIRST_PERSON.findall(doc.text))
+    return len(_FIRST_PERSON_FOLDED.findall(doc.folded)) - len(_NOT_FIRST_PERSON_FOLDED.findall(doc.folded))
+
+
+def outside_system_from_content(folded: str) -> bool:
+    """True when the content shows a member who does not work in the political system (a student, a retiree
+    of a residential branch, private-company staff, the self-employed): the writer says so, or their life
+    outside an agency outweighs any sign of work inside the political system (cues in structure.yaml)."""
+    cues = _rules().outside_content
+    if any(p.search(folded) for p in cues.leader_self):
+        return False
+    if any(p.search(folded) for p in cues.self_cues):
+        return True
+    for pattern in cues.neutral:
+        folded = pattern.sub(lambda m: " " * len(m.group()), folded)
+    support = sum(min(len(p.findall(folded)), cues.support_cap) for p in cues.support)
+    if support < cues.threshold:
+        return False
+    against = sum(cues.against_weight for p in cues.against if p.search(folded))
+    return support - against >= cues.threshold
 
 
 def _form_code(doc: Doc) -> str:
