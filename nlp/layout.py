@@ -42,6 +42,7 @@ class _LayoutRules:
     marker: re.Pattern[str]
     continuation_words: frozenset[str]
     capitalised_words: frozenset[str]
+    title_capitalised_words: frozenset[str]
     section_cue: re.Pattern[str]
     heading_number: re.Pattern[str]
     bullet: re.Pattern[str]
@@ -71,6 +72,7 @@ def _rules() -> _LayoutRules:
         marker=re.compile(data["line_marker"]),
         continuation_words=frozenset(w.lower() for w in data["continuation_words"]),
         capitalised_words=frozenset(w.lower() for w in data["capitalised_words"]),
+        title_capitalised_words=frozenset(w.lower() for w in data["title_capitalised_words"]),
         section_cue=re.compile("|".join(f"(?:{c})" for c in cues)),
         heading_number=re.compile(data["run_in_heading_number"]),
         bullet=re.compile(data["inline_bullet"]),
@@ -333,7 +335,8 @@ _UNKNOWN_END = -1
 def _names_section(view: str, folded: str, match: re.Match[str]) -> bool:
     """A numbering (not a letter) followed by a capitalised title naming a section within its first words: a
     heading even when nothing marks the end of what precedes it ("… Văn phòng Công ty I. Ưu điểm, …")."""
-    if match.group().strip()[0].isalpha() and match.group().strip()[0] not in "IVX":
+    opening = match.group().strip()
+    if opening[0].isalpha() and opening[0] not in "IVX" and not fold(opening).startswith("phan"):
         return False
     start = match.end()
     if start >= len(view) or not view[start].isupper():
@@ -375,7 +378,7 @@ def _title_end(view: str, folded: str, start: int, end: int) -> int | None:
             token[0].isupper()
             and not token.isupper()
             and (before[0].islower() or before[0].isdigit())
-            and token.lower() not in rules.capitalised_words
+            and token.lower() not in rules.title_capitalised_words
             and before.lower() not in rules.continuation_words
         ):
             return _trim(view, start, word.start())[1]
@@ -433,13 +436,22 @@ def _capitalised_heading_cuts(view: str, folded: str, start: int, end: int) -> l
     if end - start < 120:
         return []
     cuts = []
-    for word in _CAPITALISED_WORD.finditer(view, start + 1, end):
-        position = word.start()
+    first = _LETTER.search(view, start, end)
+    candidates = [first.start()] if first and view[first.start()].isupper() and first.start() == start else []
+    candidates += [w.start() for w in _CAPITALISED_WORD.finditer(view, start + 1, end)]
+    for position in candidates:
         previous = view[max(start, position - 30) : position].split()
-        if not previous or previous[-1].lower() in rules.continuation_words or previous[-1].endswith(("(", "“", '"')):
+        if position > start and (
+            not previous or previous[-1].lower() in rules.continuation_words or previous[-1].endswith(("(", "“", '"'))
+        ):
             continue
-        cue_at = position + 3 if folded.startswith("ve ", position) else position
-        if not rules.section_cue.match(folded, cue_at, min(end, position + 80)):
+        word = _WORD.match(view, position)
+        if previous and word and word.group().isupper() and _is_caps(previous[-1] + "xxxx".upper()):
+            continue  # inside an ALL-CAPS title: its end is found by the caps run
+        if folded.startswith("ve ", position):  # "Về thực hiện chức trách, …": a cue among its first words
+            if not rules.section_cue.search(folded, position + 3, min(end, position + 60)):
+                continue
+        elif not rules.section_cue.match(folded, position, min(end, position + 80)):
             continue
         title_end = _title_end(view, folded, position, end)
         if title_end is None or title_end == _UNKNOWN_END or title_end - position > 200:

@@ -118,6 +118,8 @@ def classify_heading(line: Line) -> _Heading | None:
         opening = section_of(" ".join(head_part.split()[:4]))
         if section and (all_caps or (opening and len(head_part.split()) <= 10 and not ends_like_sentence)):
             return _Heading(section, 1 if all_caps else 3, len(text), False)
+        if section and head_part.startswith("ve ") and len(head_part.split()) <= 30 and not ends_like_sentence:
+            return _Heading(section, 3, len(text), False)  # "Về tư tưởng chính trị, …, lề lối làm việc"
         return None
     if level == 4:  # bullet: a heading only when it ends with a colon
         if section and text.rstrip().endswith(":") and len(head_part.split()) <= 12:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from nlp import analyze
@@ -85,7 +87,11 @@ def test_page_number_inside_a_wrapped_sentence_is_blanked_from_the_view():
         ),
         (
             "Năm 2025 tôi dự đủ 12/12 kỳ sinh hoạt. II. HẠN CHẾ, KHUYẾT ĐIỂM Tôi chậm nộp báo cáo quý III 5 ngày.",
-            ["Năm 2025 tôi dự đủ 12/12 kỳ sinh hoạt.", "II. HẠN CHẾ, KHUYẾT ĐIỂM", "Tôi chậm nộp báo cáo quý III 5 ngày."],
+            [
+                "Năm 2025 tôi dự đủ 12/12 kỳ sinh hoạt.",
+                "II. HẠN CHẾ, KHUYẾT ĐIỂM",
+                "Tôi chậm nộp báo cáo quý III 5 ngày.",
+            ],
         ),
         (
             "1. Hạn chế, khuyết điểm. - Các kiến thức pháp luật còn hạn chế. - Chưa mạnh dạn đề xuất.",
@@ -111,7 +117,12 @@ def test_unnumbered_heading_run_into_prose_is_found():
 
 def test_inline_bullets_after_a_colon_and_bullet_dots():
     pieces = _pieces("Kết quả cụ thể như sau: - Hoàn thành 3 đề tài. + Tham gia 2 lớp bồi dưỡng. • Không vi phạm.")
-    assert pieces == ["Kết quả cụ thể như sau:", "- Hoàn thành 3 đề tài.", "+ Tham gia 2 lớp bồi dưỡng.", "• Không vi phạm."]
+    assert pieces == [
+        "Kết quả cụ thể như sau:",
+        "- Hoàn thành 3 đề tài.",
+        "+ Tham gia 2 lớp bồi dưỡng.",
+        "• Không vi phạm.",
+    ]
 
 
 def test_hyphen_inside_a_sentence_is_not_a_bullet():
@@ -122,7 +133,11 @@ def test_hyphen_inside_a_sentence_is_not_a_bullet():
 def test_sentence_repairs():
     body = "Như đã nêu tại mục II.3 của báo cáo này. Tôi nhận trách nhiệm. 2. Tỷ lệ đạt 94,37% kế hoạch."
     sentences = [body[s:e] for s, e in sentence_spans(body)]
-    assert sentences == ["Như đã nêu tại mục II.3 của báo cáo này.", "Tôi nhận trách nhiệm.", "2. Tỷ lệ đạt 94,37% kế hoạch."]
+    assert sentences == [
+        "Như đã nêu tại mục II.3 của báo cáo này.",
+        "Tôi nhận trách nhiệm.",
+        "2. Tỷ lệ đạt 94,37% kế hoạch.",
+    ]
 
 
 def test_a_long_line_of_prose_before_any_heading_is_content_not_header():
@@ -136,7 +151,9 @@ def test_a_long_line_of_prose_before_any_heading_is_content_not_header():
 
 
 def test_short_header_lines_stay_header():
-    doc = prepare("ĐẢNG BỘ XÃ AN PHÚ\nCHI BỘ THÔN 3\nBẢN KIỂM ĐIỂM CÁ NHÂN\nHọ và tên: Lê Văn B\nI. ƯU ĐIỂM\nTôi dự 12/12 kỳ họp.")
+    doc = prepare(
+        "ĐẢNG BỘ XÃ AN PHÚ\nCHI BỘ THÔN 3\nBẢN KIỂM ĐIỂM CÁ NHÂN\nHọ và tên: Lê Văn B\nI. ƯU ĐIỂM\nTôi dự 12/12 kỳ họp."
+    )
     header = [u for u in doc.units if u.section == "header"]
     assert len(header) == 4 and all(u.structural for u in header)
 
@@ -152,7 +169,9 @@ def test_same_findings_whatever_the_line_breaks():
     labels = []
     for text in (paragraph, as_lines, wrapped):
         result = analyze(text)
-        labels.append([(result.text[s.start : s.end].split()[0], tuple(s.labels)) for s in result.sentences if not s.structural])
+        labels.append(
+            [(result.text[s.start : s.end].split()[0], tuple(s.labels)) for s in result.sentences if not s.structural]
+        )
     assert labels[0] == labels[1]
     assert [w for w, _ in labels[0]] == [w for w, _ in labels[2]]
 
@@ -169,6 +188,6 @@ def test_fragment_scope_has_no_band_and_no_missing_parts():
 
 
 def test_a_whole_report_keeps_its_band():
-    result = analyze(open("examples/02a-ngan-hang-yeu.txt", encoding="utf-8").read())
+    result = analyze(Path("examples/02a-ngan-hang-yeu.txt").read_text(encoding="utf-8"))
     assert result.scope == "report"
     assert result.band in {"weak", "adequate", "strong"}
