@@ -162,7 +162,7 @@ def detect_role(doc: Doc, opening: str) -> str:
     if folded_posts and any(p.search(folded_posts) for p in rules.leader_posts):
         return "leader"
     if folded_posts and any(p.search(folded_posts + " " + fold(doc.header.unit or "")) for p in rules.outside_posts):
-        return "member_outside_system" if doc.guidance == "HD43-2025" else "member"
+        return _outside_role(doc)
     if doc.form_code_written and doc.guidance in ROLE_BY_FORM:
         role = ROLE_BY_FORM[doc.guidance].get(doc.form_code_written)
         if role:
@@ -176,12 +176,17 @@ def detect_role(doc: Doc, opening: str) -> str:
     return "unknown"
 
 
+def _outside_role(doc: Doc) -> str:
+    """A member outside the political system: Mẫu 2C exists only in the 2025 forms (HD 25 has no 2C: member)."""
+    return "member" if doc.guidance == "HD25-2023" else "member_outside_system"
+
+
 def _individual_role(doc: Doc) -> str:
     """The role of an individual writer from the content: 2C cues, a role title quoted later in the text (the
     2025 scoring block names the criteria framework it uses), the writer's own leadership post; else member."""
     rules = _rules()
     if outside_system_from_content(doc.folded):
-        return "member_outside_system" if doc.guidance == "HD43-2025" else "member"
+        return _outside_role(doc)
     for role in ("member", "leader"):  # "không giữ chức vụ lãnh đạo" before "giữ chức vụ lãnh đạo"
         if any(p.search(doc.folded) for p in rules.roles[role]):
             return role

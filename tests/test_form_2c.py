@@ -63,6 +63,16 @@ def test_regime_2023_has_no_2c():
     assert (doc.role, doc.form) == ("member", "02A")
 
 
+def test_fragment_without_year_or_header():
+    text = (
+        "Là đảng viên sinh hoạt tại chi bộ khu dân cư, không công tác trong cơ quan nhà nước, tôi tự nhận thấy "
+        "còn 2 lần đến muộn buổi sinh hoạt chi bộ. Tôi chưa phát biểu ở 3 kỳ họp. Từ tháng 1/2026 tôi đến đúng giờ."
+    )
+    doc = prepare(text)
+    assert doc.guidance is None
+    assert doc.role == "member_outside_system"
+
+
 def test_teacher_who_mentions_pupils_stays_member():
     body = (
         "Tôi chủ nhiệm lớp 9A có 38 học sinh; 12 học sinh đạt học sinh giỏi cấp huyện. "
