@@ -30,8 +30,12 @@ def decide_scope(doc: Doc) -> str:
     frame_kinds = {"field", "signature"}
     if any(u.kind in frame_kinds for u in doc.units) or doc.self_rating is not None:
         return "report"
-    folded_head = doc.view_folded[: config["title_window"]]
-    if any(cue in folded_head for cue in config["title_cues"]):
+    titles = " ".join(
+        u.folded
+        for u in doc.units
+        if u.structural and u.start < config["title_window"] and len(u.folded.split()) <= config["title_max_words"]
+    )
+    if any(cue in titles for cue in config["title_cues"]):
         return "report"
     parts = {_group(s.id) for s in doc.sections if s.decided_by == "heading"} - {"header", "signature"}
     if len(parts) >= config["min_heading_parts"]:

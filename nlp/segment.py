@@ -183,10 +183,13 @@ def segment(doc: Doc) -> Doc:
     header: SectionSpan | None = None
     parent: SectionSpan | None = None
     first_heading_seen = False
+    inferring = False  # after a prompt of another part whose heading was dropped: sections from content
     for index, line in enumerate(lines):
         prompt = layout.prompts.get(line.start)
         if prompt is not None and prompt.kind != "item":  # the form's own instruction: structural, reported once
-            section_id = current.id if current else "header"
+            if prompt.section and prompt.section != (current.id if current else None):
+                inferring = True
+            section_id = prompt.section or (current.id if current else "header")
             doc.units.append(_structural_unit(line, section_id, "prompt"))
             continue
         in_signature = signature_from is not None and index >= signature_from
@@ -216,6 +219,7 @@ def segment(doc: Doc) -> Doc:
                 }:
                     parent = current
                 _add_heading_units(doc, line, heading, section_id)
+                inferring = False
                 continue
             # a sub-heading kept inside its parent section
             _add_heading_units(doc, line, heading, current.id if current else None)
@@ -239,7 +243,7 @@ def segment(doc: Doc) -> Doc:
         elif is_structural_line(line):
             doc.units.append(_structural_unit(line, current.id, "field" if _is_field(line) else "header"))
         else:
-            doc.units.extend(_content_units(line, line.start, current.id))
+            doc.units.extend(_content_units(line, line.start, None if inferring else current.id))
     _add_marks(doc, layout.marks)
     doc.sections = sections
     _infer_sections(doc)
@@ -262,7 +266,7 @@ def _reads_as_header(line: Line) -> bool:
         return True
     if re.search(r"\b(ho va ten|ho ten|ngay sinh|chuc vu|don vi cong tac)\s*:", line.folded):
         return True
-    if text.endswith(":") and "kiem diem" in line.folded:  # "… tôi xin tự kiểm điểm như sau:"
+    if text.endswith(":") and "kiem diem" in line.folded and len(text.split()) <= 25:  # "… tự kiểm điểm như sau:"
         return True
     label = re.match(r"^(?:[\-\+\*•]\s*)?[^\W\d_][^:.;!?]{0,40}:", text)
     if label and len(label.group().split()) <= 6:  # "Chức vụ quản lý: …", "Công tác: …"
