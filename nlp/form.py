@@ -49,6 +49,7 @@ class _OutsideCues:
 @dataclass(frozen=True)
 class _FormRules:
     roles: dict[str, list[re.Pattern[str]]]
+    roles_in_text: dict[str, list[re.Pattern[str]]]
     leader_posts: list[re.Pattern[str]]
     outside_posts: list[re.Pattern[str]]
     outside_content: _OutsideCues
@@ -67,6 +68,7 @@ def _rules() -> _FormRules:
     data = load_yaml("structure.yaml")
     return _FormRules(
         roles={k: [re.compile(p) for p in v] for k, v in data["roles"].items()},
+        roles_in_text={k: [re.compile(p) for p in v] for k, v in data["roles_in_text"].items()},
         leader_posts=_words(data["leader_posts"]),
         outside_posts=_words(data["outside_system_posts"]),
         outside_content=_outside_cues(data["outside_system_content"]),
@@ -187,8 +189,8 @@ def _individual_role(doc: Doc) -> str:
     rules = _rules()
     if outside_system_from_content(doc.folded):
         return _outside_role(doc)
-    for role in ("member", "leader"):  # "không giữ chức vụ lãnh đạo" before "giữ chức vụ lãnh đạo"
-        if any(p.search(doc.folded) for p in rules.roles[role]):
+    for role in ("member", "leader"):
+        if any(p.search(doc.folded) for p in rules.roles_in_text[role]):
             return role
     if any(p.search(doc.folded) for p in rules.outside_content.leader_self):
         return "leader"
