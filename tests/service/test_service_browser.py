@@ -12,6 +12,7 @@ import os
 import socket
 import subprocess
 import sys
+import textwrap
 import time
 import urllib.request
 from pathlib import Path
@@ -291,3 +292,37 @@ def test_page_asks_for_the_api_token_when_the_server_wants_one(browser, tmp_path
         _wait_for_result(tab)
         assert tab.get_attribute("#band-badge", "data-band") == "weak"
         context.close()
+
+
+PASTED_PARAGRAPH = (
+    "Trong năm, việc phối hợp với các bộ phận có thời điểm chưa đạt hiệu quả như yêu cầu. "
+    "Nguyên nhân chủ yếu là do khối lượng công việc nhiều, địa bàn rộng. "
+    "Ngày 14/3/2025 tôi trả hồ sơ đất của hộ ông Lê Văn T. chậm 12 ngày vì tôi không lập sổ theo dõi hạn."
+)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        PASTED_PARAGRAPH,  # one flattened paragraph, as copied from a web page or a chat
+        "\n".join(textwrap.wrap(PASTED_PARAGRAPH, 64)),  # hard-wrapped mid-sentence, as copied from a PDF
+    ],
+    ids=["flattened", "wrapped"],
+)
+def test_a_pasted_paragraph_is_read_by_its_sentences_whatever_the_line_breaks(page, text):
+    page.fill("#report-text", text)
+    page.click("#analyze-btn")
+    _wait_for_result(page)
+    sentences = [{**s, "text": " ".join(s["text"].split())} for s in _sentences(page)]
+    assert len(sentences) == 3  # three sentences, not one paragraph and not one per line
+    hedge = _find(sentences, "có thời điểm chưa đạt")
+    assert "evasive" in hedge["cats"]
+    cause = _find(sentences, "khối lượng công việc nhiều")
+    assert "evasive" in cause["cats"]
+    owned = _find(sentences, "không lập sổ theo dõi hạn")
+    assert not {"generic", "evasive"} & set(owned["cats"])
+    # a fragment: no band, and the page says why
+    assert page.get_attribute("#band-badge", "data-band") == "fragment"
+    assert page.get_attribute("#band-badge", "data-scope") == "fragment"
+    assert "Đoạn trích" in page.inner_text("#band-badge")
+    assert "Đoạn trích" in page.inner_text("#missing-list")
