@@ -183,11 +183,12 @@ class SectionTagger:
     """Hybrid HMM over sentence units; see the module docstring."""
 
     c: float = 4.0
-    prior_power: float = 1.0
+    prior_power: float = 0.25  # dev alone preferred 0.75; see the model card (robustness on new text)
     smoothing: float = 0.5
     start_uniform: float = 0.5
-    transition_weight: float = 1.5
+    transition_weight: float = 1.0
     context: float = 1.0
+    forward_mix: float = 0.0
     char_sizes: tuple[int, ...] = ()  # character n-grams measured no better on dev, and slower
     seed: int = 13
     states: tuple[str, ...] = SECTION_IDS
@@ -259,6 +260,16 @@ class SectionTagger:
                 trans[a, b] += 1
         trans += self.smoothing
         trans /= trans.sum(axis=1, keepdims=True)
+        if self.forward_mix > 0:  # leaving a section: part of the mass spread evenly over the later body parts
+            stay = np.diag(trans).copy()
+            leave = trans - np.diag(stay)
+            leave /= np.maximum(leave.sum(axis=1, keepdims=True), 1e-12)
+            forward = np.triu(np.ones((n, n)), k=1)
+            forward[:, [index[s] for s in STRUCTURAL_BLOCKS if s in index]] = 0.0
+            forward /= np.maximum(forward.sum(axis=1, keepdims=True), 1.0)
+            mixed = (1 - self.forward_mix) * leave + self.forward_mix * forward
+            mixed /= np.maximum(mixed.sum(axis=1, keepdims=True), 1e-12)
+            trans = np.diag(stay) + (1 - stay)[:, None] * mixed
         start = start / max(start.sum(), 1.0)
         start = (1 - self.start_uniform) * start + self.start_uniform / n
         self._log_start = np.log(start)
@@ -447,8 +458,8 @@ def section_runs(units: Sequence[Unit]) -> list[list[Unit]]:
 
 
 def training_sequences(records: Sequence[dict], seed: int = 13, fragments: int = 4) -> list[Sequence_]:
-    """Augmented sequences: each report with every heading removed, with headings removed at random, and
-    ``fragments`` contiguous windows of one to three sections (heading kept with probability 0.3)."""
+    """Augmented sequences: each report with every heading removed, with headings removed at random, without
+    headings and with some sections left out (probability 0.3 each), and ``fragments`` contiguous windows of one to three sections (heading kept with probability 0.3)."""
     rng = random.Random(seed)
     sequences = []
     for record in records:
@@ -456,6 +467,9 @@ def training_sequences(records: Sequence[dict], seed: int = 13, fragments: int =
         sequences.append(as_sequence([u for u in units if not is_heading(u)]))
         drop = rng.uniform(0.3, 1.0)
         sequences.append(as_sequence([u for u in units if not (is_heading(u) and rng.random() < drop)]))
+        body = sorted({u[1] for u in units} - set(STRUCTURAL_BLOCKS))
+        skipped = {section for section in body if rng.random() < 0.3}  # reports leave parts out
+        sequences.append(as_sequence([u for u in units if not is_heading(u) and u[1] not in skipped]))
         runs = section_runs(units)
         for _ in range(fragments if runs else 0):
             width = rng.randint(1, min(3, len(runs)))
@@ -542,10 +556,24 @@ def read_split(split: str, corpus: Path = DEFAULT_CORPUS, splits: Path = DEFAULT
     return [r for r in records if r["id"] in wanted]
 
 
+def transition_sequences(records: Sequence[dict], seed: int = 13, copies: int = 3, drop: float = 0.3) -> list:
+    """Gold section sequences (headings removed), plus ``copies`` of each with every body section dropped with
+    probability ``drop``: reports leave parts out, so the form's order must allow skips."""
+    rng = random.Random(seed)
+    gold = [[u[1] for u in record_units(r) if not is_heading(u)] for r in records]
+    sequences = list(gold)
+    for sequence in gold:
+        body = sorted(set(sequence) - set(STRUCTURAL_BLOCKS))
+        for _ in range(copies):
+            dropped = {s for s in body if rng.random() < drop}
+            sequences.append([s for s in sequence if s not in dropped])
+    return sequences
+
+
 def fit_tagger(records: Sequence[dict], seed: int = 13, fragments: int = 4, **settings) -> SectionTagger:
     """Fit a tagger on the augmented sequences of ``records``; transitions from their headingless sequences."""
     sequences = training_sequences(records, seed=seed, fragments=fragments)
-    transitions = [[u[1] for u in record_units(r) if not is_heading(u)] for r in records]
+    transitions = transition_sequences(records, seed=seed)
     return SectionTagger(seed=seed, **settings).fit(sequences, transitions_from=transitions)
 
 
@@ -593,7 +621,7 @@ def train_sections(
         "seed": seed,
         "settings": {
             k: getattr(tagger, k)
-            for k in ("c", "prior_power", "smoothing", "start_uniform", "transition_weight", "context")
+            for k in ("c", "prior_power", "smoothing", "start_uniform", "transition_weight", "context", "forward_mix")
         },
         "train_reports": len(train),
         "train_rows": sum(len(s[0]) for s in training_sequences(train, seed=seed)),
@@ -690,9 +718,11 @@ The project's corpus (`corpus/data/reports.jsonl`, fictional reports, every unit
 **train** reports for fitting; **dev** for every choice; the frozen **test** split evaluated once, below. No real
 sample text was used.
 
-Training sequences ({train_rows} unit rows): each train report with every heading removed, the same with headings
-removed at random (each kept heading stays as a unit to tag), and 4 contiguous windows of one to three sections
-(heading kept with probability 0.3), positions recomputed on the shortened text.
+Training sequences ({train_rows} unit rows): each train report (1) with every heading removed, (2) with headings
+removed at random (each kept heading stays as a unit to tag), (3) with every heading removed and each body section
+left out with probability 0.3 (reports skip parts), and (4) 4 contiguous windows of one to three sections (heading
+kept with probability 0.3); positions are recomputed on the shortened text each time. Lower-case and
+no-diacritics variants are not needed: every feature is computed on the folded key (below).
 
 ## Model
 
@@ -701,13 +731,16 @@ lower-cased unit (digits as `0`): word uni- and bigrams (sublinear TF-IDF, l2), 
 and next unit (context), relative position (10 bins and the value), length bins, a final colon, digits, `%` or
 `/`, and cue-lexicon hits from `nlp/data/lexicons.yaml` (first person, shortcoming, hedge, causes, intent,
 deadline, responsibility, head role, collective subject…); scaled likelihood `p(s|x) / p(s)^prior_power`.
-Transitions: gold section sequences of the train reports with headings removed, add-k smoothed; the start
+Transitions: gold section sequences of the train reports with headings removed, plus 3 copies of each with every
+body section dropped with probability 0.3 (so that skipping parts is possible), add-k smoothed; the start
 distribution is mixed half and half with a uniform one (fragments start anywhere). Viterbi decoding with the
 fixed units clamped; `predict_proba` is forward–backward over the same model.
 
-Settings ({settings}; seed {seed}) were chosen on dev: C in {{4, 8}}, context weight in {{0, 0.5, 1}},
-prior_power in {{0, 0.5, 1}}, transition weight in {{0.5, 1, 1.5, 2}}, start mixing and smoothing (insensitive),
-character 2–5-grams (no better on dev, 3× slower: left out).
+Settings ({settings}; seed {seed}) were chosen on dev (mean of the four cases below), except prior_power (see
+Limits): C in {{4, 8}}, context
+weight in {{0, 0.5, 1}}, prior_power in {{0, 0.4, 0.5, 0.75, 1}}, transition weight in {{0.5, 0.75, 1, 1.5, 2}},
+forward_mix (spreading the leaving mass over later parts) in {{0, 0.5}}, start mixing and smoothing (insensitive),
+character 2–5-grams (no better on dev, 3× slower: left out), a year-relative feature (worse on dev: left out).
 
 Every feature is computed on the folded key, so text typed in lower case or without diacritics gets exactly the
 same prediction (dev row `no_headings_folded`).
@@ -735,13 +768,22 @@ batch label the Party-building paragraphs of part I `achievements` while the oth
 
 ## Limits
 
+- **Remedies written right after the causes or part III can be read as `previous_remediation`** (the corpus
+  always puts III between causes and remedies, and the two read alike: "từ tháng 1, tôi lập kế hoạch…" is a
+  remedy or last year's fix depending on the year). On 8 hand-written headingless reports (4 remedy openings ×
+  with / without a part III sentence, 3 remedies each) 14 of 24 remedies come out right with the shipped
+  `prior_power=0.25`; 8/24 with 0.75, which dev alone preferred (by 0.004–0.013 accuracy), and 17/24 with 0 (no
+  division by the prior; −0.015 on dev fragments). 0.25 was chosen as the compromise, knowingly departing from
+  dev's optimum for text that does not look like the corpus. The opening remedy sentence is the one most often
+  missed; a remedies fragment alone comes out right.
+- `achievements` (content directly under part I) is not separable from `duties` without headings (see above).
 - Trained on the corpus's own unit granularity (mostly one sentence or bullet per unit); units much longer (whole
   paragraphs) or shorter (half sentences from hard-wrapped lines) than that are out of its training distribution.
 - Positions are relative to the text given; a fragment's positions say little and the model relies on content.
-- A section whose content is unusual for its part (e.g. remedies written as past results) is tagged by content.
 - `suggested_issues`, `collective_responsibility` and `causes` are the weakest single sections in fragments:
   a lone paragraph about a collective fault or a cause reads like a shortcoming.
-- The corpus is fictional and small ({train_reports} train reports); figures on real reports will be lower.
+- The corpus is fictional and small ({train_reports} train reports, written to the forms' order); figures on real
+  reports will be lower. The real sample texts in `../shared/real-samples/` were not used for training or choices.
 """
 
 
