@@ -3,7 +3,9 @@
     python bench/bench_analyze.py [--repeat 5]
 
 Prints, for the shipped .txt examples: the median and p90 time per report (warm, in-process), the same for
-underthesea's ``word_tokenize`` alone on the same texts (the floor every analysis pays), their ratio, the cold
+underthesea's ``word_tokenize`` alone on the same texts (the floor every analysis pays), their ratio, the layout
+stage alone (``nlp.layout.analyse_layout``: unwrap, marks, pieces, prompts) and the section model as shares of the
+analysis, the same figures on the examples re-laid as one line and hard-wrapped at 70 characters, the cold
 start (a fresh interpreter importing ``nlp`` and analysing one report), and the peak memory. Figures are recorded
 in docs/BENCHMARKS.md with the machine described; compare ratios, not absolute times, across machines.
 """
@@ -53,6 +55,45 @@ def _cold_start(example: Path) -> tuple[float, float]:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     import_s, first_s = (float(x) for x in out.split())
     return import_s, first_s
+
+
+def _layout_share(texts: list[str], median_a: float, median_t: float, repeat: int) -> None:
+    """What the layout stage and the section model cost, as ratios to word_tokenize and shares of the analysis;
+    and the analysis of the same reports re-laid (one line; wrapped at 70 characters, as from a PDF)."""
+    from underthesea import word_tokenize
+
+    from nlp import analyze
+    from nlp.layout import analyse_layout
+    from nlp.model.sections import default_section_tagger
+    from nlp.normalize import normalize
+    from nlp.pipeline import prepare
+    from nlp.relayout import one_line, wrap
+
+    normalized = [normalize(t) for t in texts]
+    layout = statistics.median(_time_each(analyse_layout, normalized, repeat))
+    tagger = default_section_tagger()
+    docs = [prepare(t) for t in texts]
+
+    def tag(doc):  # the section model over every unit, as if no heading had decided any
+        tagger.predict(
+            [u.text for u in doc.units], [u.start / len(doc.text) for u in doc.units], [None] * len(doc.units)
+        )
+
+    sections = statistics.median(_time_each(tag, docs, repeat))
+    print(
+        f"layout stage alone:         median {layout * 1000:7.2f} ms   {layout / median_t:5.2f} × tokenize, "
+        f"{100 * layout / median_a:4.1f}% of analyze"
+    )
+    print(
+        f"section model, all units:   median {sections * 1000:7.2f} ms   {sections / median_t:5.2f} × tokenize, "
+        f"{100 * sections / median_a:4.1f}% of analyze"
+    )
+    for name, relaid in (("one line", [one_line(t) for t in texts]), ("wrapped at 70", [wrap(t) for t in texts])):
+        analysis = statistics.median(_time_each(analyze, relaid, repeat))
+        tokenize = statistics.median(_time_each(lambda t: word_tokenize(normalize(t)), relaid, repeat))
+        print(
+            f"re-laid, {name + ':':<18} analyze {analysis * 1000:7.1f} ms   ratio to tokenize {analysis / tokenize:5.2f}"
+        )
 
 
 def _compare_models(texts: list[str], args: argparse.Namespace) -> None:
@@ -106,6 +147,7 @@ def main() -> None:
     print(f"ratio analyze / tokenize:   {median_a / median_t:5.2f}")
     print(f"throughput (one process):   {1 / median_a:6.1f} reports/s")
     print(f"cold start: import nlp {import_s * 1000:.0f} ms, first analysis {first_s * 1000:.0f} ms")
+    _layout_share(texts, median_a, median_t, args.repeat)
     _compare_models(texts, args)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory (this process, all classifiers loaded): {peak_mb:.0f} MB")

@@ -302,12 +302,9 @@ def _infer_sections(doc: Doc) -> None:
     """Sections of the units no heading decided, from the section model; runs of them become inferred sections."""
     if all(u.section is not None for u in doc.units if not u.structural):
         return
-    try:
-        from nlp.model.sections import default_section_tagger
+    from nlp.model.sections import default_section_tagger  # loaded only for texts that need it
 
-        tagger = default_section_tagger()
-    except (ImportError, FileNotFoundError):  # TEMPORARY until the section model lands
-        return
+    tagger = default_section_tagger()
 
     length = max(len(doc.text), 1)
     fixed = [u.section for u in doc.units]
