@@ -137,3 +137,14 @@ def test_shipped_model_survives_a_save_load_round_trip(tagger: SectionTagger, tm
     tagger.save(path)
     positions, fixed = positions_of(texts), [None] * len(texts)
     assert SectionTagger.load(path).predict(texts, positions, fixed) == tagger.predict(texts, positions, fixed)
+
+
+def test_spans_of_one_pasted_paragraph(tagger: SectionTagger) -> None:
+    text = " ".join(SHORTCOMINGS + CAUSES)
+    spans, start = [], 0
+    for sentence in SHORTCOMINGS + CAUSES:
+        start = text.index(sentence, start)
+        spans.append((start, start + len(sentence)))
+    sections = tagger.predict_spans(text, spans)
+    assert sections == ["shortcomings"] * len(SHORTCOMINGS) + ["causes"] * len(CAUSES)
+    assert tagger.predict_spans(text, spans, ["remedies", None, None, None])[0] == "remedies"

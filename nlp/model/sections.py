@@ -354,6 +354,15 @@ class SectionTagger:
             for row in marginals
         ]
 
+    def predict_spans(
+        self, text: str, spans: Sequence[tuple[int, int]], fixed: Sequence[str | None] | None = None
+    ) -> list[str]:
+        """:meth:`predict` for units given as ``(start, end)`` offsets into ``text`` (positions = start / length)."""
+        length = max(len(text), 1)
+        texts = [text[start:end] for start, end in spans]
+        positions = [start / length for start, _ in spans]
+        return self.predict(texts, positions, list(fixed) if fixed is not None else [None] * len(texts))
+
     # -- persistence ----------------------------------------------------------------------------------------
     def save(self, path: Path) -> None:
         """Write the fitted tagger (one compressed joblib file)."""
@@ -728,6 +737,7 @@ from nlp.model.sections import default_section_tagger
 tagger = default_section_tagger()                      # cached; models/sections-v1/sections.joblib
 sections = tagger.predict(texts, positions, fixed)     # one id per unit
 posteriors = tagger.predict_proba(texts, positions, fixed)  # one {{section: p}} per unit
+sections = tagger.predict_spans(text, [(start, end), ...], fixed)  # units as offsets into text
 ```
 
 `texts`: the units in reading order; `positions`: each unit's start offset / text length (0..1); `fixed[i]`: a
