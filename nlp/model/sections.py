@@ -144,10 +144,10 @@ class NgramSpace:
 def _cue_automaton() -> tuple[ahocorasick.Automaton, dict[str, int]]:
     """One Aho–Corasick automaton over the folded phrases of the cue lists (a hit gives its lists' columns)."""
     lexicons = default_lexicons()
-    columns = {name: column for column, name in enumerate(n for n in CUE_LISTS if n in lexicons)}
+    columns = {name: column for column, name in enumerate(CUE_LISTS)}  # fixed width: a list gone is all zeros
     entries: dict[str, set[int]] = {}
     for name, column in columns.items():
-        for phrase in lexicons.lists[name]:
+        for phrase in lexicons.lists.get(name, []):
             entries.setdefault(unit_key(phrase), set()).add(column)
     automaton = ahocorasick.Automaton()
     for key, found in entries.items():
