@@ -78,7 +78,8 @@ def unit_key(text: str) -> str:
 
 def unit_keys(texts: Sequence[str]) -> list[str]:
     """:func:`unit_key` of many units at once (one pass over their joined text)."""
-    joined = _SPACE.sub(" ", "\x00".join(texts)).lower().replace("đ", "d")
+    joined = _SPACE.sub(" ", "\x00".join(t.replace("\x00", " ") for t in texts)).lower()
+    joined = joined.replace("đ", "d").replace("ð", "d")  # ð: the look-alike sometimes typed for đ
     folded = unicodedata.normalize("NFD", joined).encode("ascii", "ignore").decode("ascii")
     return [part.strip() for part in _DIGIT.sub("0", folded).split("\x00")]
 
