@@ -163,8 +163,8 @@ def train(
     out_dir: Annotated[Path | None, typer.Option(help="Ghi mô hình vào thư mục này (mặc định models/<name>/).")] = None,
 ) -> None:
     """Huấn luyện bộ phân loại câu từ corpus / train the sentence classifier (writes models/<name>/)."""
-    if variant == "sections":  # sections from content (nlp/model/sections.py); writes models/sections-v1/
-        from nlp.model.sections import train_report
+    if variant == "sections":  # sections from content (nlp/model/sections_train.py); writes models/sections-v1/
+        from nlp.model.sections_train import train_report
 
         typer.echo(train_report(name=name, out_dir=out_dir, corpus=corpus, splits=splits, seed=seed))
         return

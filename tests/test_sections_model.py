@@ -4,15 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from nlp.model.sections import (
-    SectionTagger,
-    as_sequence,
-    default_section_tagger,
-    fit_tagger,
-    read_split,
-    record_units,
-    unit_key,
-)
+from nlp.model.sections import SectionTagger, default_section_tagger, unit_key
+from nlp.model.sections_eval import as_sequence, read_split, record_units
+from nlp.model.sections_train import fit_tagger
 from nlp.normalize import fold
 from nlp.schema import SECTION_IDS
 
