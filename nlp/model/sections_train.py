@@ -308,7 +308,7 @@ MODEL_CARD = """# sections-v1 — sections from content
 
 Gives every sentence unit of a report its section id (`nlp.schema.SECTION_IDS`) from what it says and where it
 stands, for units whose section no heading decided: reports whose headings were lost, pasted paragraphs, single
-sections. Code: `nlp/model/sections.py`; written by `kiemdiem train --variant sections` (this card included).
+sections. Code: `nlp/model/sections.py` (inference), `nlp/model/sections_train.py` (training), `nlp/model/sections_eval.py` (evaluation); written by `kiemdiem train --variant sections` (this card included).
 
 ## Use
 
