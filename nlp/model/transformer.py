@@ -635,6 +635,9 @@ Test split (frozen, never used for a choice):
         from nlp.model.transformer_measure import comparison_markdown
 
         card += "\n" + comparison_markdown(json.loads(measured.read_text(encoding="utf-8"))) + "\n"
+    notes = folder / "NOTES.md"  # what a person concluded from the figures (kept across regenerations of the card)
+    if notes.exists():
+        card += "\n" + notes.read_text(encoding="utf-8").strip() + "\n"
     card += """
 ## Intended use and limits
 
