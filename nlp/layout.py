@@ -43,6 +43,8 @@ class _LayoutRules:
     continuation_words: frozenset[str]
     capitalised_words: frozenset[str]
     title_capitalised_words: frozenset[str]
+    open_name_words: frozenset[str]
+    glued_page_number: re.Pattern[str]
     section_cue: re.Pattern[str]
     heading_number: re.Pattern[str]
     bullet: re.Pattern[str]
@@ -73,6 +75,8 @@ def _rules() -> _LayoutRules:
         continuation_words=frozenset(w.lower() for w in data["continuation_words"]),
         capitalised_words=frozenset(w.lower() for w in data["capitalised_words"]),
         title_capitalised_words=frozenset(w.lower() for w in data["title_capitalised_words"]),
+        open_name_words=frozenset(data["open_name_words"]),
+        glued_page_number=re.compile(data["glued_page_number"]),
         section_cue=re.compile("|".join(f"(?:{c})" for c in cues)),
         heading_number=re.compile(data["run_in_heading_number"]),
         bullet=re.compile(data["inline_bullet"]),
@@ -120,16 +124,16 @@ def analyse_layout(text: str, folded: str | None = None) -> Layout:
     folded = fold(text) if folded is None else folded
     spans = physical_lines(text)
     marks = _marks(text, spans)
+    spans, glued = _unglue_page_numbers(text, spans, marks)
     view = list(text.replace("\n", " ").replace("\r", " ").replace("\t", " "))
-    for index in marks:
-        start, end = spans[index]
+    for start, end in [spans[i] for i in marks] + glued:
         view[start:end] = " " * (end - start)
     view_text = "".join(view)
     view_folded = fold(view_text) if folded is None else _blank_like(folded, view_text)
     content = [i for i in range(len(spans)) if i not in marks]
     wrapped = _looks_wrapped(text, [spans[i] for i in content])
     layout = Layout(view_text, view_folded, wrapped=wrapped)
-    layout.marks = [Line(s, e, text[s:e], folded[s:e]) for s, e in (spans[i] for i in sorted(marks))]
+    layout.marks = [Line(s, e, text[s:e], folded[s:e]) for s, e in sorted([spans[i] for i in marks] + glued)]
     prompts = [p for p in find_prompts(view_text, view_folded) if p.kind in _CUT_PROMPT_KINDS]
     for group in _unwrap(text, spans, content, wrapped):
         start, end = spans[group[0]][0], spans[group[-1]][1]
@@ -146,6 +150,23 @@ def _covers(prompt: PromptSpan, start: int, end: int) -> bool:
     """The piece is (almost all) the prompt's text."""
     overlap = min(end, prompt.end) - max(start, prompt.start)
     return overlap >= 0.8 * (end - start)
+
+
+def _unglue_page_numbers(
+    text: str, spans: list[tuple[int, int]], marks: set[int]
+) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """Lines that start with a page number glued on by PDF extraction lose it: (new spans, the numbers' spans)."""
+    pattern = _rules().glued_page_number
+    result, glued = list(spans), []
+    for index in range(1, len(spans)):
+        if index in marks:
+            continue
+        start, end = spans[index]
+        match = pattern.match(text, start, end)
+        if match:
+            glued.append((start, start + len(match.group(1))))
+            result[index] = (match.end(), end)
+    return result, glued
 
 
 def _blank_like(folded: str, view: str) -> str:
@@ -204,6 +225,11 @@ def _is_caps(text: str) -> bool:
     return len(letters) >= 4 and sum(c.isupper() for c in letters) / len(letters) > 0.85
 
 
+def _all_upper(text: str) -> bool:
+    letters = _LETTER.findall(text)
+    return bool(letters) and all(c.isupper() for c in letters)
+
+
 def _unwrap(text: str, spans: list[tuple[int, int]], content: list[int], wrapped: bool) -> list[list[int]]:
     """Groups of physical line indexes that form one logical line."""
     rules = _rules()
@@ -244,9 +270,11 @@ def _continues(
         return wrapped and first.islower()
     if first.islower():
         return True
+    if before.split()[-1] in rules.open_name_words and first.isupper():  # "… Đảng ủy và Ban\nGiám đốc …"
+        return True
     if before.endswith(",") or last_word in rules.continuation_words:
         return first.isalpha() or first.isdigit() or first in "\"“'(«"
-    if _is_caps(before) and _is_caps(after):
+    if _is_caps(before) and _all_upper(after):
         # a heading wrapped onto a second line ("VI. PHƯƠNG HƯỚNG, … KHẮC PHỤC HẠN CHẾ,\nKHUYẾT ĐIỂM")
         return bool(rules.heading_number.match(before)) and len(before) >= 40 and len(after.split()) <= 6
     if not wrapped:

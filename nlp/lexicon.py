@@ -7,6 +7,7 @@ collisions (*nể*/*nệ*/*ne*) do not fire; text typed without diacritics match
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -39,6 +40,9 @@ def _is_word_char(char: str) -> bool:
     return char.isalnum() or char == "_"
 
 
+_SPACE_RUN = re.compile(r"\s{2,}")
+
+
 class Lexicons:
     """All cue lists, compiled into one automaton; ``find`` returns every hit in a text."""
 
@@ -54,8 +58,11 @@ class Lexicons:
         self._automaton.make_automaton()
 
     def find(self, text: str, folded: str | None = None, *, accent_insensitive: bool = False) -> list[Hit]:
-        """Every whole-syllable hit of any list in ``text`` (``folded`` = ``fold(text)`` if precomputed)."""
+        """Every whole-syllable hit of any list in ``text`` (``folded`` = ``fold(text)`` if precomputed). A run of
+        spaces (a line break or a page number blanked out of a wrapped sentence) counts as one space."""
         folded = fold(text) if folded is None else folded
+        if _SPACE_RUN.search(folded):
+            return self._find_squeezed(text, folded, accent_insensitive)
         lowered = text.lower()
         hits: list[Hit] = []
         for end_index, (length, values) in self._automaton.iter(folded):
@@ -72,6 +79,14 @@ class Lexicons:
         if accent_insensitive:
             hits = _drop_nested(hits)
         return hits
+
+    def _find_squeezed(self, text: str, folded: str, accent_insensitive: bool) -> list[Hit]:
+        keep = [i for i in range(len(folded)) if not (folded[i].isspace() and i and folded[i - 1].isspace())]
+        squeezed_text = "".join(" " if text[i].isspace() else text[i] for i in keep)
+        squeezed_folded = "".join(" " if folded[i].isspace() else folded[i] for i in keep)
+        hits = self.find(squeezed_text, squeezed_folded, accent_insensitive=accent_insensitive)
+        keep.append(len(folded))
+        return [Hit(keep[h.start], keep[h.end - 1] + 1, h.lexicon, h.phrase) for h in hits]
 
     def __contains__(self, name: str) -> bool:
         return name in self.lists

@@ -191,3 +191,62 @@ def test_a_whole_report_keeps_its_band():
     result = analyze(Path("examples/02a-ngan-hang-yeu.txt").read_text(encoding="utf-8"))
     assert result.scope == "report"
     assert result.band in {"weak", "adequate", "strong"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Chi bộ: Hợp tác xã Đại Đồng 1- ƯU ĐIỂM, KẾT QUẢ ĐẠT ĐƯỢC 1.1- Về tư tưởng chính trị Bản thân luôn tin tưởng.",
+            [
+                "Chi bộ: Hợp tác xã Đại Đồng",
+                "1- ƯU ĐIỂM, KẾT QUẢ ĐẠT ĐƯỢC",
+                "1.1- Về tư tưởng chính trị",
+                "Bản thân luôn tin tưởng.",
+            ],
+        ),
+        (
+            "Tôi đã nêu. C. KẾT QUẢ KHẮC PHỤC HẠN CHẾ ĐÃ ĐƯỢC CHỈ RA Năm 2024 tôi sửa xong.",
+            ["Tôi đã nêu.", "C. KẾT QUẢ KHẮC PHỤC HẠN CHẾ ĐÃ ĐƯỢC CHỈ RA", "Năm 2024 tôi sửa xong."],
+        ),
+        (
+            "Thuc hien tot cam ket. PHAN II: HAN CHE, KHUYET DIEM - Doi luc con chua chu dong.",
+            ["Thuc hien tot cam ket.", "PHAN II: HAN CHE, KHUYET DIEM", "- Doi luc con chua chu dong."],
+        ),
+        (
+            "Tổ chức ngày 12 - 13/8/2025, nhiệm kỳ 2025 - 2030, theo mục II.3 của kế hoạch.",
+            ["Tổ chức ngày 12 - 13/8/2025, nhiệm kỳ 2025 - 2030, theo mục II.3 của kế hoạch."],
+        ),
+    ],
+)
+def test_numbering_styles_run_into_a_line(text, expected):
+    assert _pieces(text) == expected
+
+
+def test_page_number_glued_to_the_next_pages_first_line_by_pdf_extraction():
+    text = "Là Bí thư chi bộ và Quản\n2 đốc, tôi chịu trách nhiệm.\nGiữ vững đoàn kết.\n1 c) Về thực hiện cam kết\nTôi làm."
+    layout = analyse_layout(text)
+    assert [m.text for m in layout.marks] == ["2", "1"]
+    assert [" ".join(line.text.split()) for line in layout.lines] == [
+        "Là Bí thư chi bộ và Quản đốc, tôi chịu trách nhiệm.",
+        "Giữ vững đoàn kết.",
+        "c) Về thực hiện cam kết",
+        "Tôi làm.",
+    ]
+
+
+def test_a_name_broken_over_two_lines_is_one_sentence():
+    pieces = _pieces("- Chấp hành quyết định của Đảng ủy và Ban\nGiám đốc Công ty.\nGiữ vững đoàn kết.")
+    assert pieces == ["- Chấp hành quyết định của Đảng ủy và Ban Giám đốc Công ty.", "Giữ vững đoàn kết."]
+
+
+def test_a_wrapped_all_caps_heading_is_one_heading():
+    text = "V- TRÁCH NHIỆM CỦA CÁ NHÂN ĐỐI VỚI HẠN CHẾ, KHUYẾT ĐIỂM CỦA TẬP\nTHỂ\nTôi chịu trách nhiệm về việc chậm 3 hồ sơ."
+    doc = prepare(text)
+    assert doc.units[0].kind == "heading" and doc.units[0].section == "collective_responsibility"
+
+
+def test_cues_still_match_across_a_blanked_page_number():
+    text = "Cả hai việc đều do tôi phụ trách, nên tôi chịu trách\n2\nnhiệm chính về việc đơn vị bị hạ mức đánh giá."
+    (unit,) = prepare(text).content_units
+    assert any(h.phrase == "chịu trách nhiệm" for h in unit.hits)

@@ -84,7 +84,7 @@ def _is_responsibility_statement(unit: Unit, role: str) -> bool:
         subject = is_first_person(unit) or unit.has("head_role")
     specific = (
         bool(anchor_kinds(unit))
-        or bool(_STRONG_RESPONSIBILITY.search(unit.folded))
+        or bool(_STRONG_RESPONSIBILITY.search(" ".join(unit.folded.split())))
         or (unit.has("shortcoming") and not stock)
     )
     return subject and specific
