@@ -96,6 +96,53 @@ def _layout_share(texts: list[str], median_a: float, median_t: float, repeat: in
         )
 
 
+_ROUND = """
+import json, statistics, sys, time
+from underthesea import word_tokenize
+from nlp import analyze
+from nlp.normalize import normalize
+texts = json.load(sys.stdin)
+analyze(texts[0]); word_tokenize(texts[0])
+def each(function):
+    out = []
+    for text in texts:
+        start = time.perf_counter(); function(text); out.append(time.perf_counter() - start)
+    return out
+print(json.dumps([each(analyze), each(lambda t: word_tokenize(normalize(t)))]))
+"""
+
+
+def _against_baseline(texts: list[str], baseline: Path, rounds: int) -> None:
+    """The same texts analysed by another checkout (``--baseline``, e.g. the commit before a change) and by this
+    one, in alternating fresh processes, so both see the same machine load: medians and ratios to word_tokenize."""
+    import json
+
+    timings: dict[str, tuple[list[float], list[float]]] = {"baseline": ([], []), "this checkout": ([], [])}
+    for _ in range(rounds):
+        for name, path in (("baseline", baseline), ("this checkout", ROOT)):
+            env = {**os.environ, "PYTHONPATH": str(path)}
+            out = subprocess.run(
+                [sys.executable, "-c", _ROUND],
+                input=json.dumps(texts),
+                capture_output=True,
+                text=True,
+                env=env,
+                check=True,
+                cwd=path,
+            ).stdout
+            analysis, tokenize = json.loads(out)
+            timings[name][0].extend(analysis)
+            timings[name][1].extend(tokenize)
+    medians = {name: (statistics.median(a), statistics.median(t)) for name, (a, t) in timings.items()}
+    for name, (analysis, tokenize) in medians.items():
+        print(
+            f"{name + ':':<15} analyze {analysis * 1000:6.1f} ms, tokenize {tokenize * 1000:6.1f} ms, "
+            f"ratio {analysis / tokenize:5.2f}"
+        )
+    (base_a, base_t), (now_a, now_t) = medians["baseline"], medians["this checkout"]
+    print(f"change of the ratio analyze / tokenize: {100 * ((now_a / now_t) / (base_a / base_t) - 1):+.1f}%")
+
+
 def _compare_models(texts: list[str], args: argparse.Namespace) -> None:
     """Per-report time of each sentence classifier, as a ratio to the rules-only pipeline, in this run."""
     from nlp import analyze
@@ -121,7 +168,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--models", nargs="*", help="classifiers to compare with the rules (default: all shipped)")
+    parser.add_argument("--baseline", type=Path, help="another checkout (e.g. `git worktree` of the commit before)")
     args = parser.parse_args()
+    if args.baseline:
+        _against_baseline(_texts(), args.baseline.resolve(), args.repeat)
+        return
 
     import_s, first_s = _cold_start(EXAMPLES[0])
     from underthesea import word_tokenize

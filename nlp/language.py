@@ -138,8 +138,16 @@ class LanguageCheck:
         return self.words >= MIN_WORDS
 
 
+_OPENING_CHARS = 3000
+
+
 def detect_language(text: str) -> LanguageCheck:
-    """Judge whether ``text`` is Vietnamese (with or without diacritics, or in a legacy font)."""
+    """Judge whether ``text`` is Vietnamese (with or without diacritics, or in a legacy font). A long text whose
+    opening is plainly Vietnamese (diacritics on most words) is judged on its opening alone."""
+    if len(text) > _OPENING_CHARS:
+        opening = _check(text[:_OPENING_CHARS])
+        if opening.is_vietnamese and opening.marked_share >= MIN_MARKED_SHARE:
+            return opening
     check = _check(text)
     if not check.is_vietnamese:
         from nlp.ingest import legacy  # pasted TCVN3/VNI text is Vietnamese once converted

@@ -125,11 +125,8 @@ def analyse_layout(text: str, folded: str | None = None) -> Layout:
     spans = physical_lines(text)
     marks = _marks(text, spans)
     spans, glued = _unglue_page_numbers(text, spans, marks)
-    view = list(text.replace("\n", " ").replace("\r", " ").replace("\t", " "))
-    for start, end in [spans[i] for i in marks] + glued:
-        view[start:end] = " " * (end - start)
-    view_text = "".join(view)
-    view_folded = fold(view_text) if folded is None else _blank_like(folded, view_text)
+    blanks = [spans[i] for i in marks] + glued
+    view_text, view_folded = (_blanked(s, blanks) for s in (text, folded))
     content = [i for i in range(len(spans)) if i not in marks]
     wrapped = _looks_wrapped(text, [spans[i] for i in content])
     layout = Layout(view_text, view_folded, wrapped=wrapped)
@@ -169,9 +166,14 @@ def _unglue_page_numbers(
     return result, glued
 
 
-def _blank_like(folded: str, view: str) -> str:
-    """``folded`` with the characters that are spaces in ``view`` made spaces too."""
-    return "".join(" " if v == " " else f for f, v in zip(folded, view, strict=True))
+def _blanked(text: str, blanks: list[tuple[int, int]]) -> str:
+    """``text`` with line breaks as spaces and the ``blanks`` spans (page marks) made spaces: same length."""
+    parts, position = [], 0
+    for start, end in sorted(blanks):
+        parts += [text[position:start], " " * (end - start)]
+        position = end
+    parts.append(text[position:])
+    return "".join(parts).replace("\n", " ").replace("\r", " ").replace("\t", " ")
 
 
 def _line(layout: Layout, start: int, end: int) -> Line:
@@ -294,7 +296,7 @@ def split_pieces(
     prompts = prompts or []
     found = (
         set(_heading_cuts(view, folded, start, end))
-        | set(_bullet_cuts(view, start, end))
+        | set(_bullet_cuts(view, folded, start, end))
         | set(_form_cuts(view, folded, start, end))
         | set(_unnumbered_heading_cuts(view, folded, start, end))
         | set(_capitalised_heading_cuts(view, folded, start, end))
@@ -438,7 +440,9 @@ _SHORT_TITLE = re.compile(r"([^.:;!?\-–+]{3,70}?)(\s[\-–+]\s|\s*:\s)")
 def _unnumbered_heading_cuts(view: str, folded: str, start: int, end: int) -> list[int]:
     """A short title naming a section after a sentence end, followed by a bullet or a colon
     ("… rừng. Nguyên nhân - Tôi giao …", "… Nguyên nhân: Do …"): cut before it, and before its bullet."""
-    cuts = []
+    cuts: list[int] = []
+    if not any(c in view[start:end] for c in ".!?…"):
+        return cuts
     for boundary in _SENTENCE_START.finditer(view, start, end):
         position = boundary.end()
         title = _SHORT_TITLE.match(view, position, end)
@@ -493,7 +497,9 @@ def _capitalised_heading_cuts(view: str, folded: str, start: int, end: int) -> l
 def _form_cuts(view: str, folded: str, start: int, end: int) -> list[int]:
     """Header fields, titles, dates and signature blocks run into a line (a report pasted as one paragraph)."""
     rules = _rules()
-    cuts = [m.start() for m in rules.field_cut.finditer(folded, start, end)]
+    if end - start < 24:
+        return []
+    cuts = [m.start() for m in rules.field_cut.finditer(folded, start, end)] if ":" in view[start:end] else []
     for match in rules.block_cut.finditer(folded, start, end):
         if match.start() > start and _preceded_by_boundary(view, match.start(), start):
             cuts.append(match.start())
@@ -521,7 +527,7 @@ def _place_start(view: str, line_start: int, comma: int) -> int | None:
     return None
 
 
-def _bullet_cuts(view: str, start: int, end: int) -> list[int]:
+def _bullet_cuts(view: str, folded: str, start: int, end: int) -> list[int]:
     rules = _rules()
     cuts = []
     for match in rules.bullet.finditer(view, start, end):
@@ -529,17 +535,17 @@ def _bullet_cuts(view: str, start: int, end: int) -> list[int]:
         before = view[start:position].rstrip()
         if position > start and (view[position] == "•" or (before and before[-1] in _TERMINAL + ':;)"”»')):
             cuts.append(position)
-    cuts.extend(_chained_item_cuts(view, start, end))
+    cuts.extend(_chained_item_cuts(view, folded, start, end))
     return cuts
 
 
-def _chained_item_cuts(view: str, start: int, end: int) -> list[int]:
+def _chained_item_cuts(view: str, folded: str, start: int, end: int) -> list[int]:
     """After a lead-in ("…như sau:", "gồm:"), items chained with ";" are claims of their own."""
     rules = _rules()
-    lead = rules.list_lead.search(fold(view[start:end]))
+    lead = rules.list_lead.search(folded, start, end)
     if not lead:
         return []
-    body_start = start + lead.end()
+    body_start = lead.end()
     sentence_end = _first_terminal(view, body_start, end)
     parts = view[body_start:sentence_end].split(";")
     if len(parts) < 3 or any(len(p.split()) < 4 for p in parts):

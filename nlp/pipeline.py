@@ -146,7 +146,7 @@ def _build_result(doc: Doc, classifier: SentenceClassifier, lang: str, source: S
         missing = []
         completeness = [f for f in completeness if f.rule not in _WHOLE_REPORT_RULES]
     findings.extend(completeness)
-    findings.extend(form_instruction_findings(doc, lang))
+    findings.extend(form_instruction_findings(doc, lang, search_text=False))
     findings.extend(check_consistency(doc, lang))
     findings.extend(_positive_findings(doc, facts.evidence, lang))
     findings.extend(_input_findings(doc, source, lang))

@@ -21,9 +21,12 @@ def _instructions(spans: list[PromptSpan]) -> list[PromptSpan]:
     return [s for s in spans if s.kind in INSTRUCTION_KINDS]
 
 
-def form_instruction_findings(doc: Doc, lang: str = "vi") -> list[Finding]:
-    """One finding on the first prompt unit when the report carries the form's instructions, else none."""
+def form_instruction_findings(doc: Doc, lang: str = "vi", *, search_text: bool = True) -> list[Finding]:
+    """One finding on the first prompt unit when the report carries the form's instructions, else none.
+    ``search_text=False`` trusts the segmenter's marks (the pipeline's layout stage has already searched)."""
     marked = [(i, u) for i, u in enumerate(doc.units) if u.kind == "prompt"]
+    if not marked and not search_text:
+        return []
     if marked:
         hits = [(i, u) for i, u in marked if _instructions(find_prompts(u.text, u.folded))]
         if not hits:
