@@ -134,12 +134,8 @@ class NotVietnameseError(InputError):
     code = "KD-E011"
     exit_code = 20
     http_status = 422
-    message_vi = (
-        "Văn bản không phải tiếng Việt; kiemdiem chỉ phân tích bản kiểm điểm viết bằng tiếng Việt (có dấu hoặc không dấu)."
-    )
-    message_en = (
-        "The text is not in Vietnamese; kiemdiem analyses only reports written in Vietnamese (with or without diacritics)."
-    )
+    message_vi = "Văn bản không phải tiếng Việt; kiemdiem chỉ phân tích bản kiểm điểm viết bằng tiếng Việt (có dấu hoặc không dấu)."
+    message_en = "The text is not in Vietnamese; kiemdiem analyses only reports written in Vietnamese (with or without diacritics)."
 
 
 INPUT_ERRORS: tuple[type[InputError], ...] = (
