@@ -315,8 +315,8 @@ sections. Code: `nlp/model/sections.py` (inference), `nlp/model/sections_train.p
 ```python
 from nlp.model.sections import default_section_tagger
 
-tagger = default_section_tagger()                      # cached; models/sections-v1/sections.joblib
-sections = tagger.predict(texts, positions, fixed)     # one id per unit
+tagger = default_section_tagger()  # cached; models/sections-v1/sections.joblib
+sections = tagger.predict(texts, positions, fixed)  # one id per unit
 posteriors = tagger.predict_proba(texts, positions, fixed)  # one {{section: p}} per unit
 sections = tagger.predict_spans(text, [(start, end), ...], fixed)  # units as offsets into text
 ```
