@@ -152,17 +152,28 @@ def _covers(prompt: PromptSpan, start: int, end: int) -> bool:
 def _unglue_page_numbers(
     text: str, spans: list[tuple[int, int]], marks: set[int]
 ) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
-    """Lines that start with a page number glued on by PDF extraction lose it: (new spans, the numbers' spans)."""
+    """Lines that start with a page number glued on by PDF extraction lose it: (new spans, the numbers' spans).
+
+    A line may well open with a number ("2 gói mua sắm bị …"), so numbers count as page numbers only when the text
+    shows pages: at least two such numbers in increasing order, or page numbers alone on their lines elsewhere."""
     pattern = _rules().glued_page_number
-    result, glued = list(spans), []
+    found = []
     for index in range(1, len(spans)):
         if index in marks:
             continue
         start, end = spans[index]
         match = pattern.match(text, start, end)
         if match:
-            glued.append((start, start + len(match.group(1))))
-            result[index] = (match.end(), end)
+            found.append((index, int(match.group(1)), match))
+    numbers = [number for _, number, _ in found]
+    paged = any(text[spans[i][0] : spans[i][1]].strip().isdigit() for i in marks)
+    if not (paged or (len(numbers) >= 2 and numbers == sorted(set(numbers)))):
+        return list(spans), []
+    result, glued = list(spans), []
+    for index, _number, match in found:
+        start, end = spans[index]
+        glued.append((start, start + len(match.group(1))))
+        result[index] = (match.end(), end)
     return result, glued
 
 

@@ -224,15 +224,22 @@ def test_numbering_styles_run_into_a_line(text, expected):
 
 
 def test_page_number_glued_to_the_next_pages_first_line_by_pdf_extraction():
-    text = "Là Bí thư chi bộ và Quản\n2 đốc, tôi chịu trách nhiệm.\nGiữ vững đoàn kết.\n1 c) Về thực hiện cam kết\nTôi làm."
+    text = "Giữ vững đoàn kết.\n1 c) Về thực hiện cam kết\nTôi làm.\nLà Bí thư chi bộ và Quản\n2 đốc, tôi chịu trách nhiệm."
     layout = analyse_layout(text)
-    assert [m.text for m in layout.marks] == ["2", "1"]
+    assert [m.text for m in layout.marks] == ["1", "2"]
     assert [" ".join(line.text.split()) for line in layout.lines] == [
-        "Là Bí thư chi bộ và Quản đốc, tôi chịu trách nhiệm.",
         "Giữ vững đoàn kết.",
         "c) Về thực hiện cam kết",
         "Tôi làm.",
+        "Là Bí thư chi bộ và Quản đốc, tôi chịu trách nhiệm.",
     ]
+
+
+def test_a_line_that_opens_with_a_number_keeps_it():
+    text = "V. TRÁCH NHIỆM CÁ NHÂN\n2 gói mua sắm bị Thanh tra huyện kết luận sai quy trình; tôi chịu trách nhiệm."
+    layout = analyse_layout(text)
+    assert layout.marks == []
+    assert layout.lines[-1].text.startswith("2 gói mua sắm")
 
 
 def test_a_name_broken_over_two_lines_is_one_sentence():
