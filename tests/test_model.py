@@ -56,3 +56,10 @@ def test_threshold_is_chosen_to_maximise_f1():
     probabilities = np.array([0.1, 0.2, 0.35, 0.6, 0.8, 0.9])
     gold = np.array([False, False, True, True, True, True])
     assert 0.2 < best_threshold(probabilities, gold) <= 0.35
+
+
+def test_a_flat_f1_curve_keeps_the_threshold_near_the_calibrated_cut():
+    probabilities = np.array([0.2, 0.45, 0.55, 0.9])
+    gold = np.array([False, True, True, True])
+    # every threshold in (0.20, 0.45] is perfect on these units: the one nearest 0.5 is kept, not the lowest
+    assert best_threshold(probabilities, gold) == 0.45

@@ -37,18 +37,23 @@ VARIANTS = {
 }
 
 
+F1_TOLERANCE = 0.005  # dev F1 differences smaller than this are noise (about one unit in a thousand)
+
+
 def best_threshold(probabilities: np.ndarray, gold: np.ndarray) -> float:
-    """The threshold in [0.15, 0.85] that maximises F1 on the given (dev) units."""
-    best, best_f1 = 0.5, -1.0
+    """The threshold in [0.15, 0.85] that maximises F1 on the given (dev) units; where the F1 curve is flat (within
+    ``F1_TOLERANCE`` of its best), the one nearest 0.5, the natural cut of calibrated probabilities — so that a
+    flat curve does not send the threshold to wherever noise puts its peak."""
+    scores = []
     for threshold in np.round(np.arange(0.15, 0.851, 0.01), 2):  # the value compared is the value kept
         predicted = probabilities >= threshold
         tp = int(np.sum(predicted & gold))
         fp = int(np.sum(predicted & ~gold))
         fn = int(np.sum(~predicted & gold))
-        f1 = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
-        if f1 > best_f1 + 1e-9:
-            best, best_f1 = float(threshold), f1
-    return best
+        scores.append((float(threshold), 2 * tp / (2 * tp + fp + fn) if tp else 0.0))
+    best_f1 = max(f1 for _, f1 in scores)
+    near_best = [threshold for threshold, f1 in scores if f1 >= best_f1 - F1_TOLERANCE]
+    return min(near_best, key=lambda threshold: (abs(threshold - 0.5), threshold))
 
 
 def augmented(records: list[dict], layouts: tuple[str, ...]) -> tuple[list[AlignedReport], list[int], int]:
