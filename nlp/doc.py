@@ -86,7 +86,6 @@ class Doc:
     self_score_parts: dict[str, float] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
     scope: str = "report"  # "report" | "fragment": a whole report, or a paragraph or section pasted alone
-    wrapped: bool = False  # the text looked hard-wrapped (a PDF copy)
 
     def __post_init__(self) -> None:
         if not self.folded:

@@ -304,6 +304,22 @@ def format_report(summary: dict, title: str = "") -> str:
     return "\n".join(lines)
 
 
+def split_figures(dev: dict, test: dict, dev_note: str) -> str:
+    """The dev and test figures of a model card: dev (where choices were made, ``dev_note`` says which) and the
+    frozen test split, each as :func:`format_report` tables."""
+    return f"""Dev split ({dev_note}):
+
+```
+{format_report(dev)}
+```
+
+Test split (frozen, never used for a choice):
+
+```
+{format_report(test)}
+```"""
+
+
 def top_errors(errors: list[dict], n: int = 20) -> list[tuple[str, int]]:
     """The sections where errors concentrate (for a quick error analysis)."""
     return Counter(e["section"] for e in errors).most_common(n)

@@ -46,17 +46,6 @@ def _rules() -> _Rules:
     )
 
 
-def split_lines(doc: Doc) -> list[Line]:
-    """Non-empty lines of the text with offsets."""
-    lines = []
-    position = 0
-    for raw in doc.text.split("\n"):
-        if raw.strip():
-            lines.append(Line(position, position + len(raw), raw, doc.folded[position : position + len(raw)]))
-        position += len(raw) + 1
-    return lines
-
-
 def section_of(folded_title: str) -> str | None:
     """The section id a heading's (folded) title names, or None."""
     for section_id, cues in _rules().section_cues:
@@ -174,7 +163,7 @@ def segment(doc: Doc) -> Doc:
     every unit of a text without headings, get their section inferred from what they say
     (:mod:`nlp.model.sections`)."""
     layout = analyse_layout(doc.text, doc.folded)
-    doc.view, doc.view_folded, doc.wrapped = layout.view, layout.view_folded, layout.wrapped
+    doc.view, doc.view_folded = layout.view, layout.view_folded
     lines = layout.lines
     doc.lines = lines
     signature_from = _signature_start(doc, lines)

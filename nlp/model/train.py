@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from nlp.evaluate import analyse_records, evaluate, format_report
+from nlp.evaluate import analyse_records, evaluate, split_figures
 from nlp.model import MODELS_DIR
 from nlp.model.corpus import (
     DEFAULT_CORPUS,
@@ -189,17 +189,7 @@ accent-folded text (TF-IDF){", and the evidence of the rules (each rule's candid
 
 ## Metrics
 
-Dev split (thresholds were chosen here, so these are optimistic):
-
-```
-{format_report(metrics["dev"])}
-```
-
-Test split (frozen, never used for a choice):
-
-```
-{format_report(metrics["test"])}
-```
+{split_figures(metrics["dev"], metrics["test"], "thresholds were chosen here, so these are optimistic")}
 
 ## Intended use and limits
 

@@ -571,7 +571,7 @@ def train_transformer(
 def model_card(metrics: dict, folder: Path) -> str:
     """The model card of a training run (``metrics.json``), with the measurements of
     ``measurements.json`` (see :mod:`nlp.model.transformer_measure`) when present."""
-    from nlp.evaluate import format_report
+    from nlp.evaluate import split_figures
 
     delta = folder / WEIGHTS_FILE
     size_mb = delta.stat().st_size / 1e6 if delta.exists() else 0.0
@@ -618,17 +618,9 @@ Thresholds (F1 maximum on dev): generic ≥ {metrics["thresholds"]["generic"]}, 
 ## Metrics
 
 Through the full pipeline (`kiemdiem evaluate dev|test --model {metrics["name"]}`), so band and accountability
-include the rules and scoring. Dev split (epoch, calibration and thresholds were chosen here, so optimistic):
+include the rules and scoring.
 
-```
-{format_report(metrics["dev"])}
-```
-
-Test split (frozen, never used for a choice):
-
-```
-{format_report(metrics["test"])}
-```
+{split_figures(metrics["dev"], metrics["test"], "epoch, calibration and thresholds were chosen here, so optimistic")}
 """
     measured = folder / "measurements.json"
     if measured.exists():
