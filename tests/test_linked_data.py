@@ -1,0 +1,88 @@
+"""The linked sets of corpus/linked/ follow their README, and the splits hold distinct units and people."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+LINKED = ROOT / "corpus" / "linked"
+sys.path.insert(0, str(ROOT / "corpus" / "scripts"))
+
+import check_linked  # noqa: E402
+
+SET_DIRS = sorted(p for p in LINKED.iterdir() if p.is_dir() and check_linked.SET_ID.match(p.name))
+
+
+def _load(set_dir: Path) -> dict:
+    return yaml.safe_load((set_dir / "set.yaml").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("set_dir", SET_DIRS, ids=lambda p: p.name)
+def test_set_follows_the_format(set_dir):
+    assert check_linked.check_set(set_dir) == []
+
+
+def test_splits_hold_distinct_units_and_people():
+    sets = {p.name: _load(p) for p in SET_DIRS}
+    units: dict[str, str] = {}
+    people: dict[str, tuple[str, str]] = {}
+    for name, data in sets.items():
+        unit = " ".join(data["unit"]["name"].split()).casefold()
+        assert unit not in units, f"{name} and {units.get(unit)} are the same unit"
+        units[unit] = name
+        for person in {r["person"] for r in data["reports"] if r.get("person")}:
+            other = people.get(person)
+            assert other is None or other[1] == data["split"], f"{person} is in {other[0]} and {name}"
+            people[person] = (name, data["split"])
+
+
+def test_checker_reports_a_broken_set(tmp_path):
+    """The checker is not vacuous: a quote that is not in the file and an unlisted file are both reported."""
+    set_dir = tmp_path / "L01"
+    (set_dir / "2025").mkdir(parents=True)
+    (set_dir / "2025" / "tap-the.txt").write_text("CHI BỘ THÔN ĐÔNG\nChi bộ để 3 hộ nợ quỹ.\n", encoding="utf-8")
+    (set_dir / "2025" / "le-van-an.txt").write_text("Họ và tên: Lê Văn An\nTôi nhận phần mình.\n", encoding="utf-8")
+    (set_dir / "2025" / "thua.txt").write_text("không liệt kê\n", encoding="utf-8")
+    data = {
+        "id": "L01",
+        "split": "train",
+        "author": "test",
+        "unit": {"name": "Chi bộ thôn Đông", "parent": "Đảng bộ xã An", "kind": "commune"},
+        "reports": [
+            {"file": "2025/tap-the.txt", "year": 2025, "form": "01", "guidance": "HD43-2025", "role": "collective"},
+            {
+                "file": "2025/le-van-an.txt",
+                "year": 2025,
+                "form": "2A",
+                "guidance": "HD43-2025",
+                "role": "leader",
+                "person": "Lê Văn An",
+                "party_post": "Bí thư chi bộ",
+                "gov_post": None,
+                "head": True,
+            },
+        ],
+        "collective_shortcomings": [
+            {
+                "id": "c1",
+                "quote": "Chi bộ để 3 hộ nợ quỹ.",
+                "area": "quỹ",
+                "area_named_in_text": False,
+                "responsible": ["Lê Văn An"],
+                "verdicts": {"Lê Văn An": {"verdict": "owned", "quote": "Tôi nhận 3 hộ nợ quỹ."}},
+            }
+        ],
+        "previous_shortcomings": [],
+    }
+    (set_dir / "set.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    errors = check_linked.check_set(set_dir)
+    assert any("not found" in e and "le-van-an" in e for e in errors)
+    assert any("2025/thua.txt is not listed" in e for e in errors)
+    (set_dir / "2025" / "thua.txt").unlink()
+    data["collective_shortcomings"][0]["verdicts"]["Lê Văn An"]["quote"] = "Tôi nhận phần mình."
+    (set_dir / "set.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    assert check_linked.check_set(set_dir) == []
