@@ -1,0 +1,142 @@
+"""``.kiemdiem.yaml``: found, validated (every problem reported, nothing ignored), hashed, explained."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from nlp.config import FILE_NAME, ConfigError, Configuration, find_config_file, load_config, read_config
+
+DISTRICT = """\
+disable: [evasive.harmony, consistency]
+severity:
+  generic.vague_quantity: info
+lexicons:
+  stock: ["hoàn thành tốt nhiệm vụ chuyên môn được giao phó"]
+  hedge:
+    remove: ["đôi lúc"]
+thresholds: {generic: 0.55}
+bands: {adequate: 45}
+feedback: kho/phan-hoi.sqlite
+"""
+
+
+def _write(folder: Path, text: str, name: str = FILE_NAME) -> Path:
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_found_in_a_parent_folder(tmp_path, monkeypatch):
+    path = _write(tmp_path, DISTRICT)
+    nested = tmp_path / "huyen" / "xa"
+    nested.mkdir(parents=True)
+    monkeypatch.chdir(nested)
+    monkeypatch.delenv("KIEMDIEM_CONFIG", raising=False)
+    assert find_config_file() == path.resolve()
+    config = load_config()
+    assert config.path == path.resolve() and config.found_by == "search"
+    assert config.is_disabled("evasive.harmony", "evasive")
+    assert config.is_disabled("consistency.score_sum", "consistency")
+    assert not config.is_disabled("evasive.hedge", "evasive")
+    assert config.severity_of("generic.vague_quantity", "low") == "info"
+    assert config.severity_of("evasive.hedge", "medium") == "medium"
+    assert config.feedback_store == (tmp_path / "kho" / "phan-hoi.sqlite").resolve()
+
+
+def test_option_beats_environment_beats_search(tmp_path, monkeypatch):
+    searched = _write(tmp_path, "disable: [consistency]\n")
+    by_env = _write(tmp_path, "disable: [input]\n", "env.yaml")
+    by_option = _write(tmp_path, "disable: [specificity]\n", "option.yaml")
+    monkeypatch.chdir(tmp_path)
+    environ = {"KIEMDIEM_CONFIG": str(by_env)}
+    assert load_config(by_option, environ=environ).path == by_option.resolve()
+    assert load_config(environ=environ).path == by_env.resolve()
+    assert load_config(environ={}).path == searched.resolve()
+    assert load_config(environ={}, search=False).path is None  # the server reads only the environment
+
+
+def test_no_file_means_the_shipped_defaults(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    config = load_config(environ={}, search=False)
+    assert config.is_default and config.path is None and config.feedback_store is None
+    assert config.describe() == {"hash": Configuration().config_hash, "file": None}
+
+
+def test_lexicon_changes_apply_to_the_shipped_lists(tmp_path):
+    config = read_config(_write(tmp_path, DISTRICT))
+    lists = config.lexicon_lists({"stock": ["luôn gương mẫu"], "hedge": ["đôi lúc", "có lúc"]})
+    assert lists["stock"] == ["luôn gương mẫu", "hoàn thành tốt nhiệm vụ chuyên môn được giao phó"]
+    assert lists["hedge"] == ["có lúc"]
+
+
+def test_hash_follows_what_changes_an_analysis(tmp_path):
+    first = read_config(_write(tmp_path, DISTRICT, "a.yaml"))
+    reordered = read_config(
+        _write(tmp_path, DISTRICT.replace("feedback: kho/phan-hoi.sqlite", "feedback: khac.db"), "b.yaml")
+    )
+    changed = read_config(_write(tmp_path, DISTRICT.replace("0.55", "0.6"), "c.yaml"))
+    assert first.config_hash == reordered.config_hash  # where feedback is kept does not change a result
+    assert first.config_hash != changed.config_hash
+    assert not first.is_default
+
+
+def test_provenance_names_file_or_default(tmp_path):
+    config = read_config(_write(tmp_path, DISTRICT))
+    rows = {key: (value, source) for key, value, source in config.provenance()}
+    assert rows["thresholds.generic"] == (0.55, str(config.path))
+    assert rows["thresholds.evasive"][1] == "default"
+    assert rows["bands.adequate"] == (45, str(config.path))
+    assert rows["bands.strong"] == (80, "default")
+    assert rows["severity.generic.vague_quantity"] == ("info", str(config.path))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("disabel: [evasive.hedge]\n", "disabel: unknown key"),
+        ("disable: [evasive.nope]\n", "«evasive.nope» is neither a rule id nor a category"),
+        ("severity: {generic.nope: high}\n", "unknown rule id «generic.nope»"),
+        ("severity: {evasive.hedge: urgent}\n", "severity.evasive.hedge"),
+        ("lexicons: {nolex: [a]}\n", "unknown lexicon «nolex»"),
+        ("lexicons: {hedge: {remove: [khong co cai nay]}}\n", "«khong co cai nay» is not a shipped phrase"),
+        ("lexicons: {hedge: {add: ['  ']}}\n", "empty phrase"),
+        ("thresholds: {generic: 1.5}\n", "thresholds.generic"),
+        ("thresholds: {evasive: abc}\n", "thresholds.evasive"),
+        ("bands: {adequate: 90}\n", "adequate (90) must be below strong (80)"),
+        ("bands: {strong: 120}\n", "bands.strong"),
+        ("- a list\n", "must hold a mapping"),
+        ("disable: [a\n", "not valid YAML"),
+    ],
+)
+def test_every_invalid_configuration_is_a_clear_error(tmp_path, text, expected):
+    path = _write(tmp_path, text)
+    with pytest.raises(ConfigError) as caught:
+        read_config(path)
+    error = caught.value
+    assert error.code == "KD-E012" and error.exit_code == 21
+    assert expected in error.detail
+    assert "cấu hình" in error.message("vi") and "configuration" in error.message("en")
+
+
+def test_all_problems_are_reported_at_once(tmp_path):
+    path = _write(
+        tmp_path, "disabel: [x]\nseverity: {generic.nope: high, evasive.hedge: urgent}\nbands: {adequate: 95}\n"
+    )
+    with pytest.raises(ConfigError) as caught:
+        read_config(path)
+    detail = caught.value.detail
+    for part in ("disabel: unknown key", "evasive.hedge", "«generic.nope»", "adequate (95)"):
+        assert part in detail
+
+
+def test_missing_file_named_explicitly_is_an_error(tmp_path):
+    with pytest.raises(ConfigError, match="file not found"):
+        load_config(tmp_path / "khong-co.yaml")
+    with pytest.raises(ConfigError, match="file not found"):
+        load_config(environ={"KIEMDIEM_CONFIG": str(tmp_path / "khong-co.yaml")})
+
+
+def test_empty_file_is_the_defaults(tmp_path):
+    assert read_config(_write(tmp_path, "")).is_default
