@@ -49,8 +49,10 @@ def score(
     required_count: int,
     missing_count: int,
     lang: str = "vi",
+    bands: dict[str, float] | None = None,
 ) -> tuple[Scores, str, list[ScoreExplanation]]:
-    """Scores, band and explanations for one report."""
+    """Scores, band and explanations for one report; ``bands`` overrides cut-offs of ``scoring.yaml`` (a
+    configuration's ``bands``)."""
     cfg = _config()
     classified = [s for s in sentences if not s.structural and s.section not in {"header", "self_rating", "signature"}]
     generic_share = _mean([1.0 if "generic" in s.labels else 0.0 for s in classified])
@@ -98,12 +100,17 @@ def score(
         completeness=_clamp(completeness),
         overall=_clamp(overall),
     )
-    band = _band(scores, findings, accountability_status)
+    band = _band(scores, findings, accountability_status, bands or {})
     return scores, band, _explanations(scores, findings, accountability_status, classified, candid, lang)
 
 
-def _band(scores: Scores, findings: list[Finding], accountability_status: str) -> str:
-    cfg = _config()["bands"]
+def band_cutoffs(overrides: dict[str, float] | None = None) -> dict[str, float]:
+    """The band cut-offs of ``scoring.yaml`` with a configuration's overrides."""
+    return {**_config()["bands"], **(overrides or {})}
+
+
+def _band(scores: Scores, findings: list[Finding], accountability_status: str, overrides: dict[str, float]) -> str:
+    cfg = band_cutoffs(overrides)
     band = "strong" if scores.overall >= cfg["strong"] else "adequate" if scores.overall >= cfg["adequate"] else "weak"
     if band == "strong":
         blocking = [
