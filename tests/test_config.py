@@ -140,3 +140,12 @@ def test_missing_file_named_explicitly_is_an_error(tmp_path):
 
 def test_empty_file_is_the_defaults(tmp_path):
     assert read_config(_write(tmp_path, "")).is_default
+
+
+def test_the_documented_district_example_is_valid(tmp_path):
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "CONFIG.md").read_text(encoding="utf-8")
+    example = doc.split("```yaml\n", 1)[1].split("```", 1)[0]
+    config = read_config(_write(tmp_path, example))
+    assert config.is_disabled("evasive.harmony", "evasive")
+    assert config.severity_of("accountability.stock_responsibility", "medium") == "high"
+    assert config.feedback_store == (tmp_path / "phan-hoi" / "kiemdiem-feedback.sqlite").resolve()
