@@ -38,7 +38,9 @@ SectionId = Literal[
 ]
 SECTION_IDS: tuple[str, ...] = get_args(SectionId)  # in the order the forms put them
 SentenceLabel = Literal["generic", "evasive"]
-Category = Literal["generic", "evasive", "accountability", "completeness", "consistency", "specificity", "input"]
+Category = Literal[
+    "generic", "evasive", "accountability", "completeness", "consistency", "specificity", "input", "cross_report"
+]
 Severity = Literal["info", "low", "medium", "high"]
 AccountabilityStatus = Literal["present", "missing", "not_applicable"]
 Band = Literal["weak", "adequate", "strong"]
@@ -99,6 +101,20 @@ class Sentence(_Model):
     )
 
 
+class CrossEvidence(_Model):
+    """For a ``cross_report`` finding: the other report's sentence that it rests on (the unit's collective report,
+    or the same writer's report of last year), with offsets into that report's returned ``text``."""
+
+    file: str = Field(description="the other report's file, as the batch or the caller named it")
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    quote: str = Field(description="the other report's sentence, text[start:end] of that report")
+    year: int | None = Field(None, description="the year the other report reviews")
+    verdict: str = Field(
+        description="owned / diffused / absent / denied, or reported / stock_line / not_mentioned / repeated"
+    )
+
+
 class Finding(_Model):
     """One thing a reviewer should look at, with why and what a specific sentence would say."""
 
@@ -113,6 +129,9 @@ class Finding(_Model):
     section: SectionId | None = None
     kind: str | None = Field(
         None, description="for evasive findings, the sub-kind of evasion (hedge, objective_cause, …)"
+    )
+    evidence: CrossEvidence | None = Field(
+        None, description="for cross_report findings: the other report's sentence quoted as evidence"
     )
 
 
