@@ -138,6 +138,28 @@ class NotVietnameseError(InputError):
     message_en = "The text is not in Vietnamese; kiemdiem analyses only reports written in Vietnamese (with or without diacritics)."
 
 
+class FeedbackDecisionError(InputError):
+    """A reviewer's confirm/dismiss decision that cannot be kept (:mod:`nlp.feedback`): the finding is not in the
+    result, the decision or note is invalid. ``detail`` names the field and the limit, never the note or report text."""
+
+    code = "KD-E013"
+    exit_code = 22
+    http_status = 422
+    message_vi = "Không ghi nhận được ý kiến về phát hiện này (không có trong kết quả hoặc dữ liệu không hợp lệ)."
+    message_en = "The feedback on this finding cannot be recorded (not in the result, or invalid data)."
+
+
+class FeedbackStoreError(InputError):
+    """The feedback store (an SQLite file) cannot be opened, read or written: its folder is missing, it is not a
+    kiemdiem feedback store, or it was written by a newer version. 500: a deployment problem, not the client's."""
+
+    code = "KD-E014"
+    exit_code = 23
+    http_status = 500
+    message_vi = "Không mở hoặc không ghi được kho phản hồi (tệp SQLite); hãy kiểm tra đường dẫn trong cấu hình."
+    message_en = "The feedback store (an SQLite file) cannot be opened or written; check its path in the configuration."
+
+
 INPUT_ERRORS: tuple[type[InputError], ...] = (
     FileNotFoundInputError,
     EmptyInputError,
@@ -150,6 +172,8 @@ INPUT_ERRORS: tuple[type[InputError], ...] = (
     ArchiveLimitError,
     UnsupportedFormatError,
     NotVietnameseError,
+    FeedbackDecisionError,
+    FeedbackStoreError,
 )
 
 EXIT_OK = 0
