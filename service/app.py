@@ -19,6 +19,7 @@ import importlib.util
 import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from functools import cache, partial
 from pathlib import Path
 from typing import Annotated, Literal
@@ -36,7 +37,7 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.staticfiles import StaticFiles
 
 from nlp import SCHEMA_VERSION, AnalysisResult, InputError, __version__
-from service.analysis import AnalysisRunner, warm_up
+from service.analysis import Runner, make_runner
 from service.config import Settings
 from service.errors import (
     ApiError,
@@ -47,9 +48,10 @@ from service.errors import (
     UnsupportedMediaTypeError,
     error_response,
 )
-from service.limits import BodySizeLimitMiddleware
+from service.limits import BodyLimitMiddleware
 from service.observe import GuardMiddleware
 from service.security import TokenAuthMiddleware
+from service.worker import Job
 
 STATIC = Path(__file__).resolve().parent / "static"
 #: Swagger UI files served from the swagger-ui-py package (Apache-2.0), nothing else from it.
@@ -90,21 +92,29 @@ class _InMemoryMultiPartParser(MultiPartParser):
     spool_max_size = 1 << 62
 
 
-_ERRORS = {status: {"model": ErrorEnvelope} for status in (400, 401, 413, 415, 422, 503)}
+_ERRORS = {status: {"model": ErrorEnvelope} for status in (400, 401, 408, 413, 415, 422, 503, 504)}
 _bearer = HTTPBearer(auto_error=False, description="Only when the server sets KIEMDIEM_API_TOKEN.")
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the application (``uvicorn --factory service.app:create_app`` reads the settings from the env)."""
     settings = settings or Settings.from_env()
-    runner = AnalysisRunner(settings.analysis_threads, settings.max_pending)
+    runner = make_runner(
+        settings.analysis_workers,
+        settings.analysis_threads,
+        settings.max_pending,
+        settings.analysis_timeout_s,
+        settings.perform,
+    )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        if settings.warmup:
-            await anyio.to_thread.run_sync(warm_up)
+        await runner.start(settings.warmup)
         app.state.ready = True
-        yield
+        try:
+            yield
+        finally:
+            await runner.stop()
 
     app = FastAPI(
         title="kiemdiem API",
@@ -128,7 +138,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     _add_page_routes(app)
 
     # Outermost last: Guard -> CORS -> token -> size limit -> routes.
-    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_request_bytes)
+    app.add_middleware(
+        BodyLimitMiddleware,
+        max_bytes=settings.max_request_bytes,
+        timeout_s=settings.body_timeout_s,
+        min_rate=settings.body_min_rate,
+        grace_s=settings.body_grace_s,
+    )
     if settings.api_token:
         app.add_middleware(TokenAuthMiddleware, token=settings.api_token)
     if settings.cors_origins:
@@ -146,7 +162,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 # --------------------------------------------------------------------------- API
 
 
-def _add_api_routes(app: FastAPI, settings: Settings, runner: AnalysisRunner) -> None:
+def _add_api_routes(app: FastAPI, settings: Settings, runner: Runner) -> None:
     security = [Security(_bearer)]
 
     @app.get("/v1/health", tags=["service"], dependencies=security, summary="Liveness and readiness")
@@ -192,11 +208,10 @@ def _add_api_routes(app: FastAPI, settings: Settings, runner: AnalysisRunner) ->
         lang: Annotated[Literal["vi", "en"] | None, Query(description="overrides the body's lang")] = None,
     ) -> Response:
         job, body_lang = await _read_analysis_input(request, settings)
-        chosen = lang or body_lang
-        result = await runner.run(partial(job, lang=chosen))
+        body = await runner.run(replace(job, lang=lang or body_lang, output=format))
         if format == "html":
-            return await _html_response(result, chosen)
-        return Response(result.model_dump_json(), media_type="application/json")
+            return _html_page(body)
+        return Response(body, media_type="application/json")
 
     @app.post(
         "/v1/render",
@@ -227,7 +242,10 @@ def _add_api_routes(app: FastAPI, settings: Settings, runner: AnalysisRunner) ->
 async def _html_response(result: AnalysisResult, lang: str) -> Response:
     from nlp.render import render_html
 
-    page = await anyio.to_thread.run_sync(partial(render_html, result, lang=lang))
+    return _html_page(await anyio.to_thread.run_sync(partial(render_html, result, lang=lang)))
+
+
+def _html_page(page: str) -> Response:
     return Response(
         page,
         media_type="text/html; charset=utf-8",
@@ -235,10 +253,8 @@ async def _html_response(result: AnalysisResult, lang: str) -> Response:
     )
 
 
-async def _read_analysis_input(request: Request, settings: Settings):
-    """The pipeline call for this request's body, and the body's ``lang``: JSON text or one uploaded file."""
-    from nlp import analyze
-
+async def _read_analysis_input(request: Request, settings: Settings) -> tuple[Job, str]:
+    """The analysis job for this request's body, and the body's ``lang``: JSON text or one uploaded file."""
     media = _media_type(request)
     if media == "application/json":
         raw = await _json_body(request)
@@ -246,16 +262,13 @@ async def _read_analysis_input(request: Request, settings: Settings):
             body = AnalyzeRequest.model_validate_json(raw)
         except ValidationError as error:
             raise _validation_error(error.errors(include_input=False, include_url=False)) from None
-        limit = settings.ingest_limits.max_text_chars
-        return partial(analyze, body.text, max_chars=limit), body.lang
+        return Job(text=body.text, limits=settings.ingest_limits), body.lang
     if media == "multipart/form-data":
         return await _read_upload(request, settings)
     raise UnsupportedMediaTypeError(f"Content-Type {media or '(none)'}")
 
 
-async def _read_upload(request: Request, settings: Settings):
-    from nlp import analyze, analyze_bytes
-
+async def _read_upload(request: Request, settings: Settings) -> tuple[Job, str]:
     parser = _InMemoryMultiPartParser(
         Headers(scope=request.scope),
         request.stream(),
@@ -276,9 +289,9 @@ async def _read_upload(request: Request, settings: Settings):
         if isinstance(upload, UploadFile):
             data = await upload.read()
             hint = _extension_hint(upload.filename)
-            return partial(analyze_bytes, data, hint, limits=settings.ingest_limits), lang
+            return Job(data=data, hint=hint, limits=settings.ingest_limits), lang
         if isinstance(text, str):
-            return partial(analyze, text, max_chars=settings.ingest_limits.max_text_chars), lang
+            return Job(text=text, limits=settings.ingest_limits), lang
         loc = ["body", "file"]
         raise InvalidRequestError("file", extra={"errors": [{"loc": loc, "type": "missing"}]})
     finally:

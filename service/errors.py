@@ -91,6 +91,21 @@ class BusyError(ApiError):
     headers: ClassVar[dict[str, str]] = {"Retry-After": "2"}
 
 
+class BodyTimeoutError(ApiError):
+    code = "KD-A010"
+    http_status = 408
+    message_vi = "Nội dung yêu cầu gửi lên quá chậm hoặc bị dừng giữa chừng; máy chủ đã đóng kết nối."
+    message_en = "The request body arrived too slowly or stopped arriving; the server closed the connection."
+    headers: ClassVar[dict[str, str]] = {"Connection": "close"}
+
+
+class AnalysisTimeoutError(ApiError):
+    code = "KD-A011"
+    http_status = 504
+    message_vi = "Phân tích báo cáo này vượt quá thời gian cho phép nên đã bị dừng; hãy thử bản ngắn hơn."
+    message_en = "Analysing this report took longer than the time limit and was stopped; try a shorter text."
+
+
 class InternalError(ApiError):
     code = "KD-A009"
     http_status = 500
@@ -108,6 +123,8 @@ API_ERRORS: tuple[type[ApiError], ...] = (
     MethodNotAllowedError,
     BusyError,
     InternalError,
+    BodyTimeoutError,
+    AnalysisTimeoutError,
 )
 
 

@@ -1,24 +1,29 @@
-"""Request size limit, enforced while the body streams in (pure ASGI, no buffering).
+"""Request body limits, enforced while the body streams in (pure ASGI, no buffering): size and time.
 
 FastAPI has no upload size cap (fastapi/fastapi#362), and a ``Content-Length`` header can lie or be missing
-(chunked transfer). :class:`BodySizeLimitMiddleware` therefore
+(chunked transfer). :class:`BodyLimitMiddleware` therefore
 
 - refuses at once, before reading a byte, a declared ``Content-Length`` over the limit (413) or one that is
   not a number (400);
 - counts the bytes as the application reads them and stops at the first chunk past the limit (413),
   whatever was declared;
-- refuses a body longer or shorter than its declared ``Content-Length`` (400): the header lied.
+- refuses a body longer or shorter than its declared ``Content-Length`` (400): the header lied;
+- gives the whole body ``timeout_s`` seconds from the start of the request, and, once ``grace_s`` seconds have
+  passed, requires it to average at least ``min_rate`` bytes per second (a body that stops short of its
+  ``Content-Length``, or trickles in, is cut): 408 ``KD-A010`` with ``Connection: close``.
 
-When the limit trips, whatever the application was about to answer is dropped and the error is sent instead.
+When a limit trips, whatever the application was about to answer is dropped and the error is sent instead.
 """
 
 from __future__ import annotations
 
 import contextlib
+import math
 
+import anyio
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from service.errors import ApiError, MalformedRequestError, RequestTooLargeError, error_response
+from service.errors import ApiError, BodyTimeoutError, MalformedRequestError, RequestTooLargeError, error_response
 
 
 class _BodyRefused(Exception):
@@ -29,17 +34,41 @@ class _BodyRefused(Exception):
         self.error = error
 
 
-class BodySizeLimitMiddleware:
-    """Refuse request bodies over ``max_bytes`` as early as possible (see the module docstring)."""
+class BodyLimitMiddleware:
+    """Refuse request bodies that are too big or too slow as early as possible (see the module docstring)."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        max_bytes: int,
+        *,
+        timeout_s: float | None = None,
+        min_rate: int = 0,
+        grace_s: float = 0.0,
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.timeout_s = timeout_s
+        self.min_rate = min_rate
+        self.grace_s = grace_s
+
+    def allowance(self, received: int) -> float:
+        """Seconds from the start of the request by which the body must be complete, given ``received`` bytes.
+
+        Without more bytes, the average rate falls below ``min_rate`` at ``received / min_rate`` seconds; the
+        first ``grace_s`` seconds are always allowed, and never more than ``timeout_s`` in all.
+        """
+        if self.timeout_s is None:
+            return math.inf
+        if self.min_rate <= 0:
+            return self.timeout_s
+        return min(self.timeout_s, max(self.grace_s, received / self.min_rate))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        began = anyio.current_time()
         try:
             declared = _declared_length(scope)
         except ApiError as error:
@@ -52,15 +81,33 @@ class BodySizeLimitMiddleware:
             return
 
         received = 0
+        complete = False
         refused: ApiError | None = None
 
+        async def timed_receive() -> Message:
+            if complete or self.timeout_s is None:
+                return await receive()
+            left = began + self.allowance(received) - anyio.current_time()
+            with anyio.move_on_after(max(0.0, left)):
+                return await receive()
+            elapsed = anyio.current_time() - began
+            of = f" of {declared}" if declared is not None else ""
+            raise _BodyRefused(BodyTimeoutError(f"{received}{of} bytes received in {elapsed:.1f} s"))
+
         async def counting_receive() -> Message:
-            nonlocal received, refused
-            message = await receive()
-            if message["type"] != "http.request" or refused is not None:
+            nonlocal received, complete, refused
+            if refused is not None:
+                raise _BodyRefused(refused)
+            try:
+                message = await timed_receive()
+            except _BodyRefused as error:
+                refused = error.error
+                raise
+            if message["type"] != "http.request":
                 return message
             received += len(message.get("body", b""))
             more = message.get("more_body", False)
+            complete = not more
             if received > self.max_bytes:
                 refused = RequestTooLargeError(f"body > {self.max_bytes} bytes")
             elif declared is not None and (received > declared or (not more and received < declared)):

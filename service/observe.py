@@ -3,7 +3,8 @@
 uvicorn's own access log is switched off (``access_log=False``): its request line carries the query string,
 and its logger bypasses application filters (curie-eng/curie#2536). :class:`GuardMiddleware` writes its own
 access line instead, with only the method, the matched route *template* (never the raw path), the status,
-the size and the time. An unexpected exception is logged by its type only (its message might quote the
+the size and the time. A client that goes away before its answer (a closed tab, a dropped upload) is a client
+event, logged at INFO on ``kiemdiem.client``: not an error, no answer, no traceback. An unexpected exception is logged by its type only (its message might quote the
 report) and answered with ``KD-A009``; it is not re-raised, so the server does not print the traceback.
 """
 
@@ -12,12 +13,14 @@ from __future__ import annotations
 import logging
 import time
 
+from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from service.errors import InternalError, error_response
 
 access_log = logging.getLogger("kiemdiem.access")
 error_log = logging.getLogger("kiemdiem.error")
+client_log = logging.getLogger("kiemdiem.client")
 
 _METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
 _CSP_PAGE = (
@@ -92,8 +95,11 @@ class GuardMiddleware:
 
         try:
             await self.app(scope, receive, send_with_headers)
+        except ClientDisconnect:  # nobody is left to answer
+            client_log.info("client disconnected before the answer: %s", route_template(scope))
         except Exception as error:  # the message may quote the report: log the type only
-            error_log.error("internal error %s on %s", type(error).__name__, route_template(scope))
+            kind = getattr(error, "type_name", type(error).__name__)  # an analysis' failure: its own type
+            error_log.error("internal error %s on %s", kind, route_template(scope))
             if not started:
                 await error_response(InternalError())(scope, receive, send_with_headers)
         finally:

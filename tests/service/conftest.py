@@ -23,9 +23,11 @@ DOCX_FACT = "Tôi thẩm định và giải ngân 57 hồ sơ vay mới với t�
 
 
 def small_settings(**changes) -> Settings:
-    """Settings for tests: no warm-up, 64 KiB requests, 48 KiB files, 20,000 characters of text."""
+    """Settings for tests: no warm-up, 64 KiB requests, 48 KiB files, 20,000 characters of text, analyses in
+    threads of the test process (``analysis_workers=0``; the process pool has its own tests)."""
     values = {
         "warmup": False,
+        "analysis_workers": 0,
         "max_request_bytes": 64 * 1024,
         "ingest_limits": IngestLimits(max_file_bytes=48 * 1024, max_text_chars=20_000),
     }

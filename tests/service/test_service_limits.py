@@ -7,7 +7,7 @@ import json
 import anyio
 import pytest
 
-from service.limits import BodySizeLimitMiddleware
+from service.limits import BodyLimitMiddleware
 
 LIMIT = 10_000
 CHUNK = 1_000
@@ -59,7 +59,7 @@ def run(app, chunks: int, content_length: int | None):
     async def send(message):
         sent.append(message)
 
-    anyio.run(BodySizeLimitMiddleware(app, LIMIT), scope, stream, send)
+    anyio.run(BodyLimitMiddleware(app, LIMIT), scope, stream, send)
     status = sent[0]["status"]
     body = b"".join(m.get("body", b"") for m in sent[1:])
     return status, body, stream.pulled
