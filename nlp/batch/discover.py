@@ -7,6 +7,10 @@ so nothing disappears silently. Whether a readable file is a report is decided l
 
 Display paths are ``/``-separated, relative to the input, and sanitised (no leading ``/``, no ``..``);
 they are only ever shown or used as database keys, never as a place to write.
+
+Symbolic links never lead out of an input folder (see :mod:`nlp.batch.links`): a link whose resolved target
+lies outside the folder, a link to a folder, a second way to reach a file already found, and a link stored in
+a .zip are each one skipped row, never read.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from nlp.batch.config import rules
+from nlp.batch.links import contains, is_zip_link, link_target
 from nlp.errors import (
     ArchiveLimitError,
     CorruptFileError,
@@ -40,12 +45,13 @@ class InputItem:
 
     path: str  # display path, unique in the batch
     folders: tuple[str, ...]  # the unit's folders, outermost first (an archive's name counts as a folder)
-    source: str  # the file on disk, or the archive holding the member
+    source: str  # the file on disk (a link's resolved target), or the archive holding the member
     member: str | None = None  # member name inside ``source`` when it is an archive
     size: int = 0
-    skip: str | None = None  # reason code (batch_strings.yaml: skip.<code>) when the item is not read
+    skip: str | None = None  # reason code (batch_strings.yaml: reasons.<code>) when the item is not read
     error: InputError | None = field(default=None, compare=False)  # a refusal known before reading
     detail: str = ""
+    identity: tuple[int, int] | None = field(default=None, compare=False)  # (st_dev, st_ino) found on disk
 
     @property
     def unit(self) -> str:
@@ -80,12 +86,13 @@ def _unique(item: InputItem, seen: set[str]) -> InputItem:
 
 
 def _discover_root(root: Path, prefix: tuple[str, ...], excluded: list[Path]) -> Iterator[InputItem]:
+    """The items of one input; an input named on the command line is used even when it is a link."""
     if root.is_dir():
         yield from _walk(root, prefix, excluded)
     elif root.suffix.lower() in rules()["inputs"]["archive_extensions"] and root.is_file():
         yield from _archive(root, (root.stem,) if prefix else (), root.name)
     else:
-        yield _file_item(root, (), root.name)
+        yield _file_item(Path(os.path.realpath(root)), (), root.name)
 
 
 def _skip_reason(name: str) -> str | None:
@@ -114,11 +121,17 @@ def _count_files(path: Path) -> int:
 
 
 def _walk(root: Path, prefix: tuple[str, ...], excluded: list[Path]) -> Iterator[InputItem]:
-    """Depth-first, sorted walk; symbolic links to folders are listed, not followed."""
+    """Depth-first, sorted walk. Links to folders are listed, never followed. A link to a file is read as
+    that file only when its resolved target lies inside the input folder and the walk does not reach the
+    file on its own (links are settled after the walk, so a file is never counted twice)."""
+    real_root = os.path.realpath(root)
+    real_files: dict[str, str] = {}  # resolved path of every file the walk reached → its display path
+    links: list[tuple[str, tuple[str, ...], Path, str]] = []  # display, folders, the link, its target
     errors: list[OSError] = []
     for current, dirnames, filenames in os.walk(root, onerror=errors.append, followlinks=False):
         here = Path(current)
         rel = here.relative_to(root).parts
+        real_here = os.path.join(real_root, *rel)  # the walk never enters a link: no part of rel is one
         folders = (*prefix, *rel)
         while errors:  # a folder that could not be listed
             failed = errors.pop(0)
@@ -129,25 +142,57 @@ def _walk(root: Path, prefix: tuple[str, ...], excluded: list[Path]) -> Iterator
             path = here / name
             reason = _dir_skip_reason(name)
             if reason is None and path.is_symlink():
-                reason = "symlink_dir"
+                reason = "symlink_dir" if contains(real_root, link_target(path)) else "symlink_outside"
             if reason is None and any(_same(path, e) for e in excluded):
                 reason = "output_dir"
             if reason is None:
                 keep.append(name)
             else:
-                count = 0 if reason in {"symlink_dir", "output_dir"} else _count_files(path)
+                count = 0 if reason in {"symlink_dir", "symlink_outside", "output_dir"} else _count_files(path)
                 yield _folder_item(path, root, prefix, reason, count)
         dirnames[:] = keep
         for name in sorted(filenames):
             path = here / name
             display = "/".join((*folders, name))
             reason = _skip_reason(name)
+            if reason is None and path.is_symlink():
+                target = link_target(path)
+                reason = _link_reason(real_root, target, excluded)
+                if reason is None and target is not None:
+                    links.append((display, folders, path, target))
+                    continue
             if reason:
                 yield InputItem(path=display, folders=folders, source=str(path), skip=reason)
-            elif path.suffix.lower() in rules()["inputs"]["archive_extensions"] and path.is_file():
-                yield from _archive(path, (*folders, path.stem), display)
-            else:
-                yield _file_item(path, folders, display)
+                continue
+            real_files[os.path.join(real_here, name)] = display
+            yield from _file_or_archive(Path(real_here, name), folders, display)
+    for display, folders, path, target in links:
+        if target in real_files:  # the same file, already found on its own (or through an earlier link)
+            yield InputItem(display, folders, str(path), skip="symlink_duplicate", detail=real_files[target])
+            continue
+        real_files[target] = display
+        yield from _file_or_archive(Path(target), folders, display, name=path.name)
+
+
+def _link_reason(real_root: str, target: str | None, excluded: list[Path]) -> str | None:
+    """Why a link to a file is not read (None: read its target as the file itself)."""
+    if target is None:
+        return "symlink_loop"
+    if not contains(real_root, target):
+        return "symlink_outside"
+    if any(contains(str(e), target) for e in excluded):
+        return "output_dir"
+    return None
+
+
+def _file_or_archive(
+    path: Path, folders: tuple[str, ...], display: str, name: str | None = None
+) -> Iterator[InputItem]:
+    """The item of a file (``path``: where it really is), or the items of a .zip's members."""
+    if path.suffix.lower() in rules()["inputs"]["archive_extensions"] and path.is_file():
+        yield from _archive(path, (*folders, Path(name or path.name).stem), display)
+    else:
+        yield _file_item(path, folders, display)
 
 
 def _same(a: Path, b: Path) -> bool:
@@ -175,7 +220,7 @@ def _file_item(path: Path, folders: tuple[str, ...], display: str) -> InputItem:
         return InputItem(display, folders, str(path), error=FileNotFoundInputError("file cannot be read"))
     if not stat.S_ISREG(info.st_mode):
         return InputItem(display, folders, str(path), error=FileNotFoundInputError("not a regular file"))
-    return InputItem(display, folders, str(path), size=info.st_size)
+    return InputItem(display, folders, str(path), size=info.st_size, identity=_identity(info))
 
 
 # ---------------------------------------------------------------------------------------------- archives
@@ -222,6 +267,8 @@ def _archive(path: Path, folders: tuple[str, ...], display: str) -> Iterator[Inp
         shown = "/".join((base, *parts))
         in_dir = next((_dir_skip_reason(d) for d in parts[:-1] if _dir_skip_reason(d)), None)
         reason = {"system_dir": "system", "hidden_dir": "hidden"}.get(in_dir or "") or _skip_reason(parts[-1])
+        if reason is None and is_zip_link(info):
+            reason = "symlink_member"  # a link stored in the archive: never resolved against the disk
         if reason:
             yield InputItem(shown, member_folders, str(path), info.filename, info.file_size, skip=reason)
         elif PurePosixPath(parts[-1]).suffix.lower() in limits_archive_extensions():
@@ -266,7 +313,9 @@ class Reader:
         if item.size > self.max_bytes:
             raise InputTooLargeError(f"{item.size} bytes > {self.max_bytes}")
         try:
-            with open(item.source, "rb") as handle:
+            with open(item.source, "rb", opener=_open_no_follow) as handle:
+                if item.identity is not None and _identity(os.fstat(handle.fileno())) != item.identity:
+                    raise FileNotFoundInputError("file changed while the batch ran")
                 data = handle.read(self.max_bytes + 1)
         except OSError:
             raise FileNotFoundInputError("file cannot be read") from None
@@ -301,6 +350,16 @@ class Reader:
         for archive in self._archives.values():
             archive.close()
         self._archives.clear()
+
+
+def _open_no_follow(path: str, flags: int) -> int:
+    """Open without following a link in the last component (a file swapped for a link after the walk) and
+    without blocking (a file swapped for a FIFO); the identity check catches a swapped folder."""
+    return os.open(path, flags | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+
+
+def _identity(info: os.stat_result) -> tuple[int, int]:
+    return info.st_dev, info.st_ino
 
 
 # ---------------------------------------------------------------------------------------------- content
