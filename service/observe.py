@@ -56,6 +56,11 @@ def route_template(scope: Scope) -> str:
     return path if isinstance(path, str) and path else ("/" if scope.get("path") == "/" else "-")
 
 
+def _method(scope: Scope) -> str:
+    method = scope.get("method", "")
+    return method if method in _METHODS else "OTHER"
+
+
 class GuardMiddleware:
     """Outermost app layer: security headers, a text-free access log line, and no tracebacks."""
 
@@ -96,17 +101,16 @@ class GuardMiddleware:
         try:
             await self.app(scope, receive, send_with_headers)
         except ClientDisconnect:  # nobody is left to answer
-            client_log.info("client disconnected before the answer: %s", route_template(scope))
+            client_log.info("client disconnected before the answer: %s %s", _method(scope), route_template(scope))
         except Exception as error:  # the message may quote the report: log the type only
             kind = getattr(error, "type_name", type(error).__name__)  # an analysis' failure: its own type
             error_log.error("internal error %s on %s", kind, route_template(scope))
             if not started:
                 await error_response(InternalError())(scope, receive, send_with_headers)
         finally:
-            method = scope.get("method", "")
             access_log.info(
                 "%s %s %s %dB %.0fms",
-                method if method in _METHODS else "OTHER",
+                _method(scope),
                 route_template(scope),
                 status or "-",
                 size,

@@ -1,4 +1,5 @@
-"""``kiemdiem serve``: run the API and the page with uvicorn (logging without report text, no reload)."""
+"""``kiemdiem serve``: run the API and the page with uvicorn (logging without report text, JSON answers to
+malformed HTTP, a time limit on request heads, no reload)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import os
 import sys
 
 from service.observe import LOG_CONFIG
+from service.protocol import GuardedH11Protocol
 
 
 def run(host: str = "127.0.0.1", port: int = 8000, workers: int = 1, cors_origins: list[str] | None = None) -> None:
@@ -31,4 +33,7 @@ def run(host: str = "127.0.0.1", port: int = 8000, workers: int = 1, cors_origin
         access_log=False,
         log_config=LOG_CONFIG,
         server_header=False,
+        http=GuardedH11Protocol,  # JSON answers to malformed HTTP, a time limit on the request head
+        timeout_keep_alive=5,  # seconds an idle keep-alive connection stays open
+        h11_max_incomplete_event_size=16 * 1024,  # request line and headers: larger is a 400
     )
