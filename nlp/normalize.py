@@ -72,9 +72,20 @@ def _fold_char(char: str) -> str:
     return base if len(base) == 1 else char.lower()[:1] or char
 
 
+class _FoldTable(dict):
+    """``str.translate`` table of :func:`_fold_char`, filled on first sight of each character."""
+
+    def __missing__(self, code: int) -> str:
+        folded = self[code] = _fold_char(chr(code))
+        return folded
+
+
+_FOLD_TABLE = _FoldTable()
+
+
 def fold(text: str) -> str:
     """Accent-folded, lower-cased key of ``text`` with the same length (``đ`` → ``d``, ``Ấ`` → ``a``)."""
-    return "".join(_fold_char(c) for c in text)
+    return text.translate(_FOLD_TABLE)
 
 
 def has_diacritics(text: str, min_words: int = 20, min_share: float = 0.05) -> bool:

@@ -1,8 +1,9 @@
 """Trained sentence classifiers and their registry.
 
 ``load_classifier(name)`` returns a :class:`nlp.classify.SentenceClassifier`: ``"rules"`` (the rule classifier)
-or the name of a folder in ``models/`` holding a trained model (``model.joblib``, or ``transformer.json`` for a
-fine-tuned transformer, which needs the ``transformer`` extra). The shipped default is named in
+or the name of a folder in ``models/`` holding a trained model (``linear.json`` and its plain arrays, read with
+numpy alone; else ``model.joblib``, which needs scikit-learn; or ``transformer.json`` for a fine-tuned
+transformer, which needs the ``transformer`` extra). The shipped default is named in
 ``models/DEFAULT``; ``nlp.classify.default_classifier`` uses it, so callers never change.
 """
 
@@ -13,7 +14,7 @@ from functools import cache
 from pathlib import Path
 
 MODELS_DIR = Path(os.environ.get("KIEMDIEM_MODELS", Path(__file__).resolve().parents[2] / "models"))
-MODEL_FILES = ("model.joblib", "transformer.json")  # a folder holding one of these is a model
+MODEL_FILES = ("linear.json", "model.joblib", "transformer.json")  # a folder holding one of these is a model
 
 
 def available_models() -> list[str]:
@@ -54,9 +55,11 @@ def load_classifier(name: str):
             raise ValueError(
                 f"model {name!r} needs the transformer extra (pip install 'kiemdiem[transformer]')"
             ) from error
+    from nlp.model.linear import LinearSentenceClassifier
+
+    if (MODELS_DIR / name / "linear.json").exists():  # plain arrays: no scikit-learn, scipy or unpickling
+        return LinearSentenceClassifier.from_arrays(MODELS_DIR / name)
     path = MODELS_DIR / name / "model.joblib"
     if not path.exists():
         raise ValueError(f"unknown model {name!r}; available: {', '.join(available_models())}")
-    from nlp.model.linear import LinearSentenceClassifier
-
     return LinearSentenceClassifier.load(path)  # also loads its subclasses (e.g. the e5 model)

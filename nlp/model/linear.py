@@ -10,28 +10,32 @@ pipeline use it unchanged. Two calibrated binary models (generic, evasive) share
 
 Probabilities are calibrated by cross-validation grouped by report (sigmoid), and the decision thresholds are
 chosen on the dev split by the trainer, never on test.
+
+Prediction with a shipped model reads the plain files of :mod:`nlp.model.linear_arrays` (:meth:`from_arrays`) and
+needs numpy only; the scikit-learn objects of ``model.joblib`` (:meth:`load`) give the same probabilities and remain
+for training and as the reference the tests compare with.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import joblib
 import numpy as np
-from scipy import sparse
-from scipy.special import expit
-from sklearn.calibration import CalibratedClassifierCV
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import GroupKFold
-from sklearn.preprocessing import MaxAbsScaler
 
 from nlp.classify import SentenceScores
 from nlp.detect.sentence_rules import Candidate
 from nlp.doc import Doc
 from nlp.model.features import dense_names, featurize
+from nlp.model.linear_arrays import LinearArrays, export, read_meta
 from nlp.normalize import fold
+
+if TYPE_CHECKING:  # scikit-learn and scipy are imported only to train, or to read a model.joblib
+    from scipy import sparse
+    from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.preprocessing import MaxAbsScaler
 
 LABELS = ("generic", "evasive")
 MIN_KIND_EXAMPLES = 12  # an evasion sub-kind is modelled when train holds at least this many units of it
@@ -62,9 +66,15 @@ class LinearSentenceClassifier:
     _intercepts: np.ndarray | None = field(default=None, repr=False)
     _calibration: np.ndarray | None = field(default=None, repr=False)  # 2 × labels: sigmoid a, b
     use_cache: bool = False  # only the embedding variant uses it (training-time cache)
+    _arrays_folder: Path | None = field(default=None, repr=False)  # set by from_arrays: read on first use
+    _arrays: LinearArrays | None = field(default=None, repr=False)
 
     # -- features -------------------------------------------------------------------------------------------
     def _matrix(self, texts: list[str], dense: np.ndarray, fit: bool = False) -> sparse.csr_matrix:
+        from scipy import sparse
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.preprocessing import MaxAbsScaler
+
         if fit:
             self._words = TfidfVectorizer(
                 token_pattern=r"\S+", ngram_range=(1, 2), min_df=2, sublinear_tf=True, lowercase=False
@@ -88,6 +98,10 @@ class LinearSentenceClassifier:
         self, texts: list[str], dense: np.ndarray, targets: dict[str, np.ndarray], groups: np.ndarray
     ) -> LinearSentenceClassifier:
         """Fit both labels on the training units (``groups``: the report of each unit, for grouped CV)."""
+        from sklearn.calibration import CalibratedClassifierCV
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.model_selection import GroupKFold
+
         matrix = self._matrix(texts, dense, fit=True)
         folds = min(5, len(set(groups.tolist())))
         kinds = [k for k in targets if k.startswith("kind:") and int(targets[k].sum()) >= MIN_KIND_EXAMPLES]
@@ -133,6 +147,12 @@ class LinearSentenceClassifier:
         labels = getattr(self, "_labels", None) or list(self._models)  # models saved by earlier versions
         if not texts:
             return {label: np.zeros(0) for label in labels}
+        arrays = self._loaded_arrays()
+        if arrays is not None:
+            table = arrays.probabilities(texts, self._aligned(dense) if self.use_rules else None)
+            return {label: table[:, column] for column, label in enumerate(labels)}
+        from scipy.special import expit
+
         matrix = self._matrix(texts, dense)
         if getattr(self, "_weights", None) is None:  # a model saved before compilation
             return {label: model.predict_proba(matrix)[:, 1] for label, model in self._models.items()}
@@ -157,17 +177,50 @@ class LinearSentenceClassifier:
             )
         return scores
 
+    def _loaded_arrays(self) -> LinearArrays | None:
+        """The plain-file arrays of a model read by :meth:`from_arrays` (loaded on first use), else None."""
+        arrays = getattr(self, "_arrays", None)
+        if arrays is None and getattr(self, "_arrays_folder", None) is not None:
+            arrays = self._arrays = LinearArrays.load(self._arrays_folder)
+        return arrays
+
     # -- persistence ----------------------------------------------------------------------------------------
     def save(self, path: Path) -> None:
-        """Write the fitted model (one joblib file)."""
+        """Write the fitted model: one joblib file, and beside it the plain arrays that prediction reads
+        (:mod:`nlp.model.linear_arrays`; not for subclasses, whose features are not TF-IDF)."""
+        import joblib
+
         path.parent.mkdir(parents=True, exist_ok=True)
         joblib.dump(self, path, compress=3)
+        if type(self) is LinearSentenceClassifier:
+            export(self, path.parent, source=path)
 
     @classmethod
     def load(cls, path: Path) -> LinearSentenceClassifier:
-        """Read a model written by :meth:`save`."""
+        """Read a model written by :meth:`save` from its joblib (scikit-learn objects included)."""
+        import joblib
+
         model = joblib.load(path)
         model.use_cache = False
+        model._arrays_folder = model._arrays = None
         if not isinstance(model, cls):
             raise TypeError(f"{path} does not hold a {cls.__name__}")
         return model
+
+    @classmethod
+    def from_arrays(cls, folder: Path) -> LinearSentenceClassifier:
+        """A model for prediction from the plain files of ``folder`` (``linear.json`` now, the arrays on first
+        use); it cannot be refitted or saved."""
+        meta = read_meta(folder)
+        return cls(
+            name=meta["name"],
+            use_rules=meta["use_rules"],
+            c=meta["c"],
+            generic_threshold=meta["generic_threshold"],
+            evasive_threshold=meta["evasive_threshold"],
+            seed=meta["seed"],
+            kind_thresholds=dict(meta["kind_thresholds"]),
+            _labels=list(meta["labels"]),
+            _dense_names=tuple(meta["dense_names"]),
+            _arrays_folder=folder,
+        )

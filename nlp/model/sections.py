@@ -26,18 +26,26 @@ from dataclasses import dataclass, field
 from functools import cache
 from itertools import accumulate, pairwise
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import ahocorasick
-import joblib
 import numpy as np
-from scipy import sparse
 
 from nlp.lexicon import default_lexicons
 from nlp.model import MODELS_DIR
+from nlp.model.arrays import SparseRows, count_rows, read_vocabulary, write_vocabulary
 from nlp.schema import SECTION_IDS
+
+if TYPE_CHECKING:  # scipy is imported only to train
+    from scipy import sparse
 
 MODEL_NAME = "sections-v1"
 MODEL_FILE = "sections.joblib"  # not model.joblib: that name marks a sentence classifier in models/
+ARRAYS_FILE = "sections.npz"  # the fitted numbers as plain files, read at prediction (numpy only)
+META_FILE = "sections.json"
+WORDS_FILE = "sections-words.txt"
+CHARS_FILE = "sections-chars.txt"
+SETTINGS = ("c", "prior_power", "smoothing", "start_uniform", "transition_weight", "context", "forward_mix", "seed")
 STRUCTURAL_BLOCKS = ("header", "signature")
 CUE_LISTS = (
     "first_person",
@@ -103,25 +111,22 @@ class NgramSpace:
     idf: np.ndarray
 
     def transform(self, docs: Sequence[list[str]]) -> sparse.csr_matrix:
+        """:meth:`rows` as a scipy matrix (training)."""
+        return self.rows(docs).to_scipy()
+
+    def rows(self, docs: Sequence[list[str]]) -> SparseRows:
+        """The TF-IDF rows of n-gram lists (numpy only; what the scipy version computed, bit for bit)."""
         get = self.index.get
-        rows, cols = [], []
-        for row, doc in enumerate(docs):
-            for token in doc:
-                column = get(token)
-                if column is not None:
-                    rows.append(row)
-                    cols.append(column)
-        ones = np.ones(len(rows), dtype=np.float32)
-        matrix = sparse.csr_matrix((ones, (rows, cols)), shape=(len(docs), len(self.index)))
-        matrix.sum_duplicates()
+        matrix = count_rows((map(get, doc) for doc in docs), len(self.index), dtype=np.float32)
         data = (1.0 + np.log(matrix.data)) * self.idf[matrix.indices]
         counts = np.diff(matrix.indptr)
         squares = np.zeros(len(docs), dtype=np.float32)
         filled = counts > 0
         squares[filled] = np.add.reduceat(data * data, matrix.indptr[:-1][filled])
         norms = np.sqrt(np.where(squares > 0, squares, 1.0))
-        matrix.data = (data / np.repeat(norms, counts)).astype(np.float32)
-        return matrix
+        return SparseRows(
+            matrix.indptr, matrix.indices, (data / np.repeat(norms, counts)).astype(np.float32), matrix.n_columns
+        )
 
 
 @cache
@@ -205,26 +210,31 @@ class SectionTagger:
         positions = [p for _, seq_positions in sequences for p in seq_positions]
         return flat, positions, word_docs, char_docs, lengths
 
-    def _blocks(self, documents: tuple) -> list:
+    def _blocks(self, documents: tuple, numpy_only: bool = False) -> list:
         """Feature blocks of the units of :meth:`_documents`: word n-grams, dense features, character n-grams
-        (or None) and the sequence lengths (for the neighbour block)."""
+        (or None) and the sequence lengths (for the neighbour block). The n-gram blocks are scipy matrices for
+        training, :class:`~nlp.model.arrays.SparseRows` with ``numpy_only`` (prediction)."""
         flat, positions, word_docs, char_docs, lengths = documents
-        chars = self._chars.transform(char_docs) if self._chars is not None else None
-        return [self._words.transform(word_docs), _dense(flat, positions), chars, lengths]
+
+        def sparse_rows(space: NgramSpace, docs: Sequence[list[str]]):
+            return space.rows(docs) if numpy_only else space.transform(docs)
+
+        chars = sparse_rows(self._chars, char_docs) if self._chars is not None else None
+        return [sparse_rows(self._words, word_docs), _dense(flat, positions), chars, lengths]
 
     # -- prediction -----------------------------------------------------------------------------------------
     def _log_posteriors(self, texts: Sequence[str], positions: Sequence[float]) -> np.ndarray:
         """log p(section | unit), block by block (the neighbour block is shifted scores, not a matrix)."""
-        words, dense, chars, _ = self._blocks(self._documents([(texts, positions)]))
+        words, dense, chars, _ = self._blocks(self._documents([(texts, positions)]), numpy_only=True)
         w = self._weights
         n_words, n_dense = words.shape[1], dense.shape[1]
-        decision = words @ w[:n_words] + dense @ w[n_words : n_words + n_dense] + self._intercepts
+        decision = words.dot(w[:n_words]) + dense @ w[n_words : n_words + n_dense] + self._intercepts
         end = n_words + n_dense
         if chars is not None:
-            decision += chars @ w[end : end + chars.shape[1]]
+            decision += chars.dot(w[end : end + chars.shape[1]])
             end += chars.shape[1]
         if self.context > 0:
-            own = self.context * 0.5 * np.asarray(words @ w[end : end + n_words])
+            own = self.context * 0.5 * words.dot(w[end : end + n_words])
             decision[1:] += own[:-1]
             decision[:-1] += own[1:]
         decision = np.asarray(decision, dtype=np.float64)
@@ -293,17 +303,74 @@ class SectionTagger:
 
     # -- persistence ----------------------------------------------------------------------------------------
     def save(self, path: Path) -> None:
-        """Write the fitted tagger (one compressed joblib file)."""
+        """Write the fitted tagger: one compressed joblib file and, beside it, the plain files prediction reads
+        (:meth:`export_arrays`)."""
+        import joblib
+
         path.parent.mkdir(parents=True, exist_ok=True)
         joblib.dump(self, path, compress=3)
+        self.export_arrays(path.parent)
 
     @classmethod
     def load(cls, path: Path) -> SectionTagger:
-        """Read a tagger written by :meth:`save`."""
+        """Read a tagger written by :meth:`save` from its joblib."""
+        import joblib
+
         model = joblib.load(path)
         if not isinstance(model, cls):
             raise TypeError(f"{path} does not hold a {cls.__name__}")
         return model
+
+    def export_arrays(self, folder: Path) -> None:
+        """Write ``sections.json`` (settings, states), ``sections.npz`` (idf, weights, intercepts, prior, start,
+        transitions) and the vocabularies, one n-gram a line in column order."""
+        import json
+
+        arrays = {
+            "word_idf": self._words.idf,
+            "weights": self._weights,
+            "intercepts": self._intercepts,
+            "log_prior": self._log_prior,
+            "log_start": self._log_start,
+            "log_transitions": self._log_transitions,
+        }
+        write_vocabulary(folder / WORDS_FILE, sorted(self._words.index, key=self._words.index.__getitem__))
+        if self._chars is not None:
+            arrays["char_idf"] = self._chars.idf
+            write_vocabulary(folder / CHARS_FILE, sorted(self._chars.index, key=self._chars.index.__getitem__))
+        np.savez(folder / ARRAYS_FILE, **arrays)
+        meta = {
+            "format": 1,
+            **{name: getattr(self, name) for name in SETTINGS},
+            "char_sizes": list(self.char_sizes),
+            "states": list(self.states),
+            "chars": self._chars is not None,
+        }
+        (folder / META_FILE).write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
+
+    @classmethod
+    def load_arrays(cls, folder: Path) -> SectionTagger:
+        """A tagger for prediction from the plain files written by :meth:`export_arrays` (numpy only)."""
+        import json
+
+        meta = json.loads((folder / META_FILE).read_text(encoding="utf-8"))
+        if meta.get("format") != 1:
+            raise ValueError(f"{folder / META_FILE}: unknown format {meta.get('format')!r}")
+        with np.load(folder / ARRAYS_FILE) as stored:
+            arrays = {name: stored[name] for name in stored.files}
+        chars = NgramSpace(read_vocabulary(folder / CHARS_FILE), arrays["char_idf"]) if meta["chars"] else None
+        return cls(
+            **{name: meta[name] for name in SETTINGS},
+            char_sizes=tuple(meta["char_sizes"]),
+            states=tuple(meta["states"]),
+            _words=NgramSpace(read_vocabulary(folder / WORDS_FILE), arrays["word_idf"]),
+            _chars=chars,
+            _weights=arrays["weights"],
+            _intercepts=arrays["intercepts"],
+            _log_prior=arrays["log_prior"],
+            _log_start=arrays["log_start"],
+            _log_transitions=arrays["log_transitions"],
+        )
 
 
 def _viterbi(emissions: np.ndarray, log_start: np.ndarray, log_trans: np.ndarray) -> list[int]:
@@ -343,5 +410,9 @@ def _forward_backward(emissions: np.ndarray, log_start: np.ndarray, log_trans: n
 
 @cache
 def default_section_tagger() -> SectionTagger:
-    """The shipped tagger (``models/sections-v1/sections.joblib``), loaded once per process."""
-    return SectionTagger.load(MODELS_DIR / MODEL_NAME / MODEL_FILE)
+    """The shipped tagger, loaded once per process: from its plain files (``models/sections-v1/sections.npz``…)
+    when present, else from ``sections.joblib``."""
+    folder = MODELS_DIR / MODEL_NAME
+    if (folder / META_FILE).exists():
+        return SectionTagger.load_arrays(folder)
+    return SectionTagger.load(folder / MODEL_FILE)
