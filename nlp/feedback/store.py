@@ -198,6 +198,15 @@ class FeedbackStore:
                 raise
         return changed > 0
 
+    def remove(self, report_hash: str) -> int:
+        """Delete every decision on one report (a report withdrawn, a person's request); how many were deleted."""
+        if not self.path.exists():
+            return 0
+        with self._connection() as connection:
+            if self._version(connection) is None:
+                return 0
+            return connection.execute("DELETE FROM decisions WHERE report_hash = ?", (report_hash,)).rowcount
+
     # -- reading ------------------------------------------------------------------------------------------------
     def decisions(
         self, *, report_hash: str | None = None, rule: str | None = None, decision: Verdict | None = None

@@ -60,6 +60,9 @@ def test_filters_dismissals_and_stats(tmp_path, make_decision):
     assert (stats.decisions, stats.confirmed, stats.dismissed, stats.reports, stats.rules) == (3, 2, 1, 2, 2)
     assert (stats.last - stats.first).total_seconds() == 7 * 60
     assert stats.store_version == STORE_VERSION
+    assert store.remove(report_hash("a")) == 2
+    assert [d.report_hash for d in store.decisions()] == [report_hash("b")]
+    assert store.remove(report_hash("a")) == 0
 
 
 def test_the_schema_version_table_is_written_on_first_write(tmp_path, make_decision):
