@@ -65,6 +65,7 @@ PERSON_KEYS = {"person", "party_post", "gov_post", "head"}
 COLLECTIVE_KEYS = {"id", "quote", "area", "area_named_in_text", "responsible", "verdicts"}
 PREVIOUS_KEYS = {"id", "person", "quote", "verdict"}
 PREVIOUS_OPTIONAL_KEYS = {"outcome", "quote_current"}
+NO_COLLECTIVE = "no collective report for the unit"  # the unlinked reason of a set left without one on purpose
 
 
 @dataclass
@@ -195,7 +196,9 @@ def _check_reports(linked: LinkedSet, reports: list[dict[str, Any]]) -> None:
         collectives = [r for r in reports if r.get("role") == "collective" and r.get("year") == year]
         if len(collectives) > 1:
             linked.error(f"more than one collective report for {year}")
-    if not any(r.get("role") == "collective" and r.get("year") == 2025 for r in reports):
+    if not any(r.get("role") == "collective" and r.get("year") == 2025 for r in reports) and not _without_collective(
+        linked
+    ):
         linked.error("no 2025 collective report")
     if not _heads(reports):
         linked.error("no 2025 report has head: true")
@@ -203,6 +206,14 @@ def _check_reports(linked: LinkedSet, reports: list[dict[str, Any]]) -> None:
     collective = linked.texts.get(_collective_file(reports, 2025) or "")
     if isinstance(unit_name, str) and collective is not None and _squash(unit_name) not in _squash(collective):
         linked.error(f"unit.name {unit_name!r} is not written in the 2025 collective report")
+
+
+def _without_collective(linked: LinkedSet) -> bool:
+    """A set may leave the unit's 2025 collective report out on purpose; ``unlinked`` then says so."""
+    return any(
+        isinstance(item, dict) and NO_COLLECTIVE in str(item.get("reason", ""))
+        for item in _list(linked.data.get("unlinked"))
+    )
 
 
 def _squash(text: str) -> str:
@@ -278,8 +289,10 @@ def _collective_file(reports: list[dict[str, Any]], year: int) -> str | None:
 
 def _check_collective(linked: LinkedSet, reports: list[dict[str, Any]]) -> None:
     items = _list(linked.data.get("collective_shortcomings"))
-    if not items:
+    if not items and not _without_collective(linked):
         linked.error("collective_shortcomings is empty")
+    if items and _without_collective(linked):
+        linked.error("collective_shortcomings given, but unlinked says the unit has no collective report")
     known = _persons(reports)
     current = _persons(reports, 2025)
     heads = _heads(reports)
