@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from nlp.batch.command import batch as batch_command
 from nlp.errors import EXIT_INTERNAL, EXIT_OUTPUT, GENERAL_EXITS, INPUT_ERRORS, InputError, errors_markdown
@@ -52,6 +51,8 @@ def _fail(error: InputError, lang: str, as_json: bool) -> None:
     """Print a refusal in both languages (JSON on stdout when asked) and exit with its code."""
     if as_json:
         typer.echo(json.dumps({"error": error.to_dict()}, ensure_ascii=False, indent=2))
+    from rich.console import Console
+
     err = Console(stderr=True, soft_wrap=True)
     first, second = ("vi", "en") if lang == "vi" else ("en", "vi")
     err.print(f"[bold red]Lỗi / Error {error.code}[/]: {error.message(first)}", highlight=False)
@@ -89,6 +90,8 @@ def analyze(
     except InputError as error:
         _fail(error, lang.value, as_json)
     except Exception as error:
+        from rich.console import Console
+
         Console(stderr=True).print(
             f"[bold red]Lỗi nội bộ / Internal error[/]: {type(error).__name__}. "
             "Hãy báo lỗi kèm tệp mẫu không chứa dữ liệu cá nhân.",
@@ -98,6 +101,8 @@ def analyze(
     try:
         _emit(result, output_format, output, path, width)
     except OSError as error:
+        from rich.console import Console
+
         Console(stderr=True).print(
             f"[bold red]Không ghi được kết quả / Cannot write the result[/]: {error.strerror or type(error).__name__}",
             highlight=False,
@@ -127,6 +132,8 @@ def _emit(result, output_format: OutputFormat, output: Path | None, path: str, w
         else:
             typer.echo(text)
         return
+    from rich.console import Console  # the terminal and html formats only
+
     if output_format is OutputFormat.html:
         from nlp.render import render_html
 
@@ -269,6 +276,8 @@ def errors(
     if markdown:
         typer.echo(errors_markdown(), nl=False)
         return
+    from rich.console import Console
+
     console = Console()
     for exit_code, vi, en in GENERAL_EXITS:
         console.print(f"{exit_code}  {vi} / {en}", highlight=False)

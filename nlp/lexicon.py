@@ -10,11 +10,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
 import ahocorasick
-import yaml
 
+from nlp.data import load_data
 from nlp.normalize import fold
 
 DATA_PACKAGE = "nlp.data"
@@ -31,9 +30,8 @@ class Hit:
 
 
 def load_yaml(name: str) -> dict:
-    """Load a YAML data file shipped in ``nlp/data``."""
-    with resources.files(DATA_PACKAGE).joinpath(name).open(encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+    """Load a YAML data file shipped in ``nlp/data`` (parsed once per content: :func:`nlp.data.load_data`)."""
+    return load_data(name, DATA_PACKAGE)
 
 
 def _is_word_char(char: str) -> bool:

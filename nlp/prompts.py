@@ -53,10 +53,11 @@ class PromptInfo:
 @dataclass(frozen=True, slots=True)
 class _Prompt:
     info: PromptInfo
-    patterns: tuple[tuple[str, re.Pattern[str]], ...]  # (key, pattern): skip the pattern when key is absent
-    before: re.Pattern[str] | None
+    patterns: tuple[tuple[str, str], ...]  # (key, pattern): skip the pattern when key is absent
+    before: str | None  # patterns are compiled on first use (most never are: their key is not in the text)
 
 
+@cache
 def _compile(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern.replace(" ", _GAP), re.DOTALL)
 
@@ -82,8 +83,8 @@ def _prompts() -> tuple[_Prompt, ...]:
     return tuple(
         _Prompt(
             info=PromptInfo(e["id"], e["kind"], e.get("section"), tuple(e.get("forms", ()))),
-            patterns=tuple((_key(p), _compile(p)) for p in e["patterns"]),
-            before=_compile(e["before"]) if e.get("before") else None,
+            patterns=tuple((_key(p), p) for p in e["patterns"]),
+            before=e.get("before") or None,
         )
         for e in entries
     )
@@ -112,9 +113,10 @@ def find_prompts(text: str, folded: str | None = None) -> list[PromptSpan]:
         for key, pattern in prompt.patterns:
             if key and key not in compact:
                 continue
+            compiled = _compile(pattern)
             pos = 0
             while True:
-                match = pattern.search(folded, pos)
+                match = compiled.search(folded, pos)
                 if match is None:
                     break
                 start, end = match.span()
@@ -135,7 +137,7 @@ def find_prompts(text: str, folded: str | None = None) -> list[PromptSpan]:
 def _widen(folded: str, start: int, end: int, prompt: _Prompt) -> PromptSpan:
     if prompt.before is not None:
         window = max(0, start - 90)
-        match = prompt.before.search(folded, window, start)
+        match = _compile(prompt.before).search(folded, window, start)
         if match and match.end() == start and "\n" not in match.group() and any(c.isalnum() for c in match.group()):
             start = match.start()
             while start < end and not folded[start].isalnum():

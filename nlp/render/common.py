@@ -10,11 +10,9 @@ import bisect
 import re
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
-
-import yaml
 
 from nlp.catalog import label
+from nlp.data import load_data
 from nlp.schema import AnalysisResult, Finding, Sentence
 
 #: Categories in the order they are listed (legend, data-categories, summaries).
@@ -45,8 +43,7 @@ SCORE_ORDER: tuple[str, ...] = ("overall", "specificity", "candor", "accountabil
 @cache
 def strings() -> dict:
     """The renderers' own interface strings (``nlp/render/strings.yaml``)."""
-    with resources.files(__package__).joinpath("strings.yaml").open(encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+    return load_data("strings.yaml", __package__)
 
 
 def t(key: str, lang: str = "vi", **values: object) -> str:
