@@ -86,3 +86,11 @@ def test_checker_reports_a_broken_set(tmp_path):
     data["collective_shortcomings"][0]["verdicts"]["Lê Văn An"]["quote"] = "Tôi nhận phần mình."
     (set_dir / "set.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     assert check_linked.check_set(set_dir) == []
+
+
+def test_linked_test_sets_are_frozen():
+    """L07–L10 are the frozen test part: their files may not change (corpus/scripts/linked_test_hash.py)."""
+    import linked_test_hash
+
+    assert [p.name for p in linked_test_hash.test_sets()] == ["L07", "L08", "L09", "L10"]
+    assert linked_test_hash.test_hash() == (LINKED / "test.sha256").read_text(encoding="utf-8").strip()
