@@ -1,0 +1,140 @@
+"""The public entry point: :func:`cross_check` reads a batch of analysed reports and returns the linkage, the rows
+of both checks, the findings per report and the results with those findings applied."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from nlp.cross.findings import apply_findings, collective_finding, previous_finding, quote, rule_for
+from nlp.cross.identity import identify
+from nlp.cross.link import link_reports
+from nlp.cross.match import Matcher
+from nlp.cross.passages import Passage, passages
+from nlp.cross.records import AnalysedReport, CollectiveRow, CrossResult, Identity, Linkage, PreviousRow, UnitLink
+from nlp.cross.verdict import (
+    collective_verdict,
+    previous_verdict,
+    responsibility_statements,
+    responsible,
+    shortcomings,
+    statements_for,
+)
+from nlp.schema import AnalysisResult, Finding
+
+
+class _Reports:
+    """The batch's results, their identities and (lazily) their passages."""
+
+    def __init__(self, reports: list[AnalysedReport], linkage: Linkage) -> None:
+        self.results: dict[str, AnalysisResult] = {r.path: r.result for r in reports}
+        self.identities: dict[str, Identity] = {i.file: i for i in linkage.identities}
+        self._passages: dict[str, list[Passage]] = {}
+
+    def passages(self, file: str) -> list[Passage]:
+        if file not in self._passages:
+            self._passages[file] = passages(file, self.results[file])
+        return self._passages[file]
+
+
+def cross_check(
+    reports: Iterable[AnalysedReport], *, lang: str = "vi", matcher: Matcher | None = None
+) -> CrossResult:
+    """Link ``reports`` (this year's and, optionally, last year's, of one or many units) and run both checks.
+
+    Matching stays within a unit: a collective shortcoming is compared with the sentences of that unit's responsible
+    writers only, a previous shortcoming with the same writer's report of this year only.
+    """
+    reports = list(reports)
+    linkage = link_reports([identify(r.path, r.result) for r in reports])
+    batch = _Reports(reports, linkage)
+    matcher = matcher or Matcher()
+    collective_rows: list[CollectiveRow] = []
+    previous_rows: list[PreviousRow] = []
+    for unit in linkage.units:
+        collective_rows.extend(_collective_rows(unit, batch, matcher))
+        previous_rows.extend(_previous_rows(unit, linkage, batch, matcher))
+    findings = _findings(collective_rows, previous_rows, batch, lang)
+    results = {
+        file: apply_findings(batch.results[file], found, batch.identities[file], collective_rows, lang)
+        for file, found in findings.items()
+    }
+    return CrossResult(
+        linkage=linkage,
+        collective_rows=collective_rows,
+        previous_rows=previous_rows,
+        findings=findings,
+        results=results,
+    )
+
+
+def _collective_rows(unit: UnitLink, batch: _Reports, matcher: Matcher) -> list[CollectiveRow]:
+    if not unit.collective:
+        return []
+    collective = batch.passages(unit.collective)
+    items = shortcomings(collective)
+    statements = responsibility_statements(collective)
+    people = [batch.identities[f] for f in unit.individuals if batch.identities[f].key]
+    matcher.prepare([i.passage for i in items])
+    rows = []
+    for item in items:
+        for duty in responsible(item, people, statements_for(item, statements, matcher)):
+            person = duty.identity
+            decision = collective_verdict(item, duty.why, batch.passages(person.file), items, matcher)
+            rows.append(
+                CollectiveRow(
+                    unit=unit.name or unit.key,
+                    shortcoming=quote(item.passage),
+                    person=person.name or "",
+                    file=person.file,
+                    posts=person.posts,
+                    why=duty.why,
+                    verdict=decision.verdict,
+                    sentence=quote(decision.passage) if decision.passage else None,
+                    similarity=round(decision.score, 3) if decision.score is not None else None,
+                    rule=rule_for("collective", decision.verdict),
+                )
+            )
+    return rows
+
+
+def _previous_rows(unit: UnitLink, linkage: Linkage, batch: _Reports, matcher: Matcher) -> list[PreviousRow]:
+    pairs = [(p.name, p.previous, p.current) for p in linkage.persons if p.unit == unit.key]
+    if unit.collective and unit.previous_collective:
+        pairs.append(("collective", unit.previous_collective, unit.collective))
+    rows = []
+    for writer, old_file, new_file in pairs:
+        items, new = shortcomings(batch.passages(old_file)), batch.passages(new_file)
+        matcher.prepare([i.passage for i in items])
+        for item in items:
+            decision = previous_verdict(item, new, matcher)
+            rows.append(
+                PreviousRow(
+                    unit=unit.name or unit.key,
+                    writer=writer,
+                    shortcoming=quote(item.passage),
+                    file=new_file,
+                    verdict=decision.verdict,
+                    outcome=decision.outcome,
+                    sentence=quote(decision.passage) if decision.passage else None,
+                    similarity=round(decision.score, 3) if decision.score is not None else None,
+                    rule=rule_for("previous", decision.verdict),
+                )
+            )
+    return rows
+
+
+def _findings(
+    collective_rows: list[CollectiveRow], previous_rows: list[PreviousRow], batch: _Reports, lang: str
+) -> dict[str, list[Finding]]:
+    found: dict[str, list[Finding]] = {}
+    for row in collective_rows:
+        year = batch.identities[row.shortcoming.file].year
+        finding = collective_finding(row, batch.results[row.file], year, lang)
+        if finding:
+            found.setdefault(row.file, []).append(finding)
+    for row in previous_rows:
+        year = batch.identities[row.shortcoming.file].year
+        finding = previous_finding(row, batch.results[row.file], year, lang)
+        if finding:
+            found.setdefault(row.file, []).append(finding)
+    return found

@@ -1,0 +1,81 @@
+"""The cross-report checks' data: thresholds, cues and strings (``nlp/data/cross.yaml``), posts
+(``nlp/data/positions.yaml``)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from nlp.lexicon import load_yaml
+
+
+@cache
+def settings() -> dict:
+    """The whole of ``cross.yaml``."""
+    return load_yaml("cross.yaml")
+
+
+@cache
+def cues() -> dict[str, tuple[re.Pattern[str], ...]]:
+    """Cue name → compiled patterns (on folded text)."""
+    return {name: tuple(re.compile(p) for p in patterns) for name, patterns in settings()["cues"].items()}
+
+
+def cue(name: str, folded: str) -> re.Match[str] | None:
+    """The first match of cue ``name`` in ``folded``, or None."""
+    for pattern in cues()[name]:
+        match = pattern.search(folded)
+        if match:
+            return match
+    return None
+
+
+def matching(name: str) -> float:
+    """A threshold or weight of the matching block."""
+    return float(settings()["matching"][name])
+
+
+def string(group: str, key: str, lang: str = "vi") -> str:
+    """A display string of ``strings.<group>.<key>`` in ``lang`` (the key itself when absent)."""
+    entry = settings()["strings"].get(group, {}).get(key)
+    return entry.get(lang, key) if isinstance(entry, dict) else key
+
+
+@dataclass(frozen=True)
+class Post:
+    """One post of ``positions.yaml``."""
+
+    id: str
+    label_vi: str
+    label_en: str
+    pattern: re.Pattern[str]
+    head: bool
+    areas: tuple[str, ...]
+    named: tuple[str, ...]
+    area_from: re.Pattern[str] | None = None
+
+
+@cache
+def posts() -> tuple[Post, ...]:
+    """The posts, in the order they are tried."""
+    result = []
+    for entry in load_yaml("positions.yaml")["posts"]:
+        result.append(
+            Post(
+                id=entry["id"],
+                label_vi=entry["label"]["vi"],
+                label_en=entry["label"]["en"],
+                pattern=re.compile(entry["pattern"]),
+                head=bool(entry.get("head", False)),
+                areas=tuple(entry.get("areas", [])),
+                named=tuple(entry.get("named", [])),
+                area_from=re.compile(entry["area_from"]) if entry.get("area_from") else None,
+            )
+        )
+    return tuple(result)
+
+
+def post(post_id: str) -> Post:
+    """The post with id ``post_id``."""
+    return next(p for p in posts() if p.id == post_id)

@@ -1,0 +1,147 @@
+"""Who wrote a report: name (and its matching key), date of birth, posts, role, unit, year and form."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache
+from pathlib import PurePosixPath
+
+from nlp.cross.config import posts
+from nlp.cross.records import Identity
+from nlp.lexicon import load_yaml
+from nlp.normalize import fold
+from nlp.schema import AnalysisResult
+
+_HONORIFIC = re.compile(r"^\s*(đồng chí|đ/c|d/c|đc|ông|bà|anh|chị)\b\.?\s*", re.IGNORECASE)
+_DATE = re.compile(r"(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*((?:19|20)\d\d)")
+_YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
+_POST_SPLIT = re.compile(r"\s*(?:;|,|\bkiem\b|\bdong thoi\b)\s*")
+_UNIT_PREFIX = re.compile(r"^(chi bo|dang bo|dang uy)\s+")
+_UNIT_BODY = re.compile(r"^(chi bo|dang bo|dang uy)\b")
+_YEAR_DIR = re.compile(r"^(?:19|20)\d\d$")
+_IN_CHARGE = re.compile(r"\bphu trach ([a-z ]{3,40})$")
+
+
+def name_key(name: str | None) -> str | None:
+    """A name for matching: NFC, 'Đ/c' / 'đồng chí' dropped, spaces collapsed, case-folded."""
+    if not name:
+        return None
+    text = unicodedata.normalize("NFC", name)
+    text = _HONORIFIC.sub("", text)
+    text = re.sub(r"[^\w\s]", " ", text)
+    key = " ".join(text.split()).casefold()
+    return key or None
+
+
+def unit_key(name: str | None) -> str | None:
+    """A unit name for matching: folded, 'chi bộ' / 'đảng bộ' prefix dropped, spaces collapsed."""
+    if not name:
+        return None
+    folded = " ".join(re.sub(r"[^\w\s]", " ", fold(name)).split())
+    key = _UNIT_PREFIX.sub("", folded)
+    return key or None
+
+
+@cache
+def _birth_field() -> re.Pattern[str]:
+    return re.compile(load_yaml("structure.yaml")["header_fields"]["birth"])
+
+
+def birth_date(text: str) -> str | None:
+    """The date of birth from the header ("Ngày sinh: 14/3/1971" → "1971-03-14"; a year alone → "1971")."""
+    for line in text.splitlines()[:60]:
+        for part in re.split(r"\s{2,}|\t| \| ", line):
+            folded = fold(part).strip()
+            match = _birth_field().match(folded)
+            if not match:
+                inline = re.search(r"\b(ngay sinh|nam sinh|sinh ngay)\s*[:\.]", folded)
+                if not inline:
+                    continue
+                folded = folded[inline.start() :]
+                match = _birth_field().match(folded)
+                if not match:
+                    continue
+            value = folded[match.end() :]
+            date = _DATE.search(value)
+            if date:
+                day, month, year = (int(g) for g in date.groups())
+                return f"{year:04d}-{month:02d}-{day:02d}"
+            year = _YEAR.search(value)
+            if year:
+                return year.group(1)
+    return None
+
+
+def find_posts(*written: str | None) -> tuple[list[str], list[str]]:
+    """Ids of the posts named in the header's post fields (each piece matched to the first post that fits), and
+    the areas they cover (the posts' own, and any a piece names: "phụ trách kho dược", "tổ trưởng tổ Toán")."""
+    found: list[str] = []
+    areas: list[str] = []
+    for value in written:
+        if not value:
+            continue
+        for piece in _POST_SPLIT.split(" ".join(re.sub(r"[()]", ",", fold(value)).split())):
+            piece = piece.strip(" .")
+            charge = _IN_CHARGE.search(piece)
+            if charge:
+                areas.append(charge.group(1).strip())
+            for post in posts():
+                if post.pattern.search(piece):
+                    if post.id not in found:
+                        found.append(post.id)
+                        areas.extend(post.areas)
+                    own = post.area_from.search(piece) if post.area_from else None
+                    if own:
+                        areas.append(own.group(1).strip())
+                    break
+    return found, list(dict.fromkeys(a for a in areas if a))
+
+
+def unit_folder(path: str) -> str:
+    """The folder of a report with any year folder left out ("dong-lac/2025/x.txt" → "dong-lac")."""
+    parts = [p for p in PurePosixPath(path.replace("\\", "/")).parent.parts if not _YEAR_DIR.match(p)]
+    return "/".join(parts)
+
+
+def _path_year(path: str) -> int | None:
+    for part in PurePosixPath(path.replace("\\", "/")).parent.parts:
+        if _YEAR_DIR.match(part):
+            return int(part)
+    return None
+
+
+def _unit_name(result: AnalysisResult) -> str | None:
+    header = result.header
+    for value in (header.branch, header.unit):
+        if value and _UNIT_BODY.match(fold(value).strip()):
+            return value.strip()
+    return header.branch or None
+
+
+def identify(path: str, result: AnalysisResult) -> Identity:
+    """The identity of the writer of ``result`` (a collective report has no person)."""
+    header = result.header
+    collective = result.role == "collective"
+    found, areas = ([], []) if collective else find_posts(header.party_position, header.government_position)
+    if not found and not collective and header.position:
+        found, areas = find_posts(header.position)
+    name = None if collective else header.name
+    unit = _unit_name(result)
+    return Identity(
+        file=path,
+        role=result.role,
+        form=result.form,
+        year=header.year or _path_year(path),
+        name=" ".join(name.split()) if name else None,
+        key=name_key(name),
+        birth=None if collective else birth_date(result.text),
+        party_post=header.party_position,
+        gov_post=header.government_position,
+        posts=found,
+        head=any(p.head for p in posts() if p.id in found),
+        areas=areas,
+        unit_name=unit,
+        unit_key=unit_key(unit),
+        folder=unit_folder(path),
+    )

@@ -1,0 +1,137 @@
+"""Linking: reports grouped into units, each unit's collective report, and writers linked across two years.
+
+Units are grouped by the chi bộ / đảng bộ named in the header where reports give it, else by folder; each unit
+says which was used (``basis``). Nothing here raises for a unit without a collective report or a writer found in one
+year only: they are listed in ``Linkage.unlinked``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from nlp.cross.records import Identity, Linkage, PersonLink, UnitLink, Unlinked
+
+
+def _same_unit(a: str, b: str) -> bool:
+    """Two unit keys name the same unit: equal, or one's words all in the other's ("thon dong lac" / "dong lac")."""
+    if a == b:
+        return True
+    wa, wb = set(a.split()), set(b.split())
+    return len(min(wa, wb, key=len)) >= 2 and (wa <= wb or wb <= wa)
+
+
+def _group(identities: list[Identity]) -> list[tuple[list[Identity], str]]:
+    """Groups of reports, each with its basis: by header unit within a folder, merged across folders by header."""
+    by_folder: dict[str, list[Identity]] = defaultdict(list)
+    for identity in identities:
+        by_folder[identity.folder].append(identity)
+    groups: list[tuple[list[Identity], str, str | None]] = []  # members, basis, key
+    for members in by_folder.values():
+        clusters: list[tuple[str, list[Identity]]] = []
+        keyless = []
+        for identity in members:
+            if not identity.unit_key:
+                keyless.append(identity)
+                continue
+            cluster = next((c for c in clusters if _same_unit(c[0], identity.unit_key)), None)
+            if cluster:
+                cluster[1].append(identity)
+            else:
+                clusters.append((identity.unit_key, [identity]))
+        if len(clusters) <= 1:
+            key = clusters[0][0] if clusters else None
+            basis = "both" if clusters and not keyless else "folder"
+            groups.append(([*(clusters[0][1] if clusters else []), *keyless], basis, key))
+        else:  # a folder holding several units: the header decides; reports without a unit stay by folder
+            groups.extend((c[1], "header", c[0]) for c in clusters)
+            if keyless:
+                groups.append((keyless, "folder", None))
+    merged: list[tuple[list[Identity], str, str | None]] = []
+    for members, basis, key in groups:
+        same = next((g for g in merged if key and g[2] and _same_unit(g[2], key)), None)
+        if same:
+            merged[merged.index(same)] = (same[0] + members, "header", same[2])
+        else:
+            merged.append((members, basis, key))
+    return [(members, basis) for members, basis, _ in merged]
+
+
+def _collective(candidates: list[Identity]) -> Identity | None:
+    return candidates[0] if candidates else None
+
+
+def link_reports(identities: list[Identity]) -> Linkage:
+    """Group ``identities`` into units and link each writer's reports of the latest and the year before."""
+    linkage = Linkage(identities=identities)
+    for members, basis in _group(identities):
+        _link_unit(members, basis, linkage)
+    return linkage
+
+
+def _link_unit(members: list[Identity], basis: str, linkage: Linkage) -> None:
+    years = [m.year for m in members if m.year]
+    year = max(years) if years else None
+    named = next((m.unit_name for m in members if m.role == "collective" and m.unit_name), None)
+    name = named or next((m.unit_name for m in members if m.unit_name), None) or members[0].folder
+    key = next((m.unit_key for m in members if m.unit_key), None) or f"folder:{members[0].folder}"
+    current = [m for m in members if m.year == year]
+    earlier = [m for m in members if m.year != year]
+    collective = _collective([m for m in current if m.role == "collective"])
+    previous_collective = _collective([m for m in earlier if m.role == "collective" and m.year == (year or 0) - 1])
+    unit = UnitLink(
+        key=key,
+        name=name,
+        basis=basis,
+        year=year,
+        collective=collective.file if collective else None,
+        previous_collective=previous_collective.file if previous_collective else None,
+        individuals=[m.file for m in current if m.role != "collective"],
+        previous=[m.file for m in earlier],
+    )
+    linkage.units.append(unit)
+    for member in members:
+        if member.year is None:
+            linkage.unlinked.append(Unlinked(file=member.file, unit=key, reason="no_year"))
+        elif member.role != "collective" and not member.key:
+            linkage.unlinked.append(Unlinked(file=member.file, unit=key, reason="no_identity"))
+    if collective is None:
+        linkage.unlinked.extend(
+            Unlinked(file=m.file, unit=key, reason="no_collective")
+            for m in current
+            if m.role != "collective" and m.key
+        )
+    _link_persons(key, [m for m in current if m.key and m.role != "collective"], earlier, linkage)
+
+
+def _link_persons(unit: str, current: list[Identity], earlier: list[Identity], linkage: Linkage) -> None:
+    """Each earlier individual report to this year's report of the same person (name key, and birth where both
+    give it); one left over is reported as found in one year only."""
+    used: set[str] = set()
+    for old in sorted((m for m in earlier if m.role != "collective" and m.key), key=lambda m: -(m.year or 0)):
+        match = next(
+            (
+                c
+                for c in current
+                if c.file not in used and c.key == old.key and (not c.birth or not old.birth or _same_birth(c, old))
+            ),
+            None,
+        )
+        if match is None or old.year != (match.year or 0) - 1:
+            linkage.unlinked.append(Unlinked(file=old.file, unit=unit, reason="one_year_only"))
+            continue
+        used.add(match.file)
+        linkage.persons.append(
+            PersonLink(
+                unit=unit,
+                name=match.name or old.name or "",
+                current=match.file,
+                previous=old.file,
+                by_birth=bool(match.birth and old.birth),
+            )
+        )
+
+
+def _same_birth(a: Identity, b: Identity) -> bool:
+    """Dates of birth agree (a year alone agrees with a full date of that year)."""
+    x, y = a.birth or "", b.birth or ""
+    return x == y or (len(min(x, y, key=len)) == 4 and x[:4] == y[:4])

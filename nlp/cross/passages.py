@@ -1,0 +1,126 @@
+"""Sentences of an analysed report as the cross-report checks read them: text, section, lexicon hits and the
+concrete anchors (numbers, named words) that two reports can share."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from nlp.features import find_anchors
+from nlp.lexicon import Hit, default_lexicons
+from nlp.normalize import fold
+from nlp.schema import AnalysisResult
+
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_SYLLABLE = re.compile(r"[a-z0-9đ]+")
+# syllables too common in these reports to tell two items apart
+_STOP = frozenset(
+    "va cua cac nhung da chua con la co duoc trong voi cho tu den nam nay theo ve mot so viec tai do nen khi de "
+    "ban than toi chi bo dong chi tap the han che khuyet diem thuc hien cong tac nhiem vu tren nhu but ma thi".split()
+)
+
+
+@dataclass
+class Passage:
+    """One content sentence of a report (offsets into that report's text)."""
+
+    file: str
+    start: int
+    end: int
+    text: str
+    section: str | None
+    folded: str = ""
+    hits: list[Hit] = field(default_factory=list)
+    numbers: frozenset[str] = frozenset()
+    named: frozenset[str] = frozenset()
+    syllables: frozenset[str] = frozenset()
+    generic: float = 0.0
+
+    def has(self, lexicon: str) -> bool:
+        """True if a phrase of ``lexicon`` occurs in the sentence."""
+        return any(h.lexicon == lexicon for h in self.hits)
+
+    @property
+    def first_person(self) -> bool:
+        """The writer speaks of himself or herself."""
+        return self.has("first_person")
+
+
+def make_passage(
+    text: str,
+    section: str | None,
+    *,
+    file: str = "",
+    start: int = 0,
+    generic: float = 0.0,
+    accent_insensitive: bool = False,
+) -> Passage:
+    """A passage from a sentence's text (hits and anchors computed here)."""
+    folded = _mask_collisions(text, fold(text))
+    anchors = find_anchors(text, folded)
+    named = {folded[s:e].strip() for kind in ("named", "person", "case") for s, e in anchors.get(kind, [])}
+    return Passage(
+        file=file,
+        start=start,
+        end=start + len(text),
+        text=text,
+        section=section,
+        folded=folded,
+        hits=default_lexicons().find(text, folded, accent_insensitive=accent_insensitive),
+        numbers=frozenset(n.replace(",", ".") for n in _NUMBER.findall(folded) if not _is_year(n)),
+        named=frozenset(n for n in named if n),
+        syllables=frozenset(s for s in _SYLLABLE.findall(folded) if s not in _STOP and not s.isdigit()),
+        generic=generic,
+    )
+
+
+_CHUA_FIX = re.compile(r"chữa", re.IGNORECASE)
+
+
+def _mask_collisions(text: str, folded: str) -> str:
+    """Folding makes "chữa" (repair) read as "chưa" (not yet); mark it so that cues on "chua" do not fire."""
+    for match in _CHUA_FIX.finditer(text):
+        folded = folded[: match.start()] + "chxa" + folded[match.end() :]
+    return folded
+
+
+def _is_year(number: str) -> bool:
+    return len(number) == 4 and number.isdigit() and number[:2] in {"19", "20"}
+
+
+def passages(file: str, result: AnalysisResult) -> list[Passage]:
+    """Every content sentence of ``result`` (headings, header and signature lines left out)."""
+    insensitive = not result.source.diacritics
+    spans: list[tuple[int, int, str | None, float]] = []
+    for sentence in result.sentences:
+        if sentence.structural or sentence.section in {"header", "signature", "self_rating"}:
+            continue
+        text = result.text[sentence.start : sentence.end]
+        stripped = text.strip()
+        if len(stripped) < 8:
+            continue
+        start = sentence.start + text.index(stripped)
+        end = start + len(stripped)
+        previous = spans[-1] if spans else None
+        if previous and _runs_on(result.text, previous, start, sentence.section):
+            spans[-1] = (previous[0], end, previous[2], max(previous[3], sentence.generic))
+            continue
+        spans.append((start, end, sentence.section, sentence.generic))
+    return [
+        make_passage(
+            result.text[start:end], section, file=file, start=start, generic=generic, accent_insensitive=insensitive
+        )
+        for start, end, section, generic in spans
+    ]
+
+
+def _runs_on(text: str, previous: tuple[int, int, str | None, float], start: int, section: str | None) -> bool:
+    """A sentence that ends in a colon on the same line ("… đã được khắc phục: năm 2025 …") runs on into the next."""
+    head = text[previous[0] : previous[1]]
+    return (
+        head.endswith(":")
+        and previous[2] == section
+        and "\n" not in text[previous[1] : start]
+        and len(head) > 25
+        and start - previous[0] < 600
+    )

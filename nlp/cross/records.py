@@ -1,0 +1,142 @@
+"""The typed input and output of the cross-report checks: analysed reports in, linkage, rows and findings out.
+
+Output models are pydantic, so the API and the batch can write them as JSON as they are.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from nlp.schema import AnalysisResult, Finding
+
+CollectiveVerdict = Literal["owned", "diffused", "absent", "denied"]
+PreviousVerdict = Literal["reported", "stock_line", "not_mentioned", "repeated"]
+Outcome = Literal["fixed", "partly", "not_fixed"]
+UnitBasis = Literal["header", "folder", "both"]
+UnlinkedReason = Literal["no_collective", "one_year_only", "no_identity", "no_year"]
+
+
+@dataclass(frozen=True)
+class AnalysedReport:
+    """One analysed report: its file (as the batch names it, relative to the batch root) and its result."""
+
+    path: str
+    result: AnalysisResult
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Identity(_Model):
+    """Who wrote a report, for which unit and year (read from the header and the text)."""
+
+    file: str
+    role: str
+    form: str
+    year: int | None = None
+    name: str | None = None
+    key: str | None = Field(None, description="the name normalised for matching (NFC, case-folded, no 'Đ/c')")
+    birth: str | None = Field(None, description="date of birth as YYYY-MM-DD (or YYYY)")
+    party_post: str | None = None
+    gov_post: str | None = None
+    posts: list[str] = Field(default_factory=list, description="ids of nlp/data/positions.yaml")
+    head: bool = False
+    areas: list[str] = Field(default_factory=list, description="folded phrases naming the areas the posts cover")
+    unit_name: str | None = None
+    unit_key: str | None = None
+    folder: str = ""
+
+
+class UnitLink(_Model):
+    """One unit (chi bộ / đảng bộ) of the batch and its reports."""
+
+    key: str
+    name: str | None = None
+    basis: UnitBasis = Field(description="how its reports were grouped: header unit name, folder, or both agreeing")
+    year: int | None = Field(None, description="the year under review (the latest year of the unit's reports)")
+    collective: str | None = Field(None, description="this year's collective report")
+    previous_collective: str | None = None
+    individuals: list[str] = Field(default_factory=list, description="this year's individual reports")
+    previous: list[str] = Field(default_factory=list, description="earlier years' reports")
+
+
+class PersonLink(_Model):
+    """One writer found in this year's and last year's reports."""
+
+    unit: str
+    name: str
+    current: str
+    previous: str
+    by_birth: bool = Field(description="the date of birth agreed (not only the name)")
+
+
+class Unlinked(_Model):
+    """A report that could not be linked, with why (never an error)."""
+
+    file: str
+    unit: str | None = None
+    reason: UnlinkedReason
+
+
+class Linkage(_Model):
+    """What was linked and what could not be."""
+
+    identities: list[Identity] = Field(default_factory=list)
+    units: list[UnitLink] = Field(default_factory=list)
+    persons: list[PersonLink] = Field(default_factory=list)
+    unlinked: list[Unlinked] = Field(default_factory=list)
+
+
+class Quote(_Model):
+    """A sentence of one report: file, offsets into its text, the text itself."""
+
+    file: str
+    start: int
+    end: int
+    text: str
+
+
+class CollectiveRow(_Model):
+    """One collective shortcoming × one responsible person (sheet 'Đối chiếu tập thể – cá nhân')."""
+
+    unit: str
+    shortcoming: Quote
+    person: str
+    file: str
+    posts: list[str] = Field(default_factory=list)
+    why: list[Literal["head", "named", "area"]] = Field(default_factory=list)
+    verdict: CollectiveVerdict
+    sentence: Quote | None = Field(None, description="the person's sentence the verdict rests on")
+    similarity: float | None = None
+    rule: str | None = None
+
+
+class PreviousRow(_Model):
+    """One of last year's shortcomings × this year's report of the same writer (sheet 'Đối chiếu năm trước')."""
+
+    unit: str
+    writer: str = Field(description="the person's name, or 'collective'")
+    shortcoming: Quote
+    file: str
+    verdict: PreviousVerdict
+    outcome: Outcome | None = None
+    sentence: Quote | None = None
+    similarity: float | None = None
+    rule: str | None = None
+
+
+class CrossResult(_Model):
+    """Everything the cross-report checks give: the linkage, the rows of both checks, per-report findings and the
+    results with those findings applied (accountability status and scores updated)."""
+
+    linkage: Linkage
+    collective_rows: list[CollectiveRow] = Field(default_factory=list)
+    previous_rows: list[PreviousRow] = Field(default_factory=list)
+    findings: dict[str, list[Finding]] = Field(default_factory=dict, description="file → cross_report findings")
+    results: dict[str, AnalysisResult] = Field(
+        default_factory=dict, description="file → the result with its cross_report findings applied"
+    )

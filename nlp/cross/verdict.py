@@ -1,0 +1,277 @@
+"""Verdicts: who answers for each collective shortcoming and whether their report owns, diffuses, omits or denies
+it; and what this year's report says of each of last year's shortcomings.
+
+Evidence used: the project's lexicons (first person, responsibility, stock responsibility, denial), the cues of
+``nlp/data/cross.yaml`` (own part, diffuse, area denial, good result, stock remediation, outcome) and the
+:class:`~nlp.cross.match.Matcher`'s similarity.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from nlp.cross.config import cue, matching, posts, settings
+from nlp.cross.match import Match, Matcher
+from nlp.cross.passages import Passage
+from nlp.cross.records import Identity
+from nlp.normalize import fold
+
+_INTRO = re.compile(r":\s*$")
+
+
+@dataclass
+class Shortcoming:
+    """A shortcoming named in a report, with any sentence that says whose area it is."""
+
+    passage: Passage
+    attribution: str = ""  # folded text saying who is in charge (the sentence itself or the next one)
+
+
+@dataclass
+class Responsibility:
+    """Why a person answers for a collective shortcoming."""
+
+    identity: Identity
+    why: list[str] = field(default_factory=list)  # "head", "named", "area"
+
+
+@dataclass
+class Decision:
+    """A verdict with the sentence it rests on."""
+
+    verdict: str
+    passage: Passage | None = None
+    score: float | None = None
+    outcome: str | None = None
+
+
+# -- shortcomings ---------------------------------------------------------------------------------------------
+
+
+def shortcomings(items: list[Passage]) -> list[Shortcoming]:
+    """The shortcomings a report names: sentences of its shortcomings part that are not causes, sub-headings,
+    introductions or denials; a following sentence that only says who is in charge is attached to the one before."""
+    found: list[Shortcoming] = []
+    for item in items:
+        if item.section != "shortcomings" or cue("not_shortcoming", item.folded):
+            continue
+        if _INTRO.search(item.text) and not item.numbers:
+            continue
+        if item.has("denial") and not item.has("shortcoming"):
+            continue
+        if found and cue("attribution", item.folded) and not item.has("shortcoming") and len(item.text) < 160:
+            found[-1].attribution += " " + item.folded
+            continue
+        found.append(Shortcoming(item, item.folded if cue("attribution", item.folded) else ""))
+    return found
+
+
+def named_posts(folded: str) -> list[str]:
+    """Ids of the posts a folded text names (a deputy's title is not also read as the post it deputises)."""
+    taken: list[tuple[int, int]] = []
+    found: list[str] = []
+    for post in posts():
+        patterns = [post.pattern, *(re.compile(rf"\b{re.escape(n)}\b") for n in post.named)]
+        for pattern in patterns:
+            for match in pattern.finditer(folded):
+                if any(s < match.end() and match.start() < e for s, e in taken):
+                    continue
+                taken.append(match.span())
+                if post.id not in found:
+                    found.append(post.id)
+    return found
+
+
+def responsible(
+    item: Shortcoming, people: list[Identity], statements: list[Shortcoming] | None = None
+) -> list[Responsibility]:
+    """Who answers for ``item``: the head always; the holders of the posts the collective text names for it (in the
+    sentence, or in a responsibility statement of the collective report matched to it); else the holders of the
+    posts whose area it is. A member without a post answers for nothing."""
+    named_text = item.attribution
+    for statement in statements or []:
+        named_text += " " + statement.attribution
+    named = set(named_posts(_after_attribution(named_text))) if named_text.strip() else set()
+    result = []
+    for person in people:
+        if not person.posts:
+            continue
+        why = []
+        if person.head:
+            why.append("head")
+        held = set(person.posts)
+        if held & named or (person.key and fold(person.key) in named_text):
+            why.append("named")
+        elif not named - {p for p in named if _is_head_post(p)} and in_area(item.passage.folded, person.areas):
+            why.append("area")
+        if why:
+            result.append(Responsibility(person, why))
+    return result
+
+
+def in_area(folded: str, areas: list[str]) -> bool:
+    """The shortcoming's text names one of the areas."""
+    return any(re.search(rf"\b{re.escape(a)}\b", folded) for a in areas)
+
+
+def _is_head_post(post_id: str) -> bool:
+    return any(p.head for p in posts() if p.id == post_id)
+
+
+def _after_attribution(folded: str) -> str:
+    """The part of an attribution that names the person (after 'do đồng chí', 'đồng chí … phụ trách')."""
+    parts = []
+    for pattern in (re.compile(p) for p in settings()["cues"]["attribution"]):
+        parts.extend(folded[m.start() : m.end() + 60] for m in pattern.finditer(folded))
+    return " ".join(parts)
+
+
+def statements_for(item: Shortcoming, statements: list[Shortcoming], matcher: Matcher) -> list[Shortcoming]:
+    """The collective report's responsibility statements that are about ``item``."""
+    return [s for s in statements if matcher.score(item.passage, s.passage).score >= matching("same_item")]
+
+
+def responsibility_statements(items: list[Passage]) -> list[Shortcoming]:
+    """Sentences of the collective report's responsibility part that say who answers for what."""
+    return [
+        Shortcoming(p, p.folded)
+        for p in items
+        if p.section == "collective_responsibility" and cue("attribution", p.folded)
+    ]
+
+
+# -- collective shortcoming × responsible person ------------------------------------------------------------
+
+
+def owns(item: Passage) -> bool:
+    """A first-person sentence that gives the writer's own part or responsibility (not only a shared one)."""
+    if cue("own_part", item.folded):
+        return True
+    diffuse_only = cue("diffuse", item.folded) and not re.search(r"trach nhiem (chinh|truc tiep)", item.folded)
+    return item.first_person and item.has("responsibility") and not diffuse_only
+
+
+def _mutual(match: Match, item: Shortcoming, others: list[Shortcoming], matcher: Matcher) -> bool:
+    """The person's sentence is closer to ``item`` than to any other collective shortcoming."""
+    return all(
+        matcher.score(o.passage, match.passage).score <= match.score + 1e-6 for o in others if o is not item
+    )
+
+
+def contrary(item: Passage) -> bool:
+    """The sentence says the contrary of a fault: no shortcoming, not the writer's area, a good result."""
+    if cue("area_denial", item.folded):
+        return True
+    return bool(cue("good_result", item.folded) or item.has("denial")) and not item.has("shortcoming")
+
+
+def collective_verdict(
+    item: Shortcoming,
+    why: list[str],
+    report: list[Passage],
+    others: list[Shortcoming],
+    matcher: Matcher,
+) -> Decision:
+    """owned / denied / diffused / absent for one person's report on one collective shortcoming."""
+    sections = set(settings()["collective_sections"])
+    candidates = [p for p in report if p.section in sections]
+    same = [m for m in matcher.same_item(item.passage, candidates, report) if _mutual(m, item, others, matcher)]
+    owned = next((m for m in same if owns(m.passage) and not cue("area_denial", m.passage.folded)), None)
+    if owned:
+        return Decision("owned", owned.passage, owned.score)
+    denial = _denial(item, why, report, others, matcher)
+    if denial:
+        return denial
+    if same:
+        return Decision("diffused", same[0].passage, same[0].score)
+    general = _general_diffuse(candidates, others, matcher)
+    if general:
+        return Decision("diffused", general, None)
+    return Decision("absent")
+
+
+def _denial(
+    item: Shortcoming, why: list[str], report: list[Passage], others: list[Shortcoming], matcher: Matcher
+) -> Decision | None:
+    sections = set(settings()["denial_sections"])
+    candidates = [p for p in report if p.section in sections]
+    if "named" in why or "area" in why:
+        general = next((p for p in candidates if cue("area_denial", p.folded) and not p.numbers), None)
+        if general:
+            return Decision("denied", general, None)
+    for match in matcher.same_item(item.passage, candidates, report, "denial"):
+        if contrary(match.passage) and _mutual(match, item, others, matcher):
+            return Decision("denied", match.passage, match.score)
+    return None
+
+
+def _general_diffuse(candidates: list[Passage], others: list[Shortcoming], matcher: Matcher) -> Passage | None:
+    """A shared-responsibility line about the collective's shortcomings in general (not about another item)."""
+    for item in candidates:
+        if not cue("diffuse", item.folded) or owns(item):
+            continue
+        if item.section != "collective_responsibility" and not item.first_person:
+            continue
+        about_one = any(matcher.score(o.passage, item).score >= matching("same_item") for o in others)
+        if not about_one:
+            return item
+    return None
+
+
+# -- last year's shortcoming × this year's report -----------------------------------------------------------
+
+
+def previous_verdict(item: Shortcoming, report: list[Passage], matcher: Matcher) -> Decision:
+    """reported (with outcome) / repeated / stock_line / not_mentioned for one of last year's shortcomings."""
+    remediation = set(settings()["remediation_sections"])
+    told = matcher.same_item(item.passage, [p for p in report if p.section in remediation], report)
+    reported = next((m for m in told if _has_result(m.passage)), None)
+    if reported:
+        return Decision("reported", reported.passage, reported.score, outcome(reported.passage))
+    this_year = [p for p in report if p.section in {"shortcomings", "causes"}]
+    again = matcher.same_item(item.passage, this_year, report)
+    verbatim = next((m for m in again if _verbatim(m)), None)
+    if verbatim:
+        return Decision("repeated", verbatim.passage, verbatim.score)
+    still = next((m for m in again if m.score >= matching("same_item") and m.passage.numbers), None)
+    if still:  # this year's shortcomings say, with figures, what became of it: not fixed
+        return Decision("reported", still.passage, still.score, "not_fixed")
+    if told:
+        return Decision("stock_line", told[0].passage, told[0].score)
+    stock = next((p for p in report if p.section in remediation and cue("stock_remediation", p.folded)), None)
+    if stock:
+        return Decision("stock_line", stock, None)
+    return Decision("not_mentioned")
+
+
+def _verbatim(match: Match) -> bool:
+    return match.cosine >= matching("verbatim") or match.overlap >= matching("verbatim_overlap")
+
+
+def _has_result(item: Passage) -> bool:
+    """Says what was done and how far: a figure, a date or an outcome word, not a stock line alone."""
+    if cue("stock_remediation", item.folded) and not item.numbers:
+        return False
+    return bool(item.numbers or item.named) or bool(cue("outcome_fixed", item.folded))
+
+
+_FRACTION = re.compile(r"(?<![\d/])(\d+)\s*/\s*(\d+)(?![\d/])")
+
+
+def _short_of_whole(folded: str) -> bool:
+    """A count short of its whole ("14/22 hộ"), not a date ("3/2025")."""
+    for match in _FRACTION.finditer(folded):
+        done, whole = int(match.group(1)), int(match.group(2))
+        if 0 < done < whole < 1900 and not re.search(r"(thang|ngay|quy)\s*$", folded[: match.start()]):
+            return True
+    return False
+
+
+def outcome(item: Passage) -> str:
+    """fixed / partly / not_fixed: partial-progress cues first, then cues of nothing done; else fixed."""
+    if cue("outcome_partly", item.folded) or _short_of_whole(item.folded):
+        return "partly"
+    if cue("outcome_not_fixed", item.folded):
+        return "not_fixed"
+    return "fixed"
