@@ -25,31 +25,39 @@ _LETTER = re.compile(r"[^\W\d_]")
 
 @dataclass(frozen=True)
 class _Rules:
-    section_cues: list[tuple[str, list[re.Pattern[str]]]]
     numbering: list[re.Pattern[str]]
     max_heading_chars: int
-    structural: list[re.Pattern[str]]
-    header_lines: list[re.Pattern[str]]
     fields: dict[str, re.Pattern[str]]
+    # Cue lists joined into one alternation each: one search tells whether any of them matches.
+    section_any: list[tuple[str, re.Pattern[str]]]
+    structural_any: re.Pattern[str]
+    header_any: re.Pattern[str]
+    fields_any: re.Pattern[str]
+
+
+def _any_of(patterns: list[str]) -> re.Pattern[str]:
+    """One pattern that matches where any of ``patterns`` does (``(?!)``, never, for none)."""
+    return re.compile("|".join(f"(?:{p})" for p in patterns) or "(?!)")
 
 
 @cache
 def _rules() -> _Rules:
     data = load_yaml("structure.yaml")
     return _Rules(
-        section_cues=[(s["id"], [re.compile(c) for c in s["cues"]]) for s in data["sections"]],
         numbering=[re.compile(p) for p in data["heading"]["numbering"]],
         max_heading_chars=int(data["heading"]["max_chars"]),
-        structural=[re.compile(p) for p in data["structural_lines"]],
-        header_lines=[re.compile(p) for p in data["header_lines"]],
         fields={k: re.compile(v) for k, v in data["header_fields"].items()},
+        section_any=[(s["id"], _any_of(s["cues"])) for s in data["sections"]],
+        structural_any=_any_of(data["structural_lines"]),
+        header_any=_any_of(data["header_lines"]),
+        fields_any=_any_of(list(data["header_fields"].values())),
     )
 
 
 def section_of(folded_title: str) -> str | None:
     """The section id a heading's (folded) title names, or None."""
-    for section_id, cues in _rules().section_cues:
-        if any(c.search(folded_title) for c in cues):
+    for section_id, cues in _rules().section_any:
+        if cues.search(folded_title):
             return section_id
     return None
 
@@ -130,11 +138,11 @@ def is_structural_line(line: Line, in_header: bool = False) -> bool:
     """Title, date, field and signature lines (and, before the first heading, header-block lines)."""
     folded = line.folded.strip()
     rules = _rules()
-    if any(p.search(folded) for p in rules.structural):
+    if rules.structural_any.search(folded):
         return True
-    if in_header and any(p.search(folded) for p in rules.header_lines):
+    if in_header and rules.header_any.search(folded):
         return True
-    return any(p.match(folded) for p in rules.fields.values())
+    return rules.fields_any.match(folded) is not None
 
 
 def _signature_start(doc: Doc, lines: list[Line]) -> int | None:
@@ -241,7 +249,7 @@ def segment(doc: Doc) -> Doc:
 
 
 def _is_field(line: Line) -> bool:
-    return any(p.match(line.folded.strip()) for p in _rules().fields.values())
+    return _rules().fields_any.match(line.folded.strip()) is not None
 
 
 _TERMINAL_END = (".", "!", "?", "…", ";")

@@ -12,7 +12,6 @@ Vocabularies are plain text files, one feature a line, in column order (:func:`r
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -85,17 +84,32 @@ def row_sums(values: np.ndarray, indptr: np.ndarray) -> np.ndarray:
 
 def count_rows(docs: Iterable[Iterable[int | None]], n_columns: int, dtype: type = np.float64) -> SparseRows:
     """Counts of the column ids of each document (``None``: a feature outside the vocabulary), columns sorted."""
-    indptr, indices, counts = [0], [], []
+    ids: list[int] = []
+    lengths = []
     for doc in docs:
-        counter = Counter(doc)
-        counter.pop(None, None)
-        columns = sorted(counter)
-        indices.extend(columns)
-        counts.extend(map(counter.__getitem__, columns))
-        indptr.append(len(indices))
-    return SparseRows(
-        np.asarray(indptr, dtype=np.int64), np.asarray(indices, dtype=np.int64), np.asarray(counts, dtype), n_columns
-    )
+        found = [column for column in doc if column is not None]
+        ids.extend(found)
+        lengths.append(len(found))
+    return count_flat(np.asarray(ids, dtype=np.int64), np.asarray(lengths, dtype=np.int64), n_columns, dtype)
+
+
+def count_flat(ids: np.ndarray, lengths: np.ndarray, n_columns: int, dtype: type = np.float64) -> SparseRows:
+    """Counts of column ids given as one array (``lengths``: how many belong to each document, in order)."""
+    n_rows = len(lengths)
+    keys = np.repeat(np.arange(n_rows, dtype=np.int64), lengths) * n_columns + ids
+    keys.sort()
+    if len(keys):
+        first = np.empty(len(keys), dtype=bool)
+        first[0] = True
+        np.not_equal(keys[1:], keys[:-1], out=first[1:])
+        starts = np.flatnonzero(first)
+        unique = keys[starts]
+        counts = np.diff(np.append(starts, len(keys)))
+    else:
+        unique = counts = np.zeros(0, dtype=np.int64)
+    rows = unique // n_columns
+    indptr = np.searchsorted(rows, np.arange(n_rows + 1, dtype=np.int64)).astype(np.int64)
+    return SparseRows(indptr, unique - rows * n_columns, counts.astype(dtype), n_columns)
 
 
 def sublinear_l2(counts: SparseRows, idf: np.ndarray) -> SparseRows:

@@ -58,10 +58,15 @@ def _fold_word(word: str) -> str:
     return fold(word)
 
 
+@cache
+def _dense_index(names: tuple[str, ...]) -> dict[str, int]:
+    return {name: i for i, name in enumerate(names)}
+
+
 def unit_dense(doc: Doc, unit: Unit, found: list[Candidate]) -> np.ndarray:
     """The dense feature vector of one unit (see :func:`dense_names`)."""
     names = dense_names()
-    index = {name: i for i, name in enumerate(names)}
+    index = _dense_index(names)
     vector = np.zeros(len(names), dtype=np.float32)
     for candidate in found:
         column = index.get(f"rule:{candidate.rule}")

@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from nlp.model.arrays import SparseRows, count_rows, read_vocabulary, sublinear_l2, write_vocabulary
+from nlp.model.arrays import SparseRows, count_flat, count_rows, read_vocabulary, sublinear_l2, write_vocabulary
 from nlp.normalize import fold
 
 META_FILE = "linear.json"
@@ -84,7 +84,7 @@ class LinearArrays:
     weights: np.ndarray  # features × labels
     intercepts: np.ndarray
     calibration: np.ndarray  # 2 × labels: sigmoid a, b
-    _char_columns: dict[str, list[int]] = field(default_factory=dict, repr=False)
+    _char_columns: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
 
     # -- prediction -----------------------------------------------------------------------------------------
     def _word_docs(self, texts: list[str]) -> list[list[int | None]]:
@@ -92,28 +92,33 @@ class LinearArrays:
         low, high = self.word_range
         return [list(map(get, word_ngrams(_TOKEN.findall(text), low, high))) for text in texts]
 
-    def _char_docs(self, texts: list[str]) -> list[list[int]]:
+    def _char_counts(self, texts: list[str]) -> SparseRows:
+        """Counts of the character n-grams of each unit: what char_wb sees is the folded text split on
+        whitespace, so the columns of each distinct word are found once and remembered."""
         cache = self._char_columns
         if len(cache) > _CACHE_LIMIT:
             cache.clear()
-        docs = []
+        pieces: list[np.ndarray] = []
+        lengths = []
         for text in texts:
-            columns: list[int] = []
-            for word in fold(text).split():  # what char_wb sees: the folded text split on whitespace
+            size = 0
+            for word in fold(text).split():
                 found = cache.get(word)
                 if found is None:
                     get = self.chars.get
-                    grams = char_wb_ngrams(word, *self.char_range)
-                    found = cache[word] = [c for c in map(get, grams) if c is not None]
-                columns.extend(found)
-            docs.append(columns)
-        return docs
+                    columns = [c for c in map(get, char_wb_ngrams(word, *self.char_range)) if c is not None]
+                    found = cache[word] = np.asarray(columns, dtype=np.int64)
+                pieces.append(found)
+                size += len(found)
+            lengths.append(size)
+        ids = np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.int64)
+        return count_flat(ids, np.asarray(lengths, dtype=np.int64), len(self.char_idf))
 
     def matrix(self, texts: list[str], dense: np.ndarray | None) -> SparseRows:
         """The feature rows of the units: word TF-IDF, character TF-IDF, scaled dense features (if any)."""
         blocks = [
             sublinear_l2(count_rows(self._word_docs(texts), len(self.word_idf)), self.word_idf),
-            sublinear_l2(count_rows(self._char_docs(texts), len(self.char_idf)), self.char_idf),
+            sublinear_l2(self._char_counts(texts), self.char_idf),
         ]
         if self.scale is not None and dense is not None:
             scaled = np.array(dense, copy=True)
