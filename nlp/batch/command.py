@@ -4,6 +4,7 @@
     kiemdiem batch reports.zip -o ket-qua/ --jobs 4
     kiemdiem batch reports/ -o ket-qua/ --resume        # continue; only new or changed files are analysed
     kiemdiem batch reports/ -o ket-qua/ --engine dask --scheduler tcp://10.0.0.5:8786
+    kiemdiem batch reports/ -o ket-qua/ --timeout-per-file 300   # seconds per file (0: no limit)
 
 Exit codes: 0 the batch completed (even with unreadable files: they are rows of the error sheet);
 2 wrong usage or a missing input; 3 the output folder cannot be used; 130 interrupted (run again with
@@ -61,7 +62,14 @@ def batch(
         typer.Option("--scheduler", help="Địa chỉ Dask scheduler, ví dụ tcp://10.0.0.5:8786 (mặc định: cụm cục bộ)."),
     ] = None,
     timeout: Annotated[
-        float | None, typer.Option("--timeout", min=1, help="Giây tối đa cho một tệp (quá thì ghi lỗi, chạy tiếp).")
+        float | None,
+        typer.Option(
+            "--timeout-per-file",
+            "--timeout",
+            min=0,
+            help="Giây tối đa cho một tệp (mặc định 120; 0 = không giới hạn). Quá hạn: dừng hẳn tiến trình "
+            "đang phân tích tệp đó, ghi dòng lỗi 'timeout', chạy tiếp các tệp khác.",
+        ),
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Không hiện thanh tiến độ.")] = False,
 ) -> None:

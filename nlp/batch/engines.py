@@ -2,19 +2,30 @@
 
 Every engine has the same small interface: :meth:`submit` a task, :meth:`next_done` to wait for any
 outcome, ``in_flight`` and ``capacity`` to keep the number of tasks (and their bytes) in memory bounded.
+
+The per-file time limit (``Task.timeout_s``) is enforced by killing the process that analyses the file,
+never by abandoning it: the local pool is a pebble ``ProcessPool`` (a task over its limit has its worker
+terminated and replaced), and on Dask each worker thread analyses in a child process that is killed past
+the limit (:mod:`nlp.batch.child`). Only the in-process :class:`SerialEngine` has no limit; it is used for
+``--jobs 1`` with the limit off.
 """
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import signal
 import sys
 from collections import deque
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from concurrent.futures.process import BrokenProcessPool
 
-from nlp.batch.worker import Outcome, Task, analyse, error_row, warm_up
+from nlp.batch import child, worker
+from nlp.batch.worker import Outcome, Task, error_row, timeout_row, warm_up
+
+_MAX_POOL_BREAKS = 3  # a pool that breaks this many times in a row without a finished task: give up
 
 
 class Engine:
@@ -50,7 +61,7 @@ class SerialEngine(Engine):
         return len(self._done)
 
     def submit(self, task: Task) -> None:
-        self._done.append(analyse(task))
+        self._done.append(worker.analyse(task))
 
     def next_done(self) -> Outcome:
         return self._done.popleft()
@@ -73,13 +84,16 @@ def _context():
 
 
 class PoolEngine(Engine):
-    """A local process pool. A worker that dies (a crash, the OOM killer) costs only the file it was reading:
-    the tasks that were in flight are re-run one at a time in a fresh pool, and the one that kills it again
-    becomes an error row ("crash")."""
+    """A local pool of worker processes (pebble). A file over its time limit has its worker killed and
+    replaced (a "timeout" row); a worker that dies on a file (a crash, the OOM killer) costs only that file
+    (a "crash" row). The other files in flight go on."""
 
-    def __init__(self, jobs: int, model: str | None = None, per_job: int = 4, function=analyse) -> None:
+    def __init__(
+        self, jobs: int, model: str | None = None, per_job: int = 4, function: Callable[[Task], Outcome] | None = None
+    ) -> None:
         self.workers = jobs
-        self._function = function  # the task function (tests pass one that crashes)
+        # the task function, looked up now (tests replace worker.analyse with a module-level function)
+        self._function = function or worker.analyse
         self.capacity = jobs * per_job
         self._model = model
         self._pool = self._new_pool()
@@ -87,10 +101,13 @@ class PoolEngine(Engine):
         self._done: deque[Outcome] = deque()
         self._worked = False  # some task has finished in a worker
         self._crashes = 0
+        self._breaks = 0  # pool breaks since the last finished task
 
-    def _new_pool(self) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(
-            max_workers=self.workers, mp_context=_context(), initializer=_pool_initializer, initargs=(self._model,)
+    def _new_pool(self):
+        from pebble import ProcessPool
+
+        return ProcessPool(
+            max_workers=self.workers, initializer=_pool_initializer, initargs=(self._model,), context=_context()
         )
 
     @property
@@ -98,62 +115,84 @@ class PoolEngine(Engine):
         return len(self._futures) + len(self._done)
 
     def submit(self, task: Task) -> None:
-        self._futures[self._pool.submit(self._function, task)] = task
+        future = self._pool.schedule(self._function, args=(task,), timeout=task.timeout_s or None)
+        self._futures[future] = task
 
     def next_done(self) -> Outcome:
         while not self._done:
             finished, _ = wait(list(self._futures), return_when=FIRST_COMPLETED)
-            suspects: list[Task] = []
+            lost: list[Task] = []
             for future in finished:
                 task = self._futures.pop(future)
-                try:
-                    self._done.append(future.result())
-                    self._worked = True
-                except BrokenProcessPool:
-                    suspects.append(task)
-            if suspects:
-                suspects.extend(self._futures.values())  # every task of a broken pool is lost
+                outcome = self._outcome(future, task)
+                if outcome is None:
+                    lost.append(task)
+                else:
+                    self._done.append(outcome)
+            if lost:  # the pool broke: every task still in it is lost, run them again in a new pool
+                lost.extend(self._futures.values())
                 self._futures.clear()
                 self._restart()
-                self._isolate(suspects)
+                for task in lost:
+                    self.submit(task)
         return self._done.popleft()
 
+    def _outcome(self, future: Future, task: Task) -> Outcome | None:
+        """The task's outcome; None when the whole pool broke and the task must run again."""
+        from pebble import ProcessExpired
+
+        try:
+            outcome = future.result()
+        except TimeoutError:  # pebble has already killed and replaced the worker
+            return Outcome(task.sha256, False, timeout_row(task.timeout_s))
+        except ProcessExpired:
+            self._crashes += 1
+            if not self._worked and self._crashes >= _MAX_POOL_BREAKS:
+                raise RuntimeError("the worker processes cannot start") from None
+            return Outcome(task.sha256, False, error_row("crash"))
+        except BrokenProcessPool:  # every worker died with no task running: they cannot start
+            self._breaks += 1
+            if self._breaks >= _MAX_POOL_BREAKS:
+                raise RuntimeError("the worker processes cannot start") from None
+            return None
+        except Exception as error:  # the task function raised (analyse never does): the type only
+            return Outcome(task.sha256, False, error_row("internal", type(error).__name__))
+        self._worked = True
+        self._breaks = 0
+        return outcome
+
     def _restart(self) -> None:
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        self._pool.stop()
+        self._pool.join()
         self._pool = self._new_pool()
 
-    def _isolate(self, tasks: list[Task]) -> None:
-        """Re-run tasks one by one; the one that breaks the pool again is an error row.
-
-        If no worker has ever finished a task and several die in a row, the workers cannot start at all
-        (a broken installation, a script without ``if __name__ == "__main__":``): stop instead of turning
-        every file into a "crash" row.
-        """
-        for task in tasks:
-            try:
-                self._done.append(self._pool.submit(self._function, task).result())
-                self._worked = True
-            except BrokenProcessPool:
-                self._crashes += 1
-                if not self._worked and self._crashes >= 3:
-                    raise RuntimeError("the worker processes cannot start") from None
-                self._done.append(Outcome(task.sha256, False, error_row("crash")))
-                self._restart()
-
     def close(self, cancel: bool = False) -> None:
-        self._pool.shutdown(wait=True, cancel_futures=cancel)
+        if cancel:
+            self._pool.stop()
+        else:
+            self._pool.close()
+        self._pool.join()
 
 
 class DaskEngine(Engine):
     """Tasks on Dask distributed: a scheduler address (``tcp://host:8786``), a ``Client``, or a local cluster.
 
     Workers may not share the driver's disk, so they return the per-report files and the driver writes them.
-    Workers need kiemdiem installed (same version), see docs/BATCH.md.
+    Workers need kiemdiem installed (same version), see docs/BATCH.md. Each worker thread analyses in a child
+    process of its own (:mod:`nlp.batch.child`), killed when a file passes its time limit or replaced when
+    it dies, so that neither a stuck file nor a crash takes the Dask worker down.
     """
 
     writes_files = False
 
-    def __init__(self, scheduler: object | None = None, jobs: int = 2, model: str | None = None, per_job: int = 4):
+    def __init__(
+        self,
+        scheduler: object | None = None,
+        jobs: int = 2,
+        model: str | None = None,
+        per_job: int = 4,
+        function: Callable[[Task], Outcome] | None = None,
+    ):
         from distributed import Client, LocalCluster, as_completed
 
         self._own_cluster = None
@@ -170,7 +209,8 @@ class DaskEngine(Engine):
             self._own_client = True
         self.workers = max(1, sum(self.client.nthreads().values()))
         self.capacity = self.workers * per_job
-        self.client.run(warm_up, model)
+        self._function = function or worker.analyse  # looked up now (tests replace it)
+        self.client.run(child.prestart, model)  # the children load the models while the folders are walked
         self._completed = as_completed()
         self._tasks: dict[str, tuple[object, Task]] = {}
 
@@ -179,7 +219,7 @@ class DaskEngine(Engine):
         return len(self._tasks)
 
     def submit(self, task: Task) -> None:
-        future = self.client.submit(analyse, task, pure=False)
+        future = self.client.submit(child.analyse_in_child, task, self._function, pure=False)
         self._tasks[future.key] = (future, task)
         self._completed.add(future)
 
@@ -188,6 +228,8 @@ class DaskEngine(Engine):
         _, task = self._tasks.pop(future.key)
         try:
             return future.result()
+        except child.ChildStartError:
+            raise RuntimeError("the worker processes cannot start") from None
         except Exception as error:  # KilledWorker after retries, a lost worker...
             code = "crash" if type(error).__name__ == "KilledWorker" else "internal"
             return Outcome(task.sha256, False, error_row(code, type(error).__name__))
@@ -198,17 +240,29 @@ class DaskEngine(Engine):
         if cancel and self._tasks:
             self.client.cancel([future for future, _ in self._tasks.values()])
             self._tasks.clear()
+        with contextlib.suppress(Exception):  # the children hold models in memory on every worker
+            self.client.run(child.stop_all)
         if self._own_client:
             self.client.close()
         if self._own_cluster is not None:
             self._own_cluster.close()
 
 
-def make_engine(engine: str, jobs: int, model: str | None, scheduler: object | None = None, per_job: int = 4) -> Engine:
-    """The engine named ``engine`` (``local`` or ``dask``) with ``jobs`` workers."""
+def make_engine(
+    engine: str,
+    jobs: int,
+    model: str | None,
+    scheduler: object | None = None,
+    per_job: int = 4,
+    timeout_s: float | None = None,
+) -> Engine:
+    """The engine named ``engine`` (``local`` or ``dask``) with ``jobs`` workers.
+
+    With one job and a time limit the file still runs in a worker process: only a process can be killed.
+    """
     if engine == "dask":
         return DaskEngine(scheduler, jobs, model, per_job)
-    if jobs <= 1:
+    if jobs <= 1 and not timeout_s:
         return SerialEngine(model)
     return PoolEngine(jobs, model, per_job)
 

@@ -65,7 +65,7 @@ class BatchOptions:
     model: str | None = None  # sentence classifier name (None: the default)
     engine: str = "local"  # local | dask
     scheduler: object | None = None  # dask: "tcp://host:8786", a Client, or None for a local cluster
-    timeout_s: float | None = None  # per file (None: batch_rules.yaml run.task_timeout_s)
+    timeout_s: float | None = None  # per file (None: batch_rules.yaml run.task_timeout_s; 0: no limit)
     stop_after: int | None = None  # stop after this many newly analysed files (tests, trial runs)
     limits: IngestLimits = field(default_factory=IngestLimits)
 
@@ -173,7 +173,12 @@ def run_batch(
     try:
         # workers start while the folders are walked
         engine = make_engine(
-            options.engine, jobs, options.model, options.scheduler, rules()["run"]["in_flight_per_job"]
+            options.engine,
+            jobs,
+            options.model,
+            options.scheduler,
+            rules()["run"]["in_flight_per_job"],
+            timeout_s=task_timeout(options),
         )
         items = list(discover(inputs, exclude=[out_dir]))
         report.files = len(items)
@@ -198,6 +203,12 @@ def run_batch(
     return report
 
 
+def task_timeout(options: BatchOptions) -> float | None:
+    """The per-file time limit in seconds (None: no limit)."""
+    seconds = options.timeout_s if options.timeout_s is not None else rules()["run"]["task_timeout_s"]
+    return float(seconds) if seconds and seconds > 0 else None
+
+
 def _analyse_all(
     items: list[InputItem],
     store: Store,
@@ -210,21 +221,28 @@ def _analyse_all(
 ) -> None:
     """Read, hash and dispatch every item; record outcomes as they come."""
     settings = rules()
-    done = store.done(config)
+    retry = set(settings["run"]["retry_on_resume"])
+    done = store.done(config, retry=retry)
+    failed: dict[str, dict] = {}  # error rows of this run that are not stored as done (timeouts)
     pending: dict[str, list[InputItem]] = {}
     reader = Reader(options.limits.max_file_bytes)
     out_dir = report.out_dir
-    timeout = options.timeout_s if options.timeout_s is not None else settings["run"]["task_timeout_s"]
+    timeout = task_timeout(options)
 
     def handle(outcome: Outcome) -> None:
         for relative, content in outcome.files.items():
             write_atomic(str(out_dir / relative), content)
-        store.put_analysis(outcome.sha256, config, outcome.ok, outcome.row, outcome.shingles, outcome.seconds, run)
-        report.shingle_seconds += outcome.shingle_seconds
-        done[outcome.sha256] = outcome.ok  # a later file with the same content reuses it
         waiting = pending.pop(outcome.sha256, [])
-        for item in waiting:
-            store.put_input(item.path, item.folders, run, sha256=outcome.sha256, size=item.size)
+        if not outcome.ok and outcome.row.get("code") in retry:  # an error row, but not done: --resume retries
+            failed[outcome.sha256] = outcome.row
+            for item in waiting:
+                store.put_input(item.path, item.folders, run, size=item.size, status="error", error=outcome.row)
+        else:
+            store.put_analysis(outcome.sha256, config, outcome.ok, outcome.row, outcome.shingles, outcome.seconds, run)
+            done[outcome.sha256] = outcome.ok  # a later file with the same content reuses it
+            for item in waiting:
+                store.put_input(item.path, item.folders, run, sha256=outcome.sha256, size=item.size)
+        report.shingle_seconds += outcome.shingle_seconds
         report.analysed += 1
         progress.advance(len(waiting))
         if options.stop_after is not None and report.analysed >= options.stop_after:
@@ -246,6 +264,10 @@ def _analyse_all(
                 progress.advance()
                 continue
             sha256 = hashlib.sha256(data).hexdigest()
+            if sha256 in failed:  # the same content already timed out in this run
+                store.put_input(item.path, item.folders, run, size=item.size, status="error", error=failed[sha256])
+                progress.advance()
+                continue
             if sha256 in pending:  # the same content is already being analysed
                 pending[sha256].append(item)
                 continue

@@ -90,10 +90,13 @@ class Store:
 
     # ------------------------------------------------------------------------------------------ analyses
 
-    def done(self, config: str) -> dict[str, bool]:
-        """Content hashes already analysed with ``config`` → whether the analysis succeeded."""
-        rows = self.db.execute("SELECT sha256, ok FROM analyses WHERE config = ?", (config,))
-        return {sha256: bool(ok) for sha256, ok in rows}
+    def done(self, config: str, retry: set[str] | frozenset[str] = frozenset()) -> dict[str, bool]:
+        """Content hashes already analysed with ``config`` → whether the analysis succeeded.
+
+        Error rows whose code is in ``retry`` (a timeout stored by an earlier version) do not count as done.
+        """
+        rows = self.db.execute("SELECT sha256, ok, row FROM analyses WHERE config = ?", (config,))
+        return {sha256: bool(ok) for sha256, ok, row in rows if ok or json.loads(row).get("code") not in retry}
 
     def analysis(self, sha256: str, config: str) -> tuple[bool, dict] | None:
         """(ok, row) of a stored analysis, or None."""

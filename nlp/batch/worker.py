@@ -12,7 +12,6 @@ import contextlib
 import hashlib
 import os
 import re
-import signal
 import threading
 import time
 from dataclasses import dataclass, field
@@ -39,7 +38,7 @@ class Task:
     lang: str = "vi"
     model: str | None = None
     out_dir: str | None = None
-    timeout_s: float | None = None
+    timeout_s: float | None = None  # enforced by the engine, which kills the worker process (None: no limit)
     shingle_words: int = 5
     main_findings: int = 3
     stock_phrase_rules: tuple[str, ...] = ()
@@ -58,10 +57,6 @@ class Outcome:
     files: dict[str, bytes] = field(default_factory=dict)  # relative path → content, when not written here
 
 
-class TaskTimeout(Exception):
-    """A file took longer than the task time limit."""
-
-
 def report_files(sha256: str) -> tuple[str, str]:
     """Relative paths of a report's JSON and HTML page in the output folder."""
     stem = f"{REPORTS_DIR}/{sha256[:16]}"
@@ -71,6 +66,11 @@ def report_files(sha256: str) -> tuple[str, str]:
 def error_row(code: str, detail: str = "", message_vi: str = "", message_en: str = "") -> dict:
     """An error row's fields (messages may be filled in later from ``batch_strings.yaml``)."""
     return {"code": code, "detail": detail, "message_vi": message_vi, "message_en": message_en}
+
+
+def timeout_row(seconds: float | None) -> dict:
+    """The error row of a file cut at the per-file time limit (``detail``: the limit in seconds)."""
+    return error_row("timeout", f"{seconds or 0:g}")
 
 
 def input_error_row(error: InputError) -> dict:
@@ -98,15 +98,12 @@ def warm_up(model: str | None = None) -> None:
 
 
 def analyse(task: Task) -> Outcome:
-    """Analyse one file; every failure becomes an error row."""
+    """Analyse one file; every failure becomes an error row (the time limit is the engine's: it kills)."""
     started = time.perf_counter()
     try:
-        with _time_limit(task.timeout_s):
-            outcome = _analyse(task)
+        outcome = _analyse(task)
     except InputError as error:
         outcome = Outcome(task.sha256, False, input_error_row(error))
-    except TaskTimeout:
-        outcome = Outcome(task.sha256, False, error_row("timeout", f"> {task.timeout_s:g} s"))
     except MemoryError:
         outcome = Outcome(task.sha256, False, error_row("internal", "MemoryError"))
     except Exception as error:  # a bug or a parser failure: the type only, never the message (it may quote text)
@@ -144,31 +141,6 @@ def write_atomic(path: str, content: bytes) -> None:
     with open(temporary, "wb") as handle:
         handle.write(content)
     os.replace(temporary, path)
-
-
-@contextlib.contextmanager
-def _time_limit(seconds: float | None):
-    """Raise :class:`TaskTimeout` after ``seconds`` (POSIX, main thread only; elsewhere no limit)."""
-    usable = (
-        seconds
-        and hasattr(signal, "setitimer")
-        and threading.current_thread() is threading.main_thread()
-        and signal.getsignal(signal.SIGALRM) in (signal.SIG_DFL, signal.SIG_IGN, None)
-    )
-    if not usable:
-        yield
-        return
-
-    def expire(signum, frame):
-        raise TaskTimeout
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 # ---------------------------------------------------------------------------------------------- summary

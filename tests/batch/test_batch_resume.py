@@ -1,5 +1,5 @@
 """Interrupted batches resume where they stopped; re-runs analyse only new files; one bad file never stops
-a batch (a failing, a hanging and a crashing worker)."""
+a batch (a failing and a crashing worker; a hanging one: test_timeout.py)."""
 
 from __future__ import annotations
 
@@ -138,31 +138,12 @@ def test_a_failing_file_becomes_an_error_row(small_tree, tmp_path, monkeypatch) 
         return original(task)
 
     monkeypatch.setattr(worker, "_analyse", flaky)
-    report = run_batch([tree], tmp_path / "out", BatchOptions(jobs=1))
+    # no time limit and one job: the analysis runs in this process, where the patch applies
+    report = run_batch([tree], tmp_path / "out", BatchOptions(jobs=1, timeout_s=0))
     assert report.errors == 1 and report.results == len(manifest.files) - 1
     errors = (tmp_path / "out" / "tep-loi.csv").read_text(encoding="utf-8-sig")
     assert "internal" in errors and "RuntimeError" in errors
     assert "Nguyên nhân chủ quan" not in errors
-
-
-def test_a_hanging_file_times_out(small_tree, tmp_path, monkeypatch) -> None:
-    from nlp.batch import worker
-
-    tree, _manifest = small_tree
-    marker = sorted(tree.rglob("*.txt"))[2].read_bytes()
-    original = worker._analyse
-
-    def slow(task: Task):
-        if task.data == marker:
-            time.sleep(5)
-        return original(task)
-
-    monkeypatch.setattr(worker, "_analyse", slow)
-    started = time.monotonic()
-    report = run_batch([tree], tmp_path / "out", BatchOptions(jobs=1, timeout_s=0.5))
-    assert time.monotonic() - started < 30
-    assert report.errors == 1
-    assert "timeout" in (tmp_path / "out" / "tep-loi.csv").read_text(encoding="utf-8-sig")
 
 
 def test_a_crashing_worker_costs_only_its_file() -> None:
