@@ -4,8 +4,8 @@
     python corpus/scripts/relabel.py corpus/second_pass/relabel-2026-12.jsonl --check  # report only
 
 Each line of the record is one change: ``id`` (the report), ``sentence`` (the unit's text as in the corpus),
-``old`` and ``new`` (tags as in AUTHORING.md without brackets, ``-`` for none) and ``rule`` (the GUIDELINES.md
-rule applied). The tag after the sentence in ``corpus/authored/<batch>/<id>.txt`` is replaced (or added, or
+``old`` and ``new`` (tags as in AUTHORING.md without brackets, ``-`` for none), ``rule`` (the GUIDELINES.md
+rule applied) and, where the blind second pass changed the decision, ``adjudicated`` (the tags applied instead). The tag after the sentence in ``corpus/authored/<batch>/<id>.txt`` is replaced (or added, or
 removed); derived items (near-copies, no-diacritics and legacy-font versions, which keep their source's lines and
 tags) get the same change at the same place. A change whose ``old`` no longer matches the file is refused; one
 already applied is skipped. Reports of the frozen test split are never touched.
@@ -144,7 +144,7 @@ def _write(path: Path, head: str, lines: list[str]) -> None:
 
 def apply_change(change: dict, check: bool = False) -> list[str]:
     """Apply one change; returns what was done (files touched, or why it was skipped)."""
-    old, new = canonical(change["old"]), canonical(change["new"])
+    old, new = canonical(change["old"]), canonical(change.get("adjudicated") or change["new"])
     path = _file_of(change["id"])
     head, lines = _split(path)
     place = locate(lines, change["sentence"])
