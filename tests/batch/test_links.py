@@ -85,6 +85,7 @@ def build(base: Path) -> Path:
         # file links inside the input folder
         "lien-ket-trong.txt": "chi-bo-a/bao-cao-1.txt",  # the same file again: counted once
         "lien-ket-an.txt": ".an/bao-cao-an.txt",  # a file the walk does not reach: read as the file itself
+        "mat-dich.txt": "chi-bo-a/da-xoa.txt",  # dangling, inside: an unreadable file
         # loops
         "vong-1.txt": "vong-2.txt",
         "vong-2.txt": "vong-1.txt",
@@ -166,6 +167,8 @@ def test_every_link_gets_its_documented_row(tree: Tree) -> None:
     assert errors["tuyet-doi.txt"][t("columns.reason")] == "Bỏ qua: liên kết trỏ ra ngoài thư mục đầu vào."
     ranked = {row[t("columns.path")] for row in _rows(tree.out / TABLE_CSV)}
     assert ranked == EXPECTED_RESULTS
+    dangling = errors.pop("mat-dich.txt")
+    assert (dangling[t("columns.status")], dangling[t("columns.code")]) == (t("status.error"), "KD-E001")
     assert set(errors) == set(EXPECTED_SKIPS)  # one row per entry, nothing else
 
 
@@ -200,7 +203,7 @@ def test_a_linked_input_folder_and_a_linked_input_file_are_read(tmp_path) -> Non
     os.symlink(root, tmp_path / "lien-ket-goc")
     os.symlink(root / "chi-bo-a" / "bao-cao-1.txt", tmp_path / "mot-tep.txt")
     items = {i.path: i for i in discover([tmp_path / "lien-ket-goc"])}
-    assert {p for p, i in items.items() if i.skip is None} == EXPECTED_RESULTS
+    assert {p for p, i in items.items() if i.skip is None and i.error is None} == EXPECTED_RESULTS
     assert items["tuyet-doi.txt"].skip == "symlink_outside"
     (single,) = discover([tmp_path / "mot-tep.txt"])
     assert single.skip is None

@@ -107,6 +107,17 @@ def test_dask_engine_cuts_the_file_and_goes_on(small_tree, tmp_path, monkeypatch
     _check_cut(tmp_path / "out", len(manifest.files), pid_file)
 
 
+def test_dask_engine_on_its_own_cluster_cuts_the_file(small_tree, tmp_path, monkeypatch) -> None:
+    """``--engine dask`` without a scheduler: Nanny workers are daemonic processes, the children still start."""
+    pytest.importorskip("distributed")
+    tree, manifest = small_tree
+    _hanging, pid_file = _plant(tree, tmp_path)
+    monkeypatch.setattr(worker, "analyse", analyse_or_hang)
+    report = run_batch([tree], tmp_path / "out", BatchOptions(engine="dask", jobs=1, timeout_s=LIMIT))
+    assert report.results == len(manifest.files), _error_codes(tmp_path / "out")
+    _check_cut(tmp_path / "out", len(manifest.files), pid_file)
+
+
 def test_engine_choice_follows_the_limit() -> None:
     unlimited = make_engine("local", 1, None, timeout_s=None)
     assert isinstance(unlimited, SerialEngine)
