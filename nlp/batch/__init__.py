@@ -4,11 +4,12 @@
     >>> report = run_batch([Path("reports/")], Path("ket-qua/"), BatchOptions(jobs=2))
     >>> report.results, report.errors, report.groups
 
-Modules: :mod:`~nlp.batch.discover` (folders, .zip archives), :mod:`~nlp.batch.links` (symbolic links never
-lead out of the input), :mod:`~nlp.batch.worker` (one file → one row), :mod:`~nlp.batch.child` (a killable
-analysing process for Dask workers), :mod:`~nlp.batch.store` (SQLite, resume), :mod:`~nlp.batch.dedup`
-(MinHash/LSH copies), :mod:`~nlp.batch.stats` (units, kinds, quota), :mod:`~nlp.batch.outputs` and :mod:`~nlp.batch.summary_html`
-(files), :mod:`~nlp.batch.engines` (process pool, Dask), :mod:`~nlp.batch.runner` (the whole run).
+Modules: :mod:`~nlp.batch.discover` (folders, .zip archives), :mod:`~nlp.batch.links` (symbolic links
+never lead out of the input), :mod:`~nlp.batch.worker` (one file → one row), :mod:`~nlp.batch.child` (a
+killable analysing process for Dask workers), :mod:`~nlp.batch.store` (SQLite, resume),
+:mod:`~nlp.batch.dedup` (MinHash/LSH copies), :mod:`~nlp.batch.stats` (units, kinds, quota),
+:mod:`~nlp.batch.outputs` and :mod:`~nlp.batch.summary_html` (files), :mod:`~nlp.batch.engines` (process
+pool, Dask), :mod:`~nlp.batch.runner` (the whole run).
 See docs/BATCH.md.
 """
 
