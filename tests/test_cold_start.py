@@ -1,0 +1,128 @@
+"""Cold start (issue 12): what analysing one report imports, and the cache of parsed data files.
+
+The timing goal lives in ``bench/bench_cold.py`` and docs/BENCHMARKS.md (no test asserts a time); these tests
+hold what makes the start fast: no scikit-learn or scipy for the default model, no renderer or service module a
+format does not need, data files parsed once per content.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import nlp.data
+from nlp.data import cache_dir, load_data
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "02a-ngan-hang-yeu.txt"
+_CLI_MODULES = (
+    "import atexit, json, sys\n"
+    "atexit.register(lambda: sys.stderr.write('\\nMODULES ' + json.dumps(sorted(sys.modules)) + '\\n'))\n"
+    "sys.argv = ['kiemdiem', *sys.argv[1:]]\n"
+    "from nlp.cli import main\n"
+    "main()\n"
+)
+NEVER = ("sklearn", "scipy", "openpyxl", "spacy", "torch", "transformers", "jinja2", "fastapi", "uvicorn", "service")
+
+
+def _modules_after(tmp_path: Path, *args: str) -> tuple[set[str], str]:
+    env = {k: v for k, v in os.environ.items() if k != "KIEMDIEM_MODEL"}
+    env["KIEMDIEM_CACHE_DIR"] = str(tmp_path / "cache")
+    done = subprocess.run(
+        [sys.executable, "-c", _CLI_MODULES, *args], capture_output=True, text=True, cwd=ROOT, env=env, timeout=300
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    line = next(line for line in done.stderr.splitlines() if line.startswith("MODULES "))
+    return set(json.loads(line.removeprefix("MODULES "))), done.stdout
+
+
+def _top_level(modules: set[str]) -> set[str]:
+    return {name.split(".")[0] for name in modules}
+
+
+def test_json_analysis_imports_no_sklearn_scipy_rich_or_renderer(tmp_path):
+    modules, stdout = _modules_after(tmp_path, "analyze", str(EXAMPLE), "--format", "json")
+    assert json.loads(stdout)["classifier"] == "linear-v1"
+    assert not _top_level(modules) & {*NEVER, "rich"}
+    assert not {m for m in modules if m.startswith(("nlp.render", "nlp.model.train", "nlp.model.sections_train"))}
+
+
+def test_terminal_analysis_imports_rich_but_not_the_page_or_the_models_libraries(tmp_path):
+    modules, stdout = _modules_after(tmp_path, "analyze", str(EXAMPLE), "--width", "100")
+    assert "02A" in stdout
+    assert "rich" in _top_level(modules)
+    assert not _top_level(modules) & set(NEVER)
+    assert "nlp.render.terminal" in modules and "nlp.render.html" not in modules
+
+
+def test_data_files_are_parsed_once_and_read_back_from_the_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("KIEMDIEM_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(nlp.data, "_memory", {})
+    parsed = load_data("rules.yaml")
+    stored = list((tmp_path / "data").glob("*.marshal"))
+    assert len(stored) == 1
+
+    def no_parsing(source: bytes):
+        raise AssertionError("parsed again")
+
+    monkeypatch.setattr(nlp.data, "_memory", {})  # a new process: only the disk cache is left
+    monkeypatch.setattr(nlp.data, "parse_yaml", no_parsing)
+    assert load_data("rules.yaml") == parsed
+
+
+def test_each_call_returns_a_fresh_copy(tmp_path, monkeypatch):
+    monkeypatch.setenv("KIEMDIEM_CACHE_DIR", str(tmp_path))
+    first = load_data("scoring.yaml")
+    first.clear()
+    assert load_data("scoring.yaml")
+
+
+def test_a_damaged_cache_file_is_parsed_again(tmp_path, monkeypatch):
+    monkeypatch.setenv("KIEMDIEM_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(nlp.data, "_memory", {})
+    expected = load_data("labels.yaml")
+    (stored,) = (tmp_path / "data").glob("*.marshal")
+    stored.write_bytes(stored.read_bytes()[:-7] + b"garbage")
+    monkeypatch.setattr(nlp.data, "_memory", {})
+    assert load_data("labels.yaml") == expected
+
+
+def test_a_cache_folder_that_cannot_be_written_is_ignored(tmp_path, monkeypatch):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    monkeypatch.setenv("KIEMDIEM_CACHE_DIR", str(blocker))  # its data/ subfolder can never be created
+    monkeypatch.setattr(nlp.data, "_memory", {})
+    assert load_data("anchors.yaml")["folded"]
+    assert blocker.read_text(encoding="utf-8") == "not a folder"
+
+
+@pytest.mark.parametrize(
+    ("environ", "expected"),
+    [
+        ({"XDG_CACHE_HOME": "/x/cache"}, Path("/x/cache/kiemdiem/data")),
+        ({"KIEMDIEM_CACHE_DIR": "/y"}, Path("/y/data")),
+        ({"KIEMDIEM_CACHE_DIR": ""}, None),
+    ],
+)
+def test_cache_location(monkeypatch, environ, expected):
+    monkeypatch.delenv("KIEMDIEM_CACHE_DIR", raising=False)
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    for key, value in environ.items():
+        monkeypatch.setenv(key, value)
+    assert cache_dir() == expected
+
+
+def test_without_a_disk_cache_the_data_is_the_same(monkeypatch):
+    expected = load_data("structure.yaml")
+    monkeypatch.setenv("KIEMDIEM_CACHE_DIR", "")
+    monkeypatch.setattr(nlp.data, "_memory", {})
+    assert (
+        load_data("structure.yaml")
+        == expected
+        == nlp.data.parse_yaml((ROOT / "nlp" / "data" / "structure.yaml").read_bytes())
+    )
