@@ -107,6 +107,7 @@ class ProcessRunner(Runner):
         self.workers = workers
         self._pool = None
         self._warm = True
+        self._lock: anyio.Lock | None = None
 
     async def start(self, warm: bool) -> None:
         self._warm = warm
@@ -121,8 +122,12 @@ class ProcessRunner(Runner):
             await anyio.to_thread.run_sync(pool.join)
 
     def _new_pool(self) -> None:
+        """Start a pool (stopping a broken one first); blocking: call it from a thread."""
         from pebble import ProcessPool
 
+        if self._pool is not None:
+            self._pool.stop()
+            self._pool.join(timeout=10)
         pool = ProcessPool(
             max_workers=self.workers, initializer=start_process, initargs=(self._warm,), context=_context(self._warm)
         )
@@ -130,20 +135,26 @@ class ProcessRunner(Runner):
         self._pool = pool
 
     async def _run(self, job: Job) -> Outcome:
-        if self._pool is None or not self._pool.active:
-            await anyio.to_thread.run_sync(self._new_pool)
+        await self._ensure_pool()
         try:
             return await self._submit(job)
         except TimeoutError:
             log.warning("analysis over its time limit (%g s): its process was stopped and replaced", self.timeout_s)
             raise AnalysisTimeoutError(f"> {self.timeout_s:g} s") from None
         except BrokenProcessPool:
-            log.error("the analysis processes cannot start; the pool is restarted")
-            await anyio.to_thread.run_sync(self._new_pool)
+            log.error("the analysis processes cannot start; the pool will be restarted")
             raise AnalysisFailure("BrokenProcessPool") from None
         except Exception as error:  # pebble's ProcessExpired: the process died (a crash, the OOM killer)
             log.error("an analysis process died (%s); it is replaced", type(error).__name__)
             raise AnalysisFailure(type(error).__name__) from None
+
+    async def _ensure_pool(self) -> None:
+        """Start the pool if the lifespan did not, or start a new one if it broke (one request does it)."""
+        if self._lock is None:
+            self._lock = anyio.Lock()
+        async with self._lock:
+            if self._pool is None or not self._pool.active:
+                await anyio.to_thread.run_sync(self._new_pool)
 
     async def _submit(self, job: Job) -> Outcome:
         future = self._pool.schedule(self.perform, args=(job,), timeout=self.timeout_s)
