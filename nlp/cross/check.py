@@ -75,11 +75,25 @@ def _collective_rows(unit: UnitLink, batch: _Reports, matcher: Matcher) -> list[
     statements = responsibility_statements(collective)
     people = [batch.identities[f] for f in unit.individuals if batch.identities[f].key]
     matcher.prepare([i.passage for i in items])
+    duties = [(item, responsible(item, people, statements_for(item, statements, matcher))) for item in items]
+    by_post: dict[str, list] = {}
+    for item, found in duties:
+        for duty in found:
+            if {"named", "area"} & set(duty.why):
+                by_post.setdefault(duty.identity.file, []).append(item)
     rows = []
-    for item in items:
-        for duty in responsible(item, people, statements_for(item, statements, matcher)):
+    for item, found in duties:
+        for duty in found:
             person = duty.identity
-            decision = collective_verdict(item, duty.why, batch.passages(person.file), items, matcher)
+            decision = collective_verdict(
+                item,
+                duty.why,
+                person.areas,
+                batch.passages(person.file),
+                items,
+                matcher,
+                by_post.get(person.file),
+            )
             rows.append(
                 CollectiveRow(
                     unit=unit.name or unit.key,
@@ -106,7 +120,7 @@ def _previous_rows(unit: UnitLink, linkage: Linkage, batch: _Reports, matcher: M
         items, new = shortcomings(batch.passages(old_file)), batch.passages(new_file)
         matcher.prepare([i.passage for i in items])
         for item in items:
-            decision = previous_verdict(item, new, matcher)
+            decision = previous_verdict(item, new, matcher, items)
             rows.append(
                 PreviousRow(
                     unit=unit.name or unit.key,

@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import re
 import sys
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -108,8 +109,11 @@ def analyse_sets(sets: list[tuple[Path, dict]], cache: Path | None = None) -> li
     return reports
 
 
+_NUMBERING = re.compile(r"^\W*(?:\d+[.)]|[a-z][.)]|[-–•*+])\s*")
+
+
 def _key(text: str) -> str:
-    return " ".join(fold(normalize(text)).split())
+    return _NUMBERING.sub("", " ".join(fold(normalize(text)).split()))
 
 
 def _covers(quote: Quote, gold: str) -> bool:

@@ -92,8 +92,13 @@ def passages(file: str, result: AnalysisResult) -> list[Passage]:
     """Every content sentence of ``result`` (headings, header and signature lines left out)."""
     insensitive = not result.source.diacritics
     spans: list[tuple[int, int, str | None, float]] = []
+    lead: int | None = None  # start of a structural piece on the same line that the next sentence continues
     for sentence in result.sentences:
-        if sentence.structural or sentence.section in {"header", "signature", "self_rating"}:
+        if sentence.section in {"header", "signature", "self_rating"}:
+            lead = None
+            continue
+        if sentence.structural:
+            lead = sentence.start
             continue
         text = result.text[sentence.start : sentence.end]
         stripped = text.strip()
@@ -101,6 +106,9 @@ def passages(file: str, result: AnalysisResult) -> list[Passage]:
             continue
         start = sentence.start + text.index(stripped)
         end = start + len(stripped)
+        if lead is not None and _continues(result.text, lead, start):
+            start = lead
+        lead = None
         previous = spans[-1] if spans else None
         if previous and _runs_on(result.text, previous, start, sentence.section):
             spans[-1] = (previous[0], end, previous[2], max(previous[3], sentence.generic))
@@ -112,6 +120,14 @@ def passages(file: str, result: AnalysisResult) -> list[Passage]:
         )
         for start, end, section, generic in spans
     ]
+
+
+def _continues(text: str, lead: int, start: int) -> bool:
+    """A piece read as a heading that the sentence after it on the same line continues ("3. Bãi rác tự phát ở bờ
+    kênh xóm" + "Bãi Giữa tồn tại …", "Nguyên nhân chủ quan:" + "tôi giao việc …"): no line break between them and
+    it does not end a sentence."""
+    piece = text[lead:start]
+    return "\n" not in piece and not piece.rstrip().endswith(".") and len(piece) < 120
 
 
 def _runs_on(text: str, previous: tuple[int, int, str | None, float], start: int, section: str | None) -> bool:

@@ -163,24 +163,35 @@ def contrary(item: Passage) -> bool:
     """The sentence says the contrary of a fault: no shortcoming, not the writer's area, a good result."""
     if cue("area_denial", item.folded):
         return True
-    return bool(cue("good_result", item.folded) or item.has("denial")) and not item.has("shortcoming")
+    claims = cue("good_result", item.folded) or item.has("denial")
+    return bool(claims) and not cue("own_part", item.folded) and not cue("outcome_not_fixed", item.folded)
+
+
+def _about(match: Match) -> bool:
+    """A cause line ("Nguyên nhân chủ quan: tôi giao việc …") owns an item only when it shares its words."""
+    cause = match.passage.section == "causes" or cue("not_shortcoming", match.passage.folded)
+    return not cause or match.overlap >= matching("cause_overlap")
 
 
 def collective_verdict(
     item: Shortcoming,
     why: list[str],
+    areas: list[str],
     report: list[Passage],
     others: list[Shortcoming],
     matcher: Matcher,
+    mine: list[Shortcoming] | None = None,
 ) -> Decision:
-    """owned / denied / diffused / absent for one person's report on one collective shortcoming."""
+    """owned / denied / diffused / absent for one person's report on one collective shortcoming (``areas``: the
+    person's areas; ``others``: every shortcoming of the collective; ``mine``: those the person answers for by post,
+    so that a claim of good results in the person's area is held against the one it is closest to)."""
     sections = set(settings()["collective_sections"])
     candidates = [p for p in report if p.section in sections]
     same = [m for m in matcher.same_item(item.passage, candidates, report) if _mutual(m, item, others, matcher)]
-    owned = next((m for m in same if owns(m.passage) and not cue("area_denial", m.passage.folded)), None)
+    owned = next((m for m in same if owns(m.passage) and _about(m) and not cue("area_denial", m.passage.folded)), None)
     if owned:
         return Decision("owned", owned.passage, owned.score)
-    denial = _denial(item, why, report, others, matcher)
+    denial = _denial(item, why, areas, mine or [item], report, others, matcher)
     if denial:
         return denial
     if same:
@@ -192,18 +203,37 @@ def collective_verdict(
 
 
 def _denial(
-    item: Shortcoming, why: list[str], report: list[Passage], others: list[Shortcoming], matcher: Matcher
+    item: Shortcoming,
+    why: list[str],
+    areas: list[str],
+    mine: list[Shortcoming],
+    report: list[Passage],
+    others: list[Shortcoming],
+    matcher: Matcher,
 ) -> Decision | None:
     sections = set(settings()["denial_sections"])
     candidates = [p for p in report if p.section in sections]
     if "named" in why or "area" in why:
         general = next((p for p in candidates if cue("area_denial", p.folded) and not p.numbers), None)
+        claims = [p for p in candidates if contrary(p) and in_area(p.folded, areas)]
+        general = general or next((p for p in claims if _closest(item, p, mine or [item], areas, matcher)), None)
         if general:
             return Decision("denied", general, None)
     for match in matcher.same_item(item.passage, candidates, report, "denial"):
         if contrary(match.passage) and _mutual(match, item, others, matcher):
             return Decision("denied", match.passage, match.score)
     return None
+
+
+def _closest(item: Shortcoming, said: Passage, mine: list[Shortcoming], areas: list[str], matcher: Matcher) -> bool:
+    """``item`` is the shortcoming a claim in the person's area is held against: of those the person answers for by
+    post, the ones naming an area the claim names (all of them when none does), the one the claim is closest to."""
+    named = [a for a in areas if in_area(said.folded, [a])]
+    sharing = [o for o in mine if in_area(o.passage.folded, named)] or mine
+    if item not in sharing:
+        return False
+    score = matcher.score(item.passage, said).score
+    return all(matcher.score(o.passage, said).score <= score + 1e-6 for o in sharing if o is not item)
 
 
 def _general_diffuse(candidates: list[Passage], others: list[Shortcoming], matcher: Matcher) -> Passage | None:
@@ -222,10 +252,18 @@ def _general_diffuse(candidates: list[Passage], others: list[Shortcoming], match
 # -- last year's shortcoming × this year's report -----------------------------------------------------------
 
 
-def previous_verdict(item: Shortcoming, report: list[Passage], matcher: Matcher) -> Decision:
-    """reported (with outcome) / repeated / stock_line / not_mentioned for one of last year's shortcomings."""
+def previous_verdict(
+    item: Shortcoming, report: list[Passage], matcher: Matcher, others: list[Shortcoming] | None = None
+) -> Decision:
+    """reported (with outcome) / repeated / stock_line / not_mentioned for one of last year's shortcomings
+    (``others``: the rest of last year's shortcomings, so that a sentence is credited to the one it is closest to)."""
     remediation = set(settings()["remediation_sections"])
-    told = matcher.same_item(item.passage, [p for p in report if p.section in remediation], report)
+    others = others or [item]
+    told = [
+        m
+        for m in matcher.same_item(item.passage, [p for p in report if p.section in remediation], report, "remediation")
+        if _mutual(m, item, others, matcher)
+    ]
     reported = next((m for m in told if _has_result(m.passage)), None)
     if reported:
         return Decision("reported", reported.passage, reported.score, outcome(reported.passage))
