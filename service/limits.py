@@ -12,7 +12,9 @@ FastAPI has no upload size cap (fastapi/fastapi#362), and a ``Content-Length`` h
   passed, requires it to average at least ``min_rate`` bytes per second (a body that stops short of its
   ``Content-Length``, or trickles in, is cut): 408 ``KD-A010`` with ``Connection: close``.
 
-When a limit trips, whatever the application was about to answer is dropped and the error is sent instead.
+When a limit trips, whatever the application was about to answer is dropped and the error is sent instead. Any
+answer sent before the whole body was read (a refusal, a 401, a route that ignores the body) carries
+``Connection: close``, so that a client cannot keep the connection by trickling the rest of its body.
 """
 
 from __future__ import annotations
@@ -69,19 +71,20 @@ class BodyLimitMiddleware:
             await self.app(scope, receive, send)
             return
         began = anyio.current_time()
+        closing = _closing(send)
         try:
             declared = _declared_length(scope)
         except ApiError as error:
-            await error_response(error)(scope, receive, send)
+            await error_response(error)(scope, receive, closing)
             return
         if declared is not None and declared > self.max_bytes:
             await error_response(RequestTooLargeError(f"Content-Length {declared} > {self.max_bytes} bytes"))(
-                scope, receive, send
+                scope, receive, closing
             )
             return
+        complete = declared == 0 or (declared is None and not _chunked(scope))
 
         received = 0
-        complete = False
         refused: ApiError | None = None
 
         async def timed_receive() -> Message:
@@ -124,12 +127,28 @@ class BodyLimitMiddleware:
                 return
             if message["type"] == "http.response.start":
                 started = True
-            await send(message)
+            await (send if complete else closing)(message)
 
         with contextlib.suppress(_BodyRefused):
             await self.app(scope, counting_receive, guarded_send)
         if refused is not None and not started:
-            await error_response(refused)(scope, receive, send)
+            await error_response(refused)(scope, receive, closing)
+
+
+def _closing(send: Send) -> Send:
+    """``send``, with ``Connection: close`` added to the response's headers."""
+
+    async def closing_send(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"connection"]
+            message = {**message, "headers": [*headers, (b"connection", b"close")]}
+        await send(message)
+
+    return closing_send
+
+
+def _chunked(scope: Scope) -> bool:
+    return any(name == b"transfer-encoding" for name, _ in scope.get("headers", []))
 
 
 def _declared_length(scope: Scope) -> int | None:

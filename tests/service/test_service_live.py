@@ -84,6 +84,20 @@ def test_steady_but_endless_body_is_cut_by_the_total_limit(server):
         assert_body_timeout(sock)
 
 
+def test_answer_before_the_body_is_read_closes_the_connection(server):
+    with server.connect() as sock:  # the route does not read the body: the rest must not hold the connection
+        sock.sendall(b"GET /v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1000000\r\n\r\nxxxx")
+        status, headers, _ = read_response(sock)
+        assert status == 200 and headers["connection"] == "close"
+        assert closed_by_server(sock)
+    with server.connect() as sock:  # declared over the size limit: refused before a byte is read, and closed
+        sock.sendall(upload_head(10**12))
+        status, headers, body = read_response(sock)
+        assert status == 413 and headers["connection"] == "close"
+        assert json.loads(body)["error"]["code"] == "KD-A001"
+        assert closed_by_server(sock)
+
+
 def test_disconnect_mid_upload_is_a_client_event_not_an_error(server):
     with server.connect() as sock:
         sock.sendall(upload_head() + b'{"text": "' + b"x" * 90)
