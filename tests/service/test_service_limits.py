@@ -95,3 +95,37 @@ def test_length_that_lies_big_is_caught_at_the_end():
 def test_honest_body_under_the_limit_passes():
     status, body, pulled = run(reading_app, chunks=5, content_length=5 * CHUNK)
     assert (status, body, pulled) == (200, b"5000", 5)
+
+
+def test_time_allowance_grows_with_the_bytes_received_up_to_the_total():
+    middleware = BodyLimitMiddleware(reading_app, LIMIT, timeout_s=30.0, min_rate=1000, grace_s=5.0)
+    assert middleware.allowance(0) == 5.0  # the grace period
+    assert middleware.allowance(12_000) == 12.0  # 1,000 bytes a second on average
+    assert middleware.allowance(10**9) == 30.0  # never past the total
+    assert BodyLimitMiddleware(reading_app, LIMIT, timeout_s=2.0).allowance(10**9) == 2.0
+    assert BodyLimitMiddleware(reading_app, LIMIT).allowance(0) == float("inf")
+
+
+def test_body_that_stops_coming_is_answered_408_with_connection_close():
+    pulled = 0
+
+    async def stalling():
+        nonlocal pulled
+        pulled += 1
+        if pulled == 1:
+            return {"type": "http.request", "body": b"x" * 100, "more_body": True}
+        await anyio.sleep_forever()
+
+    headers = [(b"content-type", b"application/json"), (b"content-length", b"10000")]
+    scope = {"type": "http", "method": "POST", "path": "/v1/analyze", "headers": headers}
+    sent = []
+
+    async def send(message):
+        sent.append(message)
+
+    middleware = BodyLimitMiddleware(reading_app, LIMIT, timeout_s=0.2, min_rate=1000, grace_s=0.1)
+    anyio.run(middleware, scope, stalling, send)
+    assert sent[0]["status"] == 408
+    assert (b"connection", b"close") in sent[0]["headers"]
+    error = json.loads(b"".join(m.get("body", b"") for m in sent[1:]))["error"]
+    assert error["code"] == "KD-A010" and error["detail"].startswith("100 of 10000 bytes received in")

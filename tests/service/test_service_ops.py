@@ -171,6 +171,9 @@ def test_uvicorn_access_log_is_replaced(monkeypatch):
     assert seen["app"] == "service.app:create_app" and seen["factory"] is True
     assert (seen["host"], seen["port"], seen["workers"]) == ("0.0.0.0", 9000, 2)
     assert seen["access_log"] is False and seen["reload"] is False
+    from service.protocol import GuardedH11Protocol
+
+    assert seen["http"] is GuardedH11Protocol  # JSON answers to malformed HTTP, a request-head time limit
     access = seen["log_config"]["loggers"]["uvicorn.access"]
     assert access["handlers"] == [] and access["propagate"] is False
     import os
@@ -242,6 +245,20 @@ def test_too_many_waiting_analyses_get_503(make_client, monkeypatch):
         gate.set()
         worker.join(30)
     assert client.post("/v1/analyze", json={"text": WEAK_REPORT}).status_code == 200
+
+
+def test_analysis_in_a_thread_past_its_time_limit_gets_504(make_client, monkeypatch):
+    gate, started = threading.Event(), threading.Event()
+    monkeypatch.setattr(nlp, "analyze", _slow_analyze(gate, started))
+    client = make_client(analysis_timeout_s=0.2)
+    try:
+        late = client.post("/v1/analyze", json={"text": "CHẬM " + SMALL})
+        assert late.status_code == 504
+        assert late.json()["error"]["code"] == "KD-A011"
+        assert client.get("/v1/health").status_code == 200
+    finally:
+        gate.set()
+    assert client.post("/v1/analyze", json={"text": SMALL}).status_code == 200
 
 
 def test_warm_up_at_start(make_client):
