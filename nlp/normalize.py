@@ -43,7 +43,11 @@ def normalize(text: str) -> str:
 
 
 def _normalize_word(match: re.Match[str]) -> str:
-    word = match.group(0)
+    return _normalized_word(match.group(0))
+
+
+@lru_cache(maxsize=50000)
+def _normalized_word(word: str) -> str:
     if not _VIETNAMESE_MARKED.search(word):
         return word
     fixed = _tone_normalize(word)
