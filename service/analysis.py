@@ -113,7 +113,10 @@ class ProcessRunner(Runner):
         self._warm = warm
         await anyio.to_thread.run_sync(self._new_pool)  # forking and warming block: not on the event loop
         if warm:  # one warm-up per process, so that the first reviewers do not wait
-            await asyncio.gather(*(self._submit(Job(text=WARMUP_TEXT)) for _ in range(self.workers)))
+            try:
+                await asyncio.gather(*(self._submit(Job(text=WARMUP_TEXT)) for _ in range(self.workers)))
+            except Exception as error:  # e.g. a process killed while starting: the first request restarts the pool
+                log.warning("warm-up of the analysis processes failed (%s)", type(error).__name__)
 
     async def stop(self) -> None:
         pool, self._pool = self._pool, None
@@ -137,12 +140,17 @@ class ProcessRunner(Runner):
     async def _run(self, job: Job) -> Outcome:
         await self._ensure_pool()
         try:
-            return await self._submit(job)
+            try:
+                return await self._submit(job)
+            except BrokenProcessPool:  # an idle process died, which stops the whole pool: one retry in a new one
+                log.warning("the analysis pool broke (a process died while idle); it is restarted")
+                await self._ensure_pool()
+                return await self._submit(job)
         except TimeoutError:
             log.warning("analysis over its time limit (%g s): its process was stopped and replaced", self.timeout_s)
             raise AnalysisTimeoutError(f"> {self.timeout_s:g} s") from None
         except BrokenProcessPool:
-            log.error("the analysis processes cannot start; the pool will be restarted")
+            log.error("the analysis processes cannot start")
             raise AnalysisFailure("BrokenProcessPool") from None
         except Exception as error:  # pebble's ProcessExpired: the process died (a crash, the OOM killer)
             log.error("an analysis process died (%s); it is replaced", type(error).__name__)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
+import signal
 import threading
 import time
 
@@ -73,6 +75,15 @@ def test_a_crashed_process_costs_only_its_request(pooled, caplog):
     assert pooled.post("/v1/analyze", json={"text": SMALL}).status_code == 200
     errors = [r.getMessage() for r in caplog.records if r.name == "kiemdiem.error"]
     assert errors == ["internal error ProcessExpired on /v1/analyze"]
+
+
+def test_a_process_killed_while_idle_does_not_cost_a_request(pooled):
+    (pid,) = pool_pids()
+    os.kill(pid, signal.SIGKILL)  # the OOM killer or an operator; pebble then stops the whole pool
+    assert pooled.post("/v1/analyze", json={"text": SMALL}).status_code == 200
+    time.sleep(0.3)  # the pool's manager notices within 0.1 s
+    assert pooled.post("/v1/analyze", json={"text": SMALL}).status_code == 200
+    assert pid not in pool_pids()
 
 
 def test_too_many_waiting_analyses_get_503(make_client):
