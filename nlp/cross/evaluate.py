@@ -285,7 +285,23 @@ def _goal_flags(sets: list[tuple[Path, dict]], checked: CrossResult) -> dict:
                     r.rule and r.person == person and _covers(r.shortcoming, item["quote"])
                     for r in checked.collective_rows
                 )
-    return {"owned_but_flagged": owned_flagged, "member_without_post_flagged": flagged_members}
+    names = {f"{folder.name}/{r['file']}": r.get("person") for folder, data in sets for r in data["reports"]}
+    labelled = [
+        (item["quote"], person)
+        for _, data in sets
+        for item in data.get("collective_shortcomings") or []
+        for person in item.get("verdicts") or {}
+    ]
+    unlabelled = sum(
+        1
+        for r in checked.collective_rows
+        if r.rule and not any(p == names.get(r.file) and _covers(r.shortcoming, q) for q, p in labelled)
+    )
+    return {
+        "owned_but_flagged": owned_flagged,
+        "member_without_post_flagged": flagged_members,
+        "flags_on_unlabelled_pairs": unlabelled,
+    }
 
 
 def _table(figures: dict, split: str) -> str:
@@ -309,7 +325,8 @@ def _table(figures: dict, split: str) -> str:
     goals = figures["goal_flags"]
     lines.append(
         f"  flags on owned items: {goals['owned_but_flagged']}; on members without a post: "
-        f"{goals['member_without_post_flagged']}"
+        f"{goals['member_without_post_flagged']}; on pairs with no gold verdict (not responsible in the labels): "
+        f"{goals['flags_on_unlabelled_pairs']}"
     )
     return "\n".join(lines)
 

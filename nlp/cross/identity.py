@@ -83,6 +83,8 @@ def find_posts(*written: str | None) -> tuple[list[str], list[str]]:
             continue
         for piece in _POST_SPLIT.split(" ".join(re.sub(r"[()]", ",", fold(value)).split())):
             piece = piece.strip(" .")
+            if piece.startswith(("nguyen ", "truoc day ")):  # a former post
+                continue
             charge = _IN_CHARGE.search(piece)
             if charge:
                 areas.append(charge.group(1).strip())
@@ -98,6 +100,19 @@ def find_posts(*written: str | None) -> tuple[list[str], list[str]]:
     return found, list(dict.fromkeys(a for a in areas if a))
 
 
+_OTHER_POST_FIELD = re.compile(r"^\W*(cong viec( hien nay| dang lam)?|chuc vu doan the|chuc vu khac|nhiem vu)\s*:\s*")
+
+
+def _other_post_fields(text: str) -> list[str]:
+    """Header lines that name posts outside the two post fields ("Công việc hiện nay: …; Chi hội trưởng …")."""
+    found = []
+    for line in text.splitlines()[:30]:
+        match = _OTHER_POST_FIELD.match(fold(line))
+        if match:
+            found.append(line[match.end() :])
+    return found
+
+
 def unit_folder(path: str) -> str:
     """The folder of a report with any year folder left out ("dong-lac/2025/x.txt" → "dong-lac")."""
     parts = [p for p in PurePosixPath(path.replace("\\", "/")).parent.parts if not _YEAR_DIR.match(p)]
@@ -111,19 +126,41 @@ def _path_year(path: str) -> int | None:
     return None
 
 
+_COLUMN_GAP = re.compile(r"\s{3,}|\t| \| ")
+_CHI_BO = re.compile(r"^chi bo\b")
+_SENTENCE_LIKE = re.compile(r"\b(toi|ban than|da neu|phan)\b")
+
+
+def _header_bodies(text: str) -> list[str]:
+    """Party bodies named in the first column of the header block, superior first ("ĐẢNG BỘ XÃ …", "CHI BỘ …")."""
+    bodies = []
+    for line in text.splitlines()[:12]:
+        cell = _COLUMN_GAP.split(line.strip())[0].strip() if line.strip() else ""
+        folded = fold(cell)
+        if _UNIT_BODY.match(folded) and len(cell) < 90 and not re.search(r"\bviet nam\b", folded):
+            bodies.append(cell)
+    return bodies
+
+
 def _unit_name(result: AnalysisResult) -> str | None:
-    header = result.header
-    for value in (header.branch, header.unit):
-        if value and _UNIT_BODY.match(fold(value).strip()):
-            return value.strip()
-    return header.branch or None
+    """The chi bộ / đảng bộ the report belongs to: the chi bộ of the header block, else the 'Chi bộ:' field, else the
+    lowest party body of the header block (a đảng bộ's own report)."""
+    bodies = _header_bodies(result.text)
+    branch = next((b for b in reversed(bodies) if _CHI_BO.match(fold(b))), None)
+    if branch:
+        return branch
+    written = result.header.branch
+    if written and len(written) < 60 and not _SENTENCE_LIKE.search(fold(written)):
+        return written.strip()
+    return bodies[-1] if bodies else None
 
 
 def identify(path: str, result: AnalysisResult) -> Identity:
     """The identity of the writer of ``result`` (a collective report has no person)."""
     header = result.header
     collective = result.role == "collective"
-    found, areas = ([], []) if collective else find_posts(header.party_position, header.government_position)
+    written = [header.party_position, header.government_position, *_other_post_fields(result.text)]
+    found, areas = ([], []) if collective else find_posts(*written)
     if not found and not collective and header.position:
         found, areas = find_posts(header.position)
     name = None if collective else header.name

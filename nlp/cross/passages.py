@@ -12,6 +12,7 @@ from nlp.normalize import fold
 from nlp.schema import AnalysisResult
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_LIST_NUMBER = re.compile(r"^\W*(?:\d+|[ivx]+)[.)]\s*")  # "4. Giải trình …": a list number is no figure
 _SYLLABLE = re.compile(r"[a-z0-9đ]+")
 # syllables too common in these reports to tell two items apart
 _STOP = frozenset(
@@ -67,7 +68,7 @@ def make_passage(
         section=section,
         folded=folded,
         hits=default_lexicons().find(text, folded, accent_insensitive=accent_insensitive),
-        numbers=frozenset(n.replace(",", ".") for n in _NUMBER.findall(folded) if not _is_year(n)),
+        numbers=frozenset(n.replace(",", ".") for n in _NUMBER.findall(_LIST_NUMBER.sub("", folded)) if not _is_year(n)),
         named=frozenset(n for n in named if n),
         syllables=frozenset(s for s in _SYLLABLE.findall(folded) if s not in _STOP and not s.isdigit()),
         generic=generic,

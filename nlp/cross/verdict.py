@@ -60,11 +60,24 @@ def shortcomings(items: list[Passage]) -> list[Shortcoming]:
             continue
         if item.has("denial") and not item.has("shortcoming"):
             continue
-        if found and cue("attribution", item.folded) and not item.has("shortcoming") and len(item.text) < 160:
+        if found and _only_attribution(item):
             found[-1].attribution += " " + item.folded
             continue
         found.append(Shortcoming(item, item.folded if cue("attribution", item.folded) else ""))
     return found
+
+
+_ATTRIBUTION_OPENING = re.compile(r"^\W*(viec nay|day la|do|linh vuc nay|noi dung nay|han che nay|viec tren)\b")
+
+
+def _only_attribution(item: Passage) -> bool:
+    """A short sentence that only says who is in charge of the shortcoming before it ("Việc này do đồng chí …")."""
+    return (
+        bool(cue("attribution", item.folded))
+        and bool(_ATTRIBUTION_OPENING.match(item.folded))
+        and not item.numbers
+        and len(item.text) < 120
+    )
 
 
 def named_posts(folded: str) -> list[str]:
@@ -275,8 +288,9 @@ def previous_verdict(
     still = next((m for m in again if m.score >= matching("same_item") and m.passage.numbers), None)
     if still:  # this year's shortcomings say, with figures, what became of it: not fixed
         return Decision("reported", still.passage, still.score, "not_fixed")
-    if told:
-        return Decision("stock_line", told[0].passage, told[0].score)
+    named = [m for m in told if m.passage.section == "previous_remediation"]
+    if named:  # named in the part on last year's shortcomings, with no result
+        return Decision("stock_line", named[0].passage, named[0].score)
     stock = next((p for p in report if p.section in remediation and cue("stock_remediation", p.folded)), None)
     if stock:
         return Decision("stock_line", stock, None)
@@ -291,7 +305,7 @@ def _has_result(item: Passage) -> bool:
     """Says what was done and how far: a figure, a date or an outcome word, not a stock line alone."""
     if cue("stock_remediation", item.folded) and not item.numbers:
         return False
-    return bool(item.numbers or item.named) or bool(cue("outcome_fixed", item.folded))
+    return bool(item.numbers or item.named) or bool(cue("outcome_done", item.folded))
 
 
 _FRACTION = re.compile(r"(?<![\d/])(\d+)\s*/\s*(\d+)(?![\d/])")
@@ -307,9 +321,10 @@ def _short_of_whole(folded: str) -> bool:
 
 
 def outcome(item: Passage) -> str:
-    """fixed / partly / not_fixed: partial-progress cues first, then cues of nothing done; else fixed."""
-    if cue("outcome_partly", item.folded) or _short_of_whole(item.folded):
+    """fixed / partly / not_fixed: partial-progress cues, or something done before something not done ("đã ký …;
+    tuy nhiên vẫn chưa …"), read as partly; something not done as not_fixed; else fixed."""
+    done, undone = cue("outcome_done", item.folded), cue("outcome_not_fixed", item.folded)
+    done_first = done is not None and undone is not None and done.start() < undone.start()
+    if cue("outcome_partly", item.folded) or _short_of_whole(item.folded) or done_first:
         return "partly"
-    if cue("outcome_not_fixed", item.folded):
-        return "not_fixed"
-    return "fixed"
+    return "not_fixed" if undone else "fixed"
