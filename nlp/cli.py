@@ -302,15 +302,21 @@ def version() -> None:
 def serve(
     host: Annotated[str, typer.Option(help="Địa chỉ lắng nghe; 0.0.0.0 để mở cho mạng LAN.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Cổng.")] = 8000,
-    workers: Annotated[int, typer.Option(help="Số tiến trình phục vụ (mỗi lõi CPU một tiến trình).")] = 1,
+    workers: Annotated[
+        int, typer.Option(help="Số tiến trình uvicorn; mỗi tiến trình có nhóm tiến trình phân tích riêng.")
+    ] = 1,
     cors_origin: Annotated[
         list[str] | None, typer.Option("--cors-origin", help="Cho phép trang web ở origin này gọi API (lặp lại được).")
+    ] = None,
+    analysis_workers: Annotated[
+        int | None,
+        typer.Option(help="Số tiến trình phân tích của mỗi tiến trình uvicorn (KIEMDIEM_ANALYSIS_WORKERS; 0: luồng)."),
     ] = None,
 ) -> None:
     """Chạy API và trang web cho người xem xét / run the API and the reviewers' page (docs/SERVICE.md)."""
     from service.serve import run
 
-    run(host=host, port=port, workers=workers, cors_origins=cors_origin)
+    run(host=host, port=port, workers=workers, cors_origins=cors_origin, analysis_workers=analysis_workers)
 
 
 app.command("batch")(batch_command)

@@ -10,12 +10,21 @@ from service.observe import LOG_CONFIG
 from service.protocol import GuardedH11Protocol
 
 
-def run(host: str = "127.0.0.1", port: int = 8000, workers: int = 1, cors_origins: list[str] | None = None) -> None:
-    """Start uvicorn on ``host:port`` with ``workers`` processes; settings come from ``KIEMDIEM_*`` variables."""
+def run(
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    workers: int = 1,
+    cors_origins: list[str] | None = None,
+    analysis_workers: int | None = None,
+) -> None:
+    """Start uvicorn on ``host:port`` with ``workers`` processes, each with ``analysis_workers`` analysis processes
+    (default: ``KIEMDIEM_ANALYSIS_WORKERS`` or min(2, cores)); other settings come from ``KIEMDIEM_*`` variables."""
     import uvicorn
 
     if cors_origins:  # the workers build their app from the environment
         os.environ["KIEMDIEM_CORS_ORIGINS"] = ",".join(cors_origins)
+    if analysis_workers is not None:
+        os.environ["KIEMDIEM_ANALYSIS_WORKERS"] = str(max(0, analysis_workers))
     shown = f"[{host}]" if ":" in host else host
     token = "on" if os.environ.get("KIEMDIEM_API_TOKEN", "").strip() else "off"
     print(

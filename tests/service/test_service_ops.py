@@ -190,7 +190,22 @@ def test_serve_command(monkeypatch):
     monkeypatch.setattr(service.serve, "run", lambda **kwargs: seen.update(kwargs))
     result = CliRunner().invoke(app, ["serve", "--host", "0.0.0.0", "--port", "8123", "--workers", "2"])
     assert result.exit_code == 0, result.output
-    assert seen == {"host": "0.0.0.0", "port": 8123, "workers": 2, "cors_origins": None}
+    assert seen == {"host": "0.0.0.0", "port": 8123, "workers": 2, "cors_origins": None, "analysis_workers": None}
+    result = CliRunner().invoke(app, ["serve", "--analysis-workers", "3"])
+    assert result.exit_code == 0, result.output
+    assert seen["analysis_workers"] == 3
+
+
+def test_serve_passes_the_pool_size_to_the_workers(monkeypatch):
+    import uvicorn
+
+    import service.serve
+
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kwargs: None)
+    monkeypatch.delenv("KIEMDIEM_ANALYSIS_WORKERS", raising=False)
+    service.serve.run(analysis_workers=3)
+    assert Settings.from_env().analysis_workers == 3
+    monkeypatch.delenv("KIEMDIEM_ANALYSIS_WORKERS")
 
 
 # ------------------------------------------------------------------ off the event loop
