@@ -1,8 +1,8 @@
 """uvicorn's HTTP/1.1 protocol (h11) with two changes for clients that break HTTP or never finish a request.
 
 - **Malformed HTTP is answered in JSON.** A request h11 cannot parse (``Content-Length: abc``, a bad request
-  line, headers over uvicorn's 16 KiB limit, ``Transfer-Encoding`` with ``Content-Length``...) never reaches the
-  app: uvicorn answers it itself with a plain-text 400. Here that answer is the API's ``400 KD-A002`` JSON, with
+  line, a header without a colon, a request head still incomplete past h11's 16 KiB buffer...) never reaches
+  the app: uvicorn answers it itself with a plain-text 400. Here that answer is the API's ``400 KD-A002`` JSON, with
   ``Connection: close``.
 - **A time limit on the request head.** uvicorn limits only how long an idle keep-alive connection stays open
   (5 s after an answer); a client that sends its request line and headers a byte at a time would hold its

@@ -44,5 +44,5 @@ def run(
         server_header=False,
         http=GuardedH11Protocol,  # JSON answers to malformed HTTP, a time limit on the request head
         timeout_keep_alive=5,  # seconds an idle keep-alive connection stays open
-        h11_max_incomplete_event_size=16 * 1024,  # request line and headers: larger is a 400
+        h11_max_incomplete_event_size=16 * 1024,  # an unfinished request head buffered past it: 400
     )
