@@ -2,14 +2,16 @@
 word-segments the same file (issue 12, goal ≤ 1.5×).
 
     python bench/bench_cold.py [--rounds 9] [--example examples/02a-ngan-hang-yeu.txt] [--format json terminal]
+                               [--baseline /path/to/another/checkout]
 
 Each round runs, in fresh processes and in alternating order (so both see the same machine load): ``kiemdiem
 analyze <example>`` in each format asked for (output thrown away), and ``python -c`` that imports underthesea's
 ``word_tokenize`` and segments the file's text. The floor marks underthesea's optional translator module absent,
 as kiemdiem does (``nlp/__init__.py``), so that neither imports transformers and torch when they happen to be
-installed: it is the cost of underthesea on an install without the transformer extra. Prints the machine, the
-load average, the median wall time of each command and the ratios; also which heavy modules the CLI imported.
-Figures are recorded in docs/BENCHMARKS.md.
+installed: it is the cost of underthesea on an install without the transformer extra. ``--baseline`` adds the same
+analysis run from another checkout (e.g. an archive of the commit before a change), in the same rounds. Prints the
+machine, the load average, the median wall time of each command and the ratios; also which heavy modules the CLI
+imported. Figures are recorded in docs/BENCHMARKS.md.
 """
 
 from __future__ import annotations
@@ -46,9 +48,10 @@ def _cli() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-c", "from nlp.cli import main; main()"]
 
 
-def _wall(command: list[str]) -> float:
+def _wall(command: list[str], checkout: Path = ROOT) -> float:
+    env = {**os.environ, "PYTHONPATH": str(checkout)}
     start = time.perf_counter()
-    subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True, cwd=ROOT)
+    subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True, cwd=checkout, env=env)
     return time.perf_counter() - start
 
 
@@ -70,27 +73,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=9)
     parser.add_argument("--example", type=Path, default=DEFAULT_EXAMPLE)
     parser.add_argument("--format", nargs="+", default=["json", "terminal"], choices=["json", "terminal"])
+    parser.add_argument("--baseline", type=Path, help="another checkout whose CLI is timed in the same rounds")
     args = parser.parse_args(argv)
-    commands = {"floor (underthesea)": [sys.executable, "-c", FLOOR, str(args.example)]}
+    example = str(args.example.resolve())
+    commands = {"floor (underthesea)": ([sys.executable, "-c", FLOOR, example], ROOT)}
     for output_format in args.format:
-        commands[f"kiemdiem --format {output_format}"] = [
-            *_cli(),
-            "analyze",
-            str(args.example),
-            "--format",
-            output_format,
-        ]
+        analyze = ["analyze", example, "--format", output_format]
+        commands[f"kiemdiem --format {output_format}"] = ([*_cli(), *analyze], ROOT)
+        if args.baseline:
+            entry = [sys.executable, "-c", "from nlp.cli import main; main()"]
+            commands[f"baseline --format {output_format}"] = ([*entry, *analyze], args.baseline.resolve())
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
     print(f"example: {args.example.name}; {args.rounds} rounds, alternating order")
     print(f"load average before: {os.getloadavg()[0]:.2f}")
-    for command in commands.values():  # warm the file cache, not counted
-        _wall(command)
+    for command, checkout in commands.values():  # warm the file cache, not counted
+        _wall(command, checkout)
     timings: dict[str, list[float]] = {name: [] for name in commands}
     names = list(commands)
     for round_number in range(args.rounds):
         order = names if round_number % 2 == 0 else names[::-1]
         for name in order:
-            timings[name].append(_wall(commands[name]))
+            timings[name].append(_wall(*commands[name]))
     floor = statistics.median(timings[names[0]])
     for name in names:
         median = statistics.median(timings[name])

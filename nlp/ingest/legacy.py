@@ -13,9 +13,6 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
-from viparse.normalize.encodings import get_charmap
-from viparse.normalize.tables import convert as viparse_convert
-
 TCVN3 = "tcvn3"
 VNI = "vni"
 
@@ -89,6 +86,9 @@ def _plausible(text: str, encoding: str) -> bool:
 
 def convert(text: str, encoding: str) -> str:
     """Convert legacy-font ``text`` with viparse's explicit ``encoding`` table (layout kept), NFC."""
+    from viparse.normalize.encodings import get_charmap  # viparse loads only for text in a legacy font
+    from viparse.normalize.tables import convert as viparse_convert
+
     charmap = get_charmap(encoding)
     if charmap is None:  # pragma: no cover - only the two names above are used
         raise ValueError(f"unknown legacy encoding {encoding!r}")
@@ -115,6 +115,8 @@ def convert_lines(text: str, encoding: str) -> tuple[str, int]:
 @cache
 def _encode_table(encoding: str) -> dict[str, str]:
     """Unicode → legacy surface characters: the inverse of viparse's conversion table."""
+    from viparse.normalize.encodings import get_charmap  # viparse loads only for text in a legacy font
+
     charmap = get_charmap(encoding)
     if charmap is None:  # pragma: no cover
         raise ValueError(f"unknown legacy encoding {encoding!r}")
