@@ -137,7 +137,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     _add_api_routes(app, settings, runner)
     _add_page_routes(app)
 
-    # Outermost last: Guard -> CORS -> token -> size limit -> routes.
+    # Outermost last: Guard -> CORS -> token -> body limits (size, time) -> routes.
     app.add_middleware(
         BodyLimitMiddleware,
         max_bytes=settings.max_request_bytes,
