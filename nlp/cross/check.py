@@ -36,9 +36,7 @@ class _Reports:
         return self._passages[file]
 
 
-def cross_check(
-    reports: Iterable[AnalysedReport], *, lang: str = "vi", matcher: Matcher | None = None
-) -> CrossResult:
+def cross_check(reports: Iterable[AnalysedReport], *, lang: str = "vi", matcher: Matcher | None = None) -> CrossResult:
     """Link ``reports`` (this year's and, optionally, last year's, of one or many units) and run both checks.
 
     Matching stays within a unit: a collective shortcoming is compared with the sentences of that unit's responsible

@@ -133,7 +133,12 @@ def evaluate(sets: list[tuple[Path, dict]], checked: CrossResult) -> tuple[dict,
     figures["links"] = _links(sets, checked, errors)
     figures["responsible"], collective = _collective(sets, checked, errors)
     figures["collective"] = collective.figures()
-    figures["previous"] = _previous(sets, checked, errors).figures()
+    previous = _previous(sets, checked, errors)
+    figures["previous"] = previous.figures()
+    outcomes = [d for g, p, d in previous.items if g == p == "reported" and d["gold_outcome"]]
+    figures["previous"]["outcome_accuracy"] = _share(
+        sum(d["gold_outcome"] == d["predicted_outcome"] for d in outcomes), len(outcomes)
+    )
     figures["goal_flags"] = _goal_flags(sets, checked)
     return figures, errors
 
@@ -232,8 +237,13 @@ def _collective(sets: list[tuple[Path, dict]], checked: CrossResult, errors: lis
         for row in rows:
             if id(row) not in matched_rows:
                 errors.append(
-                    {"check": "collective_extra", "set": folder.name, "shortcoming": row.shortcoming.text,
-                     "person": row.person, "predicted": row.verdict}
+                    {
+                        "check": "collective_extra",
+                        "set": folder.name,
+                        "shortcoming": row.shortcoming.text,
+                        "person": row.person,
+                        "predicted": row.verdict,
+                    }
                 )
     return responsible.figures(), verdicts
 
@@ -244,7 +254,11 @@ def _previous(sets: list[tuple[Path, dict]], checked: CrossResult, errors: list[
         rows = [r for r in checked.previous_rows if r.file.startswith(f"{folder.name}/")]
         for item in data.get("previous_shortcomings") or []:
             writer = item["person"]
-            mine = [r for r in rows if (r.writer == writer or writer != "collective") and _covers(r.shortcoming, item["quote"])]
+            mine = [
+                r
+                for r in rows
+                if (r.writer == writer or writer != "collective") and _covers(r.shortcoming, item["quote"])
+            ]
             row = mine[0] if mine else None
             predicted = row.verdict if row else "not_linked"
             detail = {
@@ -261,7 +275,9 @@ def _previous(sets: list[tuple[Path, dict]], checked: CrossResult, errors: list[
                 "similarity": row.similarity if row else None,
             }
             verdicts.items.append((item["verdict"], predicted, detail))
-            if item["verdict"] != predicted or (item.get("outcome") and item.get("outcome") != detail["predicted_outcome"]):
+            if item["verdict"] != predicted or (
+                item.get("outcome") and item.get("outcome") != detail["predicted_outcome"]
+            ):
                 errors.append(detail)
     return verdicts
 
@@ -310,12 +326,16 @@ def _table(figures: dict, split: str) -> str:
         if name == "basis":
             lines.append(f"  units grouped by: {values}")
             continue
-        lines.append(f"  link {name:<20} P {_f(values['precision'])}  R {_f(values['recall'])}  (gold {values['gold']})")
+        lines.append(
+            f"  link {name:<20} P {_f(values['precision'])}  R {_f(values['recall'])}  (gold {values['gold']})"
+        )
     r = figures["responsible"]
     lines.append(f"  responsible pairs        P {_f(r['precision'])}  R {_f(r['recall'])}  (gold {r['gold']})")
     for check in ("collective", "previous"):
         data = figures[check]
         lines.append(f"  {check}: verdict accuracy {_f(data['accuracy'])} (n {data['n']})")
+        if "outcome_accuracy" in data:
+            lines.append(f"    outcome of reported items: accuracy {_f(data['outcome_accuracy'])}")
         for verdict, v in data["verdicts"].items():
             lines.append(f"    {verdict:<16} n {v['n']:>3}  accuracy {_f(v['accuracy'])}")
         for rule, v in data["rules"].items():

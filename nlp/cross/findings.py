@@ -129,9 +129,7 @@ def apply_findings(
         accountability.head_responsibility = False
     if notes:
         accountability.explanation = " ".join([accountability.explanation, *notes]).strip()
-    all_findings = sorted(
-        [*result.findings, *findings], key=lambda f: (f.start, SEVERITY_ORDER[f.severity], f.rule)
-    )
+    all_findings = sorted([*result.findings, *findings], key=lambda f: (f.start, SEVERITY_ORDER[f.severity], f.rule))
     required = len(_required().get(result.role, _required()["unknown"]))
     scores, band, explanations = score(
         result.sentences,
@@ -153,4 +151,3 @@ def apply_findings(
             "band": band if result.band is not None else None,
         }
     )
-

@@ -96,9 +96,7 @@ def _link_unit(members: list[Identity], basis: str, linkage: Linkage) -> None:
             linkage.unlinked.append(Unlinked(file=member.file, unit=key, reason="no_identity"))
     if collective is None:
         linkage.unlinked.extend(
-            Unlinked(file=m.file, unit=key, reason="no_collective")
-            for m in current
-            if m.role != "collective" and m.key
+            Unlinked(file=m.file, unit=key, reason="no_collective") for m in current if m.role != "collective" and m.key
         )
     _link_persons(key, [m for m in current if m.key and m.role != "collective"], earlier, linkage)
 

@@ -98,7 +98,9 @@ class Matcher:
                 continue
             standout = (match.cosine - median) / spread
             if match.score >= matching(strictness) or (
-                match.score >= matching(f"{strictness}_floor") and standout >= matching(f"{strictness}_standout")
+                match.score >= matching(f"{strictness}_floor")
+                and standout >= matching(f"{strictness}_standout")
+                and match.overlap >= matching("floor_overlap")
             ):
                 found.append(match)
         return found

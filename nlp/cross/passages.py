@@ -68,7 +68,9 @@ def make_passage(
         section=section,
         folded=folded,
         hits=default_lexicons().find(text, folded, accent_insensitive=accent_insensitive),
-        numbers=frozenset(n.replace(",", ".") for n in _NUMBER.findall(_LIST_NUMBER.sub("", folded)) if not _is_year(n)),
+        numbers=frozenset(
+            n.replace(",", ".") for n in _NUMBER.findall(_LIST_NUMBER.sub("", folded)) if not _is_year(n)
+        ),
         named=frozenset(n for n in named if n),
         syllables=frozenset(s for s in _SYLLABLE.findall(folded) if s not in _STOP and not s.isdigit()),
         generic=generic,

@@ -114,13 +114,20 @@ def responsible(
         if person.head:
             why.append("head")
         held = set(person.posts)
-        if held & named or (person.key and fold(person.key) in named_text):
+        if held & named or _names(named_text, person.key):
             why.append("named")
         elif not named - {p for p in named if _is_head_post(p)} and in_area(item.passage.folded, person.areas):
             why.append("area")
         if why:
             result.append(Responsibility(person, why))
     return result
+
+
+def _names(folded: str, key: str | None) -> bool:
+    """The text names the person (the whole name, two syllables at least)."""
+    if not key or len(key.split()) < 2:
+        return False
+    return bool(re.search(rf"\b{re.escape(fold(key))}\b", folded))
 
 
 def in_area(folded: str, areas: list[str]) -> bool:
@@ -167,9 +174,7 @@ def owns(item: Passage) -> bool:
 
 def _mutual(match: Match, item: Shortcoming, others: list[Shortcoming], matcher: Matcher) -> bool:
     """The person's sentence is closer to ``item`` than to any other collective shortcoming."""
-    return all(
-        matcher.score(o.passage, match.passage).score <= match.score + 1e-6 for o in others if o is not item
-    )
+    return all(matcher.score(o.passage, match.passage).score <= match.score + 1e-6 for o in others if o is not item)
 
 
 def contrary(item: Passage) -> bool:
@@ -285,7 +290,17 @@ def previous_verdict(
     verbatim = next((m for m in again if _verbatim(m)), None)
     if verbatim:
         return Decision("repeated", verbatim.passage, verbatim.score)
-    still = next((m for m in again if m.score >= matching("same_item") and m.passage.numbers), None)
+    still = next(
+        (
+            m
+            for m in again
+            if m.score >= matching("same_item")
+            and m.passage.numbers
+            and m.overlap >= matching("still_overlap")
+            and _mutual(m, item, others, matcher)
+        ),
+        None,
+    )
     if still:  # this year's shortcomings say, with figures, what became of it: not fixed
         return Decision("reported", still.passage, still.score, "not_fixed")
     named = [m for m in told if m.passage.section == "previous_remediation"]
@@ -313,11 +328,12 @@ _FRACTION = re.compile(r"(?<![\d/])(\d+)\s*/\s*(\d+)(?![\d/])")
 
 def _short_of_whole(folded: str) -> bool:
     """A count short of its whole ("14/22 hộ"), not a date ("3/2025")."""
-    for match in _FRACTION.finditer(folded):
-        done, whole = int(match.group(1)), int(match.group(2))
-        if 0 < done < whole < 1900 and not re.search(r"(thang|ngay|quy)\s*$", folded[: match.start()]):
-            return True
-    return False
+    counts = [
+        (int(m.group(1)), int(m.group(2)))
+        for m in _FRACTION.finditer(folded)
+        if int(m.group(2)) < 1900 and not re.search(r"(thang|ngay|quy)\s*$", folded[: m.start()])
+    ]
+    return bool(counts) and 0 < counts[-1][0] < counts[-1][1]  # the last count: earlier ones may be last year's
 
 
 def outcome(item: Passage) -> str:

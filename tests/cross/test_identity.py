@@ -1,0 +1,55 @@
+"""Who wrote a report: name key, date of birth, posts and their areas, unit."""
+
+from __future__ import annotations
+
+from nlp.cross.identity import birth_date, find_posts, identify, name_key, unit_folder, unit_key
+
+
+def test_name_key_ignores_case_and_prefix():
+    assert name_key("Đ/c Hoàng Văn Quý") == name_key("HOÀNG VĂN QUÝ") == name_key("đồng chí  Hoàng  Văn Quý")
+    assert name_key("Hoàng Văn Quý") != name_key("Hoàng Văn Quy")
+    assert name_key(None) is None
+
+
+def test_birth_date_full_or_year():
+    assert birth_date("Họ và tên: A\nNgày sinh: 14/3/1971\n") == "1971-03-14"
+    assert birth_date("Họ và tên: A\nNăm sinh: 1966\n") == "1966"
+    assert birth_date("Họ và tên: A   Ngày sinh: 02-11-1980\n") == "1980-11-02"
+    assert birth_date("Họ và tên: A\n") is None
+
+
+def test_posts_deputies_are_not_heads():
+    posts, _ = find_posts("Phó Bí thư chi bộ", "Trưởng thôn Đồng Lạc")
+    assert posts == ["pho_bi_thu", "truong_thon"]
+    posts, _ = find_posts("Bí thư chi bộ", "Trưởng ban công tác Mặt trận thôn")
+    assert posts == ["bi_thu", "mat_tran"]
+
+
+def test_posts_name_their_own_areas_and_skip_non_posts():
+    posts, areas = find_posts("Đảng viên", "Giáo viên Vật lý, Tổ trưởng tổ Khoa học tự nhiên")
+    assert posts == ["to_truong"] and "to khoa hoc tu nhien" in areas
+    _, areas = find_posts("Chi ủy viên", "Phó Trạm trưởng, phụ trách y tế dự phòng")
+    assert "y te du phong" in areas
+    assert find_posts("Đảng viên", "Giáo viên Ngữ văn, chủ nhiệm lớp 7A") == ([], [])
+    assert find_posts("Đảng viên", "Nghỉ hưu (nguyên Chủ tịch Ủy ban nhân dân xã)") == ([], [])
+
+
+def test_unit_key_and_folder():
+    assert unit_key("CHI BỘ THÔN ĐỒNG LẠC") == unit_key("Chi bộ thôn Đồng Lạc") == "thon dong lac"
+    assert unit_folder("huyen/dong-lac/2025/a.txt") == "huyen/dong-lac"
+
+
+def test_identify_reads_the_header(tree_reports):
+    by_path = {r.path: r for r in tree_reports}
+    quy = identify("dong-lac/2025/hoang-van-quy.txt", by_path["dong-lac/2025/hoang-van-quy.txt"].result)
+    assert (quy.key, quy.birth, quy.year, quy.head, quy.unit_key) == (
+        "hoàng văn quý",
+        "1971-03-14",
+        2025,
+        True,
+        "thon dong lac",
+    )
+    collective = identify("dong-lac/2025/tap-the.txt", by_path["dong-lac/2025/tap-the.txt"].result)
+    assert collective.role == "collective" and collective.key is None and collective.unit_key == "thon dong lac"
+    loc = identify("dong-lac/2025/dinh-van-loc.txt", by_path["dong-lac/2025/dinh-van-loc.txt"].result)
+    assert loc.posts == [] and not loc.head

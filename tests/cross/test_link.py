@@ -1,0 +1,77 @@
+"""Linking: units, their collective reports, persons across years; what cannot be linked is listed, not raised."""
+
+from __future__ import annotations
+
+from nlp.cross.identity import identify
+from nlp.cross.link import link_reports
+from nlp.cross.records import Identity
+
+
+def _linkage(tree_reports):
+    return link_reports([identify(r.path, r.result) for r in tree_reports])
+
+
+def test_units_and_their_collective_reports(tree_reports):
+    linkage = _linkage(tree_reports)
+    units = {u.key: u for u in linkage.units}
+    assert set(units) == {"thon dong lac", "thon xom moi"}
+    dong_lac = units["thon dong lac"]
+    assert dong_lac.collective == "dong-lac/2025/tap-the.txt"
+    assert dong_lac.basis == "both" and dong_lac.year == 2025
+    assert sorted(dong_lac.previous) == ["dong-lac/2024/hoang-van-quy.txt", "dong-lac/2024/le-van-tuan.txt"]
+    assert units["thon xom moi"].collective is None
+
+
+def test_person_linked_across_years_despite_case(tree_reports):
+    persons = _linkage(tree_reports).persons
+    assert [(p.previous, p.current, p.by_birth) for p in persons] == [
+        ("dong-lac/2024/hoang-van-quy.txt", "dong-lac/2025/hoang-van-quy.txt", True)
+    ]
+
+
+def test_unlinked_reports_are_listed_with_why(tree_reports):
+    unlinked = {(u.file, u.reason) for u in _linkage(tree_reports).unlinked}
+    assert unlinked == {
+        ("dong-lac/2024/le-van-tuan.txt", "one_year_only"),
+        ("xom-moi/2025/vu-thi-hoa.txt", "no_collective"),
+    }
+
+
+def _person(file: str, year: int, birth: str | None, unit: str | None = "thon a", folder: str = "a") -> Identity:
+    return Identity(
+        file=file,
+        role="member",
+        form="02B",
+        year=year,
+        name="Lê Văn An",
+        key="lê văn an",
+        birth=birth,
+        unit_name=unit,
+        unit_key=unit,
+        folder=folder,
+    )
+
+
+def test_same_name_other_birth_is_not_the_same_person():
+    linkage = link_reports([_person("a/2025/x.txt", 2025, "1980-01-01"), _person("a/2024/x.txt", 2024, "1975-05-05")])
+    assert linkage.persons == []
+    assert [u.file for u in linkage.unlinked if u.reason == "one_year_only"] == ["a/2024/x.txt"]
+
+
+def test_reports_without_a_unit_in_the_header_are_grouped_by_folder():
+    linkage = link_reports(
+        [_person("b/2025/x.txt", 2025, None, unit=None, folder="b"), _person("b/2024/x.txt", 2024, None, None, "b")]
+    )
+    assert [u.basis for u in linkage.units] == ["folder"]
+    assert len(linkage.persons) == 1 and not linkage.persons[0].by_birth
+
+
+def test_a_folder_of_two_units_is_split_by_header():
+    linkage = link_reports(
+        [
+            _person("d/2025/x.txt", 2025, None, unit="thon dong", folder="d"),
+            _person("d/2025/y.txt", 2025, None, unit="thon tay", folder="d"),
+        ]
+    )
+    assert sorted(u.key for u in linkage.units) == ["thon dong", "thon tay"]
+    assert {u.basis for u in linkage.units} == {"header"}

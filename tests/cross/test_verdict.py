@@ -1,0 +1,193 @@
+"""Verdicts on hand-made pairs: a collective shortcoming against a person's sentences, last year's shortcoming
+against this year's report."""
+
+from __future__ import annotations
+
+from nlp.cross.passages import make_passage
+from nlp.cross.records import Identity
+from nlp.cross.verdict import Shortcoming, collective_verdict, outcome, previous_verdict, responsible, shortcomings
+
+FUND = shortcomings(
+    [
+        make_passage(
+            "Thu quỹ Quốc phòng - an ninh năm 2025 mới đạt 68% kế hoạch, còn 41 hộ chưa nộp; việc này do đồng chí "
+            "Trưởng thôn trực tiếp phụ trách.",
+            "shortcomings",
+        )
+    ]
+)[0]
+ROAD = Shortcoming(
+    make_passage(
+        "Tuyến đường bê tông nội đồng xóm Bến dài 1,2 km khởi công chậm 4 tháng so với kế hoạch.", "shortcomings"
+    )
+)
+PARTY = Shortcoming(
+    make_passage("Chi bộ không kết nạp được đảng viên mới, chỉ tiêu là 2 quần chúng ưu tú.", "shortcomings")
+)
+OTHERS = [FUND, ROAD, PARTY]
+
+FILLER = [
+    ("Chủ trì dồn điền đổi thửa 46 ha cánh đồng Bãi Giữa, xong trước ngày 30/4/2025.", "achievements"),
+    ("Tổ chức 3 đợt tổng vệ sinh đường làng, thu gom 14 tấn rác thải.", "achievements"),
+    ("Dự đủ 12 kỳ sinh hoạt chi bộ trong năm.", "achievements"),
+    ("Từ tháng 1/2026, mỗi tháng nghe báo cáo số hộ đã nộp quỹ.", "remedies"),
+]
+
+
+def _report(*sentences: tuple[str, str]) -> list:
+    return [make_passage(text, section) for text, section in [*FILLER, *sentences]]
+
+
+def _person(posts: list[str], head: bool = False, areas: list[str] | None = None) -> Identity:
+    return Identity(
+        file="x.txt", role="leader", form="02A", name="A", key="a", posts=posts, head=head, areas=areas or []
+    )
+
+
+def test_responsible_head_named_area_never_a_member_without_post():
+    head = _person(["bi_thu"], head=True)
+    village = _person(["truong_thon"], areas=["giao thong", "duong be tong", "thu quy"])
+    member = _person([])
+    assert [r.why for r in responsible(FUND, [head, village, member])] == [["head"], ["named"]]
+    assert [r.why for r in responsible(ROAD, [head, village, member])] == [["head"], ["area"]]
+    assert [r.why for r in responsible(PARTY, [head, village, member])] == [["head"]]
+
+
+def test_owned(matcher):
+    report = _report(
+        (
+            "Tôi để thu quỹ Quốc phòng - an ninh chỉ đạt 68%, 41 hộ chưa nộp, vì không kiểm tra tiến độ thu hằng tháng.",
+            "shortcomings",
+        ),
+    )
+    decision = collective_verdict(FUND, ["head"], [], report, OTHERS, matcher)
+    assert decision.verdict == "owned" and "41 hộ" in decision.passage.text
+
+
+def test_owned_with_a_hedge_inside(matcher):
+    report = _report(
+        (
+            "Có lẽ tôi đã tin vào báo cáo quá lâu, nhưng việc để 41 hộ chưa nộp quỹ Quốc phòng - an ninh đến cuối năm "
+            "là trách nhiệm của tôi.",
+            "collective_responsibility",
+        ),
+    )
+    assert collective_verdict(FUND, ["head"], [], report, OTHERS, matcher).verdict == "owned"
+
+
+def test_diffused_when_named_without_own_part(matcher):
+    report = _report(
+        (
+            "Về việc thu quỹ Quốc phòng - an ninh chỉ đạt 68% kế hoạch, bản thân cùng chịu trách nhiệm chung với tập thể "
+            "chi ủy.",
+            "collective_responsibility",
+        ),
+    )
+    decision = collective_verdict(FUND, ["head"], [], report, OTHERS, matcher)
+    assert decision.verdict == "diffused" and "68%" in decision.passage.text
+
+
+def test_diffused_by_a_general_line(matcher):
+    report = _report(
+        (
+            "Bản thân cùng chịu trách nhiệm chung với tập thể chi bộ về các hạn chế nêu trên.",
+            "collective_responsibility",
+        )
+    )
+    decision = collective_verdict(ROAD, ["head"], [], report, OTHERS, matcher)
+    assert decision.verdict == "diffused" and decision.passage.text.startswith("Bản thân cùng")
+
+
+def test_absent(matcher):
+    report = _report(("Tôi chưa nộp bài thu hoạch chuyên đề quý III đúng hạn, chậm 2 tuần.", "shortcomings"))
+    assert collective_verdict(ROAD, ["head"], [], report, OTHERS, matcher).verdict == "absent"
+
+
+def test_denied_area(matcher):
+    report = _report(
+        (
+            "Trong lĩnh vực được phân công, bản thân không có khuyết điểm; các khoản thu của thôn đều đạt kết quả tốt.",
+            "shortcomings",
+        ),
+    )
+    decision = collective_verdict(FUND, ["named"], ["thu quy"], report, OTHERS, matcher)
+    assert decision.verdict == "denied" and decision.passage.text.startswith("Trong lĩnh vực")
+
+
+def test_denied_not_my_area(matcher):
+    report = _report(
+        (
+            "Việc thu quỹ Quốc phòng - an ninh ở các xóm không thuộc phần việc của tôi mà do các tổ trưởng thu.",
+            "collective_responsibility",
+        ),
+    )
+    assert collective_verdict(FUND, ["named"], ["thu quy"], report, OTHERS, matcher).verdict == "denied"
+
+
+LAST_YEAR = Shortcoming(
+    make_passage(
+        "Chi bộ chỉ tổ chức 2/4 kỳ sinh hoạt chuyên đề theo quy định, chưa chuẩn bị nội dung từ đầu năm.",
+        "shortcomings",
+    )
+)
+MINUTES = Shortcoming(
+    make_passage(
+        "Biên bản sinh hoạt chi bộ ghi còn sơ sài, nhiều kỳ không ghi ý kiến thảo luận của đảng viên.", "shortcomings"
+    )
+)
+
+
+def test_reported_fixed(matcher):
+    report = _report(
+        (
+            "Sinh hoạt chuyên đề: năm 2025 chi bộ đã tổ chức đủ 4/4 kỳ, mỗi kỳ có báo cáo chuyên đề viết sẵn.",
+            "previous_remediation",
+        ),
+    )
+    decision = previous_verdict(LAST_YEAR, report, matcher, [LAST_YEAR, MINUTES])
+    assert (decision.verdict, decision.outcome) == ("reported", "fixed")
+
+
+def test_outcomes():
+    def of(text: str) -> str:
+        return outcome(make_passage(text, "previous_remediation"))
+
+    assert of("Đã tổ chức 1 buổi đối thoại ngày 15/3/2025 với 14/22 hộ.") == "partly"
+    assert of("Đến nay chưa ban hành quy chế vì chưa tổ chức được hội nghị cán bộ.") == "not_fixed"
+    assert of("Hòa giải thành ngày 14/3/2025; tuy nhiên đến nay một hộ vẫn chưa tháo dỡ cổng.") == "partly"
+    assert of("Nhà vệ sinh khu B đã sửa chữa xong ngày 15/8/2025.") == "fixed"
+
+
+def test_stock_line(matcher):
+    report = _report(("Các hạn chế, khuyết điểm năm 2024 đã cơ bản được khắc phục.", "previous_remediation"))
+    decision = previous_verdict(LAST_YEAR, report, matcher, [LAST_YEAR, MINUTES])
+    assert decision.verdict == "stock_line" and "cơ bản" in decision.passage.text
+
+
+def test_not_mentioned(matcher):
+    report = _report(("Tôi chưa nộp bài thu hoạch chuyên đề quý III đúng hạn, chậm 2 tuần.", "shortcomings"))
+    assert previous_verdict(LAST_YEAR, report, matcher, [LAST_YEAR, MINUTES]).verdict == "not_mentioned"
+
+
+def test_repeated(matcher):
+    report = _report(
+        (
+            "Biên bản sinh hoạt chi bộ vẫn còn ghi sơ sài, nhiều kỳ không ghi ý kiến thảo luận của đảng viên.",
+            "shortcomings",
+        ),
+    )
+    decision = previous_verdict(MINUTES, report, matcher, [LAST_YEAR, MINUTES])
+    assert decision.verdict == "repeated"
+
+
+def test_shortcomings_leave_out_causes_and_attach_attributions():
+    items = shortcomings(
+        [
+            make_passage("Thu quỹ khuyến học mới đạt 65% kế hoạch.", "shortcomings"),
+            make_passage("Việc này do đồng chí Chi hội trưởng Chi hội Khuyến học phụ trách.", "shortcomings"),
+            make_passage("Nguyên nhân chủ quan: chi ủy chưa giao việc cụ thể.", "shortcomings"),
+            make_passage("Đường nội đồng khởi công chậm 4 tháng.", "shortcomings"),
+        ]
+    )
+    assert [i.passage.text[:12] for i in items] == ["Thu quỹ khuy", "Đường nội đồ"]
+    assert "chi hoi truong" in items[0].attribution
