@@ -57,6 +57,7 @@ def cross_check(reports: Iterable[AnalysedReport], *, lang: str = "vi", matcher:
         for file, found in findings.items()
     }
     return CrossResult(
+        lang="en" if lang == "en" else "vi",
         linkage=linkage,
         collective_rows=collective_rows,
         previous_rows=previous_rows,

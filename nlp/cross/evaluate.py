@@ -18,7 +18,7 @@ import re
 import sys
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from itertools import combinations
+from itertools import combinations, pairwise
 from pathlib import Path
 
 import yaml
@@ -177,7 +177,7 @@ def _links(sets: list[tuple[Path, dict]], checked: CrossResult, errors: list[dic
                 by_person[r["person"]][r["year"]] = f"{folder.name}/{r['file']}"
         for years in by_person.values():
             ordered = sorted(years)
-            for old, new in zip(ordered, ordered[1:], strict=False):
+            for old, new in pairwise(ordered):
                 if new == old + 1:
                     gold_pairs.add((years[old], years[new]))
     predicted_pairs = {(p.previous, p.current) for p in linkage.persons}
@@ -292,7 +292,7 @@ def _goal_flags(sets: list[tuple[Path, dict]], checked: CrossResult) -> dict:
     }
     flagged_members = sum(1 for r in checked.collective_rows if r.file in without_post and r.rule)
     owned_flagged = 0
-    for folder, data in sets:
+    for _, data in sets:
         for item in data.get("collective_shortcomings") or []:
             for person, gold in (item.get("verdicts") or {}).items():
                 if gold["verdict"] != "owned":

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
+from nlp.cross.config import settings
 from nlp.features import find_anchors
 from nlp.lexicon import Hit, default_lexicons
 from nlp.normalize import fold
@@ -14,11 +16,7 @@ from nlp.schema import AnalysisResult
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _LIST_NUMBER = re.compile(r"^\W*(?:\d+|[ivx]+)[.)]\s*")  # "4. Giải trình …": a list number is no figure
 _SYLLABLE = re.compile(r"[a-z0-9đ]+")
-# syllables too common in these reports to tell two items apart
-_STOP = frozenset(
-    "va cua cac nhung da chua con la co duoc trong voi cho tu den nam nay theo ve mot so viec tai do nen khi de "
-    "ban than toi chi bo dong chi tap the han che khuyet diem thuc hien cong tac nhiem vu tren nhu but ma thi".split()
-)
+_STOP_SETTING = "stop_syllables"
 
 
 @dataclass
@@ -72,7 +70,7 @@ def make_passage(
             n.replace(",", ".") for n in _NUMBER.findall(_LIST_NUMBER.sub("", folded)) if not _is_year(n)
         ),
         named=frozenset(n for n in named if n),
-        syllables=frozenset(s for s in _SYLLABLE.findall(folded) if s not in _STOP and not s.isdigit()),
+        syllables=frozenset(s for s in _SYLLABLE.findall(folded) if s not in _stop() and not s.isdigit()),
         generic=generic,
     )
 
@@ -85,6 +83,12 @@ def _mask_collisions(text: str, folded: str) -> str:
     for match in _CHUA_FIX.finditer(text):
         folded = folded[: match.start()] + "chxa" + folded[match.end() :]
     return folded
+
+
+@cache
+def _stop() -> frozenset[str]:
+    """Syllables too common in these reports to tell two items apart (cross.yaml ``stop_syllables``)."""
+    return frozenset(settings()[_STOP_SETTING].split())
 
 
 def _is_year(number: str) -> bool:

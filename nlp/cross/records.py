@@ -133,6 +133,7 @@ class CrossResult(_Model):
     """Everything the cross-report checks give: the linkage, the rows of both checks, per-report findings and the
     results with those findings applied (accountability status and scores updated)."""
 
+    lang: Literal["vi", "en"] = "vi"
     linkage: Linkage
     collective_rows: list[CollectiveRow] = Field(default_factory=list)
     previous_rows: list[PreviousRow] = Field(default_factory=list)

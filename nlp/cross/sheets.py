@@ -16,8 +16,10 @@ def _post_label(post_id: str, lang: str) -> str:
     return found.label_vi if lang == "vi" else found.label_en
 
 
-def sheet_rows(checked: CrossResult, lang: str = "vi") -> dict[str, list[list[str | float | None]]]:
-    """Sheet name → rows (the first is the header), ready for openpyxl's ``append``."""
+def sheet_rows(checked: CrossResult, lang: str | None = None) -> dict[str, list[list[str | float | None]]]:
+    """Sheet name → rows (the first is the header), ready for openpyxl's ``append``; in the checks' language unless
+    ``lang`` says otherwise."""
+    lang = lang or checked.lang
     collective = [_columns("columns_collective", lang)]
     for row in checked.collective_rows:
         collective.append(

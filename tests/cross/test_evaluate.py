@@ -1,0 +1,143 @@
+"""The evaluation reads a linked set's labels and scores the checks against them (here on the small tree, labelled
+in the format of corpus/linked/README.md)."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+import yaml
+
+from nlp.cross import AnalysedReport, cross_check
+from nlp.cross.evaluate import _table, evaluate, load_sets
+
+QUY, THU = "Hoàng Văn Quý", "Phạm Thị Thu"
+LABELS = {
+    "id": "L90",
+    "split": "dev",
+    "unit": {"name": "Chi bộ thôn Đồng Lạc"},
+    "reports": [
+        {"file": "2025/tap-the.txt", "year": 2025, "role": "collective"},
+        {
+            "file": "2025/hoang-van-quy.txt",
+            "year": 2025,
+            "role": "leader",
+            "person": QUY,
+            "party_post": "Bí thư chi bộ",
+            "gov_post": "Trưởng ban công tác Mặt trận thôn",
+            "head": True,
+        },
+        {
+            "file": "2025/pham-thi-thu.txt",
+            "year": 2025,
+            "role": "leader",
+            "person": THU,
+            "party_post": "Phó Bí thư chi bộ",
+            "gov_post": "Trưởng thôn",
+            "head": False,
+        },
+        {
+            "file": "2025/dinh-van-loc.txt",
+            "year": 2025,
+            "role": "member_outside_system",
+            "person": "Đinh Văn Lộc",
+            "party_post": None,
+            "gov_post": None,
+            "head": False,
+        },
+        {
+            "file": "2024/hoang-van-quy.txt",
+            "year": 2024,
+            "role": "leader",
+            "person": QUY,
+            "party_post": "Bí thư chi bộ",
+            "gov_post": None,
+            "head": True,
+        },
+        {
+            "file": "2024/le-van-tuan.txt",
+            "year": 2024,
+            "role": "member",
+            "person": "Lê Văn Tuấn",
+            "party_post": None,
+            "gov_post": None,
+            "head": False,
+        },
+    ],
+    "collective_shortcomings": [
+        {
+            "id": "c1",
+            "quote": "Thu quỹ Quốc phòng - an ninh năm 2025 mới đạt 68% kế hoạch, còn 41 hộ chưa nộp",
+            "responsible": [QUY, THU],
+            "verdicts": {QUY: {"verdict": "owned"}, THU: {"verdict": "denied"}},
+        },
+        {
+            "id": "c2",
+            "quote": "Công tác phát triển đảng viên không đạt chỉ tiêu nghị quyết",
+            "responsible": [QUY, THU],
+            "verdicts": {QUY: {"verdict": "diffused"}, THU: {"verdict": "denied"}},
+        },
+        {
+            "id": "c3",
+            "quote": "Tuyến đường bê tông nội đồng xóm Bến dài 1,2 km khởi công chậm 4 tháng so với kế hoạch",
+            "responsible": [QUY, THU],
+            "verdicts": {QUY: {"verdict": "diffused"}, THU: {"verdict": "denied"}},
+        },
+    ],
+    "previous_shortcomings": [
+        {
+            "id": "p1",
+            "person": QUY,
+            "quote": "Chi bộ chỉ tổ chức 2/4 kỳ sinh hoạt chuyên đề theo quy định",
+            "verdict": "reported",
+            "outcome": "fixed",
+        },
+        {"id": "p2", "person": QUY, "quote": "Biên bản sinh hoạt chi bộ ghi còn sơ sài", "verdict": "repeated"},
+    ],
+    "unlinked": [{"file": "2024/le-van-tuan.txt", "reason": "person found in one year only"}],
+}
+
+
+@pytest.fixture(scope="module")
+def linked(tree_reports, matcher, tmp_path_factory):
+    root = tmp_path_factory.mktemp("linked")
+    (root / "L90").mkdir()
+    (root / "L90" / "set.yaml").write_text(yaml.safe_dump(LABELS, allow_unicode=True), encoding="utf-8")
+    reports = [
+        AnalysedReport("L90/" + r.path.removeprefix("dong-lac/"), r.result)
+        for r in tree_reports
+        if r.path.startswith("dong-lac/")
+    ]
+    return root, cross_check(reports, matcher=matcher)
+
+
+def test_figures_against_right_labels(linked):
+    root, checked = linked
+    sets = load_sets("dev", root)
+    assert [folder.name for folder, _ in sets] == ["L90"]
+    figures, errors = evaluate(sets, checked)
+    assert figures["links"]["persons"]["recall"] == figures["links"]["unlinked"]["precision"] == 1.0
+    assert figures["collective"]["accuracy"] == figures["previous"]["accuracy"] == 1.0
+    assert figures["collective"]["rules"]["cross.contradicts_collective"]["n"] == 3
+    assert figures["goal_flags"] == {
+        "owned_but_flagged": 0,
+        "member_without_post_flagged": 0,
+        "flags_on_unlabelled_pairs": 0,
+    }
+    assert [e for e in errors if e["check"] in {"collective", "previous"}] == []
+    assert "verdict accuracy 1.000" in _table(figures, "dev")
+
+
+def test_wrong_labels_are_counted(linked):
+    root, checked = linked
+    sets = load_sets("dev", root)
+    folder, data = sets[0]
+    wrong = copy.deepcopy(data)
+    wrong["collective_shortcomings"][0]["verdicts"][QUY] = {"verdict": "absent"}
+    wrong["previous_shortcomings"][1]["verdict"] = "stock_line"
+    figures, errors = evaluate([(folder, wrong)], checked)
+    assert figures["collective"]["accuracy"] == pytest.approx(5 / 6, abs=0.001)
+    assert figures["collective"]["verdicts"]["absent"]["accuracy"] == 0.0
+    assert figures["previous"]["rules"]["cross.repeated_from_last_year"]["precision"] == 0.0
+    assert {(e["check"], e.get("item")) for e in errors if "item" in e} == {("collective", "c1"), ("previous", "p2")}
+    assert load_sets("test", root) == []
