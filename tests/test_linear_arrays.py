@@ -156,3 +156,17 @@ def test_model_folders_without_arrays_still_load(tmp_path, monkeypatch):
         assert model._arrays_folder is None and model._words is not None
     finally:
         load_classifier.cache_clear()
+
+
+def test_a_model_read_from_its_arrays_cannot_be_saved(tmp_path):
+    with pytest.raises(ValueError, match="cannot be saved"):
+        LinearSentenceClassifier.from_arrays(MODELS_DIR / "linear-v1").save(tmp_path / "model.joblib")
+
+
+def test_saving_the_section_tagger_writes_arrays_that_load_back(tmp_path):
+    reference = SectionTagger.load(MODELS_DIR / MODEL_NAME / MODEL_FILE)
+    reference.save(tmp_path / MODEL_FILE)
+    loaded = SectionTagger.load_arrays(tmp_path)
+    (texts, positions, _), fixed, _ = evaluation_cases(read_split("dev")[:1], "no_headings")[0]
+    assert np.array_equal(loaded._log_posteriors(texts, positions), reference._log_posteriors(texts, positions))
+    assert loaded.predict(texts, positions, fixed) == reference.predict(texts, positions, fixed)

@@ -15,6 +15,7 @@ import hashlib
 import marshal
 import os
 import sys
+import threading
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -83,7 +84,7 @@ def _write_cache(key: str, blob: bytes) -> None:
     if folder is None:
         return
     target = folder / f"{key}.marshal"
-    temporary = folder / f".{key}.{os.getpid()}.tmp"
+    temporary = folder / f".{key}.{os.getpid()}.{threading.get_ident()}.tmp"
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         temporary.write_bytes(hashlib.sha256(blob).digest() + blob)

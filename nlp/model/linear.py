@@ -190,6 +190,8 @@ class LinearSentenceClassifier:
         (:mod:`nlp.model.linear_arrays`; not for subclasses, whose features are not TF-IDF)."""
         import joblib
 
+        if getattr(self, "_arrays_folder", None) is not None:
+            raise ValueError("a model read from its arrays cannot be saved: load its model.joblib")
         path.parent.mkdir(parents=True, exist_ok=True)
         joblib.dump(self, path, compress=3)
         if type(self) is LinearSentenceClassifier:
