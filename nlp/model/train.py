@@ -160,6 +160,14 @@ def _augment_option(metrics: dict) -> str:
     return f" --augment-layouts {','.join(layouts)}" if layouts else ""
 
 
+def _arrays_note(out_dir: Path) -> str:
+    """The plain arrays that prediction reads, when the trainer wrote them (not for the embedding variant)."""
+    if not (out_dir / "linear.npz").exists():
+        return ""
+    size_mb = sum(p.stat().st_size for p in out_dir.glob("linear*") if p.is_file()) / 1e6
+    return f"; prediction reads the same numbers as plain arrays ({size_mb:.1f} MB, `linear.*`, numpy only)"
+
+
 def model_card(metrics: dict, out_dir: Path) -> str:
     """The model card (Mitchell et al. style) from the metrics of one training run."""
     size_mb = (out_dir / "model.joblib").stat().st_size / 1e6 if (out_dir / "model.joblib").exists() else 0.0
@@ -183,9 +191,9 @@ Trained on the train split: {train["reports"]} reports, {train["units"]} content
 **Features.** Words of the underthesea segmentation (uni- and bigrams, TF-IDF), character 2–5-grams of the
 accent-folded text (TF-IDF){", and the evidence of the rules (each rule's candidate strength, lexicon hit counts, anchor kinds, section, unit kind, length)" if metrics["variant"] == "linear" else ""}.
 
-**Size and speed.** Artifact {size_mb:.1f} MB (`model.joblib`, scikit-learn); training took {metrics["fit_seconds"]} s on
-{platform.machine()} (2 cores). Prediction adds a sparse dot product per sentence; the per-report cost is measured by
-`bench/bench_analyze.py` and recorded in docs/BENCHMARKS.md.
+**Size and speed.** Artifact {size_mb:.1f} MB (`model.joblib`, scikit-learn){_arrays_note(out_dir)}; training took
+{metrics["fit_seconds"]} s on {platform.machine()} (2 cores). Prediction adds a sparse dot product per sentence; the
+per-report cost is measured by `bench/bench_analyze.py` and recorded in docs/BENCHMARKS.md.
 
 ## Metrics
 
