@@ -10,7 +10,8 @@ Modules: ``identity`` (who wrote a report), ``link`` (units, collective reports,
 (the workbook rows), ``check`` (the entry point), ``evaluate`` (figures on corpus/linked).
 """
 
-from nlp.cross.check import cross_check
+from nlp.cross.check import cross_check, texts_to_embed
+from nlp.cross.match import Matcher
 from nlp.cross.records import (
     AnalysedReport,
     CollectiveRow,
@@ -30,10 +31,12 @@ __all__ = [
     "CrossResult",
     "Identity",
     "Linkage",
+    "Matcher",
     "PersonLink",
     "PreviousRow",
     "UnitLink",
     "Unlinked",
     "cross_check",
     "sheet_rows",
+    "texts_to_embed",
 ]

@@ -12,7 +12,10 @@ from nlp.cross.match import Matcher
 from nlp.cross.passages import Passage, passages
 from nlp.cross.records import AnalysedReport, CollectiveRow, CrossResult, Identity, Linkage, PreviousRow, UnitLink
 from nlp.cross.verdict import (
+    collective_baseline,
     collective_verdict,
+    embedding_candidates,
+    previous_baseline,
     previous_verdict,
     responsibility_statements,
     responsible,
@@ -66,6 +69,12 @@ def cross_check(reports: Iterable[AnalysedReport], *, lang: str = "vi", matcher:
     )
 
 
+def texts_to_embed(result: AnalysisResult) -> list[str]:
+    """The sentences of one analysed report that the checks may embed (so that a batch worker can embed them beside
+    the analysis, in parallel, and hand them to ``Matcher.seed``); a superset of what one run embeds."""
+    return list(dict.fromkeys(p.text for p in embedding_candidates(passages("", result))))
+
+
 def _collective_rows(unit: UnitLink, batch: _Reports, matcher: Matcher) -> list[CollectiveRow]:
     if not unit.collective:
         return []
@@ -74,7 +83,10 @@ def _collective_rows(unit: UnitLink, batch: _Reports, matcher: Matcher) -> list[
     statements = responsibility_statements(collective)
     people = [batch.identities[f] for f in unit.individuals if batch.identities[f].key]
     matcher.prepare([i.passage for i in items])
+    matcher.prepare([*(i.passage for i in items), *(s.passage for s in statements)])
     duties = [(item, responsible(item, people, statements_for(item, statements, matcher))) for item in items]
+    answering = {d.identity.file for _, found in duties for d in found}
+    matcher.prepare([p for file in sorted(answering) for p in collective_baseline(batch.passages(file))])  # one batch
     by_post: dict[str, list] = {}
     for item, found in duties:
         for duty in found:
@@ -117,7 +129,7 @@ def _previous_rows(unit: UnitLink, linkage: Linkage, batch: _Reports, matcher: M
     rows = []
     for writer, old_file, new_file in pairs:
         items, new = shortcomings(batch.passages(old_file)), batch.passages(new_file)
-        matcher.prepare([i.passage for i in items])
+        matcher.prepare([*(i.passage for i in items), *previous_baseline(new)])
         for item in items:
             decision = previous_verdict(item, new, matcher, items)
             rows.append(

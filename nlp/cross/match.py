@@ -51,6 +51,15 @@ class Matcher:
         self._embed = embedder or e5_embedder()
         self._cache: dict[str, np.ndarray] = {}
 
+    def seed(self, vectors: dict[str, np.ndarray]) -> None:
+        """Embeddings computed elsewhere (a batch worker, a store), by sentence text: not computed again."""
+        self._cache.update(vectors)
+
+    @property
+    def embedded(self) -> int:
+        """How many distinct sentences have an embedding."""
+        return len(self._cache)
+
     def prepare(self, items: Sequence[Passage]) -> None:
         """Embed every text not embedded yet, in one batch."""
         missing = list(dict.fromkeys(p.text for p in items if p.text not in self._cache))
@@ -83,14 +92,14 @@ class Matcher:
         return sorted((self.score(query, c) for c in candidates), key=lambda m: -m.score)
 
     def same_item(
-        self, query: Passage, candidates: Sequence[Passage], report: Sequence[Passage], strictness: str = "same_item"
+        self, query: Passage, candidates: Sequence[Passage], baseline: Sequence[Passage], strictness: str = "same_item"
     ) -> list[Match]:
         """The candidates that name the same item as ``query``, best first: a score at or above ``same_item``, or
-        at or above ``same_item_floor`` while standing out from the rest of the writer's ``report`` (its cosine
-        ``same_item_standout`` standard deviations above the report's median); ``strictness`` names another set of
+        at or above ``same_item_floor`` while standing out from the ``baseline`` sentences of the writer's report (its
+        cosine ``same_item_standout`` standard deviations above their median); ``strictness`` names another set of
         the three thresholds (``denial``)."""
-        self.prepare([query, *report, *candidates])
-        cosines = np.array([self.cosine(query, p) for p in report]) if report else np.zeros(1)
+        self.prepare([query, *baseline, *candidates])
+        cosines = np.array([self.cosine(query, p) for p in baseline]) if baseline else np.zeros(1)
         median, spread = float(np.median(cosines)), float(np.std(cosines)) or 1.0
         found = []
         for match in self.ranked(query, candidates):

@@ -205,7 +205,8 @@ def collective_verdict(
     so that a claim of good results in the person's area is held against the one it is closest to)."""
     sections = set(settings()["collective_sections"])
     candidates = [p for p in report if p.section in sections]
-    same = [m for m in matcher.same_item(item.passage, candidates, report) if _mutual(m, item, others, matcher)]
+    baseline = collective_baseline(report)
+    same = [m for m in matcher.same_item(item.passage, candidates, baseline) if _mutual(m, item, others, matcher)]
     owned = next((m for m in same if owns(m.passage) and _about(m) and not cue("area_denial", m.passage.folded)), None)
     if owned:
         return Decision("owned", owned.passage, owned.score)
@@ -237,10 +238,19 @@ def _denial(
         general = general or next((p for p in claims if _closest(item, p, mine or [item], areas, matcher)), None)
         if general:
             return Decision("denied", general, None)
-    for match in matcher.same_item(item.passage, candidates, report, "denial"):
-        if contrary(match.passage) and _mutual(match, item, others, matcher):
+    claims = [p for p in candidates if contrary(p)]
+    for match in matcher.same_item(item.passage, claims, collective_baseline(report), "denial"):
+        if _mutual(match, item, others, matcher):
             return Decision("denied", match.passage, match.score)
     return None
+
+
+def collective_baseline(report: list[Passage]) -> list[Passage]:
+    """The sentences a match must stand out from: those of the parts where a collective shortcoming is looked for,
+    and the claims of good results (only these are embedded, not the whole report)."""
+    looked = set(settings()["collective_sections"])
+    claims = set(settings()["denial_sections"])
+    return [p for p in report if p.section in looked or (p.section in claims and contrary(p))]
 
 
 def _closest(item: Shortcoming, said: Passage, mine: list[Shortcoming], areas: list[str], matcher: Matcher) -> bool:
@@ -270,6 +280,21 @@ def _general_diffuse(candidates: list[Passage], others: list[Shortcoming], match
 # -- last year's shortcoming × this year's report -----------------------------------------------------------
 
 
+def previous_baseline(report: list[Passage]) -> list[Passage]:
+    """This year's sentences that last year's shortcomings are compared with: the remediation parts and this year's
+    shortcomings and causes."""
+    looked = {*settings()["remediation_sections"], "shortcomings", "causes"}
+    return [p for p in report if p.section in looked]
+
+
+def embedding_candidates(report: list[Passage]) -> list[Passage]:
+    """Every sentence of a report that the checks may embed, whatever its role in the unit: its shortcomings, its
+    parts where collective or last year's shortcomings are looked for, its claims of good results."""
+    looked = {*settings()["collective_sections"], *settings()["remediation_sections"], "shortcomings", "causes"}
+    claims = set(settings()["denial_sections"])
+    return [p for p in report if p.section in looked or (p.section in claims and contrary(p))]
+
+
 def previous_verdict(
     item: Shortcoming, report: list[Passage], matcher: Matcher, others: list[Shortcoming] | None = None
 ) -> Decision:
@@ -277,16 +302,19 @@ def previous_verdict(
     (``others``: the rest of last year's shortcomings, so that a sentence is credited to the one it is closest to)."""
     remediation = set(settings()["remediation_sections"])
     others = others or [item]
+    baseline = previous_baseline(report)
     told = [
         m
-        for m in matcher.same_item(item.passage, [p for p in report if p.section in remediation], report, "remediation")
+        for m in matcher.same_item(
+            item.passage, [p for p in baseline if p.section in remediation], baseline, "remediation"
+        )
         if _mutual(m, item, others, matcher)
     ]
     reported = next((m for m in told if _has_result(m.passage)), None)
     if reported:
         return Decision("reported", reported.passage, reported.score, outcome(reported.passage))
     this_year = [p for p in report if p.section in {"shortcomings", "causes"}]
-    again = matcher.same_item(item.passage, this_year, report)
+    again = matcher.same_item(item.passage, this_year, baseline)
     verbatim = next((m for m in again if _verbatim(m)), None)
     if verbatim:
         return Decision("repeated", verbatim.passage, verbatim.score)

@@ -109,3 +109,26 @@ def test_sheet_rows(checked, checked_en):
 def test_linkage_is_serialisable(checked):
     data = json.loads(checked.linkage.model_dump_json())
     assert {u["reason"] for u in data["unlinked"]} == {"one_year_only", "no_collective"}
+
+
+def test_seeded_embeddings_are_not_computed_again(tree_reports, matcher):
+    """A batch can embed each report's candidate sentences beside its analysis and seed the matcher with them."""
+    from nlp.cross import Matcher, texts_to_embed
+    from nlp.cross.match import e5_embedder
+
+    texts = sorted({t for r in tree_reports for t in texts_to_embed(r.result)})
+    calls: list[int] = []
+    e5 = e5_embedder()
+
+    def embed(batch: list[str]):
+        calls.append(len(batch))
+        return e5(batch)
+
+    seeded = Matcher(embed)
+    seeded.seed(dict(zip(texts, embed(texts), strict=True)))
+    first = len(calls)
+    checked = cross_check(tree_reports, matcher=seeded)
+    assert len(calls) == first  # everything the checks needed was seeded
+    assert [r.verdict for r in checked.collective_rows] == [
+        r.verdict for r in cross_check(tree_reports, matcher=matcher).collective_rows
+    ]
