@@ -6,7 +6,7 @@ year's reports against last year's.
     >>> checked.linkage.unlinked, checked.collective_rows, checked.findings[path]
 
 Modules: ``identity`` (who wrote a report), ``link`` (units, collective reports, persons across years), ``match``
-(semantic matching), ``verdict`` (the verdicts), ``findings`` (findings and their effect on a result), ``sheets``
+(semantic matching), ``responsibility`` (shortcomings and who answers for them), ``verdict`` (the verdicts), ``findings`` (findings and their effect on a result), ``sheets``
 (the workbook rows), ``check`` (the entry point), ``evaluate`` (figures on corpus/linked).
 """
 

@@ -11,16 +11,13 @@ from nlp.cross.link import link_reports
 from nlp.cross.match import Matcher
 from nlp.cross.passages import Passage, passages
 from nlp.cross.records import AnalysedReport, CollectiveRow, CrossResult, Identity, Linkage, PreviousRow, UnitLink
+from nlp.cross.responsibility import responsibility_statements, responsible, shortcomings, statements_for
 from nlp.cross.verdict import (
     collective_baseline,
     collective_verdict,
     embedding_candidates,
     previous_baseline,
     previous_verdict,
-    responsibility_statements,
-    responsible,
-    shortcomings,
-    statements_for,
 )
 from nlp.schema import AnalysisResult, Finding
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from nlp.cross.passages import make_passage
 from nlp.cross.records import Identity
-from nlp.cross.verdict import Shortcoming, collective_verdict, outcome, previous_verdict, responsible, shortcomings
+from nlp.cross.responsibility import Shortcoming, responsible, shortcomings
+from nlp.cross.verdict import collective_verdict, outcome, previous_verdict
 
 FUND = shortcomings(
     [

@@ -1,0 +1,143 @@
+"""Responsibility: the shortcomings a report names, and who in the unit answers for each collective one (the head
+always; the post the collective text names; else the posts whose area it is)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from nlp.cross.config import cue, matching, posts, settings
+from nlp.cross.match import Matcher
+from nlp.cross.passages import Passage
+from nlp.cross.records import Identity
+from nlp.normalize import fold
+
+_INTRO = re.compile(r":\s*$")
+
+
+@dataclass
+class Shortcoming:
+    """A shortcoming named in a report, with any sentence that says whose area it is."""
+
+    passage: Passage
+    attribution: str = ""  # folded text saying who is in charge (the sentence itself or the next one)
+
+
+@dataclass
+class Responsibility:
+    """Why a person answers for a collective shortcoming."""
+
+    identity: Identity
+    why: list[str] = field(default_factory=list)  # "head", "named", "area"
+
+
+# -- shortcomings ---------------------------------------------------------------------------------------------
+
+
+def shortcomings(items: list[Passage]) -> list[Shortcoming]:
+    """The shortcomings a report names: sentences of its shortcomings part that are not causes, sub-headings,
+    introductions or denials; a following sentence that only says who is in charge is attached to the one before."""
+    found: list[Shortcoming] = []
+    for item in items:
+        if item.section != "shortcomings" or cue("not_shortcoming", item.folded):
+            continue
+        if _INTRO.search(item.text) and not item.numbers:
+            continue
+        if item.has("denial") and not item.has("shortcoming"):
+            continue
+        if found and _only_attribution(item):
+            found[-1].attribution += " " + item.folded
+            continue
+        found.append(Shortcoming(item, item.folded if cue("attribution", item.folded) else ""))
+    return found
+
+
+def _only_attribution(item: Passage) -> bool:
+    """A short sentence that only says who is in charge of the shortcoming before it ("Việc này do đồng chí …")."""
+    return (
+        bool(cue("attribution", item.folded))
+        and bool(cue("attribution_opening", item.folded))
+        and not item.numbers
+        and len(item.text) < 120
+    )
+
+
+def named_posts(folded: str) -> list[str]:
+    """Ids of the posts a folded text names (a deputy's title is not also read as the post it deputises)."""
+    taken: list[tuple[int, int]] = []
+    found: list[str] = []
+    for post in posts():
+        patterns = [post.pattern, *(re.compile(rf"\b{re.escape(n)}\b") for n in post.named)]
+        for pattern in patterns:
+            for match in pattern.finditer(folded):
+                if any(s < match.end() and match.start() < e for s, e in taken):
+                    continue
+                taken.append(match.span())
+                if post.id not in found:
+                    found.append(post.id)
+    return found
+
+
+def responsible(
+    item: Shortcoming, people: list[Identity], statements: list[Shortcoming] | None = None
+) -> list[Responsibility]:
+    """Who answers for ``item``: the head always; the holders of the posts the collective text names for it (in the
+    sentence, or in a responsibility statement of the collective report matched to it); else the holders of the
+    posts whose area it is. A member without a post answers for nothing."""
+    named_text = item.attribution
+    for statement in statements or []:
+        named_text += " " + statement.attribution
+    named = set(named_posts(_after_attribution(named_text))) if named_text.strip() else set()
+    result = []
+    for person in people:
+        if not person.posts:
+            continue
+        why = []
+        if person.head:
+            why.append("head")
+        held = set(person.posts)
+        if held & named or _names(named_text, person.key):
+            why.append("named")
+        elif not named - {p for p in named if _is_head_post(p)} and in_area(item.passage.folded, person.areas):
+            why.append("area")
+        if why:
+            result.append(Responsibility(person, why))
+    return result
+
+
+def _names(folded: str, key: str | None) -> bool:
+    """The text names the person (the whole name, two syllables at least)."""
+    if not key or len(key.split()) < 2:
+        return False
+    return bool(re.search(rf"\b{re.escape(fold(key))}\b", folded))
+
+
+def in_area(folded: str, areas: list[str]) -> bool:
+    """The shortcoming's text names one of the areas."""
+    return any(re.search(rf"\b{re.escape(a)}\b", folded) for a in areas)
+
+
+def _is_head_post(post_id: str) -> bool:
+    return any(p.head for p in posts() if p.id == post_id)
+
+
+def _after_attribution(folded: str) -> str:
+    """The part of an attribution that names the person (after 'do đồng chí', 'đồng chí … phụ trách')."""
+    parts = []
+    for pattern in (re.compile(p) for p in settings()["cues"]["attribution"]):
+        parts.extend(folded[m.start() : m.end() + 60] for m in pattern.finditer(folded))
+    return " ".join(parts)
+
+
+def statements_for(item: Shortcoming, statements: list[Shortcoming], matcher: Matcher) -> list[Shortcoming]:
+    """The collective report's responsibility statements that are about ``item``."""
+    return [s for s in statements if matcher.score(item.passage, s.passage).score >= matching("same_item")]
+
+
+def responsibility_statements(items: list[Passage]) -> list[Shortcoming]:
+    """Sentences of the collective report's responsibility part that say who answers for what."""
+    return [
+        Shortcoming(p, p.folded)
+        for p in items
+        if p.section == "collective_responsibility" and cue("attribution", p.folded)
+    ]
