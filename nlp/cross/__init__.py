@@ -5,8 +5,9 @@ year's reports against last year's.
     >>> checked = cross_check([AnalysedReport(path, analyze_file(root / path)) for path in paths])
     >>> checked.linkage.unlinked, checked.collective_rows, checked.findings[path]
 
-Modules: ``identity`` (who wrote a report), ``link`` (units, collective reports, persons across years), ``match``
-(semantic matching), ``responsibility`` (shortcomings and who answers for them), ``verdict`` (the verdicts), ``findings`` (findings and their effect on a result), ``sheets``
+Modules: ``identity`` (who wrote a report), ``link`` (units, collective reports, persons across years),
+``passages`` (sentences as the checks read them), ``match`` (semantic matching), ``responsibility`` (shortcomings and
+who answers for them), ``verdict`` (the verdicts), ``findings`` (findings and their effect on a result), ``sheets``
 (the workbook rows), ``check`` (the entry point), ``evaluate`` (figures on corpus/linked).
 """
 
