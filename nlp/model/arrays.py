@@ -2,9 +2,10 @@
 
 :class:`SparseRows` holds a matrix in compressed-row form (``indptr``, ``indices``, ``data``) and multiplies it
 with dense weights the way scipy's CSR product does (each row's terms added one by one, in stored order), so the
-results are bit-identical to the scikit-learn/scipy path the models were trained with. :func:`tfidf_rows`
-reproduces ``TfidfVectorizer.transform`` with ``sublinear_tf=True`` and ``norm="l2"`` (counts, ``log(tf) + 1``,
-times idf, each row divided by its l2 norm accumulated in column order, as scikit-learn's Cython loop does).
+results are bit-identical to the scikit-learn/scipy path the models were trained with. :func:`count_rows` and
+:func:`count_flat` count features per row (columns sorted, as ``CountVectorizer``), and :func:`sublinear_l2`
+reproduces ``TfidfTransformer`` with ``sublinear_tf=True`` and ``norm="l2"`` (``log(tf) + 1``, times idf, each row
+divided by its l2 norm accumulated in column order, as scikit-learn's Cython loop does).
 
 Vocabularies are plain text files, one feature a line, in column order (:func:`read_vocabulary`,
 :func:`write_vocabulary`): loading 70,000 features is a split, not an unpickling.
