@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from nlp.doc import Doc, Unit
-from nlp.lexicon import default_lexicons, load_yaml
+from nlp.lexicon import Lexicons, default_lexicons, load_yaml
 
 ANCHOR_KINDS = ("number", "date", "document", "deadline", "case", "person", "named", "quoted")
 
@@ -63,9 +63,10 @@ def _is_common_name(words: str, common: frozenset[str]) -> bool:
 _YEAR_ONLY = re.compile(r"^nam\s+((?:19|20)\d\d)$")
 
 
-def annotate(doc: Doc) -> Doc:
-    """Attach lexicon hits and anchors to every content unit of ``doc``."""
-    lexicons = default_lexicons()
+def annotate(doc: Doc, lexicons: Lexicons | None = None) -> Doc:
+    """Attach lexicon hits and anchors to every content unit of ``doc`` (``lexicons``: a configuration's lists;
+    default: the shipped ones)."""
+    lexicons = lexicons or default_lexicons()
     insensitive = not doc.diacritics
     report_years = {doc.header.year, doc.header.year - 1} if doc.header.year else set()
     for unit in doc.units:
