@@ -69,7 +69,9 @@ def cross_check(reports: Iterable[AnalysedReport], *, lang: str = "vi", matcher:
 def texts_to_embed(result: AnalysisResult) -> list[str]:
     """The sentences of one analysed report that the checks may embed (so that a batch worker can embed them beside
     the analysis, in parallel, and hand them to ``Matcher.seed``); a superset of what one run embeds."""
-    return list(dict.fromkeys(p.text for p in embedding_candidates(passages("", result))))
+    items = passages("", result)
+    clauses = [s.passage for s in responsibility_statements(items)]
+    return list(dict.fromkeys(p.text for p in [*embedding_candidates(items), *clauses]))
 
 
 def _collective_rows(unit: UnitLink, batch: _Reports, matcher: Matcher) -> list[CollectiveRow]:

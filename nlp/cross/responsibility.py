@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from nlp.cross.config import cue, matching, posts, settings
 from nlp.cross.match import Matcher
-from nlp.cross.passages import Passage
+from nlp.cross.passages import Passage, make_passage
 from nlp.cross.records import Identity
 from nlp.normalize import fold
 
@@ -135,9 +135,21 @@ def statements_for(item: Shortcoming, statements: list[Shortcoming], matcher: Ma
 
 
 def responsibility_statements(items: list[Passage]) -> list[Shortcoming]:
-    """Sentences of the collective report's responsibility part that say who answers for what."""
-    return [
-        Shortcoming(p, p.folded)
-        for p in items
-        if p.section == "collective_responsibility" and cue("attribution", p.folded)
-    ]
+    """Clauses of the collective report's responsibility part that say who answers for what, one per clause ("đồng
+    chí Phó Bí thư chịu trách nhiệm trực tiếp về …; đồng chí Kế toán trưởng … về …"), so that each post is matched to
+    its own item only."""
+    found = []
+    for item in items:
+        if item.section != "collective_responsibility":
+            continue
+        offset = 0
+        for clause in item.text.split(";"):
+            start = item.start + offset + (len(clause) - len(clause.lstrip()))
+            offset += len(clause) + 1
+            clause = clause.strip()
+            if len(clause) < 12:
+                continue
+            passage = make_passage(clause, item.section, file=item.file, start=start)
+            if cue("attribution", passage.folded):
+                found.append(Shortcoming(passage, passage.folded))
+    return found

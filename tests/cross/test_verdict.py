@@ -192,3 +192,19 @@ def test_shortcomings_leave_out_causes_and_attach_attributions():
     )
     assert [i.passage.text[:12] for i in items] == ["Thu quỹ khuy", "Đường nội đồ"]
     assert "chi hoi truong" in items[0].attribution
+
+
+def test_responsibility_statements_one_per_clause():
+    from nlp.cross.responsibility import responsibility_statements
+
+    text = (
+        "Đồng chí Bí thư chịu trách nhiệm người đứng đầu; đồng chí Kế toán trưởng chịu trách nhiệm trực tiếp về "
+        "thu hồi công nợ."
+    )
+    statement = make_passage(text, "collective_responsibility", start=100)
+    clauses = responsibility_statements([statement])
+    assert [c.passage.text for c in clauses] == [
+        "Đồng chí Bí thư chịu trách nhiệm người đứng đầu",
+        "đồng chí Kế toán trưởng chịu trách nhiệm trực tiếp về thu hồi công nợ.",
+    ]
+    assert all(text[c.passage.start - 100 : c.passage.end - 100] == c.passage.text for c in clauses)
