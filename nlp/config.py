@@ -26,12 +26,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from nlp.errors import InputError
+
+if TYPE_CHECKING:
+    from nlp.lexicon import Lexicons
 
 FILE_NAME = ".kiemdiem.yaml"
 ENV_VAR = "KIEMDIEM_CONFIG"
@@ -193,6 +196,17 @@ class Configuration:
         """Whether findings of this rule (or of its whole category) are switched off."""
         return rule_id in self.values.disable or category in self.values.disable
 
+    def category_disabled(self, category: str) -> bool:
+        """Whether a whole category (generic, evasive, accountability…) is switched off."""
+        return category in self.values.disable
+
+    def lexicons(self) -> Lexicons | None:
+        """The cue lexicons with this configuration's changes (compiled once per configuration), or None when the
+        configuration changes no lexicon (the shipped automaton is used)."""
+        if not self.values.lexicons:
+            return None
+        return _compiled_lexicons(self.config_hash, self.values)
+
     def severity_of(self, rule_id: str, shipped: str) -> str:
         """The severity a finding of ``rule_id`` gets: the configured one, else the shipped one."""
         return self.values.severity.get(rule_id, shipped)
@@ -247,6 +261,20 @@ def _hash(values: ConfigFile) -> str:
     analysed = values.model_dump(mode="json", exclude={"feedback"})
     canonical = json.dumps(analysed, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
+
+
+_COMPILED: dict[str, Lexicons] = {}
+
+
+def _compiled_lexicons(config_hash: str, values: ConfigFile) -> Lexicons:
+    """One compiled automaton per configuration (keyed by its hash; a few configurations per process at most)."""
+    from nlp.lexicon import Lexicons, load_yaml
+
+    if config_hash not in _COMPILED:
+        if len(_COMPILED) >= 8:
+            _COMPILED.clear()
+        _COMPILED[config_hash] = Lexicons(Configuration(values=values).lexicon_lists(load_yaml("lexicons.yaml")))
+    return _COMPILED[config_hash]
 
 
 @cache

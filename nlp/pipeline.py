@@ -11,6 +11,7 @@ import re
 
 from nlp.catalog import label, make_finding, rules
 from nlp.classify import SentenceClassifier, default_classifier
+from nlp.config import Configuration
 from nlp.detect.accountability import check_accountability, to_schema
 from nlp.detect.completeness import _required, check_completeness
 from nlp.detect.consistency import check_consistency
@@ -22,8 +23,9 @@ from nlp.features import anchor_kinds, annotate, is_first_person
 from nlp.form import detect_form
 from nlp.ingest import IngestedText, IngestLimits
 from nlp.language import require_vietnamese
+from nlp.lexicon import Lexicons
 from nlp.normalize import has_diacritics, normalize
-from nlp.schema import AnalysisResult, Finding, Section, Sentence, SourceInfo
+from nlp.schema import AnalysisResult, ConfigInfo, Finding, Section, Sentence, SourceInfo
 from nlp.scope import decide_scope
 from nlp.score import score
 from nlp.segment import segment
@@ -39,8 +41,11 @@ def analyze(
     classifier: SentenceClassifier | None = None,
     source: SourceInfo | None = None,
     max_chars: int | None = None,
+    config: Configuration | None = None,
 ) -> AnalysisResult:
-    """Analyse one report given as text; raise :class:`~nlp.errors.InputError` on empty or huge input."""
+    """Analyse one report given as text; raise :class:`~nlp.errors.InputError` on empty or huge input.
+
+    ``config``: an organisation's configuration (:func:`nlp.config.load_config`); default: the shipped behaviour."""
     if lang not in {"vi", "en"}:
         raise ValueError("lang must be 'vi' or 'en'")
     limit = max_chars if max_chars is not None else IngestLimits().max_text_chars
@@ -48,12 +53,14 @@ def analyze(
         raise TypeError("analyze() takes a str; use analyze_file() or analyze_bytes() for files")
     if len(text) > limit:
         raise InputTooLargeError(f"{len(text)} > {limit} characters")
-    doc = prepare(text)
-    return _build_result(doc, classifier or default_classifier(), lang, source or SourceInfo())
+    config = config or Configuration()
+    doc = prepare(text, lexicons=config.lexicons())
+    return _build_result(doc, classifier or default_classifier(), lang, source or SourceInfo(), config)
 
 
-def prepare(text: str) -> Doc:
-    """Normalise, segment, read the form and annotate features: the ``Doc`` every detector and model reads."""
+def prepare(text: str, *, lexicons: Lexicons | None = None) -> Doc:
+    """Normalise, segment, read the form and annotate features: the ``Doc`` every detector and model reads
+    (``lexicons``: a configuration's cue lists; default: the shipped ones)."""
     normalized = normalize(text)
     if not _LETTERS.search(normalized):
         raise EmptyInputError("no letters")
@@ -63,7 +70,7 @@ def prepare(text: str) -> Doc:
     segment(doc)
     detect_form(doc)
     doc.scope = decide_scope(doc)
-    annotate(doc)
+    annotate(doc, lexicons)
     return doc
 
 
@@ -73,12 +80,13 @@ def analyze_file(
     lang: str = "vi",
     classifier: SentenceClassifier | None = None,
     limits: IngestLimits | None = None,
+    config: Configuration | None = None,
 ) -> AnalysisResult:
     """Read a .docx, .pdf or .txt file and analyse it (refusals raise :class:`~nlp.errors.InputError`)."""
     from nlp.ingest import read_file  # parsers load only when a file is read
 
     ingested = read_file(path, limits=limits)
-    return _analyze_ingested(ingested, lang, classifier, limits)
+    return _analyze_ingested(ingested, lang, classifier, limits, config)
 
 
 def analyze_bytes(
@@ -88,16 +96,21 @@ def analyze_bytes(
     lang: str = "vi",
     classifier: SentenceClassifier | None = None,
     limits: IngestLimits | None = None,
+    config: Configuration | None = None,
 ) -> AnalysisResult:
     """Analyse an uploaded file's bytes; the format is sniffed from the content, not the name."""
     from nlp.ingest import read_bytes
 
     ingested = read_bytes(data, filename=filename, limits=limits)
-    return _analyze_ingested(ingested, lang, classifier, limits)
+    return _analyze_ingested(ingested, lang, classifier, limits, config)
 
 
 def _analyze_ingested(
-    ingested: IngestedText, lang: str, classifier: SentenceClassifier | None, limits: IngestLimits | None
+    ingested: IngestedText,
+    lang: str,
+    classifier: SentenceClassifier | None,
+    limits: IngestLimits | None,
+    config: Configuration | None = None,
 ) -> AnalysisResult:
     source = SourceInfo(
         format=ingested.format if ingested.format in {"txt", "docx", "pdf"} else "text",
@@ -106,19 +119,26 @@ def _analyze_ingested(
         notes=list(ingested.notes),
     )
     limit = (limits or IngestLimits()).max_text_chars
-    return analyze(ingested.text, lang=lang, classifier=classifier, source=source, max_chars=limit)
+    return analyze(ingested.text, lang=lang, classifier=classifier, source=source, max_chars=limit, config=config)
 
 
-def _build_result(doc: Doc, classifier: SentenceClassifier, lang: str, source: SourceInfo) -> AnalysisResult:
+def _build_result(
+    doc: Doc, classifier: SentenceClassifier, lang: str, source: SourceInfo, config: Configuration
+) -> AnalysisResult:
     candidates = sentence_candidates(doc)
     predictions = classifier.predict(doc, candidates)
+    thresholds = config.values.thresholds
+    generic_threshold = thresholds.generic if thresholds.generic is not None else classifier.generic_threshold
+    evasive_threshold = thresholds.evasive if thresholds.evasive is not None else classifier.evasive_threshold
+    label_generic = not config.category_disabled("generic")
+    label_evasive = not config.category_disabled("evasive")
     sentences: list[Sentence] = []
     findings: list[Finding] = []
     for index, (unit, found, scores) in enumerate(zip(doc.units, candidates, predictions, strict=True)):
         labels = []
-        if not unit.structural and scores.generic >= classifier.generic_threshold:
+        if label_generic and not unit.structural and scores.generic >= generic_threshold:
             labels.append("generic")
-        if not unit.structural and scores.evasive >= classifier.evasive_threshold:
+        if label_evasive and not unit.structural and scores.evasive >= evasive_threshold:
             labels.append("evasive")
         unit.labels = labels
         sentences.append(
@@ -140,6 +160,8 @@ def _build_result(doc: Doc, classifier: SentenceClassifier, lang: str, source: S
     facts = check_accountability(doc, lang)
     if doc.scope == "fragment" and facts.status == "missing":  # a fragment need not hold that part
         facts = _fragment_accountability(facts, lang)
+    if config.category_disabled("accountability"):
+        facts = _accountability_switched_off(facts, lang)
     findings.extend(facts.findings)
     missing, completeness = check_completeness(doc, lang)
     if doc.scope == "fragment":  # no claim about parts that were never given
@@ -150,11 +172,13 @@ def _build_result(doc: Doc, classifier: SentenceClassifier, lang: str, source: S
     findings.extend(check_consistency(doc, lang))
     findings.extend(_positive_findings(doc, facts.evidence, lang))
     findings.extend(_input_findings(doc, source, lang))
+    findings = _configured(findings, config)
     findings.sort(key=lambda f: (f.start, SEVERITY_ORDER[f.severity], f.rule))
 
     required = len(_required().get(doc.role, _required()["unknown"]))
+    bands = {k: v for k, v in config.values.bands.model_dump().items() if v is not None}
     scores, band, explanations = score(
-        sentences, findings, facts.status, facts.head_responsibility, required, len(missing), lang
+        sentences, findings, facts.status, facts.head_responsibility, required, len(missing), lang, bands
     )
     if doc.scope == "fragment":
         band = None
@@ -185,10 +209,36 @@ def _build_result(doc: Doc, classifier: SentenceClassifier, lang: str, source: S
         scope=doc.scope,
         source=source,
         classifier=classifier.name,
+        config=ConfigInfo(**config.describe()) if config.path or not config.is_default else ConfigInfo(),
     )
 
 
 _WHOLE_REPORT_RULES = {"completeness.missing_section", "completeness.no_self_rating"}
+
+
+def _configured(findings: list[Finding], config: Configuration) -> list[Finding]:
+    """Drop the findings of switched-off rules and categories; give the others their configured severity."""
+    if config.is_default:
+        return findings
+    kept = []
+    for finding in findings:
+        if config.is_disabled(finding.rule, finding.category):
+            continue
+        severity = config.severity_of(finding.rule, finding.severity)
+        kept.append(finding if severity == finding.severity else finding.model_copy(update={"severity": severity}))
+    return kept
+
+
+def _accountability_switched_off(facts, lang: str):
+    """The configuration switched the accountability check off: not judged, no findings."""
+    facts.status = "not_applicable"
+    facts.findings = []
+    facts.explanation = (
+        "Cấu hình của đơn vị tắt việc đánh giá trách nhiệm cá nhân đối với hạn chế của tập thể."
+        if lang == "vi"
+        else "The organisation's configuration switches the personal-responsibility check off."
+    )
+    return facts
 
 
 def _fragment_accountability(facts, lang: str):

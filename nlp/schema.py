@@ -176,6 +176,13 @@ class SourceInfo(_Model):
     notes: list[str] = Field(default_factory=list)
 
 
+class ConfigInfo(_Model):
+    """Which configuration produced a result: equal hashes, equal analyses of the same text."""
+
+    hash: str | None = Field(None, description="16 hex digits of a SHA-256 over the settings; null: shipped defaults")
+    file: str | None = Field(None, description="the .kiemdiem.yaml read, or null")
+
+
 class AnalysisResult(_Model):
     """The analysis of one report (schema version 1)."""
 
@@ -204,6 +211,10 @@ class AnalysisResult(_Model):
     )
     source: SourceInfo = Field(default_factory=SourceInfo)
     classifier: str = Field("rules-v1", description="the SentenceClassifier that gave the probabilities")
+    config: ConfigInfo = Field(
+        default_factory=ConfigInfo,
+        description="the organisation's configuration (.kiemdiem.yaml) that produced this result",
+    )
 
 
 def result_json_schema() -> dict:
