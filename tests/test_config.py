@@ -149,3 +149,75 @@ def test_the_documented_district_example_is_valid(tmp_path):
     assert config.is_disabled("evasive.harmony", "evasive")
     assert config.severity_of("accountability.stock_responsibility", "medium") == "high"
     assert config.feedback_store == (tmp_path / "phan-hoi" / "kiemdiem-feedback.sqlite").resolve()
+
+
+# -- the configuration applied to an analysis ------------------------------------------------------------------
+SHORT_REPORT = """CHI BỘ THÔN AN PHÚ
+BẢN KIỂM ĐIỂM CÁ NHÂN
+Năm 2025
+Họ và tên: Trần Văn Bình
+I. ƯU ĐIỂM, KẾT QUẢ ĐẠT ĐƯỢC
+Bản thân luôn giữ gìn nếp sống văn minh nơi khu dân cư.
+Năm 2025 tôi vận động 14 hộ đóng góp làm 300 m đường bê tông liên xóm.
+II. HẠN CHẾ, KHUYẾT ĐIỂM
+Tôi chậm nộp đảng phí quý III do đi làm xa.
+"""
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "02a-ngan-hang-yeu.txt"
+
+
+def _analysed(tmp_path, text: str, config_text: str | None):
+    from nlp import analyze
+
+    config = read_config(_write(tmp_path, config_text, "cfg.yaml")) if config_text is not None else None
+    return analyze(text, config=config)
+
+
+def test_default_result_records_no_configuration():
+    from nlp import analyze
+
+    assert analyze(SHORT_REPORT).config.model_dump() == {"hash": None, "file": None}
+
+
+def test_disabled_rule_and_category_remove_findings_and_change_scores(tmp_path):
+    text = EXAMPLE.read_text(encoding="utf-8")
+    base = _analysed(tmp_path, text, None)
+    rule = next(f.rule for f in base.findings if f.category == "evasive")
+    one_rule = _analysed(tmp_path, text, f"disable: [{rule}]\n")
+    assert rule in {f.rule for f in base.findings} and rule not in {f.rule for f in one_rule.findings}
+    assert one_rule.config.hash and one_rule.config.file.endswith("cfg.yaml")
+    no_generic = _analysed(tmp_path, text, "disable: [generic]\n")
+    assert not [f for f in no_generic.findings if f.category == "generic"]
+    assert not [s for s in no_generic.sentences if "generic" in s.labels]
+    assert no_generic.scores.specificity > base.scores.specificity
+    no_accountability = _analysed(tmp_path, text, "disable: [accountability]\n")
+    assert base.accountability.status == "missing"
+    assert no_accountability.accountability.status == "not_applicable"
+    assert not [f for f in no_accountability.findings if f.category == "accountability"]
+    assert no_accountability.scores.overall != base.scores.overall
+
+
+def test_severity_change_shows_in_the_result(tmp_path):
+    text = EXAMPLE.read_text(encoding="utf-8")
+    base = _analysed(tmp_path, text, None)
+    finding = next(f for f in base.findings if f.severity != "info" and f.category == "evasive")
+    changed = _analysed(tmp_path, text, f"severity: {{{finding.rule}: info}}\n")
+    assert {f.severity for f in changed.findings if f.rule == finding.rule} == {"info"}
+
+
+def test_extra_stock_phrase_is_flagged(tmp_path):
+    phrase = "giữ gìn nếp sống văn minh"
+    base = _analysed(tmp_path, SHORT_REPORT, None)
+    assert not [f for f in base.findings if f.rule == "generic.stock_phrase"]
+    configured = _analysed(tmp_path, SHORT_REPORT, f"lexicons: {{stock: ['{phrase}']}}\n")
+    flagged = [f for f in configured.findings if f.rule == "generic.stock_phrase"]
+    assert [configured.text[f.start : f.end] for f in flagged] == [phrase]
+
+
+def test_thresholds_and_bands_move_labels_and_band(tmp_path):
+    text = EXAMPLE.read_text(encoding="utf-8")
+    base = _analysed(tmp_path, text, None)
+    strict = _analysed(tmp_path, text, "thresholds: {generic: 0.99, evasive: 0.99}\n")
+    assert sum("generic" in s.labels for s in strict.sentences) < sum("generic" in s.labels for s in base.sentences)
+    assert base.band == "weak"
+    lenient = _analysed(tmp_path, text, f"bands: {{adequate: {max(1, int(base.scores.overall) - 1)}}}\n")
+    assert lenient.band == "adequate" and lenient.scores == base.scores
