@@ -133,6 +133,11 @@ class Finding(_Model):
     evidence: CrossEvidence | None = Field(
         None, description="for cross_report findings: the other report's sentence quoted as evidence"
     )
+    review: Literal["confirmed", "dismissed"] | None = Field(
+        None,
+        description="a reviewer's decision on this finding, kept in the feedback store (docs/FEEDBACK.md); null: "
+        "not reviewed",
+    )
 
 
 class Accountability(_Model):
