@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from nlp.errors import InputError
+from nlp.errors import ConfigError
 
 if TYPE_CHECKING:
     from nlp.lexicon import Lexicons
@@ -40,17 +40,6 @@ FILE_NAME = ".kiemdiem.yaml"
 ENV_VAR = "KIEMDIEM_CONFIG"
 MAX_CONFIG_BYTES = 1_000_000
 Severity = Literal["high", "medium", "low", "info"]
-
-
-class ConfigError(InputError):
-    """The configuration file cannot be used; ``detail`` lists every problem (key paths and values, no report
-    text). Raised before any report is read, so nothing is analysed with a configuration the user did not mean."""
-
-    code = "KD-E012"
-    exit_code = 21
-    http_status = 500  # a server started with a bad KIEMDIEM_CONFIG: the deployment's fault, not the client's
-    message_vi = "Tệp cấu hình .kiemdiem.yaml không hợp lệ; không phân tích với cấu hình sai."
-    message_en = "The configuration file .kiemdiem.yaml is invalid; nothing is analysed with a wrong configuration."
 
 
 # -- the file's shape -----------------------------------------------------------------------------------------

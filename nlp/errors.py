@@ -138,6 +138,17 @@ class NotVietnameseError(InputError):
     message_en = "The text is not in Vietnamese; kiemdiem analyses only reports written in Vietnamese (with or without diacritics)."
 
 
+class ConfigError(InputError):
+    """The configuration file cannot be used; ``detail`` lists every problem (key paths and values, no report
+    text). Raised before any report is read, so nothing is analysed with a configuration the user did not mean."""
+
+    code = "KD-E012"
+    exit_code = 21
+    http_status = 500  # a server started with a bad KIEMDIEM_CONFIG: the deployment's fault, not the client's
+    message_vi = "Tệp cấu hình .kiemdiem.yaml không hợp lệ; không phân tích với cấu hình sai."
+    message_en = "The configuration file .kiemdiem.yaml is invalid; nothing is analysed with a wrong configuration."
+
+
 class FeedbackDecisionError(InputError):
     """A reviewer's confirm/dismiss decision that cannot be kept (:mod:`nlp.feedback`): the finding is not in the
     result, the decision or note is invalid. ``detail`` names the field and the limit, never the note or report text."""
@@ -172,6 +183,7 @@ INPUT_ERRORS: tuple[type[InputError], ...] = (
     ArchiveLimitError,
     UnsupportedFormatError,
     NotVietnameseError,
+    ConfigError,
     FeedbackDecisionError,
     FeedbackStoreError,
 )
