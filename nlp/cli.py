@@ -75,6 +75,12 @@ def analyze(
     model: Annotated[
         str | None, typer.Option("--model", "-m", help="Bộ phân loại câu: rules hoặc tên mô hình trong models/.")
     ] = None,
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            "--config", help="Tệp cấu hình (mặc định: KIEMDIEM_CONFIG, hoặc .kiemdiem.yaml ở thư mục này/thư mục cha)."
+        ),
+    ] = None,
 ) -> None:
     """Phân tích một bản kiểm điểm / analyse one report."""
     from nlp.pipeline import analyze_bytes, analyze_file
@@ -82,11 +88,16 @@ def analyze(
     as_json = output_format is OutputFormat.json
     classifier = _classifier(model)
     try:
+        configuration = _configuration(config)
         if path == "-":
             data = sys.stdin.buffer.read()
-            result = analyze_bytes(data, "stdin.txt", lang=lang.value, classifier=classifier)
+            result = analyze_bytes(data, "stdin.txt", lang=lang.value, classifier=classifier, config=configuration)
         else:
-            result = analyze_file(path, lang=lang.value, classifier=classifier)
+            result = analyze_file(path, lang=lang.value, classifier=classifier, config=configuration)
+        if configuration.feedback_store is not None:
+            from nlp.feedback.apply import apply_store
+
+            result = apply_store(result, configuration.feedback_store)
     except InputError as error:
         _fail(error, lang.value, as_json)
     except Exception as error:
@@ -108,6 +119,13 @@ def analyze(
             highlight=False,
         )
         raise typer.Exit(code=EXIT_OUTPUT) from None
+
+
+def _configuration(path: Path | None):
+    """The configuration named by ``--config``, else ``KIEMDIEM_CONFIG``, else found upwards (``ConfigError``)."""
+    from nlp.config import load_config
+
+    return load_config(path)
 
 
 def _classifier(name: str | None):
@@ -168,8 +186,19 @@ def train(
         ),
     ] = None,
     out_dir: Annotated[Path | None, typer.Option(help="Ghi mô hình vào thư mục này (mặc định models/<name>/).")] = None,
+    feedback: Annotated[
+        Path | None,
+        typer.Option(
+            help="Thêm quyết định của người duyệt trong kho phản hồi (SQLite) vào tập train (không bao giờ dev/test); "
+            "linear, linear-text, e5."
+        ),
+    ] = None,
 ) -> None:
     """Huấn luyện bộ phân loại câu từ corpus / train the sentence classifier (writes models/<name>/)."""
+    if feedback is not None:
+        if variant in {"sections", "transformer"}:
+            raise typer.BadParameter(f"not for the {variant} variant", param_hint="--feedback")
+        _existing_store(feedback)
     if variant == "sections":  # sections from content (nlp/model/sections_train.py); writes models/sections-v1/
         from nlp.model.sections_train import train_report
 
@@ -189,7 +218,7 @@ def train(
             raise typer.BadParameter("not for the transformer variant", param_hint="--augment-layouts")
         from nlp.model.transformer import train_transformer as run_training
     else:
-        run_training = partial(run_training, variant, augment_layouts=layouts)
+        run_training = partial(run_training, variant, augment_layouts=layouts, feedback=feedback)
     metrics = run_training(
         name, out_dir=out_dir, corpus=corpus or DEFAULT_CORPUS, splits=splits or DEFAULT_SPLITS, seed=seed
     )
@@ -218,8 +247,19 @@ def evaluate(
             "blocks, wrap70, no_diacritics, docx, pdf (docx_breaks), vài tên cách nhau dấu phẩy, hoặc all."
         ),
     ] = None,
+    feedback: Annotated[
+        Path | None,
+        typer.Option(
+            help="Độ chính xác theo quyết định của người duyệt trong kho phản hồi (theo quy tắc, theo nhãn), "
+            "thay cho corpus."
+        ),
+    ] = None,
+    lang: Annotated[Lang, typer.Option("--lang", "-l", help="Ngôn ngữ của bảng (với --feedback).")] = Lang.vi,
 ) -> None:
     """Đánh giá trên corpus / evaluate a classifier or result files on a corpus split."""
+    if feedback is not None:
+        _feedback_precision(feedback, lang.value, as_json)
+        return
     from nlp.evaluate import analyse_records, evaluate_layout, format_report, layouts_table, read_results
     from nlp.evaluate import evaluate as run_evaluation
     from nlp.model.corpus import DEFAULT_CORPUS, DEFAULT_SPLITS, reports_in
@@ -258,6 +298,144 @@ def evaluate(
         if len(layouts) > 1:
             typer.echo(layouts_table(summaries))
         typer.echo(f"{len(errors)} misclassified units written to {errors_file}")
+
+
+def _existing_store(path: Path):
+    """The feedback store at ``path``; a usage error when the file does not exist (reading would find nothing)."""
+    from nlp.feedback.store import FeedbackStore
+
+    if not path.is_file():
+        raise typer.BadParameter(f"{path}: không có kho phản hồi / no feedback store there", param_hint="--store")
+    return FeedbackStore(path)
+
+
+def _feedback_precision(path: Path, lang: str, as_json: bool) -> None:
+    """``evaluate --feedback``: precision per rule and per label on the reviewers' decisions."""
+    from nlp.feedback.evaluate import precision, render_markdown
+
+    try:
+        table = precision(_existing_store(path).decisions())
+    except InputError as error:
+        _fail(error, lang, as_json)
+    if as_json:
+
+        def rows(items):
+            return [
+                {"key": r.key, "confirmed": r.confirmed, "dismissed": r.dismissed, "precision": r.precision}
+                for r in items
+            ]
+
+        payload = {
+            "decisions": table.decisions,
+            "reports": table.reports,
+            "rules": rows(table.rules),
+            "labels": rows(table.labels),
+        }
+        typer.echo(json.dumps(payload, ensure_ascii=False, indent=1))
+    else:
+        typer.echo(render_markdown(table, lang))
+
+
+class ExportFormat(StrEnum):
+    """Formats of ``kiemdiem feedback export``."""
+
+    label_studio = "label-studio"
+    doccano = "doccano"
+    corpus = "corpus"
+
+
+feedback_app = typer.Typer(help="Phản hồi của người duyệt / reviewers' feedback.", no_args_is_help=True)
+app.add_typer(feedback_app, name="feedback")
+
+
+@feedback_app.command("export")
+def feedback_export(
+    export_format: Annotated[
+        ExportFormat, typer.Option("--format", "-f", help="label-studio, doccano hoặc corpus.")
+    ] = ExportFormat.label_studio,
+    store: Annotated[Path | None, typer.Option(help="Kho phản hồi (mặc định: feedback.store của cấu hình).")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Tệp ghi ra (mặc định stdout).")] = None,
+    config: Annotated[Path | None, typer.Option("--config", help="Tệp cấu hình.")] = None,
+) -> None:
+    """Xuất quyết định của người duyệt / export reviewers' decisions as annotation tasks or corpus units."""
+    from nlp.feedback.export import label_studio_config, render
+
+    try:
+        path = store or _configuration(config).feedback_store
+    except InputError as error:
+        _fail(error, "vi", False)
+    if path is None:
+        raise typer.BadParameter("chưa cấu hình kho phản hồi / no feedback store configured", param_hint="--store")
+    try:
+        content = render(_existing_store(path).decisions(), export_format.value)
+    except InputError as error:
+        _fail(error, "vi", False)
+    if output is None:
+        typer.echo(content, nl=False)
+        return
+    try:
+        output.write_text(content, encoding="utf-8")
+        if export_format is ExportFormat.label_studio:  # the labelling interface beside the tasks, as convert.py does
+            output.with_suffix(".config.xml").write_text(label_studio_config(), encoding="utf-8")
+    except OSError as error:
+        typer.echo(f"Không ghi được / cannot write: {error.strerror or type(error).__name__}", err=True)
+        raise typer.Exit(code=EXIT_OUTPUT) from None
+
+
+@app.command("config")
+def config_command(
+    config: Annotated[Path | None, typer.Option("--config", help="Tệp cấu hình cần kiểm tra.")] = None,
+    show_rules: Annotated[
+        bool, typer.Option("--rules", help="Liệt kê mọi quy tắc: nhóm, mức độ, bật/tắt theo cấu hình.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="In dạng JSON.")] = False,
+) -> None:
+    """In cấu hình đang dùng và nguồn của từng giá trị / print the effective configuration and where each value
+    came from."""
+    try:
+        configuration = _configuration(config)
+    except InputError as error:
+        _fail(error, "vi", as_json)
+    if show_rules:
+        rows = _rule_rows(configuration)
+        if as_json:
+            typer.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+        else:
+            for row in rows:
+                state = "tắt/off" if row["disabled"] else "bật/on"
+                typer.echo(f"{row['rule']:<42} {row['category']:<15} {row['severity']:<7} {state}")
+        return
+    provenance = [{"key": key, "value": value, "source": source} for key, value, source in configuration.provenance()]
+    if as_json:
+        payload = {
+            "file": str(configuration.path) if configuration.path else None,
+            "found_by": configuration.found_by,
+            "hash": configuration.config_hash,
+            "settings": provenance,
+        }
+        typer.echo(json.dumps(payload, ensure_ascii=False, indent=1, default=str))
+        return
+    where = str(configuration.path) if configuration.path else "không có — dùng mặc định / none — shipped defaults"
+    typer.echo(f"Tệp cấu hình / configuration file: {where}")
+    typer.echo(f"Mã cấu hình / configuration hash: {configuration.config_hash}")
+    for row in provenance:
+        value = json.dumps(row["value"], ensure_ascii=False, default=str)
+        typer.echo(f"  {row['key']:<40} {value:<40} ← {row['source']}")
+
+
+def _rule_rows(configuration) -> list[dict]:
+    from nlp.catalog import rules
+
+    return [
+        {
+            "rule": rule_id,
+            "category": rule["category"],
+            "severity": configuration.severity_of(rule_id, rule["severity"]),
+            "shipped_severity": rule["severity"],
+            "disabled": configuration.is_disabled(rule_id, rule["category"]),
+        }
+        for rule_id, rule in rules().items()
+    ]
 
 
 @app.command()

@@ -76,6 +76,17 @@ def augmented(records: list[dict], layouts: tuple[str, ...]) -> tuple[list[Align
     return reports, origins, unplaced
 
 
+def _feedback_reports(store: Path | None, corpus: Path, splits: Path) -> list:
+    """The reviewers' decisions in ``store`` as aligned train reports, none on a dev or test report or sentence."""
+    if store is None:
+        return []
+    from nlp.feedback.store import FeedbackStore
+    from nlp.feedback.training import training_reports
+
+    held_out = reports_in("dev", corpus, splits) + reports_in("test", corpus, splits)
+    return training_reports(FeedbackStore(store).decisions(), held_out)
+
+
 def train(
     variant: str = "linear",
     name: str | None = None,
@@ -84,8 +95,10 @@ def train(
     splits: Path = DEFAULT_SPLITS,
     seed: int = 13,
     augment_layouts: tuple[str, ...] = (),
+    feedback: Path | None = None,
 ) -> dict:
-    """Train, pick thresholds on dev, evaluate on dev and test, save; returns the metrics."""
+    """Train, pick thresholds on dev, evaluate on dev and test, save; returns the metrics. ``feedback``: a
+    reviewers' feedback store whose decisions join the train split (never dev or test; see docs/FEEDBACK.md)."""
     if variant not in VARIANTS:
         raise ValueError(f"unknown variant {variant!r}; choose from {sorted(VARIANTS)}")
     name = name or f"{variant}-v1"
@@ -93,6 +106,9 @@ def train(
     started = time.perf_counter()
     train_records = reports_in("train", corpus, splits)
     train_reports, origins, unplaced = augmented(train_records, augment_layouts)
+    feedback_reports = _feedback_reports(feedback, corpus, splits)
+    origins = list(origins) + list(range(len(train_records), len(train_records) + len(feedback_reports)))
+    train_reports = list(train_reports) + feedback_reports  # each reviewed report is its own CV group
     texts, dense, targets, groups = content_targets(train_reports)
     groups = np.asarray(origins, dtype=int)[groups] if len(groups) else groups  # a copy shares its report's group
     if variant == "e5":
@@ -123,6 +139,7 @@ def train(
         "kind_thresholds": model.kind_thresholds,
         "train": {"reports": len(train_records), "units": len(texts), **{k: int(v.sum()) for k, v in targets.items()}},
         "fit_seconds": round(fit_seconds, 1),
+        **({"feedback_reports": len(feedback_reports)} if feedback is not None else {}),
         **(
             {
                 "augment_layouts": list(augment_layouts),
