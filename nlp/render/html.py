@@ -107,12 +107,15 @@ def _sentence_link(view: ReportView, offset: int, lang: str) -> str:
 
 def _finding_item(finding: Finding, lang: str, link: str = "") -> str:
     severity = label("severities", finding.severity, lang)
+    review = f" review-{finding.review}" if finding.review else ""
     parts = [
-        f'<li class="f" data-category="{_e(finding.category)}" data-rule="{_e(finding.rule)}">',
+        f'<li class="f{review}" data-category="{_e(finding.category)}" data-rule="{_e(finding.rule)}">',
         f'<span class="chip c-{_e(finding.category)}">{_e(category_name(finding.category, lang))}</span>',
         f'<span class="sev sev-{_e(finding.severity)}">{_e(severity)}</span> ',
-        f'<span class="msg">{_e(finding.message)}</span>{link}',
     ]
+    if finding.review:  # a reviewer's decision from the feedback store (nlp.feedback.apply)
+        parts.append(f'<span class="review">{_e(t(f"review_{finding.review}", lang))}</span> ')
+    parts += [f'<span class="msg">{_e(finding.message)}</span>{link}']
     if finding.suggestion:
         parts.append(
             f'<div class="sugg"><span class="sugg-label">{_e(t("suggestion", lang))}:</span> {_e(finding.suggestion)}</div>'
