@@ -3,12 +3,15 @@
     POST /v1/analyze          JSON {"text": ..., "lang": "vi"} or multipart with a "file" (.docx/.pdf/.txt)
                               -> the schema-v1 AnalysisResult; ?format=html gives the standalone HTML report
     POST /v1/render           an AnalysisResult -> the standalone HTML report (the page's "download HTML")
-    GET  /v1/health, /v1/version, /v1/schema, /v1/labels
+    POST /v1/feedback         a reviewer's decision on a finding, kept where the configuration names a store
+    GET  /v1/health, /v1/version, /v1/schema, /v1/labels, /v1/config
     GET  /                    the reviewers' page (every asset served from here, nothing from a CDN)
     GET  /docs                the OpenAPI docs (Swagger UI served from the swagger-ui-py package)
 
 Nothing sent is stored: uploads are parsed in memory, results are returned and forgotten, answers carry
-``Cache-Control: no-store``, and no log line holds report text (see :mod:`service.observe`).
+``Cache-Control: no-store``, and no log line holds report text (see :mod:`service.observe`). The one exception is
+feedback, where the organisation's configuration (``KIEMDIEM_CONFIG``) names a store: a reviewer's decision keeps
+the finding's sentence and the note there (:mod:`service.feedback`).
 """
 
 from __future__ import annotations
@@ -47,6 +50,15 @@ from service.errors import (
     NotFoundError,
     UnsupportedMediaTypeError,
     error_response,
+)
+from service.feedback import (
+    FeedbackAnswer,
+    FeedbackRequest,
+    ServerConfig,
+    config_state,
+    ensure_enabled,
+    keep_decision,
+    request_schema,
 )
 from service.limits import BodyLimitMiddleware
 from service.observe import GuardMiddleware
@@ -93,6 +105,7 @@ class _InMemoryMultiPartParser(MultiPartParser):
 
 
 _ERRORS = {status: {"model": ErrorEnvelope} for status in (400, 401, 408, 413, 415, 422, 503, 504)}
+_FEEDBACK_ERRORS = {status: {"model": ErrorEnvelope} for status in (400, 401, 404, 413, 415, 422, 500, 503, 504)}
 _bearer = HTTPBearer(auto_error=False, description="Only when the server sets KIEMDIEM_API_TOKEN.")
 
 
@@ -122,7 +135,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description=(
             "Phân tích bản kiểm điểm đảng viên / tập thể: câu chung chung, né tránh, thiếu nội dung, trách nhiệm "
             'cá nhân. / Analyse Party self-critique reports. Errors: `{"error": {code, status, message_vi, '
-            "message_en, detail}}`. Nothing sent is stored."
+            "message_en, detail}}`. Nothing sent is stored, except reviewers' decisions (POST /v1/feedback) where "
+            "the server's configuration names a feedback store (GET /v1/config says whether it does)."
         ),
         docs_url=None,
         redoc_url=None,
@@ -191,6 +205,16 @@ def _add_api_routes(app: FastAPI, settings: Settings, runner: Runner) -> None:
     async def labels() -> dict:
         return _labels()
 
+    @app.get(
+        "/v1/config",
+        tags=["service"],
+        dependencies=security,
+        summary="The configuration every analysis uses (its hash and file name) and whether feedback is kept",
+        response_model=ServerConfig,
+    )
+    async def configuration() -> ServerConfig:
+        return config_state(settings.config)
+
     @app.post(
         "/v1/analyze",
         tags=["analysis"],
@@ -208,7 +232,7 @@ def _add_api_routes(app: FastAPI, settings: Settings, runner: Runner) -> None:
         lang: Annotated[Literal["vi", "en"] | None, Query(description="overrides the body's lang")] = None,
     ) -> Response:
         job, body_lang = await _read_analysis_input(request, settings)
-        body = await runner.run(replace(job, lang=lang or body_lang, output=format))
+        body = await runner.run(replace(job, lang=lang or body_lang, output=format, config=settings.config))
         if format == "html":
             return _html_page(body)
         return Response(body, media_type="application/json")
@@ -237,6 +261,34 @@ def _add_api_routes(app: FastAPI, settings: Settings, runner: Runner) -> None:
         except ValidationError as error:
             raise _validation_error(error.errors(include_input=False, include_url=False)) from None
         return await _html_response(result, lang or result.lang)
+
+    @app.post(
+        "/v1/feedback",
+        tags=["feedback"],
+        dependencies=security,
+        summary="Confirm or dismiss a finding (kept only where the configuration names a feedback store)",
+        status_code=201,
+        response_model=FeedbackAnswer,
+        responses=_FEEDBACK_ERRORS,
+        openapi_extra={
+            "requestBody": {"required": True, "content": {"application/json": {"schema": request_schema()}}},
+            "description": (
+                "The server analyses `text` again with its own configuration (a result sent by a client is never "
+                "trusted), finds the finding (`rule`, `start`, `end`) in that result and keeps the decision with "
+                "the finding's sentence, the note, the model and the configuration hash. 422 `KD-E013`: no such "
+                "finding; 404 `KD-A012`: this server keeps no feedback (nothing is written)."
+            ),
+        },
+    )
+    async def feedback(request: Request) -> Response:
+        ensure_enabled(settings.config)  # before reading anything: with feedback off nothing is analysed or kept
+        raw = await _json_body(request)
+        try:
+            body = FeedbackRequest.model_validate_json(raw)
+        except ValidationError as error:
+            raise _validation_error(error.errors(include_input=False, include_url=False)) from None
+        answer = await keep_decision(body, settings.config, runner, settings.ingest_limits)
+        return Response(answer.model_dump_json(), status_code=201, media_type="application/json")
 
 
 async def _html_response(result: AnalysisResult, lang: str) -> Response:

@@ -14,14 +14,17 @@
 | ``KIEMDIEM_ANALYSIS_THREADS`` | 4 | with ``KIEMDIEM_ANALYSIS_WORKERS=0`` only: analyses running at once in threads |
 | ``KIEMDIEM_MAX_PENDING`` | 32 | analyses running or waiting in one uvicorn worker before new ones get 503 |
 | ``KIEMDIEM_WARMUP`` | 1 | load the models at start-up (in every analysis process) so the first reviewer does not wait |
+| ``KIEMDIEM_CONFIG`` | unset | the organisation's ``.kiemdiem.yaml`` (``docs/CONFIG.md``); never searched for. An invalid file
+  stops the server at start (``KD-E012``) |
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+from nlp.config import ConfigError, Configuration, load_config
 from nlp.ingest import IngestLimits
 from service.worker import Job, Outcome, perform
 
@@ -50,12 +53,15 @@ class Settings:
     max_pending: int = 32
     warmup: bool = True
     ingest_limits: IngestLimits = field(default_factory=IngestLimits)
+    #: the organisation's configuration, used by every analysis (default: the shipped behaviour, feedback off)
+    config: Configuration = field(default_factory=Configuration)
     #: the function an analysis runs (tests replace it with a slow one; no input or variable reaches it)
     perform: Callable[[Job], Outcome] = perform
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
-        """Settings from ``KIEMDIEM_*`` environment variables (see the module docstring)."""
+        """Settings from ``KIEMDIEM_*`` environment variables (see the module docstring); raise
+        :class:`~nlp.config.ConfigError` when ``KIEMDIEM_CONFIG`` names an unusable file."""
         env = os.environ if environ is None else environ
         token = env.get("KIEMDIEM_API_TOKEN", "").strip() or None
         origins = tuple(o.strip() for o in env.get("KIEMDIEM_CORS_ORIGINS", "").split(",") if o.strip())
@@ -74,7 +80,18 @@ class Settings:
             analysis_threads=max(1, int(env.get("KIEMDIEM_ANALYSIS_THREADS", "4"))),
             max_pending=max(1, int(env.get("KIEMDIEM_MAX_PENDING", "32"))),
             warmup=env.get("KIEMDIEM_WARMUP", "1").strip().lower() not in {"0", "false", "no", "off"},
+            config=server_config(env),
         )
+
+
+def server_config(env: Mapping[str, str]) -> Configuration:
+    """The configuration named by ``KIEMDIEM_CONFIG`` (never searched for), checked as a server needs it: a feedback
+    store whose folder does not exist is an error at start, not at the first reviewer's click."""
+    config = load_config(search=False, environ=dict(env))
+    store = config.feedback_store
+    if store is not None and not store.parent.is_dir():
+        raise ConfigError(f"feedback.store: the folder of {store.name} does not exist ({store.parent})")
+    return config
 
 
 def _seconds(env, name: str, default: float) -> float:

@@ -106,6 +106,13 @@ class AnalysisTimeoutError(ApiError):
     message_en = "Analysing this report took longer than the time limit and was stopped; try a shorter text."
 
 
+class FeedbackOffError(ApiError):
+    code = "KD-A012"
+    http_status = 404
+    message_vi = "Máy chủ này không lưu ý kiến phản hồi (cấu hình không đặt kho phản hồi); không có gì được ghi lại."
+    message_en = "This server does not keep feedback (no feedback store is configured); nothing was recorded."
+
+
 class InternalError(ApiError):
     code = "KD-A009"
     http_status = 500
@@ -125,6 +132,7 @@ API_ERRORS: tuple[type[ApiError], ...] = (
     InternalError,
     BodyTimeoutError,
     AnalysisTimeoutError,
+    FeedbackOffError,
 )
 
 

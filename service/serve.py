@@ -1,11 +1,16 @@
 """``kiemdiem serve``: run the API and the page with uvicorn (logging without report text, JSON answers to
-malformed HTTP, a time limit on request heads, no reload)."""
+malformed HTTP, a time limit on request heads, no reload).
+
+The configuration named by ``KIEMDIEM_CONFIG`` is read before uvicorn starts: an invalid one stops the command with
+its ``KD-E012`` message (both languages) and exit code 21, so the server never runs with a half-read configuration."""
 
 from __future__ import annotations
 
 import os
 import sys
 
+from nlp.config import ConfigError
+from service.config import server_config
 from service.observe import LOG_CONFIG
 from service.protocol import GuardedH11Protocol
 
@@ -27,8 +32,17 @@ def run(
         os.environ["KIEMDIEM_ANALYSIS_WORKERS"] = str(max(0, analysis_workers))
     shown = f"[{host}]" if ":" in host else host
     token = "on" if os.environ.get("KIEMDIEM_API_TOKEN", "").strip() else "off"
+    try:
+        config = server_config(os.environ)
+    except ConfigError as error:
+        print(f"kiemdiem: {error.code}: {error.message_vi} / {error.message_en}", file=sys.stderr)
+        print(f"  {error.detail}", file=sys.stderr, flush=True)
+        raise SystemExit(error.exit_code) from None
+    configured = f"configuration {config.path.name} {config.config_hash}" if config.path else "default configuration"
+    feedback = "kept" if config.feedback_store is not None else "off"
     print(
-        f"kiemdiem: http://{shown}:{port}/  (API token {token}; docs at /docs; Ctrl+C to stop)",
+        f"kiemdiem: http://{shown}:{port}/  (API token {token}; {configured}; feedback {feedback}; docs at /docs;"
+        " Ctrl+C to stop)",
         file=sys.stderr,
         flush=True,
     )

@@ -4,16 +4,24 @@
 result's JSON or the standalone HTML page, serialised where the analysis ran, so the bytes are the same in both
 modes), or the code and detail of a refusal, or only the *type* of an unexpected exception (its message may quote
 the report, and it must cross a process boundary intact).
+
+Every job carries the server's :class:`~nlp.config.Configuration` (``KIEMDIEM_CONFIG``): the analysis applies it,
+and, when it names a feedback store, the reviewers' earlier decisions on the same report are marked on the findings
+(:func:`nlp.feedback.apply.apply_store`). The result names the configuration file by its name only: the server's
+folders are not the clients' business (the hash identifies the configuration).
 """
 
 from __future__ import annotations
 
 import contextlib
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Literal
 
-from nlp.errors import INPUT_ERRORS, InputError
+from nlp.config import Configuration
+from nlp.errors import INPUT_ERRORS, FeedbackStoreError, InputError
 from nlp.ingest import IngestLimits
+from nlp.schema import AnalysisResult, ConfigInfo
 
 WARMUP_TEXT = (
     "BẢN KIỂM ĐIỂM CÁ NHÂN\nNăm 2024\nI. ƯU ĐIỂM\nTôi hoàn thành 12 hồ sơ trước 30/6/2024.\n"
@@ -23,7 +31,8 @@ WARMUP_TEXT = (
 
 @dataclass(frozen=True)
 class Job:
-    """One report to analyse: pasted ``text`` or a file's ``data`` (with its extension ``hint``), and options."""
+    """One report to analyse: pasted ``text`` or a file's ``data`` (with its extension ``hint``), and options
+    (``reviews``: mark the reviewers' decisions kept in the configuration's feedback store)."""
 
     text: str | None = None
     data: bytes | None = None
@@ -31,6 +40,8 @@ class Job:
     lang: Literal["vi", "en"] = "vi"
     output: Literal["json", "html"] = "json"
     limits: IngestLimits = field(default_factory=IngestLimits)
+    config: Configuration = field(default_factory=Configuration)
+    reviews: bool = True
 
 
 @dataclass(frozen=True)
@@ -63,12 +74,35 @@ def perform(job: Job) -> Outcome:
         return Outcome(failure=type(error).__name__)
 
 
-def _analyse(job: Job):
+def _analyse(job: Job) -> AnalysisResult:
     import nlp  # looked up at call time: the tests of the thread mode replace nlp.analyze
 
+    config = job.config
     if job.data is not None:
-        return nlp.analyze_bytes(job.data, job.hint, lang=job.lang, limits=job.limits)
-    return nlp.analyze(job.text or "", lang=job.lang, max_chars=job.limits.max_text_chars)
+        result = nlp.analyze_bytes(job.data, job.hint, lang=job.lang, limits=job.limits, config=config)
+    else:
+        result = nlp.analyze(job.text or "", lang=job.lang, max_chars=job.limits.max_text_chars, config=config)
+    if config.path is not None:
+        result = result.model_copy(update={"config": ConfigInfo(hash=config.config_hash, file=config.path.name)})
+    if job.reviews and config.feedback_store is not None:
+        result = _with_reviews(result, config.feedback_store)
+    return result
+
+
+def _with_reviews(result: AnalysisResult, store: Path) -> AnalysisResult:
+    """The result with the decisions kept for it; a store that cannot be read is refused (``KD-E014``) with the
+    store named by its file name only."""
+    from nlp.feedback.apply import apply_store
+
+    try:
+        return apply_store(result, store)
+    except FeedbackStoreError as error:
+        raise FeedbackStoreError(hide_path(error.detail, store)) from None
+
+
+def hide_path(detail: str, path: Path) -> str:
+    """``detail`` with the server's path of ``path`` replaced by its file name."""
+    return detail.replace(str(path), path.name)
 
 
 def warm_up() -> None:
