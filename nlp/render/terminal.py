@@ -33,6 +33,7 @@ from nlp.render.common import (
     strings,
     t,
 )
+from nlp.render.hanging import HangingBlock
 from nlp.schema import AnalysisResult, Finding
 
 #: Colour of each category (foreground, readable on dark and light backgrounds).
@@ -110,20 +111,18 @@ def _header(view: ReportView, lang: str) -> Panel:
     return Panel(body, title=Text(title, style="bold"), title_align="left", border_style="blue", padding=(0, 1))
 
 
-def _finding_lines(finding: Finding, lang: str, indent: int) -> Padding:
+def _finding_lines(finding: Finding, lang: str, indent: int) -> HangingBlock:
     """``▸ [Category · severity] message`` with the suggestion dimmed below, both with a hanging indent."""
     style = STYLES.get(finding.category, "")
     line = Text(f"[{category_name(finding.category, lang)}", style=f"bold {style}")
     line.append(f" · {label('severities', finding.severity, lang)}]", style=style)
     line.append(" ")
     line.append(finding.message)
-    grid = Table.grid(padding=(0, 1))
-    grid.add_column(width=1, no_wrap=True)
-    grid.add_column(ratio=1)
-    grid.add_row(Text("▸", style=style), line)
+    block = HangingBlock(left_width=1, indent=indent)
+    block.add_row(Text("▸", style=style), line)
     if finding.suggestion:
-        grid.add_row("", Text(f"{t('suggestion', lang)}: {finding.suggestion}", style="dim"))
-    return Padding(grid, (0, 0, 0, indent), expand=False)
+        block.add_row("", Text(f"{t('suggestion', lang)}: {finding.suggestion}", style="dim"))
+    return block
 
 
 def _verdicts(view: ReportView, lang: str) -> list:
@@ -191,12 +190,11 @@ def _line_prefix(text: str, previous_end: int, start: int) -> str:
     return f"{tail} " if tail and len(tail) <= 4 else ""
 
 
-def _gutter(text: Text | str, body: Text, width: int) -> Table:
-    grid = Table.grid(padding=(0, 1))
-    grid.add_column(width=width, no_wrap=True, justify="right")
-    grid.add_column(ratio=1)
-    grid.add_row(text, body)
-    return grid
+def _gutter(text: Text | str, body: Text, width: int) -> HangingBlock:
+    """The sentence beside its number, right-aligned in the gutter; wrapped lines hang under the sentence."""
+    block = HangingBlock(left_width=width, align_right=True)
+    block.add_row(text, body)
+    return block
 
 
 def _sentence_block(view: SentenceView, text: str, previous_end: int, lang: str, gutter: int) -> list:
@@ -218,11 +216,9 @@ def _sentence_block(view: SentenceView, text: str, previous_end: int, lang: str,
         if category not in finding_categories:
             probability = round(100 * float(getattr(view.sentence, category, 0.0)))
             message = t("label_only", lang, cat=category_name(category, lang), p=probability)
-            grid = Table.grid(padding=(0, 1))
-            grid.add_column(width=1, no_wrap=True)
-            grid.add_column(ratio=1)
-            grid.add_row(Text("▸", style=STYLES.get(category, "")), Text(message))
-            out.append(Padding(grid, (0, 0, 0, gutter + 3), expand=False))
+            block = HangingBlock(left_width=1, indent=gutter + 3)
+            block.add_row(Text("▸", style=STYLES.get(category, "")), Text(message))
+            out.append(block)
     return out
 
 
@@ -232,15 +228,16 @@ def _body(view: ReportView, lang: str, console: Console) -> None:
     previous_end = 0
     flagged = view.flagged()
     gutter = len(f"[{flagged[-1].number}]") if flagged else 1
+    parts: list = []
     for sentence in view.sentences:
         section = sentence.sentence.section
         if section != current:
             current = section
             name = label("sections", section, lang) if section else t("outside_sections", lang)
-            console.print(Rule(Text(name, style="bold blue"), align="left", style="blue"))
-        for renderable in _sentence_block(sentence, text, previous_end, lang, gutter):
-            console.print(renderable, highlight=False)
+            parts.append(Rule(Text(name, style="bold blue"), align="left", style="blue"))
+        parts.extend(_sentence_block(sentence, text, previous_end, lang, gutter))
         previous_end = sentence.end
+    console.print(Group(*parts), highlight=False)  # one print: the sentences are laid out without rich tables
 
 
 def _summary(view: ReportView, lang: str) -> Panel:
