@@ -5,9 +5,11 @@
     kiemdiem batch reports/ -o ket-qua/ --resume        # continue; only new or changed files are analysed
     kiemdiem batch reports/ -o ket-qua/ --engine dask --scheduler tcp://10.0.0.5:8786
     kiemdiem batch reports/ -o ket-qua/ --timeout-per-file 300   # seconds per file (0: no limit)
+    kiemdiem batch reports/ -o ket-qua/ --config huyen/.kiemdiem.yaml
 
 Exit codes: 0 the batch completed (even with unreadable files: they are rows of the error sheet);
-2 wrong usage or a missing input; 3 the output folder cannot be used; 130 interrupted (run again with
+2 wrong usage or a missing input; 3 the output folder cannot be used; 21 invalid configuration (KD-E012) and
+23 unusable feedback store (KD-E014), both before any file is read; 130 interrupted (run again with
 ``--resume``); 1 internal error. Progress goes to stderr; report text is never printed.
 """
 
@@ -15,7 +17,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 
@@ -71,13 +73,20 @@ def batch(
             "đang phân tích tệp đó, ghi dòng lỗi 'timeout', chạy tiếp các tệp khác.",
         ),
     ] = None,
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            "--config", help="Tệp cấu hình (mặc định: KIEMDIEM_CONFIG, hoặc .kiemdiem.yaml ở thư mục này/thư mục cha)."
+        ),
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Không hiện thanh tiến độ.")] = False,
 ) -> None:
     """Chấm hàng loạt bản kiểm điểm của cả huyện / score every report of a district (docs/BATCH.md)."""
     from rich.console import Console
 
     from nlp.batch.config import t
-    from nlp.errors import EXIT_INTERNAL, EXIT_OUTPUT, EXIT_USAGE
+    from nlp.config import load_config
+    from nlp.errors import EXIT_INTERNAL, EXIT_OUTPUT, EXIT_USAGE, InputError
 
     err = Console(stderr=True, soft_wrap=True, highlight=False)
     language = lang.value
@@ -99,6 +108,13 @@ def batch(
                 f"{model!r}; có / available: {', '.join(available_models())}", param_hint="--model"
             )
 
+    try:  # before the output folder is touched or any file read
+        configuration = load_config(config)
+    except InputError as error:
+        _refuse(err, error, language)
+    if configuration.path is not None:
+        err.print(t("cli.config_used", language, file=configuration.path, hash=configuration.config_hash))
+
     from nlp.batch.runner import BatchInterrupted, BatchOptions, OutputFolderError, run_batch
 
     options = BatchOptions(
@@ -110,6 +126,7 @@ def batch(
         engine=engine.value,
         scheduler=scheduler,
         timeout_s=timeout,
+        config=configuration,
     )
     progress = RichProgress(err, language) if not quiet else None
     try:
@@ -118,6 +135,8 @@ def batch(
         key = {"exists": "cli.exists", "not_empty": "cli.not_empty"}.get(error.reason, "cli.cannot_write")
         err.print(f"[bold red]{t(key, language, reason=error.detail)}[/]")
         raise typer.Exit(code=EXIT_OUTPUT) from None
+    except InputError as error:  # the feedback store cannot be read (KD-E014), before any file is read
+        _refuse(err, error, language)
     except BatchInterrupted as stopped:
         err.print(t("cli.interrupted", language, done=stopped.report.analysed))
         raise typer.Exit(code=EXIT_INTERRUPTED) from None
@@ -127,6 +146,10 @@ def batch(
     except Exception as error:  # an internal error: its type only (a message may quote report text)
         err.print(f"[bold red]Lỗi nội bộ / Internal error[/]: {type(error).__name__}")
         raise typer.Exit(code=EXIT_INTERNAL) from None
+    if report.previous_config_hash:
+        err.print(t("cli.config_changed", language, old=report.previous_config_hash, new=report.config_hash))
+    if report.feedback:
+        err.print(t("cli.reviews", language, reports=report.reviewed, dismissed=report.dismissed))
     err.print(
         t(
             "cli.done",
@@ -141,6 +164,14 @@ def batch(
         )
     )
     err.print(t("cli.written", language, path=output))
+
+
+def _refuse(err, error, lang: str) -> NoReturn:
+    """Print a refusal in both languages (the chosen one first) and exit with its code."""
+    first, second = ("vi", "en") if lang == "vi" else ("en", "vi")
+    err.print(f"[bold red]Lỗi / Error {error.code}[/]: {error.message(first)}")
+    err.print(f"[dim]{error.message(second)}[/]")
+    raise typer.Exit(code=error.exit_code)
 
 
 class RichProgress:

@@ -51,9 +51,11 @@ RANKED_COLUMNS: tuple[tuple[str, str], ...] = (
     ("accountability_status", "accountability"),
     ("missing_sections", "sections"),
     ("findings", "findings"),
+    ("dismissed", "int"),
     ("copy_group", "text"),
     ("copy_similarity", "share"),
     ("format", "text"),
+    ("config_hash", "text"),
     ("path", "text"),
     ("html", "link"),
 )
@@ -78,6 +80,7 @@ WIDTHS = {
     "flag": 40,
     "status": 14,
     "kind": 30,
+    "config_hash": 18,
 }
 
 
@@ -432,4 +435,14 @@ def info_rows(report, stats: DistrictStats, inputs: list[str], lang: str) -> lis
         (t("info.copy_threshold", lang), settings["threshold"]),
         (t("info.boilerplate", lang), round(report.boilerplate_df, 1)),
         (t("info.version", lang), f"kiemdiem {__version__}; {report.config}"),
+        (t("info.config_hash", lang), report.config_hash),
+        (t("info.config_file", lang), report.config_file or t("info.config_default", lang)),
+        (t("info.feedback", lang), feedback_text(report, lang)),
     ]
+
+
+def feedback_text(report, lang: str) -> str:
+    """Whether reviewers' decisions were applied, and to how many reports."""
+    if not report.feedback:
+        return t("info.feedback_off", lang)
+    return t("info.feedback_on", lang, reports=report.reviewed, dismissed=report.dismissed)

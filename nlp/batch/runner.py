@@ -1,9 +1,12 @@
-"""Run a batch: discover → read and hash → analyse (pool or Dask) → store → copies → statistics → files.
+"""Run a batch: discover → read and hash → analyse (pool or Dask) → store → copies → reviews → statistics → files.
 
 The driver streams: it reads one file at a time, keeps at most ``capacity`` tasks in flight, records each
 outcome in the SQLite store as it arrives (the worker has already written the report's JSON and HTML
 page), and keeps only summary rows in memory. Duplicate detection and the tables run at the end, over the
-store.
+store. The organisation's configuration (:class:`~nlp.config.Configuration`) travels with every task, so every
+engine analyses with it; its hash is part of the analyser fingerprint, so ``--resume`` with another configuration
+analyses the files again instead of mixing results. Reviewers' decisions are applied at the end
+(:mod:`nlp.batch.reviews`).
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from nlp.batch import outputs
+from nlp.batch import outputs, reviews
 from nlp.batch.config import rules
 from nlp.batch.dedup import CopyGroup, DedupStats, find_copies, number_groups, report_loader
 from nlp.batch.discover import InputItem, Reader, classify, discover
@@ -24,6 +27,7 @@ from nlp.batch.stats import DistrictStats, compute, unit_kind
 from nlp.batch.store import STORE_NAME, Store
 from nlp.batch.summary_html import render_summary
 from nlp.batch.worker import REPORTS_DIR, Outcome, Task, error_row, input_error_row, report_files, write_atomic
+from nlp.config import Configuration
 from nlp.errors import InputError
 from nlp.ingest import IngestLimits
 
@@ -68,6 +72,9 @@ class BatchOptions:
     timeout_s: float | None = None  # per file (None: batch_rules.yaml run.task_timeout_s; 0: no limit)
     stop_after: int | None = None  # stop after this many newly analysed files (tests, trial runs)
     limits: IngestLimits = field(default_factory=IngestLimits)
+    # the organisation's configuration (nlp.config.load_config; None: the shipped defaults); its feedback store,
+    # when set, gives the reviewers' decisions applied to the outputs
+    config: Configuration | None = None
 
 
 @dataclass
@@ -75,7 +82,13 @@ class BatchReport:
     """What a batch did, and how long each phase took."""
 
     out_dir: Path
-    config: str = ""
+    config: str = ""  # the analyser fingerprint (version, classifier, language, configuration hash)
+    config_hash: str = ""  # the organisation's configuration (nlp.config), as every row records it
+    config_file: str | None = None
+    previous_config_hash: str | None = None  # the configuration of the batch resumed, when it was another one
+    feedback: bool = False  # a feedback store is configured: reviewers' decisions were applied
+    reviewed: int = 0  # reports whose outputs show reviewers' decisions
+    dismissed: int = 0  # findings dismissed by reviewers in them (left out of the counts)
     files: int = 0
     results: int = 0
     errors: int = 0
@@ -107,8 +120,9 @@ class Progress:
     def stop(self) -> None: ...
 
 
-def analyser_config(lang: str, model: str | None) -> str:
-    """The analyser fingerprint stored with each analysis: a change means the stored results are stale."""
+def analyser_config(lang: str, model: str | None, config_hash: str | None = None) -> str:
+    """The analyser fingerprint stored with each analysis: a change means the stored results are stale.
+    ``config_hash``: the organisation's configuration (default: the shipped one)."""
     from nlp import __version__
     from nlp.classify import default_classifier
 
@@ -118,7 +132,9 @@ def analyser_config(lang: str, model: str | None) -> str:
         from nlp.model import load_classifier
 
         name = load_classifier(model).name
-    return f"kiemdiem {__version__}; classifier {name}; lang {lang}; shingles {rules()['copies']['shingle_words']}"
+    config_hash = config_hash or Configuration().config_hash
+    shingles = rules()["copies"]["shingle_words"]
+    return f"kiemdiem {__version__}; classifier {name}; lang {lang}; shingles {shingles}; config {config_hash}"
 
 
 def prepare_output(out_dir: Path, resume: bool, fresh: bool) -> None:
@@ -157,18 +173,33 @@ def run_batch(
 ) -> BatchReport:
     """Analyse every file under ``inputs`` and write the batch outputs into ``out_dir``.
 
-    Raises :class:`OutputFolderError` before doing anything when the folder cannot be used, and
-    :class:`BatchInterrupted` (after saving what was done) on Ctrl-C or ``stop_after``.
+    Raises :class:`OutputFolderError` before doing anything when the folder cannot be used,
+    :class:`~nlp.errors.FeedbackStoreError` (KD-E014) before doing anything when the configured feedback store
+    cannot be read, and :class:`BatchInterrupted` (after saving what was done) on Ctrl-C or ``stop_after``.
     """
     options = options or BatchOptions()
     progress = progress or Progress()
     started = time.perf_counter()
+    configuration = options.config or Configuration()
+    reviews.check_store(configuration.feedback_store)
     prepare_output(out_dir, options.resume, options.fresh)
-    config = analyser_config(options.lang, options.model)
+    config = analyser_config(options.lang, options.model, configuration.config_hash)
     jobs = options.jobs or default_jobs()
-    report = BatchReport(out_dir=out_dir, config=config, jobs=jobs)
+    report = BatchReport(
+        out_dir=out_dir,
+        config=config,
+        jobs=jobs,
+        config_hash=configuration.config_hash,
+        config_file=str(configuration.path) if configuration.path else None,
+        feedback=configuration.feedback_store is not None,
+    )
     store = Store(out_dir / STORE_NAME, commit_every=rules()["run"]["commit_every"])
+    previous = store.last_settings()
+    if previous is not None and previous["config_hash"] != report.config_hash:
+        report.previous_config_hash = previous["config_hash"]
+    store.keep_only(config)  # results of another configuration are analysed again, never mixed
     run = store.begin_run(config)
+    store.put_settings(run, report.config_hash, report.config_file, report.feedback)
     engine: Engine | None = None
     try:
         # workers start while the folders are walked
@@ -183,11 +214,11 @@ def run_batch(
         items = list(discover(inputs, exclude=[out_dir]))
         report.files = len(items)
         progress.start(len(items))
-        _analyse_all(items, store, run, config, engine, options, report, progress)
+        _analyse_all(items, store, run, config, configuration, engine, options, report, progress)
         engine.close()
         engine = None
         report.analysis_seconds = time.perf_counter() - started
-        _finish(inputs, store, run, config, options.lang, report, progress)
+        _finish(inputs, store, run, config, configuration, options.lang, report, progress)
         store.finish_run(run, "done")
     except (KeyboardInterrupt, BatchInterrupted):
         if engine is not None:
@@ -214,6 +245,7 @@ def _analyse_all(
     store: Store,
     run: int,
     config: str,
+    configuration: Configuration,
     engine: Engine,
     options: BatchOptions,
     report: BatchReport,
@@ -291,6 +323,7 @@ def _analyse_all(
                     shingle_words=settings["copies"]["shingle_words"],
                     main_findings=settings["ranking"]["main_findings"],
                     stock_phrase_rules=tuple(settings["ranking"]["stock_phrase_rules"]),
+                    config=configuration,
                 )
             )
         while engine.in_flight:
@@ -399,9 +432,29 @@ def _copy_rows(groups: list[CopyGroup], results: list[dict], lang: str) -> list[
     return copy_rows
 
 
-def _finish(inputs: list[Path], store: Store, run: int, config: str, lang: str, report: BatchReport, progress) -> None:
+def _finish(
+    inputs: list[Path],
+    store: Store,
+    run: int,
+    config: str,
+    configuration: Configuration,
+    lang: str,
+    report: BatchReport,
+    progress: Progress,
+) -> None:
     results, errors = _collect(store, run, config)
     _assign_units(results, errors)
+    ranking = rules()["ranking"]
+    reviewed = reviews.apply_reviews(
+        results,
+        report.out_dir,
+        store,
+        configuration.feedback_store,
+        lang,
+        ranking["main_findings"],
+        tuple(ranking["stock_phrase_rules"]),
+    )
+    report.reviewed, report.dismissed = reviewed.reports, reviewed.dismissed
     report.results, report.skipped = len(results), sum(e["status"] == "skipped" for e in errors)
     report.errors = len(errors) - report.skipped
 

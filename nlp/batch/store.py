@@ -6,7 +6,9 @@ files; identical files anywhere in the tree are analysed once. Inputs are keyed 
 with the run that last saw them, so the outputs of a run list exactly the files of that run.
 
 The store holds summary rows (names, units, scores, the main findings' messages), error rows and shingle
-hashes; never a report's full text, which stays in the per-report JSON files.
+hashes; never a report's full text, which stays in the per-report JSON files. For each run it also keeps the
+organisation's configuration (hash and file, whether reviewers' decisions were applied), and which reports' files
+carry reviewers' decisions (``reviewed``), so that a decision withdrawn later is taken off them again.
 """
 
 from __future__ import annotations
@@ -49,6 +51,13 @@ CREATE TABLE IF NOT EXISTS inputs (
     run INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS inputs_run ON inputs (run);
+CREATE TABLE IF NOT EXISTS run_settings (
+    run INTEGER PRIMARY KEY,
+    config_hash TEXT NOT NULL,
+    config_file TEXT,
+    feedback INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS reviewed (sha256 TEXT PRIMARY KEY);
 """
 
 
@@ -76,6 +85,29 @@ class Store:
         )
         self.commit()
         return int(cursor.lastrowid or 0)
+
+    def put_settings(self, run: int, config_hash: str, config_file: str | None, feedback: bool) -> None:
+        """Record the configuration a run used (its hash and file) and whether it applied reviewers' decisions."""
+        self.db.execute(
+            "INSERT OR REPLACE INTO run_settings VALUES (?, ?, ?, ?)", (run, config_hash, config_file, int(feedback))
+        )
+        self.commit()
+
+    def last_settings(self) -> dict | None:
+        """The configuration of the latest run that recorded one: ``{run, config_hash, config_file, feedback}``."""
+        found = self.db.execute(
+            "SELECT run, config_hash, config_file, feedback FROM run_settings ORDER BY run DESC LIMIT 1"
+        ).fetchone()
+        if found is None:
+            return None
+        return dict(zip(("run", "config_hash", "config_file", "feedback"), found, strict=True))
+
+    def keep_only(self, config: str) -> int:
+        """Drop the analyses made with another analyser fingerprint (another configuration, classifier, language):
+        the per-report files are shared by every fingerprint, so they must be analysed again, never mixed."""
+        deleted = self.db.execute("DELETE FROM analyses WHERE config != ?", (config,)).rowcount
+        self.commit()
+        return int(deleted or 0)
 
     def finish_run(self, run: int, status: str = "done") -> None:
         """Mark a run finished (``done`` or ``interrupted``)."""
@@ -183,6 +215,20 @@ class Store:
         assert table in {"inputs", "analyses", "runs"}
         self.commit()
         return int(self.db.execute(f"SELECT COUNT(*) FROM {table} {where}", args).fetchone()[0])
+
+    # ------------------------------------------------------------------------------------------ reviews
+
+    def reviewed(self) -> set[str]:
+        """Content hashes whose per-report files carry reviewers' decisions."""
+        return {sha256 for (sha256,) in self.db.execute("SELECT sha256 FROM reviewed")}
+
+    def set_reviewed(self, sha256: str, reviewed: bool) -> None:
+        """Record whether the per-report files of ``sha256`` carry reviewers' decisions."""
+        if reviewed:
+            self.db.execute("INSERT OR IGNORE INTO reviewed VALUES (?)", (sha256,))
+        else:
+            self.db.execute("DELETE FROM reviewed WHERE sha256 = ?", (sha256,))
+        self._tick()
 
     # ------------------------------------------------------------------------------------------ housekeeping
 

@@ -11,7 +11,7 @@ from collections import Counter
 from html import escape
 
 from nlp.batch.config import kind_by_id, t
-from nlp.batch.outputs import WORKBOOK, error_reason, quota_text, unit_flags
+from nlp.batch.outputs import WORKBOOK, error_reason, feedback_text, quota_text, unit_flags
 from nlp.batch.stats import BANDS, SCORES, DistrictStats
 from nlp.catalog import label
 
@@ -165,6 +165,12 @@ def render_summary(
     out.append(
         f"<p>{_e(t('info.individual_quota', lang))}: <b>{_e(quota_text(stats.individuals, lang))}</b><br>"
         f"{_e(t('info.collective_quota', lang))}: <b>{_e(quota_text(stats.collectives, lang))}</b></p>"
+    )
+    config_file = report.config_file or t("info.config_default", lang)
+    out.append(
+        f'<p class="muted" id="config">{_e(t("info.config_hash", lang))}: <code>{_e(report.config_hash)}</code> · '
+        f"{_e(t('info.config_file', lang))}: {_e(config_file)}<br>"
+        f"{_e(t('info.feedback', lang))}: {_e(feedback_text(report, lang))}</p>"
     )
 
     # bands per unit, grouped by kind

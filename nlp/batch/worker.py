@@ -16,11 +16,15 @@ import threading
 import time
 from dataclasses import dataclass, field
 from functools import cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from nlp.errors import InputError
 from nlp.normalize import fold
+
+if TYPE_CHECKING:
+    from nlp.config import Configuration
 
 REPORTS_DIR = "bao-cao"
 _WORD = re.compile(r"\w+")
@@ -42,6 +46,7 @@ class Task:
     shingle_words: int = 5
     main_findings: int = 3
     stock_phrase_rules: tuple[str, ...] = ()
+    config: Configuration | None = None  # the organisation's configuration (None: the shipped behaviour)
 
 
 @dataclass
@@ -116,9 +121,11 @@ def _analyse(task: Task) -> Outcome:
     from nlp.pipeline import analyze_bytes
     from nlp.render import render_html
 
-    result = analyze_bytes(task.data, filename=task.name, lang=task.lang, classifier=_classifier(task.model))
+    result = analyze_bytes(
+        task.data, filename=task.name, lang=task.lang, classifier=_classifier(task.model), config=task.config
+    )
     json_path, html_path = report_files(task.sha256)
-    row = summarise(result, task)
+    row = summarise(result, task.main_findings, task.stock_phrase_rules)
     row.update(json=json_path, html=html_path)
     started = time.perf_counter()
     shingles = shingle_hashes(result, task.shingle_words)
@@ -146,9 +153,19 @@ def write_atomic(path: str, content: bytes) -> None:
 # ---------------------------------------------------------------------------------------------- summary
 
 
-def summarise(result, task: Task) -> dict:
-    """The summary row of one result: what the tables, statistics and ranking need, nothing more."""
+def summarise(result, main_findings: int = 3, stock_phrase_rules: tuple[str, ...] = ()) -> dict:
+    """The summary row of one result: what the tables, statistics and ranking need, nothing more.
+
+    Findings a reviewer dismissed (``review``, set by :mod:`nlp.batch.reviews`) are left out of the findings, the
+    stock phrases and the generic / evasive sentence counts, and counted in ``dismissed``; scores and band stay the
+    analysis's own.
+    """
+    from nlp.feedback.apply import active_findings
+    from nlp.feedback.model import report_hash
+
     header = result.header
+    findings = active_findings(result)
+    cleared = _cleared_labels(result)
     content = [s for s in result.sentences if not s.structural]
     scores = result.scores
     return {
@@ -175,13 +192,43 @@ def summarise(result, task: Task) -> dict:
         "completeness": scores.completeness,
         "accountability_status": result.accountability.status,
         "sentences": len(content),
-        "generic": sum("generic" in s.labels for s in content),
-        "evasive": sum("evasive" in s.labels for s in content),
+        "generic": _flagged(result, "generic", cleared),
+        "evasive": _flagged(result, "evasive", cleared),
         "missing_sections": list(result.missing_sections),
-        "findings": _main_findings(result.findings, task.main_findings),
-        "findings_by_category": _by_category(result.findings),
-        "stock_phrases": _stock_phrases(result, set(task.stock_phrase_rules)),
+        "findings": _main_findings(findings, main_findings),
+        "findings_by_category": _by_category(findings),
+        "stock_phrases": _stock_phrases(result.text, findings, set(stock_phrase_rules)),
+        "dismissed": len(result.findings) - len(findings),
+        "config_hash": result.config.hash or _default_hash(),
+        "report_hash": report_hash(result.text),
     }
+
+
+def _flagged(result, label: str, cleared: set[tuple[int, str]]) -> int:
+    """Content sentences labelled ``label``, less those whose every finding of that category was dismissed."""
+    return sum(
+        label in s.labels and (i, label) not in cleared for i, s in enumerate(result.sentences) if not s.structural
+    )
+
+
+def _cleared_labels(result) -> set[tuple[int, str]]:
+    """(sentence index, label) pairs whose every finding of that label's category a reviewer dismissed."""
+    kept: set[tuple[int, str]] = set()
+    dismissed: set[tuple[int, str]] = set()
+    for finding in result.findings:
+        if finding.sentence is None or finding.category not in {"generic", "evasive"}:
+            continue
+        key = (finding.sentence, finding.category)
+        (dismissed if finding.review == "dismissed" else kept).add(key)
+    return dismissed - kept
+
+
+@cache
+def _default_hash() -> str:
+    """The hash of the shipped configuration (a result made with it records no hash)."""
+    from nlp.config import Configuration
+
+    return Configuration().config_hash
 
 
 def _main_findings(findings, limit: int) -> list[dict]:
@@ -208,12 +255,12 @@ def _by_category(findings) -> dict[str, int]:
     return counts
 
 
-def _stock_phrases(result, wanted: set[str]) -> list[str]:
+def _stock_phrases(text: str, findings, wanted: set[str]) -> list[str]:
     """The distinct stock phrases the report uses (lexicon phrases, not free text)."""
     phrases: set[str] = set()
-    for finding in result.findings:
+    for finding in findings:
         if finding.rule in wanted and 0 < finding.end - finding.start <= 80:
-            phrases.add(_SPACES.sub(" ", result.text[finding.start : finding.end]).strip().lower())
+            phrases.add(_SPACES.sub(" ", text[finding.start : finding.end]).strip().lower())
     return sorted(p for p in phrases if p)
 
 
