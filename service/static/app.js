@@ -1,7 +1,8 @@
 // The reviewers' page of kiemdiem: paste or drop a report, show the schema-v1 result sentence by sentence.
 // No framework, no build step, nothing from outside this server. Report text is only ever put into the page with
 // textContent (never innerHTML) and is kept in memory only: nothing is written to storage except the chosen
-// language and, for this tab only, the API token.
+// language and, for this tab only, the API token. Where the server keeps reviewers' feedback (GET /v1/config), each
+// finding gets "Đúng" / "Không đúng" buttons and a note field, posted to /v1/feedback.
 (function () {
   "use strict";
 
@@ -23,6 +24,7 @@
     pendingRetry: null,
     activeSentence: null,
     busy: false,
+    feedback: false, // GET /v1/config: does this server keep reviewers' decisions?
   };
 
   function $(id) { return document.getElementById(id); }
@@ -177,6 +179,11 @@
       var info = await version.response.json();
       if (info.limits) { state.limits = info.limits; }
     }
+    var config = await api("/v1/config");
+    if (config.ok) {
+      var server = await config.response.json();
+      state.feedback = !!(server.feedback && server.feedback.enabled);
+    }
     applyLanguage();
     return true;
   }
@@ -194,6 +201,9 @@
     document.querySelectorAll("[data-i18n-placeholder]").forEach(function (node) {
       node.setAttribute("placeholder", t(node.getAttribute("data-i18n-placeholder")));
     });
+    var mode = $("feedback-mode");
+    mode.textContent = state.labels ? t(state.feedback ? "fb_on" : "fb_off") : "";
+    mode.hidden = !state.labels;
     var toggle = $("lang-toggle");
     toggle.textContent = t("lang_switch");
     toggle.setAttribute("aria-label", t("lang_switch_label"));
@@ -376,8 +386,9 @@
     return items.length ? el("ul", { className: "refs" }, items) : null;
   }
 
-  function findingItem(finding, goto) {
-    var item = el("li", { className: "f", "data-category": finding.category, "data-rule": finding.rule },
+  function findingItem(finding, goto, index) {
+    var classes = "f" + (finding.review ? " review-" + finding.review : "");
+    var item = el("li", { className: classes, "data-category": finding.category, "data-rule": finding.rule, "data-f": index },
       el("span", { className: "chip c-" + finding.category, text: label("categories", finding.category) }),
       el("span", { className: "sev sev-" + finding.severity, text: label("severities", finding.severity) }),
       " ",
@@ -390,7 +401,86 @@
       item.appendChild(el("div", { className: "sugg" },
         el("span", { className: "sugg-label", text: t("suggestion") + ": " }), finding.suggestion));
     }
+    if (finding.review) { item.appendChild(reviewBadge(finding.review)); }
+    if (state.feedback) { item.appendChild(reviewControls(finding, index)); }
     return item;
+  }
+
+  // ------------------------------------------------------------------ reviewers' feedback
+
+  function reviewBadge(review) {
+    return el("span", { className: "fb-state", text: t(review === "dismissed" ? "fb_dismissed" : "fb_confirmed") });
+  }
+
+  // "Đúng" / "Không đúng" and an optional note for one finding (its index in the result's findings).
+  function reviewControls(finding, index) {
+    var noteId = "fb-note-" + index;
+    var what = snippet(finding.message || "", 80);
+    function button(decision) {
+      var chosen = finding.review === (decision === "dismiss" ? "dismissed" : "confirmed");
+      return el("button", {
+        type: "button", className: "btn small fb-" + decision, "data-review": decision, "data-f": index,
+        "aria-pressed": chosen ? "true" : "false",
+        "aria-label": t(decision === "dismiss" ? "fb_dismiss_label" : "fb_confirm_label", { what: what }),
+        text: t(decision === "dismiss" ? "fb_dismiss" : "fb_confirm"),
+      });
+    }
+    return el("div", { className: "review", role: "group", "aria-label": t("fb_group", { what: what }) },
+      el("label", { className: "visually-hidden", for: noteId, text: t("fb_note_label") }),
+      el("input", { type: "text", id: noteId, className: "fb-note", maxlength: "1000", autocomplete: "off",
+        placeholder: t("fb_note_placeholder") }),
+      button("confirm"), button("dismiss"));
+  }
+
+  function markReview(index, review) {
+    document.querySelectorAll('li.f[data-f="' + index + '"]').forEach(function (item) {
+      item.classList.toggle("review-dismissed", review === "dismissed");
+      item.classList.toggle("review-confirmed", review === "confirmed");
+      var badge = item.querySelector(".fb-state");
+      if (badge) { badge.remove(); }
+      var controls = item.querySelector(".review");
+      item.insertBefore(reviewBadge(review), controls);
+      item.querySelectorAll("button[data-review]").forEach(function (btn) {
+        var mine = btn.getAttribute("data-review") === (review === "dismissed" ? "dismiss" : "confirm");
+        btn.setAttribute("aria-pressed", mine ? "true" : "false");
+      });
+    });
+  }
+
+  async function sendReview(index, decision) {
+    var finding = state.result && state.result.findings[index];
+    if (!finding) { return; }
+    var noteInput = $("fb-note-" + index);
+    var note = noteInput ? noteInput.value.trim() : "";
+    var buttons = document.querySelectorAll('button[data-review][data-f="' + index + '"]');
+    buttons.forEach(function (btn) { btn.disabled = true; });
+    showError("");
+    setStatus(t("fb_saving"));
+    try {
+      var outcome = await api("/v1/feedback", {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({
+          text: state.result.text,
+          finding: { rule: finding.rule, start: finding.start, end: finding.end },
+          decision: decision,
+          note: note || null,
+        }),
+      });
+      if (!outcome.ok) { handleFailure(outcome, function () { return sendReview(index, decision); }); return; }
+      var answer = await outcome.response.json();
+      finding.review = answer.review; // the downloads carry the decision too
+      markReview(index, answer.review);
+      setStatus(t(answer.review === "dismissed" ? "fb_saved_dismissed" : "fb_saved_confirmed"));
+    } finally {
+      buttons.forEach(function (btn) { btn.disabled = false; });
+    }
+  }
+
+  function onReview(event) {
+    var button = event.target.closest("button[data-review]");
+    if (!button) { return; }
+    sendReview(Number(button.getAttribute("data-f")), button.getAttribute("data-review"));
   }
 
   function renderTop(result, view) {
@@ -483,7 +573,7 @@
         : el("p", { className: "none", id: "missing-list", text: t(result.scope === "fragment" ? "missing_fragment" : "missing_none") }),
       problems.length
         ? el("ul", { className: "findings" }, problems.map(function (item) {
-          return findingItem(item.finding, sentenceAt(result, item.finding.start));
+          return findingItem(item.finding, sentenceAt(result, item.finding.start), item.index);
         }))
         : el("p", { className: "none", text: t("report_findings_none") }));
     var notes = [];
@@ -648,7 +738,7 @@
     var seen = {};
     entry.findings.forEach(function (item) {
       seen[item.finding.category] = true;
-      list.appendChild(findingItem(item.finding, null));
+      list.appendChild(findingItem(item.finding, null, item.index));
     });
     // a label the classifier gave without a matching rule: say so rather than show nothing
     (result.sentences[index].labels || []).forEach(function (lab) {
@@ -827,6 +917,7 @@
     $("report").addEventListener("click", onReportClick);
     $("report").addEventListener("keydown", onReportKey);
     $("results").addEventListener("click", onGoto);
+    $("results").addEventListener("click", onReview);
     $("token-box").addEventListener("submit", function (event) {
       event.preventDefault();
       state.token = $("token-input").value.trim() || null;
