@@ -17,30 +17,40 @@ ANCHOR_KINDS = ("number", "date", "document", "deadline", "case", "person", "nam
 
 @dataclass(frozen=True)
 class _AnchorRules:
-    folded: dict[str, list[re.Pattern[str]]]
-    cased: dict[str, list[re.Pattern[str]]]
+    folded: dict[str, tuple[re.Pattern[str], list[re.Pattern[str]]]]  # kind: (any of them, each pattern)
+    cased: dict[str, tuple[re.Pattern[str], list[re.Pattern[str]]]]
     not_named: frozenset[str]
+
+
+def _kind_patterns(patterns: list[str]) -> tuple[re.Pattern[str], list[re.Pattern[str]]]:
+    """One alternation of a kind's patterns (a unit it does not match has none of that kind: one search instead of
+    one per pattern), and the patterns themselves, whose matches are the spans."""
+    return re.compile("|".join(f"(?:{p})" for p in patterns)), [re.compile(p) for p in patterns]
 
 
 @cache
 def _anchor_rules() -> _AnchorRules:
     data = load_yaml("anchors.yaml")
     return _AnchorRules(
-        folded={k: [re.compile(p) for p in v] for k, v in data["folded"].items()},
-        cased={k: [re.compile(p) for p in v] for k, v in data["cased"].items()},
+        folded={k: _kind_patterns(v) for k, v in data["folded"].items()},
+        cased={k: _kind_patterns(v) for k, v in data["cased"].items()},
         not_named=frozenset(data["not_named"]),
     )
 
 
 def find_anchors(text: str, folded: str) -> dict[str, list[tuple[int, int]]]:
-    """Concrete anchors in one unit, by kind (spans relative to the unit)."""
+    """Concrete anchors in one unit, by kind (spans relative to the unit; each pattern's matches in turn)."""
     rules = _anchor_rules()
     found: dict[str, list[tuple[int, int]]] = {}
-    for kind, patterns in rules.folded.items():
+    for kind, (any_pattern, patterns) in rules.folded.items():
+        if not any_pattern.search(folded):
+            continue
         spans = [m.span() for p in patterns for m in p.finditer(folded)]
         if spans:
             found[kind] = spans
-    for kind, patterns in rules.cased.items():
+    for kind, (any_pattern, patterns) in rules.cased.items():
+        if not any_pattern.search(text):
+            continue
         spans = []
         for pattern in patterns:
             for match in pattern.finditer(text):
