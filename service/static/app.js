@@ -477,6 +477,14 @@
     }
   }
 
+  // Tabbing (or clicking) into a note's buttons opens that note, so its note field shows.
+  function onNoteFocus(event) {
+    var note = event.target.closest && event.target.closest(".note");
+    if (!note || event.target === note) { return; }
+    var index = note.getAttribute("data-i");
+    if (index !== state.activeSentence) { activate(index, false); }
+  }
+
   function onReview(event) {
     var button = event.target.closest("button[data-review]");
     if (!button) { return; }
@@ -916,6 +924,7 @@
     $("clear-btn").addEventListener("click", clearAll);
     $("report").addEventListener("click", onReportClick);
     $("report").addEventListener("keydown", onReportKey);
+    $("report").addEventListener("focusin", onNoteFocus);
     $("results").addEventListener("click", onGoto);
     $("results").addEventListener("click", onReview);
     $("token-box").addEventListener("submit", function (event) {

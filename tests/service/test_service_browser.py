@@ -326,3 +326,81 @@ def test_a_pasted_paragraph_is_read_by_its_sentences_whatever_the_line_breaks(pa
     assert page.get_attribute("#band-badge", "data-scope") == "fragment"
     assert "Đoạn trích" in page.inner_text("#band-badge")
     assert "Đoạn trích" in page.inner_text("#missing-list")
+
+
+def test_without_a_feedback_store_the_page_says_so_and_offers_no_buttons(page):
+    assert page.inner_text("#feedback-mode") == "Máy chủ này không lưu ý kiến phản hồi."
+    page.fill("#report-text", WEAK_REPORT)
+    page.click("#analyze-btn")
+    _wait_for_result(page)
+    assert page.locator("#report li.f").count() > 0
+    assert page.locator("button[data-review]").count() == 0
+    assert page.locator(".fb-note").count() == 0
+
+
+def test_a_reviewer_dismisses_a_finding_and_the_store_keeps_it(browser, tmp_path_factory):
+    from nlp.feedback import FeedbackStore
+
+    folder = tmp_path_factory.mktemp("config")
+    (folder / "kho").mkdir()
+    config = folder / ".kiemdiem.yaml"
+    config.write_text("feedback: kho/phan-hoi.sqlite\n", encoding="utf-8")
+    store = FeedbackStore(folder / "kho" / "phan-hoi.sqlite")
+    with _serve(tmp_path_factory, KIEMDIEM_CONFIG=str(config)) as (base, log):
+        context = browser.new_context(viewport={"width": 1366, "height": 1000})
+        tab = context.new_page()
+        requests: list[str] = []
+        tab.on("request", lambda request: requests.append(request.url))
+        tab.goto(base + "/")
+        tab.wait_for_selector("body[data-ready=true]")
+        assert "Ý kiến của bạn được lưu trên máy chủ này" in tab.inner_text("#feedback-mode")
+        tab.fill("#report-text", WEAK_REPORT)
+        tab.click("#analyze-btn")
+        _wait_for_result(tab)
+
+        denial = _find(_sentences(tab), "Nhìn chung bản thân không có khuyết điểm gì đáng kể")
+        tab.click("#" + denial["id"])  # its note opens, with the note field
+        item = tab.locator(f"#note-{denial['id'].removeprefix('s-')} li.f").first
+        index = item.get_attribute("data-f")
+        rule = item.get_attribute("data-rule")
+        item.locator(".fb-note").fill("Câu này tôi thấy chấp nhận được.")
+        dismiss = item.get_by_role("button", name="Không đúng")
+        assert dismiss.get_attribute("aria-pressed") == "false"
+        dismiss.click()
+        tab.wait_for_selector(f'li.f.review-dismissed[data-f="{index}"]')
+        assert "đã bác bỏ" in item.inner_text()
+        assert dismiss.get_attribute("aria-pressed") == "true"
+        assert "bác bỏ" in tab.inner_text("#status")
+
+        kept = store.decisions()
+        assert [(d.rule, d.decision, d.note) for d in kept] == [(rule, "dismiss", "Câu này tôi thấy chấp nhận được.")]
+        assert "Nhìn chung bản thân không có khuyết điểm gì đáng kể" in kept[0].sentence
+
+        # keyboard: Tab reaches another finding's "Đúng", Enter confirms it
+        other = tab.locator("#report li.f:not(.review-dismissed) button[data-review=confirm]").first
+        other_index = other.get_attribute("data-f")
+        other.focus()
+        assert tab.locator(f"#fb-note-{other_index}").is_visible()  # focus opened its note: the field shows
+        tab.keyboard.press("Shift+Tab")
+        assert tab.evaluate("() => document.activeElement.id") == f"fb-note-{other_index}"
+        tab.keyboard.press("Tab")
+        tab.keyboard.press("Enter")
+        tab.wait_for_selector(f'li.f.review-confirmed[data-f="{other_index}"]')
+        assert sorted(d.decision for d in store.decisions()) == ["confirm", "dismiss"]
+
+        # the same report analysed again (a reloaded page) shows the earlier decisions
+        tab.reload()
+        tab.wait_for_selector("body[data-ready=true]")
+        tab.fill("#report-text", WEAK_REPORT)
+        tab.click("#analyze-btn")
+        _wait_for_result(tab)
+        again = tab.locator(f'li.f[data-f="{index}"]')
+        assert "review-dismissed" in again.get_attribute("class")
+        assert "đã bác bỏ" in again.inner_text()
+        assert "review-confirmed" in tab.locator(f'li.f[data-f="{other_index}"]').get_attribute("class")
+        context.close()
+        server_log = log.read_text(encoding="utf-8", errors="replace")
+    assert "POST /v1/feedback 201" in server_log
+    assert "chấp nhận được" not in server_log and "Nhìn chung bản thân" not in server_log
+    outside = [url for url in requests if not url.startswith((base + "/", "blob:", "data:"))]
+    assert outside == []
