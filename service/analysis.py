@@ -25,6 +25,7 @@ from concurrent.futures.process import BrokenProcessPool
 import anyio
 import anyio.to_thread
 
+from nlp.config import Configuration
 from service.errors import AnalysisTimeoutError, BusyError
 from service.worker import WARMUP_TEXT, Job, Outcome, perform, start_process, warm_up
 
@@ -44,11 +45,15 @@ class AnalysisFailure(Exception):
 class Runner:
     """What both runners share: admission (``max_pending``) and turning an :class:`Outcome` into an answer."""
 
-    def __init__(self, max_pending: int, timeout_s: float, perform: Perform = perform) -> None:
+    def __init__(
+        self, max_pending: int, timeout_s: float, perform: Perform = perform, config: Configuration | None = None
+    ) -> None:
         self.max_pending = max_pending
         self.timeout_s = timeout_s
         self.perform = perform
         self.pending = 0
+        #: the server's configuration, warmed up with the models (a configuration's lexicons compile once)
+        self.config = config or Configuration()
 
     async def start(self, warm: bool) -> None:
         """Get ready to analyse (start processes, load models when ``warm``)."""
@@ -78,15 +83,22 @@ class Runner:
 class ThreadRunner(Runner):
     """Analyses in threads of the server process, at most ``threads`` at once (see the module docstring)."""
 
-    def __init__(self, threads: int, max_pending: int, timeout_s: float, perform: Perform = perform) -> None:
-        super().__init__(max_pending, timeout_s, perform)
+    def __init__(
+        self,
+        threads: int,
+        max_pending: int,
+        timeout_s: float,
+        perform: Perform = perform,
+        config: Configuration | None = None,
+    ) -> None:
+        super().__init__(max_pending, timeout_s, perform, config)
         self.threads = threads
         self._limiter: anyio.CapacityLimiter | None = None
 
     async def start(self, warm: bool) -> None:
         self._limiter = anyio.CapacityLimiter(self.threads)
         if warm:
-            await anyio.to_thread.run_sync(warm_up)
+            await anyio.to_thread.run_sync(warm_up, self.config)
 
     async def _run(self, job: Job) -> Outcome:
         if self._limiter is None:  # started lazily when the app runs without its lifespan
@@ -102,8 +114,15 @@ class ThreadRunner(Runner):
 class ProcessRunner(Runner):
     """Analyses in ``workers`` warm processes, each under ``timeout_s`` (see the module docstring)."""
 
-    def __init__(self, workers: int, max_pending: int, timeout_s: float, perform: Perform = perform) -> None:
-        super().__init__(max_pending, timeout_s, perform)
+    def __init__(
+        self,
+        workers: int,
+        max_pending: int,
+        timeout_s: float,
+        perform: Perform = perform,
+        config: Configuration | None = None,
+    ) -> None:
+        super().__init__(max_pending, timeout_s, perform, config)
         self.workers = workers
         self._pool = None
         self._warm = True
@@ -114,7 +133,8 @@ class ProcessRunner(Runner):
         await anyio.to_thread.run_sync(self._new_pool)  # forking and warming block: not on the event loop
         if warm:  # one warm-up per process, so that the first reviewers do not wait
             try:
-                await asyncio.gather(*(self._submit(Job(text=WARMUP_TEXT)) for _ in range(self.workers)))
+                warmup = Job(text=WARMUP_TEXT, config=self.config, reviews=False)
+                await asyncio.gather(*(self._submit(warmup) for _ in range(self.workers)))
             except Exception as error:  # e.g. a process killed while starting: the first request restarts the pool
                 log.warning("warm-up of the analysis processes failed (%s)", type(error).__name__)
 
@@ -169,11 +189,19 @@ class ProcessRunner(Runner):
         return await asyncio.wrap_future(future)  # cancelling the request cancels (and kills) the analysis
 
 
-def make_runner(workers: int, threads: int, max_pending: int, timeout_s: float, perform: Perform = perform) -> Runner:
-    """A :class:`ProcessRunner` of ``workers`` processes, or a :class:`ThreadRunner` when ``workers`` is 0."""
+def make_runner(
+    workers: int,
+    threads: int,
+    max_pending: int,
+    timeout_s: float,
+    perform: Perform = perform,
+    config: Configuration | None = None,
+) -> Runner:
+    """A :class:`ProcessRunner` of ``workers`` processes, or a :class:`ThreadRunner` when ``workers`` is 0; both
+    warm up with ``config`` (the server's configuration)."""
     if workers <= 0:
-        return ThreadRunner(threads, max_pending, timeout_s, perform)
-    return ProcessRunner(workers, max_pending, timeout_s, perform)
+        return ThreadRunner(threads, max_pending, timeout_s, perform, config)
+    return ProcessRunner(workers, max_pending, timeout_s, perform, config)
 
 
 def _context(warm: bool):

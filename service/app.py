@@ -118,6 +118,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         settings.max_pending,
         settings.analysis_timeout_s,
         settings.perform,
+        settings.config,
     )
 
     @asynccontextmanager

@@ -105,12 +105,13 @@ def hide_path(detail: str, path: Path) -> str:
     return detail.replace(str(path), path.name)
 
 
-def warm_up() -> None:
-    """Load the models and data once (the first analysis of a process costs a second or more)."""
+def warm_up(config: Configuration | None = None) -> None:
+    """Load the models and data once (the first analysis of a process costs a second or more), and compile the
+    lexicons of ``config`` when it changes them."""
     import nlp
 
     with contextlib.suppress(Exception):  # a failing warm-up must not stop the process: the real job will say
-        nlp.analyze(WARMUP_TEXT)
+        nlp.analyze(WARMUP_TEXT, config=config)
 
 
 def start_process(warm: bool) -> None:
