@@ -111,8 +111,14 @@ _FOLDED_RHYMES = frozenset(_fold(r) for r in _RHYMES)
 # Chunks (between spaces, and apart from the scripts written without spaces: Chinese, Japanese, Korean) that are
 # e-mail addresses, URLs or codes: with "@", "://", "www.", a digit (01-HD, COVID-19, 9001:2015) or a dot between
 # letters (KĐ.ĐG, TP.HCM, bao-cao.docx). What they spell is evidence of nothing.
-_CHUNK = re.compile(r"[^\s\u2e80-\ud7ff\uf900-\ufaff\uff00-\uffef]+")
-_CODE = re.compile(r"[@\d]|://|^www\.|[^\W\d_]\.[^\W\d_]", re.IGNORECASE)
+# One pattern over the whole text: a chunk (from where the previous character is no chunk character to its end)
+# holding "@", a digit, "://", "www." at its start, or a dot between letters; each is replaced by a space.
+_SPACELESS = r"\u2e80-\ud7ff\uf900-\ufaff\uff00-\uffef"
+_C = rf"[^\s{_SPACELESS}]"
+_L = rf"(?:(?![{_SPACELESS}])[^\W\d_])"
+_CODE_CHUNK = re.compile(
+    rf"(?<!{_C}){_C}*?(?:(?![{_SPACELESS}])[@\d]|://|(?<!{_C})www\.|{_L}\.{_L}){_C}*", re.IGNORECASE
+)
 # CJK ideographs, kana and Hangul are written without spaces: each character counts as a word.
 _OTHER_SCRIPT_CHAR = re.compile(r"[\u0370-\u1dff\u2e80-\ud7ff\uf900-\ufaff\uff66-\uffdc]")
 _WORD = re.compile(r"[^\W\d_]+")
@@ -161,10 +167,11 @@ def detect_language(text: str) -> LanguageCheck:
 
 
 def _check(text: str) -> LanguageCheck:
-    text = _CHUNK.sub(_drop_code, unicodedata.normalize("NFC", text))
+    text = _CODE_CHUNK.sub(" ", unicodedata.normalize("NFC", text))
     words = syllables = marked = distinctive = other_script = 0
+    any_foreign = _OTHER_SCRIPT_CHAR.search(text) is not None
     for token in _WORD.findall(text):
-        foreign = len(_OTHER_SCRIPT_CHAR.findall(token))
+        foreign = len(_OTHER_SCRIPT_CHAR.findall(token)) if any_foreign else 0
         if foreign:
             other_script += foreign
             continue
@@ -194,10 +201,6 @@ def _check(text: str) -> LanguageCheck:
     return LanguageCheck(
         is_vietnamese, round(share, 3), round(marked_share, 3), round(distinctive_share, 3), words, detail
     )
-
-
-def _drop_code(chunk: re.Match[str]) -> str:
-    return " " if _CODE.search(chunk.group(0)) else chunk.group(0)
 
 
 @lru_cache(maxsize=50000)

@@ -20,7 +20,11 @@ _ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _MANY_BLANK_LINES = re.compile(r"\n{3,}")
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
-_VIETNAMESE_MARKED = re.compile("[àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ]", re.IGNORECASE)
+_WORD_SPLIT = re.compile(r"([^\W\d_]+)", re.UNICODE)  # the words at odd indexes, the text between at even ones
+_MARKS = "àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ"
+_VIETNAMESE_MARKED = re.compile(f"[{_MARKS}]", re.IGNORECASE)
+# A whole word holding at least one Vietnamese mark: one match per such word (a word without one matches nowhere).
+_MARKED_WORD = re.compile(rf"[^\W\d_]*[{_MARKS}][^\W\d_]*", re.IGNORECASE)
 
 
 def normalize(text: str) -> str:
@@ -38,12 +42,9 @@ def normalize(text: str) -> str:
     text = _DASH_BULLET.sub(r"\1- ", text)
     text = "\n".join(line.strip() for line in text.split("\n"))
     text = _MANY_BLANK_LINES.sub("\n\n", text)
-    text = _WORD.sub(_normalize_word, text)
-    return text.strip("\n ")
-
-
-def _normalize_word(match: re.Match[str]) -> str:
-    return _normalized_word(match.group(0))
+    parts = _WORD_SPLIT.split(text)
+    parts[1::2] = map(_normalized_word, parts[1::2])  # each word's tone placement (cached per distinct word)
+    return "".join(parts).strip("\n ")
 
 
 @lru_cache(maxsize=50000)
@@ -94,8 +95,8 @@ def fold(text: str) -> str:
 
 def has_diacritics(text: str, min_words: int = 20, min_share: float = 0.05) -> bool:
     """True unless ``text`` is long enough to judge and almost no word carries a Vietnamese diacritic."""
-    words = _WORD.findall(text)
-    if len(words) < min_words:
+    words = len(_WORD.findall(text))
+    if words < min_words:
         return True
-    marked = sum(1 for w in words if _VIETNAMESE_MARKED.search(w))
-    return marked / len(words) >= min_share
+    marked = len(_MARKED_WORD.findall(text))
+    return marked / words >= min_share

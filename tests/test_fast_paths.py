@@ -1,0 +1,163 @@
+"""Speed rewrites (issue 12, second round) give what the plain versions they replaced gave.
+
+Each rewrite keeps its former, simpler version here as the reference: the code-chunk pattern of the language
+check, the one-pass counts of ``has_diacritics``, the split-and-join tone normalisation, the anchor search behind
+one alternation per kind, and the terminal's hanging lines drawn without rich tables. Inputs: every corpus
+report and example, their lines, and hand-made edge cases (codes, URLs, fullwidth digits, other scripts).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+from rich.padding import Padding
+from rich.table import Table
+from rich.text import Text
+
+from nlp import language, normalize
+from nlp.features import _anchor_rules, _is_common_name, find_anchors
+from nlp.render.hanging import HangingBlock
+
+ROOT = Path(__file__).resolve().parents[1]
+
+_CHUNK = re.compile(r"[^\s\u2e80-\ud7ff\uf900-\ufaff\uff00-\uffef]+")
+_CODE = re.compile(r"[@\d]|://|^www\.|[^\W\d_]\.[^\W\d_]", re.IGNORECASE)
+_EDGE = [
+    "Xem www.example.vn và http://abc.gov.vn/x, gửi a@b.vn; mã 01-HD, KĐ.ĐG, TP.HCM, bao-cao.docx.",
+    "Chữ Hán 中文１２３ abc１ WWW.X.COM awww.b 漢字.字 a.中 中.a x.y.z",
+    "ISO 9001:2015 COVID-19 iPhone — năm 2024, 15/20; tab\there… «trích dẫn» “ngoặc”",
+    "ＡＢＣ．ｄ fullwidth， ｗｗｗ．ｘ  a１b  ٣ digits ० and ²³",
+    "",
+    "   ",
+    "@",
+    "a.b",
+    "Hoà, khoẻ, thuỷ, QUẢ, Hoá học, ÚY BAN, tuỳ, ĐỒNG CHÍ, Lê-nin",
+]
+
+
+def _texts() -> list[str]:
+    texts = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "examples").glob("*.txt")) if _utf8(p)]
+    with (ROOT / "corpus" / "data" / "reports.jsonl").open(encoding="utf-8") as handle:
+        texts += [json.loads(line)["text"] for line in handle if line.strip()]
+    return texts + _EDGE
+
+
+def _utf8(path: Path) -> bool:
+    try:
+        path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+@pytest.fixture(scope="module")
+def texts() -> list[str]:
+    return _texts()
+
+
+def test_code_chunks_are_the_chunks_the_code_test_drops(texts: list[str]) -> None:
+    def reference(text: str) -> str:
+        return _CHUNK.sub(lambda m: " " if _CODE.search(m.group(0)) else m.group(0), text)
+
+    lines = [line for report in texts[:40] for line in report.splitlines()]
+    for text in texts + lines:
+        assert language._CODE_CHUNK.sub(" ", text) == reference(text)
+
+
+def test_has_diacritics_counts_as_word_by_word(texts: list[str]) -> None:
+    def reference(text: str, min_words: int = 20, min_share: float = 0.05) -> bool:
+        words = normalize._WORD.findall(text)
+        if len(words) < min_words:
+            return True
+        return sum(1 for w in words if normalize._VIETNAMESE_MARKED.search(w)) / len(words) >= min_share
+
+    samples = texts + [normalize.fold(t) for t in texts[:60]] + [" ".join(["abc"] * 30 + ["ắ"] * k) for k in range(4)]
+    for text in samples:
+        assert normalize.has_diacritics(text) == reference(text)
+        assert len(normalize._MARKED_WORD.findall(text)) == sum(
+            1 for w in normalize._WORD.findall(text) if normalize._VIETNAMESE_MARKED.search(w)
+        )
+
+
+def test_word_normalisation_by_split_and_join(texts: list[str]) -> None:
+    for text in texts:
+        parts = normalize._WORD_SPLIT.split(text)
+        parts[1::2] = map(normalize._normalized_word, parts[1::2])
+        assert "".join(parts) == normalize._WORD.sub(lambda m: normalize._normalized_word(m.group(0)), text)
+
+
+def test_anchor_spans_as_each_pattern_alone(texts: list[str]) -> None:
+    rules = _anchor_rules()
+
+    def reference(text: str, folded: str) -> dict[str, list[tuple[int, int]]]:
+        found: dict[str, list[tuple[int, int]]] = {}
+        for kind, (_, patterns) in rules.folded.items():
+            spans = [m.span() for p in patterns for m in p.finditer(folded)]
+            if spans:
+                found[kind] = spans
+        for kind, (_, patterns) in rules.cased.items():
+            spans = [
+                m.span()
+                for p in patterns
+                for m in p.finditer(text)
+                if not (kind == "named" and _is_common_name(m.group(0).strip(), rules.not_named))
+            ]
+            if spans:
+                found[kind] = spans
+        return found
+
+    lines = [line for text in texts for line in text.splitlines() if line.strip()]
+    assert len(lines) > 1000
+    for line in lines:
+        folded = normalize.fold(line)
+        assert find_anchors(line, folded) == reference(line, folded)
+
+
+def _grid(rows: list[tuple[Text | str, Text]], width: int, indent: int, right: bool) -> Padding:
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(width=width, no_wrap=True, justify="right" if right else "left")
+    grid.add_column(ratio=1)
+    for cell, body in rows:
+        grid.add_row(cell, body)
+    return Padding(grid, (0, 0, 0, indent), expand=False)
+
+
+@pytest.mark.parametrize("console_width", [40, 61, 80, 100])
+@pytest.mark.parametrize("colour", [False, True])
+def test_hanging_block_draws_what_a_rich_grid_draws(console_width: int, colour: bool) -> None:
+    long = "Chưa chủ động nghiên cứu, cập nhật kiến thức mới phục vụ công tác chuyên môn được giao. " * 2
+    cases = [
+        (4, 0, True, [(Text("[12]", style="bold red"), Text(long, style="red"))]),
+        (4, 0, True, [("", Text("Ngắn.", style="dim"))]),
+        (1, 7, False, [(Text("▸", style="cyan"), Text(long)), ("", Text("Gợi ý: " + long[:50], style="dim"))]),
+        (1, 2, False, [(Text("▸"), Text("Một dòng\nhai dòng, dòng thứ hai dài hơn một chút")), ("", Text("x"))]),
+        (3, 3, True, [(Text("[1]"), Text("a\tb " + "từ_rất_dài " * 3))]),
+    ]
+    for left_width, indent, right, rows in cases:
+        block = HangingBlock(left_width=left_width, indent=indent, align_right=right)
+        for cell, body in rows:
+            block.add_row(cell, body.copy())
+        outputs = []
+        for renderable in (block, _grid([(c, b.copy()) for c, b in rows], left_width, indent, right)):
+            buffer = io.StringIO()
+            console = Console(file=buffer, width=console_width, force_terminal=colour, color_system="truecolor")
+            console.print(renderable, highlight=False)
+            outputs.append(buffer.getvalue())
+        assert outputs[0] == outputs[1]
+
+
+def test_a_word_wider_than_the_room_is_folded_not_cut() -> None:
+    """Where rich's grid would cut an unbroken word with "…", the hanging lines fold it: no character is lost."""
+    word = "https://example.gov.vn/van-ban/" + "rat-dai-" * 10
+    block = HangingBlock(left_width=3, indent=3, align_right=True)
+    block.add_row(Text("[1]"), Text(word))
+    buffer = io.StringIO()
+    Console(file=buffer, width=40).print(block)
+    lines = buffer.getvalue().splitlines()
+    assert lines[0].startswith("   [1] ") and all(line.startswith(" " * 7) for line in lines[1:])
+    assert "".join(line[7:].rstrip() for line in lines) == word
