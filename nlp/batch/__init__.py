@@ -7,7 +7,8 @@
 Modules: :mod:`~nlp.batch.discover` (folders, .zip archives), :mod:`~nlp.batch.links` (symbolic links
 never lead out of the input), :mod:`~nlp.batch.worker` (one file → one row), :mod:`~nlp.batch.child` (a
 killable analysing process for Dask workers), :mod:`~nlp.batch.store` (SQLite, resume),
-:mod:`~nlp.batch.dedup` (MinHash/LSH copies), :mod:`~nlp.batch.stats` (units, kinds, quota),
+:mod:`~nlp.batch.dedup` (MinHash/LSH copies), :mod:`~nlp.batch.reviews` (reviewers' decisions applied),
+:mod:`~nlp.batch.stats` (units, kinds, quota),
 :mod:`~nlp.batch.outputs` and :mod:`~nlp.batch.summary_html` (files), :mod:`~nlp.batch.engines` (process
 pool, Dask), :mod:`~nlp.batch.runner` (the whole run).
 See docs/BATCH.md.

@@ -168,9 +168,11 @@ def batch(
 
 def _refuse(err, error, lang: str) -> NoReturn:
     """Print a refusal in both languages (the chosen one first) and exit with its code."""
+    from rich.markup import escape
+
     first, second = ("vi", "en") if lang == "vi" else ("en", "vi")
-    err.print(f"[bold red]Lỗi / Error {error.code}[/]: {error.message(first)}")
-    err.print(f"[dim]{error.message(second)}[/]")
+    err.print(f"[bold red]Lỗi / Error {error.code}[/]: {escape(error.message(first))}")
+    err.print(f"[dim]{escape(error.message(second))}[/]")
     raise typer.Exit(code=error.exit_code)
 
 
