@@ -61,12 +61,13 @@ def config_file(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def runs(tree, config_file, tmp_path_factory) -> tuple[Path, Path]:
-    """The same tree without a configuration (from Python) and with one (through ``kiemdiem batch --config``)."""
+    """The same tree without a configuration (from Python, in this process) and with one (through ``kiemdiem batch
+    --config``, in a pool of worker processes)."""
     base = tmp_path_factory.mktemp("ket-qua")
     plain, configured = base / "mac-dinh", base / "cau-hinh"
     run_batch([tree], plain, BatchOptions(jobs=1, timeout_s=0))
     result = CliRunner().invoke(
-        app, ["batch", str(tree), "-o", str(configured), "-j", "1", "--timeout", "0", "--config", str(config_file)]
+        app, ["batch", str(tree), "-o", str(configured), "-j", "2", "--config", str(config_file)]
     )
     assert result.exit_code == 0, result.output
     assert load_config(config_file).config_hash in result.output
