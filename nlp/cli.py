@@ -490,9 +490,18 @@ def serve(
         int | None,
         typer.Option(help="Số tiến trình phân tích của mỗi tiến trình uvicorn (KIEMDIEM_ANALYSIS_WORKERS; 0: luồng)."),
     ] = None,
+    config: Annotated[
+        Path | None,
+        typer.Option("--config", help="Tệp cấu hình của máy chủ (đặt KIEMDIEM_CONFIG; không tìm ở thư mục cha)."),
+    ] = None,
 ) -> None:
     """Chạy API và trang web cho người xem xét / run the API and the reviewers' page (docs/SERVICE.md)."""
+    import os
+
     from service.serve import run
+
+    if config is not None:  # every uvicorn worker reads the same file through the environment
+        os.environ["KIEMDIEM_CONFIG"] = str(config.resolve())
 
     run(host=host, port=port, workers=workers, cors_origins=cors_origin, analysis_workers=analysis_workers)
 

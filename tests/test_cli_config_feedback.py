@@ -148,3 +148,26 @@ def test_train_with_feedback_adds_reviewed_reports(store, tmp_path):
     assert metrics["feedback_reports"] == 1 and metrics["train"]["reports"] == 2
     assert runner.invoke(app, [*args, "--feedback", str(tmp_path / "none.sqlite")]).exit_code == 2
     assert runner.invoke(app, ["train", "--variant", "sections", "--feedback", str(path)]).exit_code == 2
+
+
+def test_serve_config_option_names_the_servers_file(tmp_path):
+    """``kiemdiem serve --config`` is KIEMDIEM_CONFIG for every uvicorn worker: an invalid file stops the start."""
+    import os
+    import socket
+    import subprocess
+
+    path = tmp_path / "may-chu.yaml"
+    path.write_text("disable: [khong.co]\n", encoding="utf-8")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KIEMDIEM_")}
+    done = subprocess.run(
+        [sys.executable, "-m", "nlp.cli", "serve", "--port", str(port), "--config", str(path)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 21 and "«khong.co»" in done.stderr
