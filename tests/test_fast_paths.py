@@ -2,7 +2,7 @@
 
 Each rewrite keeps its former, simpler version here as the reference: the code-chunk pattern of the language
 check, the one-pass counts of ``has_diacritics``, the split-and-join tone normalisation, the anchor search behind
-one alternation per kind, and the terminal's hanging lines drawn without rich tables. Inputs: every corpus
+one alternation per kind, the model's row sums, and the terminal's hanging lines drawn without rich tables. Inputs: every corpus
 report and example, their lines, and hand-made edge cases (codes, URLs, fullwidth digits, other scripts).
 """
 
@@ -11,8 +11,10 @@ from __future__ import annotations
 import io
 import json
 import re
+from itertools import pairwise
 from pathlib import Path
 
+import numpy as np
 import pytest
 from rich.console import Console
 from rich.padding import Padding
@@ -21,6 +23,7 @@ from rich.text import Text
 
 from nlp import language, normalize
 from nlp.features import _anchor_rules, _is_common_name, find_anchors
+from nlp.model.arrays import row_sums
 from nlp.render.hanging import HangingBlock
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -161,3 +164,20 @@ def test_a_word_wider_than_the_room_is_folded_not_cut() -> None:
     lines = buffer.getvalue().splitlines()
     assert lines[0].startswith("   [1] ") and all(line.startswith(" " * 7) for line in lines[1:])
     assert "".join(line[7:].rstrip() for line in lines) == word
+
+
+@pytest.mark.parametrize("columns", [None, 1, 2, 12])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_row_sums_add_each_row_in_order(columns: int | None, dtype: type) -> None:
+    """Row sums equal an accumulation term after term (bit for bit), whatever the shape and the dtype."""
+    rng = np.random.default_rng(7)
+    lengths = [0, 1, 2, 9, 40, 0, 300, 5]
+    indptr = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+    shape = (int(indptr[-1]),) if columns is None else (int(indptr[-1]), columns)
+    values = (rng.standard_normal(shape) * 10 ** rng.uniform(-6, 6, shape)).astype(dtype)
+    expected = np.zeros((len(lengths), *shape[1:]), dtype=dtype)
+    for row, (start, end) in enumerate(pairwise(indptr.tolist())):
+        if end > start:
+            expected[row] = np.add.accumulate(values[start:end], axis=0)[-1]
+    assert np.array_equal(row_sums(values, indptr), expected)
+    assert row_sums(values, indptr).dtype == dtype

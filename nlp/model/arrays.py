@@ -76,8 +76,24 @@ def row_sums(values: np.ndarray, indptr: np.ndarray) -> np.ndarray:
     other from zero: numpy's ``sum``/``reduceat`` add pairwise, which differs in the last bits from the C loops of
     scipy and scikit-learn; an accumulation does not."""
     out = np.zeros((len(indptr) - 1, *values.shape[1:]), dtype=values.dtype)
+    edges = indptr.tolist()
+    bounds = [(row, edges[row], edges[row + 1]) for row in range(len(edges) - 1)]
+    if values.ndim == 2 and values.shape[1] > 1:
+        # Reducing the outer axis of a C-ordered block adds its rows one after the other (the columns are the
+        # inner loop), so no pairwise summation: the same bits as the accumulation, without its prefix array.
+        values = np.ascontiguousarray(values)
+        for row, start, end in bounds:
+            if end > start:
+                out[row] = np.add.reduce(values[start:end], axis=0)
+        return out
+    if values.ndim == 1 and values.dtype == np.float64:  # Python floats are float64: ``sum`` adds in order
+        flat = values.tolist()
+        for row, start, end in bounds:
+            if end > start:
+                out[row] = sum(flat[start + 1 : end], flat[start])
+        return out
     accumulate = np.add.accumulate
-    for row, (start, end) in enumerate(zip(indptr[:-1].tolist(), indptr[1:].tolist(), strict=True)):
+    for row, start, end in bounds:
         if end > start:
             out[row] = accumulate(values[start:end], axis=0)[-1]
     return out
