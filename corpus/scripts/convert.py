@@ -18,18 +18,20 @@ import json
 import sys
 from pathlib import Path
 
-from nlp.catalog import evasion_kinds
+from nlp.annotation_formats import doccano_items as to_doccano
+from nlp.annotation_formats import label_studio_config as label_config
+from nlp.annotation_formats import label_studio_tasks as to_labelstudio
+from nlp.annotation_formats import unit_spans
 
-LABEL_CONFIG = """<View>
-  <Labels name="label" toName="text">
-    <Label value="generic" background="#f2c94c"/>
-{kinds}
-    <Label value="responsibility" background="#9b51e0"/>
-  </Labels>
-  <Text name="text" value="$text"/>
-</View>
-"""
-KINDS = evasion_kinds()
+__all__ = [
+    "apply_spans",
+    "from_doccano",
+    "from_labelstudio",
+    "label_config",
+    "to_doccano",
+    "to_labelstudio",
+    "unit_spans",
+]
 
 
 def read_jsonl(path: Path) -> list[dict]:
@@ -41,22 +43,6 @@ def write_jsonl(path: Path, records: list[dict]) -> None:
     with path.open("w", encoding="utf-8") as handle:
         for record in records:
             handle.write(json.dumps(record, ensure_ascii=False) + "\n")
-
-
-def unit_spans(record: dict, with_sections: bool = True) -> list[tuple[int, int, str]]:
-    """The record's labels as (start, end, label) spans."""
-    spans = []
-    for unit in record["units"]:
-        if unit["generic"]:
-            spans.append((unit["start"], unit["end"], "generic"))
-        spans.extend((unit["start"], unit["end"], f"evasive:{kind}") for kind in unit["evasion_kinds"])
-        if unit["evasive"] and not unit["evasion_kinds"]:
-            spans.append((unit["start"], unit["end"], "evasive"))
-        if unit["responsibility"]:
-            spans.append((unit["start"], unit["end"], "responsibility"))
-    if with_sections:
-        spans.extend((s["start"], s["end"], f"section:{s['id']}") for s in record["sections"])
-    return spans
 
 
 def apply_spans(record: dict, spans: list[tuple[int, int, str]]) -> dict:
@@ -78,20 +64,6 @@ def apply_spans(record: dict, spans: list[tuple[int, int, str]]) -> dict:
     return updated
 
 
-def to_doccano(records: list[dict]) -> list[dict]:
-    """doccano sequence-labelling JSONL: ``{"id", "text", "label": [[start, end, label]], meta…}``."""
-    return [
-        {
-            "id": r["id"],
-            "text": r["text"],
-            "label": [list(span) for span in unit_spans(r)],
-            "form": r["form"],
-            "band": r["band"],
-        }
-        for r in records
-    ]
-
-
 def from_doccano(items: list[dict], records: list[dict]) -> list[dict]:
     by_id = {r["id"]: r for r in records}
     updated = []
@@ -102,26 +74,6 @@ def from_doccano(items: list[dict], records: list[dict]) -> list[dict]:
         spans = [(int(s), int(e), str(label)) for s, e, label in item.get("label", item.get("labels", []))]
         updated.append(apply_spans(record, spans))
     return updated
-
-
-def to_labelstudio(records: list[dict]) -> list[dict]:
-    """Label Studio tasks with the current labels as pre-annotations."""
-    tasks = []
-    for record in records:
-        results = [
-            {
-                "id": f"{record['id']}-{i}",
-                "from_name": "label",
-                "to_name": "text",
-                "type": "labels",
-                "value": {"start": s, "end": e, "text": record["text"][s:e], "labels": [label]},
-            }
-            for i, (s, e, label) in enumerate(unit_spans(record, with_sections=False))
-        ]
-        tasks.append(
-            {"data": {"text": record["text"], "report_id": record["id"]}, "predictions": [{"result": results}]}
-        )
-    return tasks
 
 
 def from_labelstudio(tasks: list[dict], records: list[dict]) -> list[dict]:
@@ -141,11 +93,6 @@ def from_labelstudio(tasks: list[dict], records: list[dict]) -> list[dict]:
         ]
         updated.append(apply_spans(record, spans))
     return updated
-
-
-def label_config() -> str:
-    kinds = "\n".join(f'    <Label value="evasive:{k}" background="#eb5757"/>' for k in KINDS)
-    return LABEL_CONFIG.format(kinds=kinds)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -29,7 +29,8 @@ import json
 from collections.abc import Iterable
 from typing import Literal
 
-from nlp.catalog import evasion_kinds
+from nlp.annotation_formats import doccano_items, label_studio_tasks
+from nlp.annotation_formats import label_studio_config as _label_studio_config
 from nlp.feedback.model import FeedbackDecision
 from nlp.feedback.verdicts import SentenceVerdict, sentence_verdicts
 
@@ -37,16 +38,6 @@ ExportFormat = Literal["label-studio", "doccano", "corpus"]
 FORMATS: tuple[ExportFormat, ...] = ("label-studio", "doccano", "corpus")
 SEPARATOR = "\n"
 NOT_SECTIONS = {"header", "signature"}
-
-_LABEL_CONFIG = """<View>
-  <Labels name="label" toName="text">
-    <Label value="generic" background="#f2c94c"/>
-{kinds}
-    <Label value="responsibility" background="#9b51e0"/>
-  </Labels>
-  <Text name="text" value="$text"/>
-</View>
-"""
 
 
 def _units(verdicts: list[SentenceVerdict]) -> tuple[str, list[dict]]:
@@ -140,62 +131,10 @@ def corpus_records(decisions: Iterable[FeedbackDecision]) -> list[dict]:
     return records
 
 
-def unit_spans(record: dict, with_sections: bool = True) -> list[tuple[int, int, str]]:
-    """The record's labels as (start, end, label) spans, as ``convert.py`` writes them."""
-    spans = []
-    for unit in record["units"]:
-        if unit["generic"]:
-            spans.append((unit["start"], unit["end"], "generic"))
-        spans.extend((unit["start"], unit["end"], f"evasive:{kind}") for kind in unit["evasion_kinds"])
-        if unit["evasive"] and not unit["evasion_kinds"]:
-            spans.append((unit["start"], unit["end"], "evasive"))
-        if unit["responsibility"]:
-            spans.append((unit["start"], unit["end"], "responsibility"))
-    if with_sections:
-        spans.extend((s["start"], s["end"], f"section:{s['id']}") for s in record["sections"])
-    return spans
-
-
-def doccano_items(records: list[dict]) -> list[dict]:
-    """doccano sequence-labelling items: ``{"id", "text", "label": [[start, end, label]], "form", "band"}``."""
-    return [
-        {
-            "id": r["id"],
-            "text": r["text"],
-            "label": [list(span) for span in unit_spans(r)],
-            "form": r["form"],
-            "band": r["band"],
-        }
-        for r in records
-    ]
-
-
-def label_studio_tasks(records: list[dict]) -> list[dict]:
-    """Label Studio tasks with the reviewers' labels as pre-annotations (``predictions``), to check or refine."""
-    tasks = []
-    for record in records:
-        results = [
-            {
-                "id": f"{record['id']}-{i}",
-                "from_name": "label",
-                "to_name": "text",
-                "type": "labels",
-                "value": {"start": s, "end": e, "text": record["text"][s:e], "labels": [label]},
-            }
-            for i, (s, e, label) in enumerate(unit_spans(record, with_sections=False))
-        ]
-        tasks.append(
-            {"data": {"text": record["text"], "report_id": record["id"]}, "predictions": [{"result": results}]}
-        )
-    return tasks
-
-
 def label_studio_config() -> str:
     """The labelling interface for the tasks: the corpus's labels, and the plain ``evasive`` label (no sub-kind
     yet) that a confirmed ``evasive.model`` finding gives."""
-    kinds = [f'    <Label value="evasive:{k}" background="#eb5757"/>' for k in evasion_kinds()]
-    kinds.append('    <Label value="evasive" background="#eb5757"/>')
-    return _LABEL_CONFIG.format(kinds="\n".join(kinds))
+    return _label_studio_config(plain_evasive=True)
 
 
 def render(decisions: Iterable[FeedbackDecision], fmt: ExportFormat) -> str:
