@@ -81,11 +81,24 @@ def analyze(
             "--config", help="Tệp cấu hình (mặc định: KIEMDIEM_CONFIG, hoặc .kiemdiem.yaml ở thư mục này/thư mục cha)."
         ),
     ] = None,
+    collective: Annotated[
+        Path | None,
+        typer.Option(help="Báo cáo kiểm điểm tập thể (Mẫu 01) của đơn vị, để đối chiếu trách nhiệm cá nhân."),
+    ] = None,
+    previous: Annotated[
+        Path | None,
+        typer.Option(help="Bản kiểm điểm năm trước của cùng người viết, để đối chiếu việc khắc phục hạn chế."),
+    ] = None,
 ) -> None:
-    """Phân tích một bản kiểm điểm / analyse one report."""
+    """Phân tích một bản kiểm điểm / analyse one report (with --collective / --previous: checked against them)."""
     from nlp.pipeline import analyze_bytes, analyze_file
 
     as_json = output_format is OutputFormat.json
+    if path == "-" and (collective is not None or previous is not None):
+        raise typer.BadParameter("đối chiếu cần tên tệp / the cross-check needs a file, not stdin", param_hint="PATH")
+    named = [Path(p).resolve() for p in (path, collective, previous) if p is not None]
+    if len(set(named)) != len(named):
+        raise typer.BadParameter("ba tệp phải khác nhau / the files must differ", param_hint="--collective/--previous")
     classifier = _classifier(model)
     try:
         configuration = _configuration(config)
@@ -94,6 +107,8 @@ def analyze(
             result = analyze_bytes(data, "stdin.txt", lang=lang.value, classifier=classifier, config=configuration)
         else:
             result = analyze_file(path, lang=lang.value, classifier=classifier, config=configuration)
+        if collective is not None or previous is not None:
+            result = _cross_checked(path, result, collective, previous, lang.value, classifier, configuration)
         if configuration.feedback_store is not None:
             from nlp.feedback.apply import apply_store
 
@@ -119,6 +134,29 @@ def analyze(
             highlight=False,
         )
         raise typer.Exit(code=EXIT_OUTPUT) from None
+
+
+def _cross_checked(path: str, result, collective: Path | None, previous: Path | None, lang: str, classifier, config):
+    """The report's result with the cross-report findings against the named collective / previous reports."""
+    from nlp.cross import AnalysedReport
+    from nlp.cross.pair import check_pair
+    from nlp.pipeline import analyze_file
+
+    others = {}
+    for name, other in (("collective", collective), ("previous", previous)):
+        if other is not None:
+            others[name] = AnalysedReport(
+                path=str(other), result=analyze_file(other, lang=lang, classifier=classifier, config=config)
+            )
+    checked = check_pair(AnalysedReport(path=path, result=result), lang=lang, **others)
+    from rich.console import Console
+
+    err = Console(stderr=True, soft_wrap=True)
+    for note in checked.notes:
+        err.print(f"[yellow]{note}[/]", highlight=False)
+    for item in checked.checked.linkage.unlinked:
+        err.print(f"[yellow]{'Chưa liên kết được' if lang == 'vi' else 'Not linked'}: {item.file} ({item.reason})[/]")
+    return checked.result
 
 
 def _configuration(path: Path | None):

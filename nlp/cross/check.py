@@ -3,7 +3,7 @@ of both checks, the findings per report and the results with those findings appl
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from nlp.cross.findings import apply_findings, collective_finding, previous_finding, quote, rule_for
 from nlp.cross.identity import identify
@@ -36,14 +36,23 @@ class _Reports:
         return self._passages[file]
 
 
-def cross_check(reports: Iterable[AnalysedReport], *, lang: str = "vi", matcher: Matcher | None = None) -> CrossResult:
+def cross_check(
+    reports: Iterable[AnalysedReport],
+    *,
+    lang: str = "vi",
+    matcher: Matcher | None = None,
+    adjust: Callable[[list[Identity]], list[Identity]] | None = None,
+) -> CrossResult:
     """Link ``reports`` (this year's and, optionally, last year's, of one or many units) and run both checks.
 
     Matching stays within a unit: a collective shortcoming is compared with the sentences of that unit's responsible
-    writers only, a previous shortcoming with the same writer's report of this year only.
+    writers only, a previous shortcoming with the same writer's report of this year only. ``adjust`` may correct
+    the identities read from the reports before linking (a caller that knows the files belong together and which
+    year each reviews: :func:`nlp.cross.pair.check_pair`).
     """
     reports = list(reports)
-    linkage = link_reports([identify(r.path, r.result) for r in reports])
+    identities = [identify(r.path, r.result) for r in reports]
+    linkage = link_reports(adjust(identities) if adjust else identities)
     batch = _Reports(reports, linkage)
     matcher = matcher or Matcher()
     collective_rows: list[CollectiveRow] = []

@@ -1,0 +1,72 @@
+"""One reviewer, two or three files: ``kiemdiem analyze X --collective C --previous P`` links them by the
+caller's word (any folders, any names) and gives the same verdicts as the batch of the unit."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from nlp.cli import app
+from nlp.cross import AnalysedReport
+from nlp.cross.pair import check_pair
+
+TREE = Path(__file__).resolve().parent / "data" / "tree" / "dong-lac"
+runner = CliRunner()
+
+
+@pytest.fixture
+def scattered(tmp_path):
+    """The head's report, the collective report and his report of last year, in unrelated folders and names."""
+    places = {
+        "bao-cao.txt": TREE / "2025" / "hoang-van-quy.txt",
+        "gui-huyen/tap-the-chi-bo.txt": TREE / "2025" / "tap-the.txt",
+        "luu-tru/cu.txt": TREE / "2024" / "hoang-van-quy.txt",
+    }
+    for name, source in places.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(source, tmp_path / name)
+    return tmp_path
+
+
+def test_cli_pair_finds_the_units_verdicts(scattered, monkeypatch):
+    monkeypatch.chdir(scattered)
+    args = ["analyze", "bao-cao.txt", "--format", "json", "--collective", "gui-huyen/tap-the-chi-bo.txt"]
+    result = runner.invoke(app, [*args, "--previous", "luu-tru/cu.txt"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    found = json.loads(result.stdout)
+    cross = [f for f in found["findings"] if f["category"] == "cross_report"]
+    assert sorted((f["rule"], f["evidence"]["verdict"]) for f in cross) == [
+        ("cross.collective_fault_not_owned", "diffused"),
+        ("cross.collective_fault_not_owned", "diffused"),
+        ("cross.repeated_from_last_year", "repeated"),
+    ]
+    texts = {
+        name: (scattered / name).read_text(encoding="utf-8")
+        for name in ("gui-huyen/tap-the-chi-bo.txt", "luu-tru/cu.txt")
+    }
+    for finding in cross:
+        evidence = finding["evidence"]
+        assert evidence["file"] in texts
+        assert evidence["quote"] in texts[evidence["file"]]
+    only_collective = json.loads(runner.invoke(app, args, catch_exceptions=False).stdout)
+    assert {f["rule"] for f in only_collective["findings"] if f["category"] == "cross_report"} == {
+        "cross.collective_fault_not_owned"
+    }
+
+
+def test_pair_refusals(scattered):
+    from nlp import analyze
+
+    report = AnalysedReport("a.txt", analyze((scattered / "bao-cao.txt").read_text(encoding="utf-8")))
+    with pytest.raises(ValueError):
+        check_pair(report)
+    with pytest.raises(ValueError):
+        check_pair(report, previous=report)
+    stdin = runner.invoke(app, ["analyze", "-", "--collective", str(scattered / "bao-cao.txt")], input=b"x")
+    assert stdin.exit_code == 2
+    same = runner.invoke(app, ["analyze", str(scattered / "bao-cao.txt"), "--previous", str(scattered / "bao-cao.txt")])
+    assert same.exit_code == 2
