@@ -15,25 +15,39 @@ from nlp.lexicon import Lexicons, default_lexicons, load_yaml
 ANCHOR_KINDS = ("number", "date", "document", "deadline", "case", "person", "named", "quoted")
 
 
+class _Kind:
+    """One anchor kind: an alternation of its patterns (a unit it does not match has none of that kind: one search
+    instead of one per pattern), and the patterns themselves, whose matches are the spans, compiled on first need
+    (a kind that never matches costs no compilation at start-up)."""
+
+    __slots__ = ("_patterns", "_sources", "any")
+
+    def __init__(self, sources: list[str]) -> None:
+        self.any = re.compile("|".join(f"(?:{p})" for p in sources))
+        self._sources = sources
+        self._patterns: list[re.Pattern[str]] | None = None
+
+    @property
+    def patterns(self) -> list[re.Pattern[str]]:
+        """The kind's patterns, each on its own."""
+        if self._patterns is None:
+            self._patterns = [re.compile(p) for p in self._sources]
+        return self._patterns
+
+
 @dataclass(frozen=True)
 class _AnchorRules:
-    folded: dict[str, tuple[re.Pattern[str], list[re.Pattern[str]]]]  # kind: (any of them, each pattern)
-    cased: dict[str, tuple[re.Pattern[str], list[re.Pattern[str]]]]
+    folded: dict[str, _Kind]
+    cased: dict[str, _Kind]
     not_named: frozenset[str]
-
-
-def _kind_patterns(patterns: list[str]) -> tuple[re.Pattern[str], list[re.Pattern[str]]]:
-    """One alternation of a kind's patterns (a unit it does not match has none of that kind: one search instead of
-    one per pattern), and the patterns themselves, whose matches are the spans."""
-    return re.compile("|".join(f"(?:{p})" for p in patterns)), [re.compile(p) for p in patterns]
 
 
 @cache
 def _anchor_rules() -> _AnchorRules:
     data = load_yaml("anchors.yaml")
     return _AnchorRules(
-        folded={k: _kind_patterns(v) for k, v in data["folded"].items()},
-        cased={k: _kind_patterns(v) for k, v in data["cased"].items()},
+        folded={k: _Kind(v) for k, v in data["folded"].items()},
+        cased={k: _Kind(v) for k, v in data["cased"].items()},
         not_named=frozenset(data["not_named"]),
     )
 
@@ -42,17 +56,17 @@ def find_anchors(text: str, folded: str) -> dict[str, list[tuple[int, int]]]:
     """Concrete anchors in one unit, by kind (spans relative to the unit; each pattern's matches in turn)."""
     rules = _anchor_rules()
     found: dict[str, list[tuple[int, int]]] = {}
-    for kind, (any_pattern, patterns) in rules.folded.items():
-        if not any_pattern.search(folded):
+    for kind, rule in rules.folded.items():
+        if not rule.any.search(folded):
             continue
-        spans = [m.span() for p in patterns for m in p.finditer(folded)]
+        spans = [m.span() for p in rule.patterns for m in p.finditer(folded)]
         if spans:
             found[kind] = spans
-    for kind, (any_pattern, patterns) in rules.cased.items():
-        if not any_pattern.search(text):
+    for kind, rule in rules.cased.items():
+        if not rule.any.search(text):
             continue
         spans = []
-        for pattern in patterns:
+        for pattern in rule.patterns:
             for match in pattern.finditer(text):
                 words = match.group(0).strip()
                 if kind == "named" and _is_common_name(words, rules.not_named):
