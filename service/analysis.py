@@ -26,7 +26,7 @@ import anyio
 import anyio.to_thread
 
 from nlp.config import Configuration
-from service.errors import AnalysisTimeoutError, BusyError
+from service.errors import AnalysisTimeoutError, BusyError, PartRefusal
 from service.worker import WARMUP_TEXT, Job, Outcome, perform, start_process, warm_up
 
 log = logging.getLogger("kiemdiem.analysis")
@@ -71,6 +71,8 @@ class Runner:
         finally:
             self.pending -= 1
         if outcome.refusal is not None:
+            if outcome.part is not None:  # one file of a comparison: say which
+                raise PartRefusal(outcome.part, outcome.refusal_error())
             raise outcome.refusal_error()
         if outcome.failure is not None:
             raise AnalysisFailure(outcome.failure)

@@ -2,6 +2,8 @@
 
     POST /v1/analyze          JSON {"text": ..., "lang": "vi"} or multipart with a "file" (.docx/.pdf/.txt)
                               -> the schema-v1 AnalysisResult; ?format=html gives the standalone HTML report
+    POST /v1/compare          a report with its unit's collective report and/or last year's report (JSON texts or
+                              multipart files) -> the report's result with the cross-report findings (issue 13)
     POST /v1/render           an AnalysisResult -> the standalone HTML report (the page's "download HTML")
     POST /v1/feedback         a reviewer's decision on a finding, kept where the configuration names a store
     GET  /v1/health, /v1/version, /v1/schema, /v1/labels, /v1/config
@@ -41,6 +43,7 @@ from starlette.staticfiles import StaticFiles
 
 from nlp import SCHEMA_VERSION, AnalysisResult, InputError, __version__
 from service.analysis import Runner, make_runner
+from service.compare import PARTS, CompareAnswer, part_names
 from service.config import Settings
 from service.errors import (
     ApiError,
@@ -48,6 +51,9 @@ from service.errors import (
     MalformedRequestError,
     MethodNotAllowedError,
     NotFoundError,
+    NothingToCompareError,
+    PartRefusal,
+    SameFileTwiceError,
     UnsupportedMediaTypeError,
     error_response,
 )
@@ -63,7 +69,7 @@ from service.feedback import (
 from service.limits import BodyLimitMiddleware
 from service.observe import GuardMiddleware
 from service.security import TokenAuthMiddleware
-from service.worker import Job
+from service.worker import Job, Other
 
 STATIC = Path(__file__).resolve().parent / "static"
 #: Swagger UI files served from the swagger-ui-py package (Apache-2.0), nothing else from it.
@@ -85,6 +91,17 @@ class AnalyzeRequest(BaseModel):
     lang: Literal["vi", "en"] = Field("vi", description="language of messages and suggestions")
 
 
+class CompareRequest(BaseModel):
+    """JSON body of ``POST /v1/compare``: the report and at least one of the two others, as plain text."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(description="the report checked, as plain text")
+    collective: str | None = Field(None, description="the unit's collective report (Mẫu 01) of the same year")
+    previous: str | None = Field(None, description="the same writer's report of the year before")
+    lang: Literal["vi", "en"] = Field("vi", description="language of messages and suggestions")
+
+
 class ErrorInfo(BaseModel):
     code: str = Field(description="stable code: KD-E0xx (input refused by the pipeline) or KD-A0xx (API)")
     status: int
@@ -92,6 +109,7 @@ class ErrorInfo(BaseModel):
     message_en: str
     detail: str = Field("", description="sizes, limits, field names; never report text")
     errors: list[dict] | None = Field(None, description="for KD-A004: the invalid fields (location and type)")
+    part: str | None = Field(None, description="POST /v1/compare: the file refused (report, collective or previous)")
 
 
 class ErrorEnvelope(BaseModel):
@@ -159,6 +177,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         timeout_s=settings.body_timeout_s,
         min_rate=settings.body_min_rate,
         grace_s=settings.body_grace_s,
+        scaled={"/v1/compare": 1 + len(PARTS)},
     )
     if settings.api_token:
         app.add_middleware(TokenAuthMiddleware, token=settings.api_token)
@@ -236,6 +255,23 @@ def _add_api_routes(app: FastAPI, settings: Settings, runner: Runner) -> None:
         body = await runner.run(replace(job, lang=lang or body_lang, output=format, config=settings.config))
         if format == "html":
             return _html_page(body)
+        return Response(body, media_type="application/json")
+
+    @app.post(
+        "/v1/compare",
+        tags=["analysis"],
+        dependencies=security,
+        summary="Check a report against its unit's collective report and/or the writer's report of last year",
+        response_model=CompareAnswer,
+        responses=_ERRORS,
+        openapi_extra={"requestBody": _compare_body(), "description": _COMPARE_DESCRIPTION},
+    )
+    async def compare(
+        request: Request,
+        lang: Annotated[Literal["vi", "en"] | None, Query(description="overrides the body's lang")] = None,
+    ) -> Response:
+        job, body_lang = await _read_compare_input(request, settings)
+        body = await runner.run(replace(job, lang=lang or body_lang, output="json", config=settings.config))
         return Response(body, media_type="application/json")
 
     @app.post(
@@ -351,6 +387,77 @@ async def _read_upload(request: Request, settings: Settings) -> tuple[Job, str]:
         await form.close()
 
 
+async def _read_compare_input(request: Request, settings: Settings) -> tuple[Job, str]:
+    """The comparison job for this request's body (JSON texts, or multipart files / texts) and the body's ``lang``;
+    refused without the collective and the previous report (``KD-A013``) or with two identical files (``KD-A014``)."""
+    media = _media_type(request)
+    if media == "application/json":
+        raw = await _json_body(request)
+        try:
+            body = CompareRequest.model_validate_json(raw)
+        except ValidationError as error:
+            raise _validation_error(error.errors(include_input=False, include_url=False)) from None
+        given = {role: getattr(body, role) for role in PARTS if getattr(body, role) is not None}
+        report = Job(text=body.text, limits=settings.ingest_limits)
+        return _compare_job(report, None, {role: (text, None) for role, text in given.items()}), body.lang
+    if media != "multipart/form-data":
+        raise UnsupportedMediaTypeError(f"Content-Type {media or '(none)'}")
+    parser = _InMemoryMultiPartParser(
+        Headers(scope=request.scope),
+        request.stream(),
+        max_files=1 + len(PARTS),
+        max_fields=6,
+        max_part_size=settings.max_request_bytes,
+    )
+    try:
+        form = await parser.parse()
+    except MultiPartException as error:
+        raise MalformedRequestError(_multipart_detail(error.message)) from None
+    try:
+        lang = form.get("lang") or "vi"
+        if lang not in {"vi", "en"}:
+            raise InvalidRequestError("lang", extra={"errors": [{"loc": ["body", "lang"], "type": "literal_error"}]})
+        upload, text = form.get("file"), form.get("text")
+        if isinstance(upload, UploadFile):
+            report = Job(data=await upload.read(), hint=_extension_hint(upload.filename), limits=settings.ingest_limits)
+            report_name = upload.filename
+        elif isinstance(text, str):
+            report, report_name = Job(text=text, limits=settings.ingest_limits), None
+        else:
+            raise InvalidRequestError("file", extra={"errors": [{"loc": ["body", "file"], "type": "missing"}]})
+        given: dict[str, tuple[str | bytes, str | None]] = {}
+        for role in PARTS:
+            value = form.get(role)
+            if isinstance(value, UploadFile) and (value.filename or value.size):
+                given[role] = (await value.read(), value.filename)
+            elif isinstance(value, str):
+                given[role] = (value, None)
+        return _compare_job(report, report_name, given), lang
+    finally:
+        await form.close()
+
+
+def _compare_job(report: Job, report_name: str | None, given: dict[str, tuple[str | bytes, str | None]]) -> Job:
+    """``report`` with the other files given (role → pasted text or file bytes, and the file's name)."""
+    if not given:
+        raise NothingToCompareError("collective, previous")
+    contents = {"report": report.data if report.data is not None else (report.text or "").encode()}
+    for role, (content, _) in given.items():
+        raw = content.encode() if isinstance(content, str) else content
+        same = next((other for other, seen in contents.items() if seen == raw), None)
+        if same is not None:
+            raise SameFileTwiceError(f"{role} = {same}")
+        contents[role] = raw
+    name, names = part_names(report_name, {role: filename for role, (_, filename) in given.items()})
+    others = tuple(
+        Other(role=role, name=names[role], text=content)
+        if isinstance(content, str)
+        else Other(role=role, name=names[role], data=content, hint=_extension_hint(filename))
+        for role, (content, filename) in given.items()
+    )
+    return replace(report, name=name, others=others)
+
+
 async def _json_body(request: Request) -> bytes:
     media = _media_type(request)
     if media != "application/json":
@@ -408,6 +515,43 @@ def _analyze_body() -> dict:
     }
 
 
+_COMPARE_DESCRIPTION = (
+    "The report (`text`, or the multipart `file`) is checked against its unit's collective report (`collective`) "
+    "and/or the same writer's report of last year (`previous`): at least one of the two (else 422 `KD-A013`; two "
+    "identical files: 422 `KD-A014`). The caller's word links them (one unit; `previous` reviews the year before). "
+    "In multipart, `collective` and `previous` are each a file or a text field. Each file has the limits and "
+    "refusals of `/v1/analyze`; a refused file is named in `error.part`. The request may be up to three times "
+    "`KIEMDIEM_MAX_REQUEST_MB`. The three analyses and the cross-check are one analysis under the time limit "
+    "(504 `KD-A011`). The answer: the report's result with its `cross_report` findings applied (each finding's "
+    "`evidence.file` is the other file's upload name, or `collective` / `previous` for a pasted text), the notes, "
+    "the linkage (what was linked and what could not be) and the rows of both checks."
+)
+
+
+def _compare_body() -> dict:
+    def either(description: str) -> dict:
+        return {"description": description + ": a file (.docx, .pdf, .txt) or the text", "type": "string"}
+
+    return {
+        "required": True,
+        "content": {
+            "application/json": {"schema": CompareRequest.model_json_schema()},
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "properties": {
+                        "file": {"type": "string", "format": "binary", "description": "the report checked"},
+                        "text": {"type": "string", "description": "the report checked, as text (without file)"},
+                        "collective": either("the unit's collective report of the same year"),
+                        "previous": either("the same writer's report of the year before"),
+                        "lang": {"type": "string", "enum": ["vi", "en"], "default": "vi"},
+                    },
+                }
+            },
+        },
+    }
+
+
 @cache
 def _versions() -> dict:
     from nlp.classify import default_classifier
@@ -455,6 +599,10 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(InputError)
     async def input_error(request: Request, error: InputError) -> Response:
+        return error_response(error)
+
+    @app.exception_handler(PartRefusal)
+    async def part_refusal(request: Request, error: PartRefusal) -> Response:
         return error_response(error)
 
     @app.exception_handler(RequestValidationError)

@@ -113,6 +113,20 @@ class FeedbackOffError(ApiError):
     message_en = "This server does not keep feedback (no feedback store is configured); nothing was recorded."
 
 
+class NothingToCompareError(ApiError):
+    code = "KD-A013"
+    http_status = 422
+    message_vi = "Đối chiếu cần thêm báo cáo kiểm điểm tập thể (collective) hoặc bản kiểm điểm năm trước (previous)."
+    message_en = "A comparison needs the collective report (collective) or last year's report (previous) as well."
+
+
+class SameFileTwiceError(ApiError):
+    code = "KD-A014"
+    http_status = 422
+    message_vi = "Hai tệp gửi để đối chiếu có nội dung giống hệt nhau; hãy gửi đúng báo cáo tập thể / bản năm trước."
+    message_en = "Two of the files sent for comparison are identical; send the right collective / last year's report."
+
+
 class InternalError(ApiError):
     code = "KD-A009"
     http_status = 500
@@ -133,7 +147,19 @@ API_ERRORS: tuple[type[ApiError], ...] = (
     BodyTimeoutError,
     AnalysisTimeoutError,
     FeedbackOffError,
+    NothingToCompareError,
+    SameFileTwiceError,
 )
+
+
+class PartRefusal(Exception):
+    """The pipeline refused one file of a comparison (``POST /v1/compare``): its refusal, and which file
+    (``part``: "report", "collective" or "previous"), which the answer names in ``error.part``."""
+
+    def __init__(self, part: str, error: InputError) -> None:
+        super().__init__(f"{part}: {error.code}")
+        self.part = part
+        self.error = error
 
 
 def error_body(
@@ -152,8 +178,19 @@ def error_body(
     return {"error": error}
 
 
-def error_response(error: ApiError | InputError) -> JSONResponse:
+def error_response(error: ApiError | InputError | PartRefusal) -> JSONResponse:
     """A JSON answer for an API or pipeline refusal, with its status and headers (``no-store``)."""
+    if isinstance(error, PartRefusal):
+        refused = error.error
+        body = error_body(
+            refused.code,
+            refused.http_status,
+            refused.message_vi,
+            refused.message_en,
+            refused.detail,
+            {"part": error.part},
+        )
+        return JSONResponse(body, status_code=refused.http_status, headers={"Cache-Control": "no-store"})
     if isinstance(error, InputError):
         body = error_body(error.code, error.http_status, error.message_vi, error.message_en, error.detail)
         headers: dict[str, str] = {}

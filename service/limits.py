@@ -47,9 +47,12 @@ class BodyLimitMiddleware:
         timeout_s: float | None = None,
         min_rate: int = 0,
         grace_s: float = 0.0,
+        scaled: dict[str, int] | None = None,
     ) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        #: path → how many times ``max_bytes`` a request to it may send (``/v1/compare`` takes up to three files)
+        self.scaled = scaled or {}
         self.timeout_s = timeout_s
         self.min_rate = min_rate
         self.grace_s = grace_s
@@ -72,13 +75,14 @@ class BodyLimitMiddleware:
             return
         began = anyio.current_time()
         closing = _closing(send)
+        max_bytes = self.max_bytes * self.scaled.get(scope.get("path", ""), 1)
         try:
             declared = _declared_length(scope)
         except ApiError as error:
             await error_response(error)(scope, receive, closing)
             return
-        if declared is not None and declared > self.max_bytes:
-            await error_response(RequestTooLargeError(f"Content-Length {declared} > {self.max_bytes} bytes"))(
+        if declared is not None and declared > max_bytes:
+            await error_response(RequestTooLargeError(f"Content-Length {declared} > {max_bytes} bytes"))(
                 scope, receive, closing
             )
             return
@@ -111,8 +115,8 @@ class BodyLimitMiddleware:
             received += len(message.get("body", b""))
             more = message.get("more_body", False)
             complete = not more
-            if received > self.max_bytes:
-                refused = RequestTooLargeError(f"body > {self.max_bytes} bytes")
+            if received > max_bytes:
+                refused = RequestTooLargeError(f"body > {max_bytes} bytes")
             elif declared is not None and (received > declared or (not more and received < declared)):
                 refused = MalformedRequestError("the body length does not match Content-Length")
             if refused is not None:

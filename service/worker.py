@@ -30,9 +30,22 @@ WARMUP_TEXT = (
 
 
 @dataclass(frozen=True)
+class Other:
+    """A second report of a comparison (``POST /v1/compare``): its ``role``, the ``name`` its quotes carry in the
+    evidence, and its pasted ``text`` or file ``data`` (with its extension ``hint``)."""
+
+    role: Literal["collective", "previous"]
+    name: str
+    text: str | None = None
+    data: bytes | None = None
+    hint: str | None = None
+
+
+@dataclass(frozen=True)
 class Job:
     """One report to analyse: pasted ``text`` or a file's ``data`` (with its extension ``hint``), and options
-    (``reviews``: mark the reviewers' decisions kept in the configuration's feedback store)."""
+    (``reviews``: mark the reviewers' decisions kept in the configuration's feedback store). With ``others`` the
+    report (named ``name``) is checked against them as well (:mod:`service.compare`), in the same job."""
 
     text: str | None = None
     data: bytes | None = None
@@ -42,15 +55,19 @@ class Job:
     limits: IngestLimits = field(default_factory=IngestLimits)
     config: Configuration = field(default_factory=Configuration)
     reviews: bool = True
+    name: str = "report"
+    others: tuple[Other, ...] = ()
 
 
 @dataclass(frozen=True)
 class Outcome:
-    """What came of a :class:`Job`: ``body`` on success, else ``refusal`` (code, detail) or ``failure`` (a type)."""
+    """What came of a :class:`Job`: ``body`` on success, else ``refusal`` (code, detail) or ``failure`` (a type);
+    ``part`` names the refused file of a comparison ("report", "collective" or "previous")."""
 
     body: str = ""
     refusal: tuple[str, str] | None = None
     failure: str | None = None
+    part: str | None = None
 
     def refusal_error(self) -> InputError:
         """The pipeline's refusal, rebuilt from its code (its class decides the HTTP status and messages)."""
@@ -61,6 +78,10 @@ class Outcome:
 
 def perform(job: Job) -> Outcome:
     """Analyse ``job`` and serialise the answer; never raises for a bad input or a pipeline bug."""
+    if job.others:
+        from service.compare import perform_compare
+
+        return perform_compare(job)
     try:
         result = _analyse(job)
         if job.output == "html":
