@@ -6,9 +6,11 @@
     kiemdiem batch reports/ -o ket-qua/ --engine dask --scheduler tcp://10.0.0.5:8786
     kiemdiem batch reports/ -o ket-qua/ --timeout-per-file 300   # seconds per file (0: no limit)
     kiemdiem batch reports/ -o ket-qua/ --config huyen/.kiemdiem.yaml
+    kiemdiem batch nam-nay/ -o ket-qua-2025/ --previous ket-qua-2024/   # against last year's batch output
+    kiemdiem batch reports/ -o ket-qua/ --no-cross-check                # no cross-report checks
 
 Exit codes: 0 the batch completed (even with unreadable files: they are rows of the error sheet);
-2 wrong usage or a missing input; 3 the output folder cannot be used; 21 invalid configuration (KD-E012) and
+2 wrong usage, a missing input or an unusable ``--previous`` folder (before any file is read); 3 the output folder cannot be used; 21 invalid configuration (KD-E012) and
 23 unusable feedback store (KD-E014), both before any file is read; 130 interrupted (run again with
 ``--resume``); 1 internal error. Progress goes to stderr; report text is never printed.
 """
@@ -79,6 +81,21 @@ def batch(
             "--config", help="Tệp cấu hình (mặc định: KIEMDIEM_CONFIG, hoặc .kiemdiem.yaml ở thư mục này/thư mục cha)."
         ),
     ] = None,
+    previous: Annotated[
+        Path | None,
+        typer.Option(
+            "--previous",
+            help="Thư mục KẾT QUẢ đợt chấm năm trước (có kiemdiem-batch.sqlite): đối chiếu việc khắc phục hạn chế "
+            "năm trước.",
+        ),
+    ] = None,
+    cross_check: Annotated[
+        bool,
+        typer.Option(
+            "--cross-check/--no-cross-check",
+            help="Đối chiếu báo cáo cá nhân với báo cáo tập thể của đơn vị và với năm trước (mặc định: có).",
+        ),
+    ] = True,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Không hiện thanh tiến độ.")] = False,
 ) -> None:
     """Chấm hàng loạt bản kiểm điểm của cả huyện / score every report of a district (docs/BATCH.md)."""
@@ -95,6 +112,9 @@ def batch(
         raise typer.Exit(code=EXIT_USAGE)
     if scheduler and engine is not Engine.dask:
         err.print(t("cli.scheduler_needs_dask", language))
+        raise typer.Exit(code=EXIT_USAGE)
+    if previous is not None and not cross_check:
+        err.print(t("cli.previous_needs_cross", language))
         raise typer.Exit(code=EXIT_USAGE)
     for path in inputs:
         if not path.exists():
@@ -115,6 +135,7 @@ def batch(
     if configuration.path is not None:
         err.print(t("cli.config_used", language, file=configuration.path, hash=configuration.config_hash))
 
+    from nlp.batch.cross_reports import PreviousFolderError
     from nlp.batch.runner import BatchInterrupted, BatchOptions, OutputFolderError, run_batch
 
     options = BatchOptions(
@@ -127,6 +148,8 @@ def batch(
         scheduler=scheduler,
         timeout_s=timeout,
         config=configuration,
+        cross=cross_check,
+        previous=previous,
     )
     progress = RichProgress(err, language) if not quiet else None
     try:
@@ -135,6 +158,10 @@ def batch(
         key = {"exists": "cli.exists", "not_empty": "cli.not_empty"}.get(error.reason, "cli.cannot_write")
         err.print(f"[bold red]{t(key, language, reason=error.detail)}[/]")
         raise typer.Exit(code=EXIT_OUTPUT) from None
+    except PreviousFolderError as error:  # before the output folder is touched or any file read
+        reason = t(f"previous_reasons.{error.reason}", language)
+        err.print(f"[bold red]{t('cli.previous_unusable', language, path=previous, reason=reason)}[/]")
+        raise typer.Exit(code=EXIT_USAGE) from None
     except InputError as error:  # the feedback store cannot be read (KD-E014), before any file is read
         _refuse(err, error, language)
     except BatchInterrupted as stopped:
@@ -150,6 +177,17 @@ def batch(
         err.print(t("cli.config_changed", language, old=report.previous_config_hash, new=report.config_hash))
     if report.feedback:
         err.print(t("cli.reviews", language, reports=report.reviewed, dismissed=report.dismissed))
+    if report.cross is not None:
+        cross = report.cross
+        summary = t(
+            "cli.cross_done",
+            language,
+            units=cross.units,
+            findings=cross.findings,
+            reports=cross.reports,
+            seconds=cross.seconds,
+        )
+        err.print(summary)
     err.print(
         t(
             "cli.done",

@@ -308,8 +308,10 @@ def write_workbook(
     stats: DistrictStats,
     info: list[tuple[str, object]],
     lang: str,
+    extra: dict[str, list[list]] | None = None,
 ) -> Path:
-    """The workbook: ranked, by unit, by kind, copied groups, unreadable files, about."""
+    """The workbook: ranked, by unit, by kind, copied groups, unreadable files, ``extra`` sheets (name → rows, the
+    first the header: the cross-report checks' two sheets), about."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.formatting.rule import FormulaRule
@@ -400,6 +402,21 @@ def write_workbook(
         count=len(copies),
     )
     sheet("errors", list(ERROR_COLUMNS), (error_cells(e, lang) for e in errors), count=len(errors))
+    for name, rows in (extra or {}).items():
+        ws = workbook.create_sheet(name)
+        for index in range(1, len(rows[0]) + 1):
+            ws.column_dimensions[get_column_letter(index)].width = 40 if index in {2, 4, 9} else 18
+        ws.freeze_panes = "A2"
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(rows[0]))}{len(rows)}"
+        heads = []
+        for value in rows[0]:
+            c = WriteOnlyCell(ws, value=value)
+            c.font, c.fill = bold, head_fill
+            c.alignment = Alignment(wrap_text=True, vertical="top")
+            heads.append(c)
+        ws.append(heads)
+        for values in rows[1:]:
+            ws.append(values)
     ws = workbook.create_sheet(t("sheets.info", lang))
     ws.column_dimensions["A"].width = 60
     ws.column_dimensions["B"].width = 90

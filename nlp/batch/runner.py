@@ -18,7 +18,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from nlp.batch import outputs, reviews
+from nlp.batch import cross_reports, outputs, reviews
 from nlp.batch.config import rules
 from nlp.batch.dedup import CopyGroup, DedupStats, find_copies, number_groups, report_loader
 from nlp.batch.discover import InputItem, Reader, classify, discover
@@ -38,6 +38,8 @@ OUTPUT_FILES = (
     outputs.UNITS_CSV,
     outputs.SUMMARY_HTML,
     outputs.RESULTS_JSONL,
+    cross_reports.COLLECTIVE_CSV,
+    cross_reports.PREVIOUS_CSV,
 )
 
 
@@ -75,6 +77,8 @@ class BatchOptions:
     # the organisation's configuration (nlp.config.load_config; None: the shipped defaults); its feedback store,
     # when set, gives the reviewers' decisions applied to the outputs
     config: Configuration | None = None
+    cross: bool = True  # the cross-report checks (issue 13; --no-cross-check turns them off)
+    previous: Path | None = None  # last year's batch output folder (--previous)
 
 
 @dataclass
@@ -103,6 +107,8 @@ class BatchReport:
     dedup_seconds: float = 0.0
     shingle_seconds: float = 0.0  # worker time spent on shingles (part of the duplicate detection)
     output_seconds: float = 0.0
+    cross: cross_reports.CrossSummary | None = None  # None: the cross-report checks were off
+    embed_seconds: float = 0.0  # worker time spent embedding sentences for the cross-report checks
     dedup: DedupStats | None = None
     stats: DistrictStats | None = None
     interrupted: bool = False
@@ -174,6 +180,8 @@ def run_batch(
     """Analyse every file under ``inputs`` and write the batch outputs into ``out_dir``.
 
     Raises :class:`OutputFolderError` before doing anything when the folder cannot be used,
+    :class:`~nlp.batch.cross_reports.PreviousFolderError` before doing anything when ``options.previous`` does not
+    name a usable batch output,
     :class:`~nlp.errors.FeedbackStoreError` (KD-E014) before doing anything when the configured feedback store
     cannot be read, and :class:`BatchInterrupted` (after saving what was done) on Ctrl-C or ``stop_after``.
     """
@@ -182,6 +190,7 @@ def run_batch(
     started = time.perf_counter()
     configuration = options.config or Configuration()
     reviews.check_store(configuration.feedback_store)
+    previous_batch = cross_reports.open_previous(options.previous, out_dir) if options.previous else None
     prepare_output(out_dir, options.resume, options.fresh)
     config = analyser_config(options.lang, options.model, configuration.config_hash)
     jobs = options.jobs or default_jobs()
@@ -218,7 +227,7 @@ def run_batch(
         engine.close()
         engine = None
         report.analysis_seconds = time.perf_counter() - started
-        _finish(inputs, store, run, config, configuration, options.lang, report, progress)
+        _finish(inputs, store, run, config, configuration, options, previous_batch, report, progress)
         store.finish_run(run, "done")
     except (KeyboardInterrupt, BatchInterrupted):
         if engine is not None:
@@ -264,6 +273,11 @@ def _analyse_all(
     def handle(outcome: Outcome) -> None:
         for relative, content in outcome.files.items():
             write_atomic(str(out_dir / relative), content)
+        if outcome.ok:  # a fresh analysis: cross findings of an earlier run are checked again from it
+            cross_reports.plain_path(out_dir / report_files(outcome.sha256)[0]).unlink(missing_ok=True)
+        if outcome.embeddings:
+            store.put_embeddings(outcome.embeddings)
+        report.embed_seconds += outcome.embed_seconds
         waiting = pending.pop(outcome.sha256, [])
         if not outcome.ok and outcome.row.get("code") in retry:  # an error row, but not done: --resume retries
             failed[outcome.sha256] = outcome.row
@@ -324,6 +338,7 @@ def _analyse_all(
                     main_findings=settings["ranking"]["main_findings"],
                     stock_phrase_rules=tuple(settings["ranking"]["stock_phrase_rules"]),
                     config=configuration,
+                    embed=options.cross,
                 )
             )
         while engine.in_flight:
@@ -438,13 +453,26 @@ def _finish(
     run: int,
     config: str,
     configuration: Configuration,
-    lang: str,
+    options: BatchOptions,
+    previous: cross_reports.PreviousBatch | None,
     report: BatchReport,
     progress: Progress,
 ) -> None:
+    lang = options.lang
     results, errors = _collect(store, run, config)
     _assign_units(results, errors)
     ranking = rules()["ranking"]
+    if options.cross:
+        progress.phase("cross")
+        report.cross = cross_reports.run_cross_checks(
+            results,
+            report.out_dir,
+            store,
+            previous,
+            lang,
+            ranking["main_findings"],
+            tuple(ranking["stock_phrase_rules"]),
+        )
     reviewed = reviews.apply_reviews(
         results,
         report.out_dir,
@@ -478,8 +506,11 @@ def _finish(
     report.stats = stats
     out_dir = report.out_dir
     info = outputs.info_rows(report, stats, [str(p) for p in inputs], lang)
-    outputs.write_workbook(out_dir, ranked, errors, copies, stats, info, lang)
+    sheets = report.cross.sheets if report.cross else {}
+    outputs.write_workbook(out_dir, ranked, errors, copies, stats, info, lang, sheets)
     outputs.write_tables(out_dir, ranked, errors, stats, lang)
+    if report.cross:
+        cross_reports.write_csvs(out_dir, sheets)
 
     def read(relative: str) -> str | None:
         try:

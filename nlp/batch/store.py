@@ -8,7 +8,9 @@ with the run that last saw them, so the outputs of a run list exactly the files 
 The store holds summary rows (names, units, scores, the main findings' messages), error rows and shingle
 hashes; never a report's full text, which stays in the per-report JSON files. For each run it also keeps the
 organisation's configuration (hash and file, whether reviewers' decisions were applied), and which reports' files
-carry reviewers' decisions (``reviewed``), so that a decision withdrawn later is taken off them again.
+carry reviewers' decisions (``reviewed``), so that a decision withdrawn later is taken off them again. The
+cross-report checks' sentence embeddings are kept by the hash of the sentence (``embeddings``: float32 vectors, never
+the sentence), so a ``--resume`` or a later year's ``--previous`` does not embed them again.
 """
 
 from __future__ import annotations
@@ -58,6 +60,7 @@ CREATE TABLE IF NOT EXISTS run_settings (
     feedback INTEGER NOT NULL
 );
 CREATE TABLE IF NOT EXISTS reviewed (sha256 TEXT PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS embeddings (text_hash TEXT PRIMARY KEY, vector BLOB NOT NULL);
 """
 
 
@@ -229,6 +232,24 @@ class Store:
         else:
             self.db.execute("DELETE FROM reviewed WHERE sha256 = ?", (sha256,))
         self._tick()
+
+    # ------------------------------------------------------------------------------------------ embeddings
+
+    def put_embeddings(self, vectors: dict[str, bytes]) -> None:
+        """Record sentence embeddings (text hash → float32 bytes)."""
+        for key, vector in vectors.items():
+            self.db.execute("INSERT OR IGNORE INTO embeddings VALUES (?, ?)", (key, vector))
+            self._tick()
+
+    def embeddings(self, keys: list[str]) -> dict[str, bytes]:
+        """The stored embeddings among ``keys`` (text hash → float32 bytes)."""
+        found: dict[str, bytes] = {}
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            query = f"SELECT text_hash, vector FROM embeddings WHERE text_hash IN ({marks})"
+            found.update(self.db.execute(query, chunk).fetchall())
+        return found
 
     # ------------------------------------------------------------------------------------------ housekeeping
 

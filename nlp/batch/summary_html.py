@@ -130,6 +130,63 @@ def _hbars(items: list[tuple[str, float]], width: int = 1000, unit: str = "", co
     return "".join(parts)
 
 
+def _cross_section(report, lang: str) -> list[str]:
+    """The cross-report checks: links to the two sheets and CSV files, counts per verdict and per unit, and the
+    reports that could not be linked, with why."""
+    from nlp.batch.cross_reports import COLLECTIVE_CSV, PREVIOUS_CSV
+    from nlp.cross.config import string
+
+    s = lambda key, **kw: _e(t(f"summary.{key}", lang, **kw))  # noqa: E731
+    out = [f"<h2 id='doi-chieu'>{s('cross')}</h2>"]
+    summary = getattr(report, "cross", None)
+    if summary is None or summary.checked is None:
+        return [*out, f"<p class='muted'>{s('cross_off')}</p>"]
+    checked = summary.checked
+    collective_sheet, previous_sheet = list(summary.sheets)
+    out.append(
+        f"<p>{s('cross_files', collective=collective_sheet, previous=previous_sheet, workbook=WORKBOOK)} "
+        f'<a href="{COLLECTIVE_CSV}">{COLLECTIVE_CSV}</a>, <a href="{PREVIOUS_CSV}">{PREVIOUS_CSV}</a>.</p>'
+    )
+    checks = (("cross_collective_rows", checked.collective_rows), ("cross_previous_rows", checked.previous_rows))
+    out.append(f"<table><tr><th>{s('cross_check')}</th><th>{s('cross_verdict')}</th><th>{s('count')}</th></tr>")
+    for key, rows in checks:
+        for verdict, n in sorted(Counter(r.verdict for r in rows).items()):
+            out.append(
+                f"<tr><td>{s(key)}</td><td>{_e(string('verdicts', verdict, lang))}</td><td class='n'>{n}</td></tr>"
+            )
+    out.append("</table>")
+    units: dict[str, list[int]] = {}
+    for index, (_, rows) in enumerate(checks):
+        for row in rows:
+            counts = units.setdefault(row.unit, [0, 0, 0])
+            counts[index] += 1
+            counts[2] += row.rule is not None
+    if units:
+        out.append(
+            f"<table><tr><th>{s('cross_unit')}</th><th>{s('cross_collective_rows')}</th>"
+            f"<th>{s('cross_previous_rows')}</th><th>{s('cross_flagged')}</th></tr>"
+        )
+        for unit, (collective, previous, flagged) in sorted(units.items()):
+            out.append(
+                f"<tr><td>{_e(unit)}</td><td class='n'>{collective}</td><td class='n'>{previous}</td>"
+                f"<td class='n'>{flagged}</td></tr>"
+            )
+        out.append("</table>")
+    out.append(f"<h3>{s('cross_unlinked')}</h3>")
+    if checked.linkage.unlinked:
+        out.append(f"<p class='muted'>{s('cross_unlinked_help')}</p>")
+        out.append(f"<table><tr><th>{s('cross_file')}</th><th>{s('cross_unit')}</th><th>{s('cross_reason')}</th></tr>")
+        for item in sorted(checked.linkage.unlinked, key=lambda u: (u.reason, u.file)):
+            out.append(
+                f"<tr><td>{_e(item.file)}</td><td>{_e(item.unit or '—')}</td>"
+                f"<td>{_e(string('unlinked', item.reason, lang))}</td></tr>"
+            )
+        out.append("</table>")
+    else:
+        out.append(f"<p>{s('cross_none')}</p>")
+    return out
+
+
 def render_summary(
     report,
     stats: DistrictStats,
@@ -259,6 +316,8 @@ def render_summary(
         out.append("</table>")
     else:
         out.append(f"<p>{s('no_copies')}</p>")
+
+    out.extend(_cross_section(report, lang))
 
     # errors
     out.append(f"<h2>{s('errors')}</h2>")

@@ -47,6 +47,7 @@ class Task:
     main_findings: int = 3
     stock_phrase_rules: tuple[str, ...] = ()
     config: Configuration | None = None  # the organisation's configuration (None: the shipped behaviour)
+    embed: bool = False  # embed the sentences the cross-report checks compare (nlp.batch.cross_reports)
 
 
 @dataclass
@@ -60,6 +61,8 @@ class Outcome:
     seconds: float = 0.0
     shingle_seconds: float = 0.0
     files: dict[str, bytes] = field(default_factory=dict)  # relative path → content, when not written here
+    embeddings: dict[str, bytes] = field(default_factory=dict)  # sentence hash → float32 e5 vector (Task.embed)
+    embed_seconds: float = 0.0
 
 
 def report_files(sha256: str) -> tuple[str, str]:
@@ -138,7 +141,34 @@ def _analyse(task: Task) -> Outcome:
         for relative, content in files.items():
             write_atomic(os.path.join(task.out_dir, relative), content)
         files = {}
-    return Outcome(task.sha256, True, row, shingles.tobytes(), 0.0, shingle_seconds, files)
+    started = time.perf_counter()
+    embeddings = embed_sentences(result) if task.embed else {}
+    embed_seconds = time.perf_counter() - started if task.embed else 0.0
+    return Outcome(task.sha256, True, row, shingles.tobytes(), 0.0, shingle_seconds, files, embeddings, embed_seconds)
+
+
+def text_key(text: str) -> str:
+    """The key of a sentence's embedding in the batch store (a hash: the store never holds report text)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+@cache
+def _embedder():
+    from nlp.cross.match import e5_embedder
+
+    return e5_embedder()
+
+
+def embed_sentences(result) -> dict[str, bytes]:
+    """The e5 vectors of the sentences the cross-report checks may compare (``nlp.cross.texts_to_embed``), by
+    :func:`text_key`: computed here, beside the analysis, so that the driver does not encode them."""
+    from nlp.cross import texts_to_embed
+
+    texts = texts_to_embed(result)
+    if not texts:
+        return {}
+    vectors = _embedder()(texts)
+    return {text_key(text): np.asarray(v, dtype=np.float32).tobytes() for text, v in zip(texts, vectors, strict=True)}
 
 
 def write_atomic(path: str, content: bytes) -> None:

@@ -1,0 +1,335 @@
+"""The cross-report checks of a batch (issue 13), run by the driver after every file is analysed.
+
+Each unit is checked on its own (:func:`nlp.cross.cross_check` over that unit's reports, and last year's reports of
+the same unit when ``--previous`` names last year's batch output): units are the folders (a year folder left out)
+joined where the header names the same chi bộ / đảng bộ, so matching grows with the reports of a unit, never with
+all pairs of the district. The sentences the checks compare were embedded by the workers beside each analysis and
+kept in the batch store by sentence hash; the driver embeds only what is missing there (reports analysed by an
+earlier run without the checks, last year's reports without a store of embeddings).
+
+A report with cross findings gets its per-report JSON and HTML page rewritten with the findings applied (status,
+scores and band as :func:`nlp.cross.findings.apply_findings` says) and its summary row recomputed; the analysis as
+the worker wrote it is kept beside it (``<hash>.plain.json``), so that every run — the first or a ``--resume`` —
+checks the plain analyses again and gives the same findings, and a report whose unit changed is checked afresh.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from nlp.batch.store import STORE_NAME, Store
+from nlp.batch.worker import summarise, text_key, write_atomic
+from nlp.cross import AnalysedReport, CrossResult, Identity, Linkage, Matcher, cross_check, sheet_rows, texts_to_embed
+from nlp.cross.identity import unit_folder, unit_key
+from nlp.schema import AnalysisResult
+
+PREVIOUS_PREFIX = "nam-truoc"  # last year's reports are named "nam-truoc/<their path in last year's batch>"
+PLAIN_SUFFIX = ".plain.json"
+COLLECTIVE_CSV = "doi-chieu-tap-the.csv"
+PREVIOUS_CSV = "doi-chieu-nam-truoc.csv"
+DIMENSIONS = 384
+
+
+class PreviousFolderError(Exception):
+    """``--previous`` does not name a usable batch output: ``reason`` is ``not_folder``, ``no_store``,
+    ``unreadable``, ``no_run``, ``no_reports`` or ``same_folder``."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class PreviousReport:
+    """One report of last year's batch: its path there, its per-report JSON files, its unit's header name."""
+
+    path: str
+    folder: Path
+    json: str
+    unit: str | None
+
+
+@dataclass
+class PreviousBatch:
+    """Last year's batch output: its reports and its store (for the embeddings it kept)."""
+
+    folder: Path
+    reports: list[PreviousReport]
+
+
+@dataclass
+class CrossSummary:
+    """What the cross-checks of one run found, for the outputs and the report."""
+
+    checked: CrossResult | None = None
+    units: int = 0
+    reports: int = 0  # reports whose outputs carry cross findings
+    findings: int = 0
+    seconds: float = 0.0  # driver time, loading and writing included
+    driver_embedded: int = 0  # sentences the driver had to embed itself
+    seeded: int = 0  # sentences whose embeddings came from the workers or a store
+    sheets: dict[str, list[list]] = field(default_factory=dict)
+
+
+def open_previous(folder: Path, out_dir: Path | None = None) -> PreviousBatch:
+    """Last year's batch output folder: its store's latest completed run and the per-report JSON of each analysed
+    report. Raises :class:`PreviousFolderError` when it cannot be used (nothing of this year's batch is touched)."""
+    if not folder.is_dir():
+        raise PreviousFolderError("not_folder")
+    if out_dir is not None and folder.resolve() == out_dir.resolve():
+        raise PreviousFolderError("same_folder")
+    path = folder / STORE_NAME
+    if not path.is_file():
+        raise PreviousFolderError("no_store")
+    try:
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            found = db.execute("SELECT id, config FROM runs WHERE status = 'done' ORDER BY id DESC LIMIT 1").fetchone()
+            if found is None:
+                raise PreviousFolderError("no_run")
+            rows = db.execute(
+                "SELECT i.path, a.row FROM inputs i JOIN analyses a ON a.sha256 = i.sha256 AND a.config = ? "
+                "WHERE i.run = ? AND i.status = 'analysed' AND a.ok = 1 ORDER BY i.path",
+                (found[1], found[0]),
+            ).fetchall()
+        finally:
+            db.close()
+    except sqlite3.Error:
+        raise PreviousFolderError("unreadable") from None
+    reports = []
+    for report_path, row_text in rows:
+        row = json.loads(row_text)
+        if (folder / row["json"]).is_file():
+            reports.append(
+                PreviousReport(report_path, folder, row["json"], row.get("branch") or row.get("header_unit"))
+            )
+    if not reports:
+        raise PreviousFolderError("no_reports")
+    return PreviousBatch(folder, reports)
+
+
+def plain_path(json_path: Path) -> Path:
+    """Where the analysis as the worker wrote it is kept while the report's JSON carries cross findings."""
+    return json_path.with_name(json_path.name.removesuffix(".json") + PLAIN_SUFFIX)
+
+
+def _load(json_path: Path) -> AnalysisResult | None:
+    """The plain analysis of a report (its ``.plain.json`` when cross findings were applied, else its JSON)."""
+    for candidate in (plain_path(json_path), json_path):
+        try:
+            return AnalysisResult.model_validate_json(candidate.read_bytes())
+        except (OSError, ValueError):
+            continue
+    return None
+
+
+# ---------------------------------------------------------------------------------------------- units
+
+
+def _units(results: list[dict], previous: list[PreviousReport]) -> list[tuple[list[dict], list[PreviousReport]]]:
+    """The reports in groups that the checks read together: the same unit folder (a year folder left out), joined
+    where the header names the same unit; last year's reports go with this year's of the same folder or unit."""
+    parent: dict[str, str] = {}
+
+    def find(key: str) -> str:
+        while parent.setdefault(key, key) != key:
+            parent[key] = parent[parent[key]]
+            key = parent[key]
+        return key
+
+    def keys(path: str, unit: str | None) -> list[str]:
+        found = [f"folder:{unit_folder(path)}"]
+        header = unit_key(unit)
+        return [*found, f"unit:{header}"] if header else found
+
+    def join(all_keys: list[str]) -> str:
+        root = find(all_keys[0])
+        for key in all_keys[1:]:
+            other = find(key)
+            if other != root:
+                parent[other] = root
+        return root
+
+    for row in results:
+        join(keys(row["path"], row.get("branch") or row.get("header_unit")))
+    for report in previous:
+        join(keys(report.path, report.unit))
+    groups: dict[str, tuple[list[dict], list[PreviousReport]]] = defaultdict(lambda: ([], []))
+    for row in results:
+        groups[find(f"folder:{unit_folder(row['path'])}")][0].append(row)
+    for report in previous:
+        groups[find(f"folder:{unit_folder(report.path)}")][1].append(report)
+    ordered = sorted(groups.values(), key=lambda g: min([r["path"] for r in g[0]] or ["~"]))
+    return [g for g in ordered if g[0]]
+
+
+# ---------------------------------------------------------------------------------------------- the run
+
+
+class _Embeddings:
+    """Embeddings by sentence from the batch store (and last year's), the driver's encoder for what is missing."""
+
+    def __init__(self, store: Store, previous: Path | None, embedder: Callable | None) -> None:
+        self.store = store
+        self.previous = previous
+        self._embedder = embedder
+        self.embedded = 0
+        self.seeded = 0
+
+    def vectors(self, texts: list[str]) -> dict[str, np.ndarray]:
+        keys = {text: text_key(text) for text in texts}
+        found = self.store.embeddings(list(keys.values()))
+        missing = [text for text, key in keys.items() if key not in found]
+        if missing and self.previous is not None:
+            found.update(_previous_embeddings(self.previous, [keys[t] for t in missing]))
+            missing = [text for text, key in keys.items() if key not in found]
+        if missing:
+            computed = self._embed(missing)
+            fresh = {keys[t]: np.asarray(v, dtype=np.float32).tobytes() for t, v in zip(missing, computed, strict=True)}
+            self.store.put_embeddings(fresh)
+            found.update(fresh)
+            self.embedded += len(missing)
+        self.seeded += len(texts) - len(missing)
+        return {text: np.frombuffer(found[key], dtype=np.float32) for text, key in keys.items()}
+
+    def _embed(self, texts: list[str]) -> np.ndarray:
+        if self._embedder is None:
+            from nlp.cross.match import e5_embedder
+
+            self._embedder = e5_embedder()
+        return self._embedder(texts)
+
+    def matcher(self) -> Matcher:
+        """A matcher whose encoder is the driver's (loaded only if a sentence is missing from the seed)."""
+        return Matcher(self._embed)
+
+
+def _previous_embeddings(folder: Path, keys: list[str]) -> dict[str, bytes]:
+    try:
+        db = sqlite3.connect(f"{(folder / STORE_NAME).resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            found: dict[str, bytes] = {}
+            for start in range(0, len(keys), 500):
+                chunk = keys[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                query = f"SELECT text_hash, vector FROM embeddings WHERE text_hash IN ({marks})"
+                found.update(db.execute(query, chunk).fetchall())
+            return found
+        finally:
+            db.close()
+    except sqlite3.Error:  # a store of an older version keeps no embeddings
+        return {}
+
+
+def run_cross_checks(
+    results: list[dict],
+    out_dir: Path,
+    store: Store,
+    previous: PreviousBatch | None,
+    lang: str,
+    main_findings: int,
+    stock_phrase_rules: tuple[str, ...],
+    embedder: Callable | None = None,
+) -> CrossSummary:
+    """Check each unit of this run's ``results`` (summary rows, updated in place) and rewrite the outputs of the
+    reports with cross findings; see the module docstring."""
+    from nlp.render import render_html
+
+    started = time.perf_counter()
+    embeddings = _Embeddings(store, previous.folder if previous else None, embedder)
+    merged = CrossResult(lang="en" if lang == "en" else "vi", linkage=Linkage())
+    summary = CrossSummary(checked=merged)
+    rewritten: set[str] = set()
+    by_sha: dict[str, list[dict]] = defaultdict(list)
+    for row in results:
+        by_sha[row["sha256"]].append(row)
+    for rows, old in _units(results, previous.reports if previous else []):
+        reports, own = _reports(rows, old, out_dir)
+        if not reports:
+            continue
+        matcher = embeddings.matcher()
+        matcher.seed(embeddings.vectors(sorted({t for r in reports for t in texts_to_embed(r.result)})))
+        checked = cross_check(reports, lang=lang, matcher=matcher, adjust=_previous_folders)
+        summary.units += 1
+        _merge(merged, checked)
+        for row in rows:
+            sha = row["sha256"]
+            if sha in rewritten:
+                continue
+            json_path = out_dir / row["json"]
+            if row["path"] in checked.findings:
+                result = checked.results[row["path"]]
+                plain = plain_path(json_path)
+                if not plain.is_file():
+                    write_atomic(str(plain), own[row["path"]].model_dump_json().encode("utf-8"))
+                write_atomic(str(json_path), result.model_dump_json().encode("utf-8"))
+                write_atomic(str(out_dir / row["html"]), render_html(result, lang=lang).encode("utf-8"))
+                fresh = summarise(result, main_findings, stock_phrase_rules)
+                for target in by_sha[sha]:
+                    target.update(fresh)
+                rewritten.add(sha)
+                summary.reports += 1
+                summary.findings += len(checked.findings[row["path"]])
+            elif plain_path(json_path).is_file():  # cross findings of an earlier run that no longer hold
+                result = own[row["path"]]
+                write_atomic(str(json_path), result.model_dump_json().encode("utf-8"))
+                write_atomic(str(out_dir / row["html"]), render_html(result, lang=lang).encode("utf-8"))
+                plain_path(json_path).unlink(missing_ok=True)
+    store.commit()
+    summary.sheets = sheet_rows(merged, lang)
+    summary.driver_embedded, summary.seeded = embeddings.embedded, embeddings.seeded
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def write_csvs(out_dir: Path, sheets: dict[str, list[list]]) -> None:
+    """The two sheets as CSV files (UTF-8 with BOM, like the batch's other tables)."""
+    from nlp.batch.outputs import write_csv
+
+    for name, rows in zip((COLLECTIVE_CSV, PREVIOUS_CSV), sheets.values(), strict=True):
+        write_csv(out_dir / name, [str(h) for h in rows[0]], rows[1:])
+
+
+def _reports(
+    rows: list[dict], old: list[PreviousReport], out_dir: Path
+) -> tuple[list[AnalysedReport], dict[str, AnalysisResult]]:
+    """This unit's analysed reports (this year's by their batch path, last year's under ``nam-truoc/``)."""
+    reports, own = [], {}
+    for row in rows:
+        result = _load(out_dir / row["json"])
+        if result is not None:
+            reports.append(AnalysedReport(row["path"], result))
+            own[row["path"]] = result
+    for report in old:
+        result = _load(report.folder / report.json)
+        if result is not None:
+            reports.append(AnalysedReport(f"{PREVIOUS_PREFIX}/{report.path}", result))
+    return reports, own
+
+
+def _previous_folders(identities: list[Identity]) -> list[Identity]:
+    """Last year's reports belong to the folder they had in last year's batch (for units grouped by folder)."""
+    prefix = f"{PREVIOUS_PREFIX}/"
+    return [
+        i.model_copy(update={"folder": unit_folder(i.file.removeprefix(prefix))}) if i.file.startswith(prefix) else i
+        for i in identities
+    ]
+
+
+def _merge(into: CrossResult, checked: CrossResult) -> None:
+    """Add one unit's rows and linkage to the batch's (the per-report results are written, not kept)."""
+    into.collective_rows.extend(checked.collective_rows)
+    into.previous_rows.extend(checked.previous_rows)
+    into.linkage.units.extend(checked.linkage.units)
+    into.linkage.persons.extend(checked.linkage.persons)
+    into.linkage.unlinked.extend(checked.linkage.unlinked)
+    for file, found in checked.findings.items():
+        into.findings[file] = found
