@@ -12,6 +12,12 @@ installed: it is the cost of underthesea on an install without the transformer e
 analysis run from another checkout (e.g. an archive of the commit before a change), in the same rounds. Prints the
 machine, the load average, the median wall time of each command and the ratios; also which heavy modules the CLI
 imported. Figures are recorded in docs/BENCHMARKS.md.
+
+Bytecode: underthesea and the other installed packages come with their compiled ``__pycache__``, and an installed
+or editable kiemdiem writes its own on the first run, as Python does by default. An environment that sets
+``PYTHONDONTWRITEBYTECODE`` (some containers and CI images do) would make every timed kiemdiem run compile its own
+sources again (about 0.1 s) while the floor reads compiled underthesea: the timed commands therefore run without
+that variable, and the untimed warm-up run writes the caches. ``--no-bytecode-cache`` keeps the variable as it is.
 """
 
 from __future__ import annotations
@@ -48,8 +54,14 @@ def _cli() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-c", "from nlp.cli import main; main()"]
 
 
-def _wall(command: list[str], checkout: Path = ROOT) -> float:
+def _env(checkout: Path, keep_bytecode_setting: bool) -> dict[str, str]:
     env = {**os.environ, "PYTHONPATH": str(checkout)}
+    if not keep_bytecode_setting:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)  # compiled modules cached, as on any install (module docstring)
+    return env
+
+
+def _wall(command: list[str], env: dict[str, str], checkout: Path) -> float:
     start = time.perf_counter()
     subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True, cwd=checkout, env=env)
     return time.perf_counter() - start
@@ -74,6 +86,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--example", type=Path, default=DEFAULT_EXAMPLE)
     parser.add_argument("--format", nargs="+", default=["json", "terminal"], choices=["json", "terminal"])
     parser.add_argument("--baseline", type=Path, help="another checkout whose CLI is timed in the same rounds")
+    parser.add_argument(
+        "--no-bytecode-cache", action="store_true", help="keep PYTHONDONTWRITEBYTECODE as the environment sets it"
+    )
     args = parser.parse_args(argv)
     example = str(args.example.resolve())
     commands = {"floor (underthesea)": ([sys.executable, "-c", FLOOR, example], ROOT)}
@@ -86,14 +101,19 @@ def main(argv: list[str] | None = None) -> int:
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
     print(f"example: {args.example.name}; {args.rounds} rounds, alternating order")
     print(f"load average before: {os.getloadavg()[0]:.2f}")
+    cached = "PYTHONDONTWRITEBYTECODE" not in _env(ROOT, args.no_bytecode_cache)
+    print(
+        f"bytecode: {'cached (written by the warm-up run)' if cached else 'not cached (PYTHONDONTWRITEBYTECODE set)'}"
+    )
     for command, checkout in commands.values():  # warm the file cache, not counted
-        _wall(command, checkout)
+        _wall(command, _env(checkout, args.no_bytecode_cache), checkout)
     timings: dict[str, list[float]] = {name: [] for name in commands}
     names = list(commands)
     for round_number in range(args.rounds):
         order = names if round_number % 2 == 0 else names[::-1]
         for name in order:
-            timings[name].append(_wall(*commands[name]))
+            command, checkout = commands[name]
+            timings[name].append(_wall(command, _env(checkout, args.no_bytecode_cache), checkout))
     floor = statistics.median(timings[names[0]])
     for name in names:
         median = statistics.median(timings[name])

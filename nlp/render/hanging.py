@@ -91,5 +91,8 @@ def _cell(console: Console, text: Text, width: int, justify: str, *, no_wrap: bo
 
 
 def _render(console: Console, line: Text) -> list[Segment]:
-    """One laid-out line as segments; its base style becomes a span first, as rich does for a wrapped text."""
+    """One laid-out line as segments; its base style becomes a span first, as rich does for a wrapped text (a line
+    without spans is one segment in its base style)."""
+    if not line.spans:
+        return [Segment(line.plain, console.get_style(line.style) if line.style else None)]
     return list(Text("\n").join([line]).render(console))
