@@ -2,14 +2,18 @@
 // No framework, no build step, nothing from outside this server. Report text is only ever put into the page with
 // textContent (never innerHTML) and is kept in memory only: nothing is written to storage except the chosen
 // language and, for this tab only, the API token. Where the server keeps reviewers' feedback (GET /v1/config), each
-// finding gets "Đúng" / "Không đúng" buttons and a note field, posted to /v1/feedback.
+// finding gets "Đúng" / "Không đúng" buttons and a note field, posted to /v1/feedback. With a collective report and/or
+// last year's report added under "Đối chiếu", the report goes to /v1/compare and its cross-report findings show the
+// other report's sentence beside their own.
 (function () {
   "use strict";
 
   // Colour of a sentence with several categories: the most serious first (as in the HTML report).
-  var PRIORITY = ["consistency", "accountability", "evasive", "generic", "completeness", "input", "specificity"];
+  var PRIORITY = ["consistency", "cross_report", "accountability", "evasive", "generic", "completeness", "input", "specificity"];
   var MAIN = ["generic", "evasive", "accountability", "completeness", "consistency"];
-  var FILTERS = MAIN.concat(["specificity", "input"]);
+  var FILTERS = MAIN.concat(["cross_report", "specificity", "input"]);
+  // the other reports a report may be compared with (POST /v1/compare), in the order of the form
+  var PARTS = ["collective", "previous"];
   var SCORES = ["overall", "specificity", "candor", "accountability", "completeness"];
   var WHOLE_SENTENCE_SHARE = 0.9;
 
@@ -25,6 +29,8 @@
     activeSentence: null,
     busy: false,
     feedback: false, // GET /v1/config: does this server keep reviewers' decisions?
+    others: { collective: null, previous: null }, // files chosen under "Đối chiếu"
+    compare: null, // the last POST /v1/compare answer less its result (files, notes, linkage, rows)
   };
 
   function $(id) { return document.getElementById(id); }
@@ -121,6 +127,7 @@
     var error = body && body.error;
     if (!error) { return { message: t("err_unknown", { status: status }), code: null }; }
     var message = state.lang === "en" ? error.message_en : error.message_vi;
+    if (error.part) { message = t("part_" + error.part) + ": " + message; }
     if (error.detail && error.code !== "KD-A004") { message += " [" + error.detail + "]"; }
     return { message: message, code: error.code };
   }
@@ -204,6 +211,7 @@
     var mode = $("feedback-mode");
     mode.textContent = state.labels ? t(state.feedback ? "fb_on" : "fb_off") : "";
     mode.hidden = !state.labels;
+    PARTS.forEach(showOther);
     var toggle = $("lang-toggle");
     toggle.textContent = t("lang_switch");
     toggle.setAttribute("aria-label", t("lang_switch_label"));
@@ -248,8 +256,47 @@
     $("report-text").focus();
   }
 
+  // ------------------------------------------------------------------ input: the reports to compare with
+
+  function showOther(part) {
+    var file = state.others[part];
+    $("cmp-" + part + "-info").hidden = !file;
+    $("cmp-" + part + "-name").textContent = file ? t("file_chosen", { name: file.name, size: formatSize(file.size) }) : "";
+  }
+
+  function chooseOther(part, file) {
+    if (!file) { return; }
+    state.others[part] = file;
+    showOther(part);
+    showError("");
+    if (file.size > state.limits.max_file_bytes) {
+      var mb = Math.round(state.limits.max_file_bytes / 1024 / 1024);
+      showError(t("part_" + part) + ": " + t("too_big", { mb: mb }), "KD-E003");
+    }
+  }
+
+  function removeOther(part) {
+    state.others[part] = null;
+    $("cmp-" + part + "-file").value = "";
+    showOther(part);
+    $("cmp-" + part + "-text").focus();
+  }
+
+  // The other reports given: [{part, file}] or [{part, text}], a chosen file before a pasted text.
+  function otherReports() {
+    var given = [];
+    PARTS.forEach(function (part) {
+      var text = $("cmp-" + part + "-text").value;
+      if (state.others[part]) { given.push({ part: part, file: state.others[part] }); }
+      else if (text.trim()) { given.push({ part: part, text: text }); }
+    });
+    return given;
+  }
+
   function clearAll() {
     removeFile();
+    PARTS.forEach(function (part) { removeOther(part); $("cmp-" + part + "-text").value = ""; });
+    state.compare = null;
     $("report-text").value = "";
     state.result = null;
     $("results").hidden = true;
@@ -268,8 +315,17 @@
       $("report-text").focus();
       return;
     }
+    var others = otherReports();
     var options = { method: "POST" };
-    if (state.file) {
+    if (others.length) {  // a comparison: always multipart, each other report a file or a text field
+      var parts = new FormData();
+      if (state.file) { parts.append("file", state.file, state.file.name); } else { parts.append("text", text); }
+      others.forEach(function (other) {
+        if (other.file) { parts.append(other.part, other.file, other.file.name); } else { parts.append(other.part, other.text); }
+      });
+      parts.append("lang", state.lang);
+      options.body = parts;
+    } else if (state.file) {
       var form = new FormData();
       form.append("file", state.file, state.file.name);
       form.append("lang", state.lang);
@@ -282,12 +338,14 @@
     $("analyze-btn").disabled = true;
     $("input-panel").setAttribute("aria-busy", "true");
     showError("");
-    setStatus(t("analysing"));
+    setStatus(t(others.length ? "cmp_analysing" : "analysing"));
     var began = performance.now();
     try {
-      var outcome = await api("/v1/analyze?lang=" + state.lang, options);
+      var outcome = await api((others.length ? "/v1/compare" : "/v1/analyze") + "?lang=" + state.lang, options);
       if (!outcome.ok) { handleFailure(outcome, analyse); return; }
-      var result = await outcome.response.json();
+      var answer = await outcome.response.json();
+      var result = others.length ? answer.result : answer;
+      state.compare = others.length ? answer : null;
       state.result = result;
       renderResult(result);
       var flagged = document.querySelectorAll("#report .s.flag.problem").length;
@@ -331,7 +389,7 @@
     var number = 0;
     per.forEach(function (entry, i) {
       entry.list = PRIORITY.filter(function (c) { return entry.categories[c]; });
-      entry.problem = entry.list.some(function (c) { return MAIN.indexOf(c) >= 0; });
+      entry.problem = entry.list.some(function (c) { return MAIN.indexOf(c) >= 0 || c === "cross_report"; });
       entry.flag = (entry.list.length > 0 && !result.sentences[i].structural) || entry.findings.length > 0;
       if (entry.flag) { number += 1; entry.number = number; }
     });
@@ -397,13 +455,61 @@
       item.appendChild(document.createTextNode(" "));
       item.appendChild(el("a", { className: "goto", href: "#s-" + goto, "data-goto": goto, text: "→ " + t("see_in_text") }));
     }
+    if (finding.evidence) { item.appendChild(evidenceNode(finding)); }
     if (finding.suggestion) {
       item.appendChild(el("div", { className: "sugg" },
         el("span", { className: "sugg-label", text: t("suggestion") + ": " }), finding.suggestion));
     }
     if (finding.review) { item.appendChild(reviewBadge(finding.review)); }
-    if (state.feedback) { item.appendChild(reviewControls(finding, index)); }
+    // /v1/feedback analyses the report alone: a cross-report finding cannot be found there
+    if (state.feedback && !finding.evidence) { item.appendChild(reviewControls(finding, index)); }
     return item;
+  }
+
+  // The other report's sentence a cross-report finding rests on: which report (and year), the quote, the verdict.
+  function evidenceNode(finding) {
+    var evidence = finding.evidence;
+    var part = /collective/.test(finding.rule) ? "collective" : "previous";  // cross.*_collective*: the unit's report
+    var source = t("ev_" + part);
+    if (evidence.year) { source += " (" + t("ev_year", { year: evidence.year }) + ")"; }
+    return el("div", { className: "evidence-quote", "data-part": part, "data-verdict": evidence.verdict },
+      el("span", { className: "ev-source", text: source + ", " + evidence.file + ":" }), " ",
+      el("q", { text: evidence.quote }),
+      el("span", { className: "ev-verdict", text: " — " + t("ev_verdict") + ": " + (t("v_" + evidence.verdict) || evidence.verdict) }));
+  }
+
+  // The card of a comparison: the files compared with, the notes, what could not be linked, the rows of both checks.
+  function compareCard(result) {
+    var answer = state.compare;
+    var files = answer.files || {};
+    var cross = result.findings.filter(function (f) { return f.category === "cross_report"; }).length;
+    var card = el("section", { className: "card", id: "card-compare" },
+      el("h3", { text: t("cmp_card") }),
+      el("h4", { text: t("cmp_with") }),
+      el("ul", { className: "plain", id: "compare-files" }, PARTS.filter(function (p) { return files[p]; }).map(function (p) {
+        return el("li", { "data-part": p }, el("strong", { text: t("part_" + p) + ": " }), files[p]);
+      })),
+      el("p", { id: "compare-count", text: cross ? t("cmp_findings", { n: cross }) : t("cmp_findings_none") }));
+    if ((answer.notes || []).length) {
+      card.appendChild(el("ul", { className: "plain", id: "compare-notes" }, answer.notes.map(function (n) { return el("li", { text: n }); })));
+    }
+    var unlinked = (answer.linkage && answer.linkage.unlinked) || [];
+    if (unlinked.length) {
+      card.appendChild(el("h4", { text: t("cmp_unlinked") }));
+      card.appendChild(el("ul", { className: "plain", id: "compare-unlinked" }, unlinked.map(function (u) {
+        return el("li", { text: u.file + ": " + (t("unl_" + u.reason) || u.reason) });
+      })));
+    }
+    [["collective_rows", "cmp_rows_collective"], ["previous_rows", "cmp_rows_previous"]].forEach(function (pair) {
+      var rows = answer[pair[0]] || [];
+      if (!rows.length) { return; }
+      card.appendChild(el("h4", { text: t(pair[1]) }));
+      card.appendChild(el("ul", { className: "plain rows", "data-rows": pair[0] }, rows.map(function (row) {
+        return el("li", { "data-verdict": row.verdict }, el("q", { text: snippet(row.shortcoming.text, 140) }),
+          " — " + (t("v_" + row.verdict) || row.verdict));
+      })));
+    });
+    return card;
   }
 
   // ------------------------------------------------------------------ reviewers' feedback
@@ -595,7 +701,7 @@
     var top = $("result-top");
     top.textContent = "";
     top.appendChild(masthead);
-    top.appendChild(el("div", { className: "cards" }, scores, accCard, reportCard));
+    top.appendChild(el("div", { className: "cards" }, scores, accCard, reportCard, state.compare ? compareCard(result) : null));
   }
 
   function bandHint(name) {
@@ -920,6 +1026,11 @@
     $("choose-file").addEventListener("click", function () { $("file-input").click(); });
     $("file-input").addEventListener("change", function (event) { chooseFile(event.target.files[0]); });
     $("remove-file").addEventListener("click", removeFile);
+    PARTS.forEach(function (part) {
+      $("cmp-" + part + "-choose").addEventListener("click", function () { $("cmp-" + part + "-file").click(); });
+      $("cmp-" + part + "-file").addEventListener("change", function (event) { chooseOther(part, event.target.files[0]); });
+      $("cmp-" + part + "-remove").addEventListener("click", function () { removeOther(part); });
+    });
     $("analyze-btn").addEventListener("click", analyse);
     $("clear-btn").addEventListener("click", clearAll);
     $("report").addEventListener("click", onReportClick);
