@@ -9,7 +9,7 @@ earlier run without the checks, last year's reports without a store of embedding
 
 A report with cross findings gets its per-report JSON and HTML page rewritten with the findings applied (status,
 scores and band as :func:`nlp.cross.findings.apply_findings` says) and its summary row recomputed; the analysis as
-the worker wrote it is kept beside it (``<hash>.plain.json``), so that every run — the first or a ``--resume`` —
+the worker wrote it is kept beside it (``<hash>.json.plain``), so that every run — the first or a ``--resume`` —
 checks the plain analyses again and gives the same findings, and a report whose unit changed is checked afresh.
 """
 
@@ -32,7 +32,7 @@ from nlp.cross.identity import unit_folder, unit_key
 from nlp.schema import AnalysisResult
 
 PREVIOUS_PREFIX = "nam-truoc"  # last year's reports are named "nam-truoc/<their path in last year's batch>"
-PLAIN_SUFFIX = ".plain.json"
+PLAIN_SUFFIX = ".plain"  # "<hash>.json.plain": not a "*.json" of the report folder
 COLLECTIVE_CSV = "doi-chieu-tap-the.csv"
 PREVIOUS_CSV = "doi-chieu-nam-truoc.csv"
 DIMENSIONS = 384
@@ -118,11 +118,11 @@ def open_previous(folder: Path, out_dir: Path | None = None) -> PreviousBatch:
 
 def plain_path(json_path: Path) -> Path:
     """Where the analysis as the worker wrote it is kept while the report's JSON carries cross findings."""
-    return json_path.with_name(json_path.name.removesuffix(".json") + PLAIN_SUFFIX)
+    return json_path.with_name(json_path.name + PLAIN_SUFFIX)
 
 
 def _load(json_path: Path) -> AnalysisResult | None:
-    """The plain analysis of a report (its ``.plain.json`` when cross findings were applied, else its JSON)."""
+    """The plain analysis of a report (its ``.json.plain`` when cross findings were applied, else its JSON)."""
     for candidate in (plain_path(json_path), json_path):
         try:
             return AnalysisResult.model_validate_json(candidate.read_bytes())

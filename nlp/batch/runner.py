@@ -168,7 +168,7 @@ def _remove_batch(out_dir: Path) -> None:
     reports = out_dir / REPORTS_DIR
     if reports.is_dir():
         for path in reports.iterdir():
-            if path.suffix in {".json", ".html", ".tmp"}:
+            if path.suffix in {".json", ".html", ".tmp", cross_reports.PLAIN_SUFFIX}:
                 path.unlink()
         if not any(reports.iterdir()):
             shutil.rmtree(reports)

@@ -120,8 +120,20 @@ def _finding_item(finding: Finding, lang: str, link: str = "") -> str:
         parts.append(
             f'<div class="sugg"><span class="sugg-label">{_e(t("suggestion", lang))}:</span> {_e(finding.suggestion)}</div>'
         )
+    if finding.evidence is not None:  # a cross-report finding: the other report's sentence, quoted
+        parts.append(_cross_evidence(finding.evidence, lang))
     parts.append("</li>")
     return "".join(parts)
+
+
+def _cross_evidence(evidence, lang: str) -> str:
+    """The other report's sentence a cross-report finding rests on: its file (and year) and the sentence."""
+    source = f"{evidence.file}, {evidence.year}" if evidence.year else evidence.file
+    return (
+        f'<blockquote class="cross-ev" data-file="{_e(evidence.file)}" data-start="{evidence.start}" '
+        f'data-end="{evidence.end}"><span class="cross-ev-label">{_e(t("cross_evidence", lang))} '
+        f"({_e(source)}):</span> {_e(evidence.quote)}</blockquote>"
+    )
 
 
 def _refs(view: ReportView, spans: list, lang: str) -> str:
