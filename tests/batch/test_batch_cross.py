@@ -166,6 +166,20 @@ def test_an_unusable_previous_folder_stops_before_anything_is_analysed(tmp_path)
         assert not (tmp_path / "out").exists()
 
 
+def test_cli_refuses_an_unusable_previous_folder_with_exit_code_2(tmp_path) -> None:
+    from typer.testing import CliRunner
+
+    from nlp.cli import app
+
+    tree = _copy(tmp_path, {"2025"})
+    out = tmp_path / "out"
+    refused = CliRunner().invoke(app, ["batch", str(tree), "-o", str(out), "-q", "--previous", str(tree)])
+    assert refused.exit_code == 2 and "--previous" in refused.output and "kiemdiem-batch.sqlite" in refused.output
+    both = CliRunner().invoke(app, ["batch", str(tree), "-o", str(out), "--previous", str(tree), "--no-cross-check"])
+    assert both.exit_code == 2 and "--no-cross-check" in both.output
+    assert not out.exists()
+
+
 def test_cross_checks_can_be_turned_off(tmp_path) -> None:
     out = tmp_path / "out"
     report = run_batch([_copy(tmp_path)], out, BatchOptions(jobs=1, cross=False))
