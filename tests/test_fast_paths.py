@@ -24,6 +24,7 @@ from rich.text import Text
 from nlp import language, normalize
 from nlp.features import _anchor_rules, _is_common_name, find_anchors
 from nlp.model.arrays import row_sums
+from nlp.model.linear_arrays import word_ngrams
 from nlp.render.hanging import HangingBlock
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -182,3 +183,15 @@ def test_row_sums_add_each_row_in_order(columns: int | None, dtype: type) -> Non
             expected[row] = np.add.accumulate(values[start:end], axis=0)[-1]
     assert np.array_equal(row_sums(values, indptr), expected)
     assert row_sums(values, indptr).dtype == dtype
+
+
+def test_word_ngrams_as_slices_joined() -> None:
+    def reference(tokens: list[str], low: int, high: int) -> list[str]:
+        grams = list(tokens) if low == 1 else []
+        for n in range(max(low, 2), min(high + 1, len(tokens) + 1)):
+            grams.extend(" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
+        return grams
+
+    for tokens in ([], ["a"], ["a", "b"], ["§none", "tôi", "chưa", "làm", "tốt", "tôi"]):
+        for low, high in ((1, 1), (1, 2), (1, 3), (2, 2), (2, 4), (3, 3)):
+            assert word_ngrams(tokens, low, high) == reference(tokens, low, high)

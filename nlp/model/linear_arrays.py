@@ -20,6 +20,7 @@ import json
 import math
 import re
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -50,7 +51,10 @@ def word_ngrams(tokens: list[str], low: int, high: int) -> list[str]:
     """scikit-learn's word n-grams: the tokens (when ``low`` is 1), then each longer size in order."""
     grams = list(tokens) if low == 1 else []
     for n in range(max(low, 2), min(high + 1, len(tokens) + 1)):
-        grams.extend(" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
+        if n == 2:  # the usual case, without a slice and a join per pair
+            grams.extend(f"{first} {second}" for first, second in pairwise(tokens))
+        else:
+            grams.extend(" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
     return grams
 
 
