@@ -1,9 +1,17 @@
 """Benchmark ``kiemdiem batch``: throughput, speed-up over one process, the share of duplicate detection,
-peak memory, and how the cost grows with the number of reports.
+peak memory, how the cost grows with the number of reports, and the cost of the cross-report checks.
 
     python bench/bench_batch.py                       # 1,000 (speed-up), then 1,000 / 3,000 / 10,000
     python bench/bench_batch.py --sizes 1000 3000     # a shorter growth series
     python bench/bench_batch.py --speedup-size 500 --jobs 4
+    python bench/bench_batch.py --cross-only --cross-sizes 300 600   # cross-checks on and off, nothing else
+
+The cross-report series copies the train and dev sets of ``corpus/linked`` (both years, collective and individual
+reports) until the tree holds the number of reports asked for; each copy is a unit of its own (its place name is
+numbered in every report), so the checks see many small units, as in a district. Each size runs with the checks on
+and off (interleaved, best of ``--repeat``); the table gives the batch time both ways, the driver's time in the
+checks, the workers' time embedding sentences, how many sentences the driver had to embed itself, and the share of
+the batch time the checks cost.
 
 Each measured run is a separate process (so that its peak memory is its own): the driver's peak RSS and
 the largest worker's, from ``resource.getrusage`` (self and children; the forkserver is stopped and
@@ -70,14 +78,44 @@ class _TreeMemory(threading.Thread):
         return self.peak
 
 
-def single(tree: Path, out: Path, jobs: int) -> dict:
+def _linked_tree(root: Path, reports: int) -> Path:
+    """Copies of corpus/linked's train and dev sets, each a unit of its own, until ``reports`` reports (cached)."""
+    import yaml
+
+    tree = root / f"linked-{reports}"
+    if (tree / ".complete").exists():
+        return tree
+    shutil.rmtree(tree, ignore_errors=True)
+    sets = []
+    for folder in sorted((HERE.parent / "corpus" / "linked").glob("L*")):
+        meta = yaml.safe_load((folder / "set.yaml").read_text(encoding="utf-8"))
+        if meta["split"] in {"train", "dev"}:
+            place = " ".join(meta["unit"]["name"].split()[-2:])
+            sets.append((folder, place, sorted(folder.glob("20*/*.txt"))))
+    written, copy = 0, 0
+    while written < reports:
+        copy += 1
+        for folder, place, files in sets:
+            numbered = f"{place} {copy}"
+            for path in files:
+                text = path.read_text(encoding="utf-8")
+                text = text.replace(place, numbered).replace(place.upper(), numbered.upper())
+                target = tree / f"{folder.name}-{copy:03d}" / path.relative_to(folder)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(text + "\n" * copy, encoding="utf-8")  # distinct content even without the place
+                written += 1
+    (tree / ".complete").write_text("", encoding="utf-8")
+    return tree
+
+
+def single(tree: Path, out: Path, jobs: int, cross: bool = True) -> dict:
     """One batch run in this process; returns its figures."""
     from nlp.batch import BatchOptions, run_batch
 
     shutil.rmtree(out, ignore_errors=True)
     sampler = _TreeMemory()
     sampler.start()
-    report = run_batch([tree], out, BatchOptions(jobs=jobs))
+    report = run_batch([tree], out, BatchOptions(jobs=jobs, cross=cross))
     tree_peak = sampler.stop()
     try:  # reap the forkserver, so that getrusage(RUSAGE_CHILDREN) includes the workers it reaped
         import multiprocessing.forkserver as forkserver
@@ -113,11 +151,18 @@ def single(tree: Path, out: Path, jobs: int) -> dict:
         "driver_peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale / 2**20,
         "worker_peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * scale / 2**20,
         "tree_peak_mb": tree_peak / 2**20,
+        "cross_seconds": report.cross.seconds if report.cross else 0.0,
+        "embed_seconds": report.embed_seconds,
+        "cross_units": report.cross.units if report.cross else 0,
+        "cross_findings": report.cross.findings if report.cross else 0,
+        "driver_embedded": report.cross.driver_embedded if report.cross else 0,
+        "seeded": report.cross.seeded if report.cross else 0,
     }
 
 
-def _measure(tree: Path, out: Path, jobs: int) -> dict:
+def _measure(tree: Path, out: Path, jobs: int, cross: bool = True) -> dict:
     command = [sys.executable, __file__, "--single", str(tree), "--out", str(out), "--jobs", str(jobs)]
+    command += [] if cross else ["--no-cross"]
     done = subprocess.run(command, check=True, capture_output=True, text=True)
     return json.loads(done.stdout.strip().splitlines()[-1])
 
@@ -143,13 +188,20 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=2, help="runs of each speed-up measurement (best is kept)")
     parser.add_argument("--work", type=Path, default=Path("/tmp/kiemdiem-bench-batch"), help="scratch folder")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--no-cross", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--cross-sizes", type=int, nargs="*", default=[300], help="cross-check series (reports)")
+    parser.add_argument("--cross-only", action="store_true", help="only the cross-check series")
     args = parser.parse_args()
     if args.single:
-        print(json.dumps(single(args.single, args.out, args.jobs)))
+        print(json.dumps(single(args.single, args.out, args.jobs, cross=not args.no_cross)))
         return
 
     args.work.mkdir(parents=True, exist_ok=True)
     print(f"machine: {_machine()}; load average before: {os.getloadavg()[0]:.2f}")
+    if args.cross_sizes:
+        cross_series(args)
+    if args.cross_only:
+        return
 
     tree, generated = _tree(args.work, args.speedup_size, args.seed)
     print(f"\nspeed-up: {args.speedup_size} generated reports (generated in {generated:.0f} s)")
@@ -195,6 +247,31 @@ def main() -> None:
             flush=True,
         )
     print(f"load average after: {os.getloadavg()[0]:.2f}")
+
+
+def cross_series(args: argparse.Namespace) -> None:
+    """The cross-report checks on and off over copies of corpus/linked (see the module docstring)."""
+    print(f"\ncross-report checks (jobs={args.jobs}, best of {args.repeat}):")
+    print(
+        f"  {'reports':>7} {'units':>5} {'off s':>7} {'on s':>7} {'+ s':>6} {'+ %':>6} {'driver s':>8} "
+        f"{'driver %':>8} {'embed s':>8} {'embed %':>8} {'drv. emb.':>9} {'seeded':>7} {'findings':>8}"
+    )
+    for size in args.cross_sizes:
+        tree = _linked_tree(args.work, size)
+        runs: dict[bool, list[dict]] = {False: [], True: []}
+        for _ in range(args.repeat):
+            for cross in runs:
+                runs[cross].append(_measure(tree, args.work / f"out-linked-{size}", args.jobs, cross))
+        off, on = (min(runs[c], key=lambda r: r["seconds"]) for c in (False, True))
+        extra = on["seconds"] - off["seconds"]
+        embed = on["embed_seconds"] / args.jobs  # worker time, spread over the processes
+        print(
+            f"  {on['results']:>7} {on['cross_units']:>5} {off['seconds']:>7.1f} {on['seconds']:>7.1f} "
+            f"{extra:>6.1f} {100 * extra / on['seconds']:>5.1f}% {on['cross_seconds']:>8.2f} "
+            f"{100 * on['cross_seconds'] / on['seconds']:>7.1f}% {embed:>8.2f} {100 * embed / on['seconds']:>7.1f}% "
+            f"{on['driver_embedded']:>9} {on['seeded']:>7} {on['cross_findings']:>8}",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

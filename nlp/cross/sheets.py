@@ -34,6 +34,7 @@ def sheet_rows(checked: CrossResult, lang: str | None = None) -> dict[str, list[
                 string("verdicts", row.verdict, lang),
                 row.sentence.text if row.sentence else "",
                 row.similarity,
+                row.rule or "",
             ]
         )
     previous = [_columns("columns_previous", lang)]
@@ -49,6 +50,7 @@ def sheet_rows(checked: CrossResult, lang: str | None = None) -> dict[str, list[
                 string("outcomes", row.outcome, lang) if row.outcome else "",
                 row.sentence.text if row.sentence else "",
                 row.similarity,
+                row.rule or "",
             ]
         )
     return {

@@ -93,8 +93,8 @@ def test_the_two_sheets_and_csv_files(batch) -> None:
     collective = [list(r) for r in workbook[COLLECTIVE_SHEET].iter_rows(values_only=True)]
     previous = [list(r) for r in workbook[PREVIOUS_SHEET].iter_rows(values_only=True)]
     assert collective[0][:2] == ["Đơn vị", "Hạn chế của tập thể"]
-    verdicts = {(row[6], row[7]) for row in collective[1:]}
-    assert (DEPUTY, "Phủ nhận") in verdicts
+    verdicts = {(row[6], row[7], row[10]) for row in collective[1:]}
+    assert (DEPUTY, "Phủ nhận", "cross.contradicts_collective") in verdicts
     assert {row[6] for row in collective[1:]} <= {LEADER, DEPUTY, "dong-lac/2025/dinh-van-loc.txt"}
     assert len(previous) > 1 and {row[4] for row in previous[1:]} == {LEADER}
     with (batch / COLLECTIVE_CSV).open(encoding="utf-8-sig") as handle:
