@@ -404,3 +404,92 @@ def test_a_reviewer_dismisses_a_finding_and_the_store_keeps_it(browser, tmp_path
     assert "chấp nhận được" not in server_log and "Nhìn chung bản thân" not in server_log
     outside = [url for url in requests if not url.startswith((base + "/", "blob:", "data:"))]
     assert outside == []
+
+
+TREE = ROOT / "tests" / "cross" / "data" / "tree" / "dong-lac"
+
+
+def _expected_cross() -> list[tuple[str, str, str, int]]:
+    """(this report's sentence, the other report's quote, verdict, year) of each cross finding, as the library
+    finds them for the head's report with the collective report and his report of last year."""
+    from nlp import analyze
+    from nlp.cross import AnalysedReport
+    from nlp.cross.pair import check_pair
+
+    def read(path: Path) -> AnalysedReport:
+        return AnalysedReport(path.name if path.parent.name == "2025" else "previous", analyze(path.read_text("utf-8")))
+
+    report = read(TREE / "2025" / "hoang-van-quy.txt")
+    checked = check_pair(
+        report, collective=read(TREE / "2025" / "tap-the.txt"), previous=read(TREE / "2024" / "hoang-van-quy.txt")
+    )
+    result = checked.result
+    found = []
+    for finding in (f for f in result.findings if f.category == "cross_report"):
+        sentence = result.sentences[finding.sentence]
+        text = result.text[sentence.start : sentence.end]
+        found.append((" ".join(text.split()), finding.evidence.quote, finding.evidence.verdict, finding.evidence.year))
+    return found
+
+
+def test_compare_area_adds_the_collective_and_last_year_s_report(page, tmp_path):
+    expected = _expected_cross()
+    assert len(expected) == 3
+    # keyboard: the closed "Đối chiếu" area opens with Enter on its title
+    assert not page.is_visible("#cmp-collective-text")
+    page.focus("#compare summary")
+    page.keyboard.press("Enter")
+    assert page.is_visible("#cmp-collective-text")
+    page.fill("#report-text", (TREE / "2025" / "hoang-van-quy.txt").read_text(encoding="utf-8"))
+    page.set_input_files("#cmp-collective-file", str(TREE / "2025" / "tap-the.txt"))  # a file: not analysed yet
+    assert "tap-the.txt" in page.inner_text("#cmp-collective-info")
+    assert page.is_hidden("#results")
+    page.fill("#cmp-previous-text", (TREE / "2024" / "hoang-van-quy.txt").read_text(encoding="utf-8"))
+    page.focus("#report-text")
+    page.keyboard.press("Control+Enter")
+    _wait_for_result(page)
+
+    sentences = [{**s, "text": " ".join(s["text"].split())} for s in _sentences(page)]
+    verdicts = {"diffused": "chỉ nhận trách nhiệm chung", "repeated": "chép lại gần nguyên văn"}
+    for text, quote, verdict, year in expected:
+        sentence = _find(sentences, text)
+        assert "cross_report" in sentence["cats"]
+        note = page.locator("#note-" + sentence["id"].removeprefix("s-"))
+        evidence = note.locator(f'.evidence-quote[data-verdict="{verdict}"]').first
+        assert evidence.locator("q").inner_text() == quote
+        said = evidence.inner_text()
+        assert verdicts[verdict] in said and f"năm {year}" in said
+        assert ("tap-the.txt" if verdict == "diffused" else "previous") in said
+    assert "Đối chiếu báo cáo" in page.inner_text("#result-toolbar")
+    card = page.inner_text("#card-compare")
+    assert "tap-the.txt" in card and "3 nhận xét đối chiếu" in card
+    assert page.locator('#card-compare li[data-verdict="repeated"]').count() >= 1
+
+    # keyboard: Enter on a marked sentence focuses its note, which quotes the other report
+    first = _find(sentences, expected[0][0])
+    page.focus("#" + first["id"])
+    page.keyboard.press("Enter")
+    assert page.evaluate("() => document.activeElement.id") == "note-" + first["id"].removeprefix("s-")
+
+    # English, like the rest of the page: the comparison is asked for again
+    page.click("#lang-toggle")
+    page.wait_for_function(
+        "() => document.querySelector('#card-compare h3').textContent === 'Compared with other reports'"
+    )
+    assert "only shared responsibility" in page.inner_text("#report")
+    assert "Last year's report" in page.inner_text("#report")
+    page.click("#lang-toggle")
+    page.wait_for_function(
+        "() => document.querySelector('#card-compare h3').textContent === 'Đối chiếu với báo cáo khác'"
+    )
+
+    # a refused file is named in the error
+    image = tmp_path / "tap-the.docx"
+    image.write_bytes(PNG)
+    page.set_input_files("#cmp-collective-file", str(image))
+    page.click("#analyze-btn")
+    page.wait_for_function("() => document.querySelector('#error').textContent.includes('KD-E010')")
+    assert page.inner_text("#error").startswith("Báo cáo tập thể:")
+    # Xóa empties the comparison as well: the next analysis is a plain one
+    page.click("#clear-btn")
+    assert page.input_value("#cmp-previous-text") == "" and page.is_hidden("#cmp-collective-info")
