@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from nlp.cross.records import CollectiveRow, PersonLink, PreviousRow, UnitLink, Unlinked
 from nlp.errors import InputError
 from nlp.schema import AnalysisResult
-from service.worker import Job, Outcome, _analyse, _with_reviews
+from service.worker import Job, Outcome, analyse_job, with_reviews
 
 PARTS = ("collective", "previous")
 
@@ -55,12 +55,12 @@ def perform_compare(job: Job) -> Outcome:
     for a bad input or a pipeline bug (an unexpected exception is kept by its type only)."""
     part = "report"
     try:
-        report = _analyse(replace(job, reviews=False, others=()))
+        report = analyse_job(replace(job, reviews=False, others=()))
         others = {}
         for other in job.others:
             part = other.role
             single = replace(job, text=other.text, data=other.data, hint=other.hint, reviews=False, others=())
-            others[other.role] = (other.name, _analyse(single))
+            others[other.role] = (other.name, analyse_job(single))
         part = "report"
         return Outcome(body=_answer(job, report, others).model_dump_json())
     except InputError as error:
@@ -77,7 +77,7 @@ def _answer(job: Job, report: AnalysisResult, others: dict[str, tuple[str, Analy
     checked = check_pair(AnalysedReport(path=job.name, result=report), lang=job.lang, **given)
     result = checked.result
     if job.reviews and job.config.feedback_store is not None:
-        result = _with_reviews(result, job.config.feedback_store)
+        result = with_reviews(result, job.config.feedback_store)
     linkage = checked.checked.linkage
     return CompareAnswer(
         result=result,

@@ -83,7 +83,7 @@ def perform(job: Job) -> Outcome:
 
         return perform_compare(job)
     try:
-        result = _analyse(job)
+        result = analyse_job(job)
         if job.output == "html":
             from nlp.render import render_html
 
@@ -95,7 +95,9 @@ def perform(job: Job) -> Outcome:
         return Outcome(failure=type(error).__name__)
 
 
-def _analyse(job: Job) -> AnalysisResult:
+def analyse_job(job: Job) -> AnalysisResult:
+    """The result of ``job``'s one report (its ``others`` are not looked at), with the configuration named and, when
+    ``reviews``, the reviewers' decisions marked; raises the pipeline's :class:`InputError`."""
     import nlp  # looked up at call time: the tests of the thread mode replace nlp.analyze
 
     config = job.config
@@ -106,11 +108,11 @@ def _analyse(job: Job) -> AnalysisResult:
     if config.path is not None:
         result = result.model_copy(update={"config": ConfigInfo(hash=config.config_hash, file=config.path.name)})
     if job.reviews and config.feedback_store is not None:
-        result = _with_reviews(result, config.feedback_store)
+        result = with_reviews(result, config.feedback_store)
     return result
 
 
-def _with_reviews(result: AnalysisResult, store: Path) -> AnalysisResult:
+def with_reviews(result: AnalysisResult, store: Path) -> AnalysisResult:
     """The result with the decisions kept for it; a store that cannot be read is refused (``KD-E014``) with the
     store named by its file name only."""
     from nlp.feedback.apply import apply_store
