@@ -136,7 +136,20 @@ def _drop_codes(text: str) -> str:
 
 
 # CJK ideographs, kana and Hangul are written without spaces: each character counts as a word.
-_OTHER_SCRIPT_CHAR = re.compile(r"[\u0370-\u1dff\u2e80-\ud7ff\uf900-\ufaff\uff66-\uffdc]")
+_OTHER_SCRIPT_RANGES = (("\u0370", "\u1dff"), ("\u2e80", "\ud7ff"), ("\uf900", "\ufaff"), ("\uff66", "\uffdc"))
+
+
+def _has_other_script(text: str) -> bool:
+    """Whether any character of ``text`` is of another script (checked on its distinct characters)."""
+    return any(low <= char <= high for char in set(text) for low, high in _OTHER_SCRIPT_RANGES)
+
+
+@cache
+def _other_script_char() -> re.Pattern[str]:
+    """The same ranges as a pattern (wide classes cost milliseconds to compile: only for text that has them)."""
+    return re.compile("[" + "".join(rf"\u{ord(low):04x}-\u{ord(high):04x}" for low, high in _OTHER_SCRIPT_RANGES) + "]")
+
+
 _WORD = re.compile(r"[^\W\d_]+")
 _DISTINCTIVE = re.compile(
     r"^(?:ngh|ng|nh|kh|gi|tr|ph|ch)|ai|ao|au|ay|oa|oe|oi|ua|uy|ia|iu|eo|uo|ie|ye|ue|ui|uu|(?:ng|nh|ch)$"
@@ -185,9 +198,9 @@ def detect_language(text: str) -> LanguageCheck:
 def _check(text: str) -> LanguageCheck:
     text = _drop_codes(unicodedata.normalize("NFC", text))
     words = syllables = marked = distinctive = other_script = 0
-    any_foreign = _OTHER_SCRIPT_CHAR.search(text) is not None
+    other_script_char = _other_script_char() if _has_other_script(text) else None
     for token in _WORD.findall(text):
-        foreign = len(_OTHER_SCRIPT_CHAR.findall(token)) if any_foreign else 0
+        foreign = len(other_script_char.findall(token)) if other_script_char else 0
         if foreign:
             other_script += foreign
             continue

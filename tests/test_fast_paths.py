@@ -195,3 +195,12 @@ def test_word_ngrams_as_slices_joined() -> None:
     for tokens in ([], ["a"], ["a", "b"], ["§none", "tôi", "chưa", "làm", "tốt", "tôi"]):
         for low, high in ((1, 1), (1, 2), (1, 3), (2, 2), (2, 4), (3, 3)):
             assert word_ngrams(tokens, low, high) == reference(tokens, low, high)
+
+
+def test_other_script_check_on_distinct_characters(texts: list[str]) -> None:
+    """The set-of-characters check agrees with the pattern it stands in for, and the pattern is that class."""
+    reference = re.compile(r"[\u0370-\u1dff\u2e80-\ud7ff\uf900-\ufaff\uff66-\uffdc]")
+    assert language._other_script_char().pattern == reference.pattern
+    samples = [*texts, "Ωmega", "Привет", "中文", "ｦ", "ￜ", "￝", "\u1dff", "\u1e00", "\u036f", "\u2e7f", "\ud7ff"]
+    for text in samples:
+        assert language._has_other_script(text) == (reference.search(text) is not None)
