@@ -473,7 +473,8 @@
     var source = t("ev_" + part);
     if (evidence.year) { source += " (" + t("ev_year", { year: evidence.year }) + ")"; }
     return el("div", { className: "evidence-quote", "data-part": part, "data-verdict": evidence.verdict },
-      el("span", { className: "ev-source", text: source + ", " + evidence.file + ":" }), " ",
+      // a pasted text goes by its part's name ("collective", "previous"): no file name to show then
+      el("span", { className: "ev-source", text: source + (evidence.file === part ? "" : ", " + evidence.file) + ":" }), " ",
       el("q", { text: evidence.quote }),
       el("span", { className: "ev-verdict", text: " — " + t("ev_verdict") + ": " + (t("v_" + evidence.verdict) || evidence.verdict) }));
   }
@@ -487,7 +488,7 @@
       el("h3", { text: t("cmp_card") }),
       el("h4", { text: t("cmp_with") }),
       el("ul", { className: "plain", id: "compare-files" }, PARTS.filter(function (p) { return files[p]; }).map(function (p) {
-        return el("li", { "data-part": p }, el("strong", { text: t("part_" + p) + ": " }), files[p]);
+        return el("li", { "data-part": p }, el("strong", { text: t("part_" + p) + ": " }), files[p] === p ? t("cmp_pasted") : files[p]);
       })),
       el("p", { id: "compare-count", text: cross ? t("cmp_findings", { n: cross }) : t("cmp_findings_none") }));
     if ((answer.notes || []).length) {

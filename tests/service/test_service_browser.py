@@ -459,10 +459,10 @@ def test_compare_area_adds_the_collective_and_last_year_s_report(page, tmp_path)
         assert evidence.locator("q").inner_text() == quote
         said = evidence.inner_text()
         assert verdicts[verdict] in said and f"năm {year}" in said
-        assert ("tap-the.txt" if verdict == "diffused" else "previous") in said
+        assert ("Báo cáo tập thể (năm 2025), tap-the.txt:" if verdict == "diffused" else "trước (năm 2024):") in said
     assert "Đối chiếu báo cáo" in page.inner_text("#result-toolbar")
     card = page.inner_text("#card-compare")
-    assert "tap-the.txt" in card and "3 nhận xét đối chiếu" in card
+    assert "tap-the.txt" in card and "văn bản dán vào" in card and "3 nhận xét đối chiếu" in card
     assert page.locator('#card-compare li[data-verdict="repeated"]').count() >= 1
 
     # keyboard: Enter on a marked sentence focuses its note, which quotes the other report

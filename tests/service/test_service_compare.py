@@ -5,6 +5,7 @@ were uploaded, refuses what /v1/analyze refuses for each file (saying which), an
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 
 import pytest
@@ -59,7 +60,8 @@ def _uploads() -> dict:
     }
 
 
-def test_uploads_get_the_cli_s_cross_findings_named_by_their_files(client, cli_result):
+def test_uploads_get_the_cli_s_cross_findings_named_by_their_files(client, cli_result, caplog):
+    caplog.set_level(logging.DEBUG)
     answer = client.post("/v1/compare", files=_uploads())
     assert answer.status_code == 200, answer.text
     assert answer.headers["cache-control"] == "no-store"
@@ -91,6 +93,10 @@ def test_uploads_get_the_cli_s_cross_findings_named_by_their_files(client, cli_r
     assert [p["previous"] for p in body["linkage"]["persons"]] == ["hoang-van-quy-2024.txt"]
     assert {r["verdict"] for r in body["collective_rows"]} >= {"diffused"}
     assert "repeated" in {r["verdict"] for r in body["previous_rows"]}
+    # the logs hold neither the reports' text nor the files' names
+    assert "POST /v1/compare 200" in caplog.text
+    for secret in ("tap-the.txt", "hoang-van-quy", *(f["evidence"]["quote"][:30] for f in cross)):
+        assert secret not in caplog.text
 
 
 def test_pasted_texts_are_named_by_their_role_and_answer_in_english(client, cli_result):
