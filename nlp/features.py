@@ -25,7 +25,7 @@ class _Kind:
     def __init__(self, sources: list[str]) -> None:
         self.any = re.compile("|".join(f"(?:{p})" for p in sources))
         self._sources = sources
-        self._patterns: list[re.Pattern[str]] | None = None
+        self._patterns: list[re.Pattern[str]] | None = [self.any] if len(sources) == 1 else None
 
     @property
     def patterns(self) -> list[re.Pattern[str]]:
