@@ -52,7 +52,6 @@ class _FormRules:
     roles_in_text: dict[str, list[re.Pattern[str]]]
     leader_posts: list[re.Pattern[str]]
     outside_posts: list[re.Pattern[str]]
-    outside_content: _OutsideCues
     guidance: dict[str, list[re.Pattern[str]]]
     form_code: re.Pattern[str]
     ratings: list[tuple[str, list[re.Pattern[str]]]]
@@ -71,12 +70,18 @@ def _rules() -> _FormRules:
         roles_in_text={k: [re.compile(p) for p in v] for k, v in data["roles_in_text"].items()},
         leader_posts=_words(data["leader_posts"]),
         outside_posts=_words(data["outside_system_posts"]),
-        outside_content=_outside_cues(data["outside_system_content"]),
         guidance={k: [re.compile(p) for p in v] for k, v in data["guidance_markers"].items()},
         form_code=re.compile(data["form_code"]),
         ratings=[(r["level"], _words(r["cues"])) for r in data["ratings"]],
         fields={k: re.compile(v) for k, v in data["header_fields"].items()},
     )
+
+
+@cache
+def _outside_content() -> _OutsideCues:
+    """The cues of a member outside the political system, compiled when a report's role is read from its content
+    (a report whose title or header says the role never needs them)."""
+    return _outside_cues(load_yaml("structure.yaml")["outside_system_content"])
 
 
 def _outside_cues(data: dict) -> _OutsideCues:
@@ -192,7 +197,7 @@ def _individual_role(doc: Doc) -> str:
     for role in ("member", "leader"):
         if any(p.search(doc.folded) for p in rules.roles_in_text[role]):
             return role
-    if any(p.search(doc.folded) for p in rules.outside_content.leader_self):
+    if any(p.search(doc.folded) for p in _outside_content().leader_self):
         return "leader"
     return "member"
 
@@ -215,7 +220,7 @@ def outside_system_from_content(folded: str) -> bool:
     """True when the content shows a member who does not work in the political system (a student, a retiree
     of a residential branch, private-company staff, the self-employed): the writer says so, or their life
     outside an agency outweighs any sign of work inside the political system (cues in structure.yaml)."""
-    cues = _rules().outside_content
+    cues = _outside_content()
     if any(p.search(folded) for p in cues.leader_self):
         return False
     if any(p.search(folded) for p in cues.self_cues):
