@@ -69,27 +69,27 @@ def _header(view: ReportView, lang: str) -> Panel:
     table = Table.grid(padding=(0, 1))
     table.add_column(style="bold", no_wrap=False, max_width=22)
     table.add_column(ratio=1)
-    table.add_row(t("form", lang), f"{form_text(result, lang)} · {regime_text(result, lang)}")
-    table.add_row(t("role", lang), label("roles", result.role, lang))
+    table.add_row(Text(t("form", lang)), Text(f"{form_text(result, lang)} · {regime_text(result, lang)}"))
+    table.add_row(Text(t("role", lang)), Text(label("roles", result.role, lang)))
     for key in ("name", "position", "unit", "branch"):
         value = getattr(header, key)
         if value:
-            table.add_row(t(key, lang), value)
+            table.add_row(Text(t(key, lang)), Text(value))  # the report's own words: never read as markup
     if header.year:
-        table.add_row(t("year", lang), str(header.year))
+        table.add_row(Text(t("year", lang)), Text(str(header.year)))
     rating_value = rating_text(result.self_rating, lang)
     rating = Text(rating_value, style="bold") if rating_value else Text(t("self_rating_none", lang), style="italic dim")
-    table.add_row(t("self_rating", lang), rating)
+    table.add_row(Text(t("self_rating", lang)), rating)
     score_text = self_score_text(result, lang)
     if score_text:
-        table.add_row(t("self_score", lang), score_text)
+        table.add_row(Text(t("self_score", lang)), Text(score_text))
     band_key = result.band or "fragment"
     symbol = strings().get("band_symbol", {}).get(band_key, "")
     band = Text()
     band.append(f" {symbol} {label('bands', band_key, lang)} ", style=BAND_STYLES.get(band_key, "bold"))
     band.append("  ")
     band.append(band_hint(band_key, lang), style="italic")
-    table.add_row(t("band", lang), band)
+    table.add_row(Text(t("band", lang)), band)
 
     scores = Table.grid(padding=(0, 1))
     scores.add_column(no_wrap=True, min_width=11)
@@ -98,14 +98,14 @@ def _header(view: ReportView, lang: str) -> Panel:
     for score in SCORE_ORDER:
         value = float(getattr(result.scores, score))
         name = Text(label("scores", score, lang), style="bold" if score == "overall" else "")
-        scores.add_row(name, _bar(value), number(value))
+        scores.add_row(name, _bar(value), Text(number(value)))
     explanations = Table.grid(padding=(0, 1))
     explanations.add_column(no_wrap=True, min_width=11, style="dim")
     explanations.add_column(ratio=1, style="dim")
     by_score = {item.score: item.explanation for item in result.score_explanations if item.explanation}
     for score in SCORE_ORDER:
         if score in by_score:
-            explanations.add_row(label("scores", score, lang), by_score[score])
+            explanations.add_row(Text(label("scores", score, lang)), Text(by_score[score]))
     body = Group(table, Text(""), Text(t("scores", lang), style="bold underline"), scores, explanations)
     title = t("page_title", lang)
     return Panel(body, title=Text(title, style="bold"), title_align="left", border_style="blue", padding=(0, 1))
@@ -256,8 +256,8 @@ def _summary(view: ReportView, lang: str) -> Panel:
         style = STYLES.get(category, "")
         table.add_row(
             Text(category_name(category, lang), style=style),
-            str(sentence_counts.get(category, 0)),
-            str(finding_counts.get(category, 0)),
+            Text(str(sentence_counts.get(category, 0))),
+            Text(str(finding_counts.get(category, 0))),
         )
     flagged = len(view.flagged())
     band_key = view.result.band or "fragment"
