@@ -9,9 +9,12 @@ the same at a fraction of the cost.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from itertools import pairwise
 
-from rich.cells import cell_len
+from rich._wrap import divide_line
+from rich.cells import cell_len, set_cell_size
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.segment import Segment
 from rich.text import Text
@@ -47,9 +50,14 @@ class HangingBlock:
         out: list[list[Segment]] = []
         for left, right in self.rows:
             left_line = _cell(console, left, self.left_width, "right" if self.align_right else "left", no_wrap=True)
-            for number, line in enumerate(_wrap(console, right, right_width)):
+            if _plain(right):  # one style for the whole text: wrapped as a string, one segment a line
+                style = console.get_style(right.style) if right.style else None
+                right_lines = [[Segment(line, style)] for line in _wrap_plain(right.plain, right_width)]
+            else:
+                right_lines = [_render(console, line) for line in _wrap(console, right, right_width)]
+            for number, line_segments in enumerate(right_lines):
                 first = left_line if number == 0 else [blank_left]
-                out.append([*pad, *first, gap, *_render(console, line)])
+                out.append([*pad, *first, gap, *line_segments])
         return out
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
@@ -63,6 +71,32 @@ def _fits(text: Text, width: int) -> bool:
     """One line, no tab, no wider than ``width``: rich's wrapping would leave it as it is."""
     plain = text.plain
     return "\n" not in plain and "\t" not in plain and cell_len(plain) <= width
+
+
+def _plain(text: Text) -> bool:
+    """No spans, no line break, no tab: rich would wrap it as a plain string."""
+    plain = text.plain
+    return not text.spans and "\n" not in plain and "\t" not in plain
+
+
+_TRAILING_SPACE = re.compile(r"\s+$")
+
+
+def _wrap_plain(plain: str, width: int) -> list[str]:
+    """What ``Text.wrap(width, justify="left", overflow="fold")`` makes of a one-line text without spans, as
+    strings: rich's own line breaking (``divide_line``), then, as ``Text.rstrip_end`` and ``Text.truncate`` do, the
+    spaces beyond the width dropped, a longer line cut and a shorter one padded."""
+    if cell_len(plain) <= width:
+        return [plain + " " * (width - cell_len(plain))]
+    offsets = [0, *divide_line(plain, width, fold=True), len(plain)]
+    lines = []
+    for start, end in pairwise(offsets):
+        line = plain[start:end]
+        if len(line) > width and (space := _TRAILING_SPACE.search(line)):
+            line = line[: len(line) - min(len(space.group()), len(line) - width)]
+        size = cell_len(line)
+        lines.append(set_cell_size(line, width) if size > width else line + " " * (width - size))
+    return lines
 
 
 def _wrap(console: Console, text: Text, width: int) -> list[Text]:
