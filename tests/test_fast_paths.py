@@ -25,7 +25,7 @@ from nlp import language, normalize
 from nlp.features import _anchor_rules, _is_common_name, find_anchors
 from nlp.model.arrays import row_sums
 from nlp.model.linear_arrays import word_ngrams
-from nlp.render.hanging import HangingBlock
+from nlp.render.hanging import HangingBlock, _wrap_plain
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -204,3 +204,24 @@ def test_other_script_check_on_distinct_characters(texts: list[str]) -> None:
     samples = [*texts, "Ωmega", "Привет", "中文", "ｦ", "ￜ", "￝", "\u1dff", "\u1e00", "\u036f", "\u2e7f", "\ud7ff"]
     for text in samples:
         assert language._has_other_script(text) == (reference.search(text) is not None)
+
+
+@pytest.mark.parametrize("width", [1, 7, 30, 58, 94])
+def test_plain_wrap_is_rich_wrap(texts: list[str], width: int) -> None:
+    """A one-style line wrapped as a string gives the lines rich's ``Text.wrap`` gives (left, fold, padded)."""
+    console = Console(width=120)
+    lines = [line for report in texts[:30] for line in report.splitlines() if line.strip()]
+    lines += [
+        "word " * 40,
+        "   leading and trailing   ",
+        "từ_rất_dài_không_có_chỗ_ngắt_" * 5,
+        "a" * 300,
+        "全角文字" * 30,
+    ]
+    for line in lines:
+        text = Text(line, style="dim")
+        expected = []
+        for wrapped in text.wrap(console, width, justify="left", overflow="fold"):
+            wrapped.truncate(width, overflow="fold", pad=True)
+            expected.append(wrapped.plain)
+        assert _wrap_plain(line, width) == expected
