@@ -1,7 +1,7 @@
 """Speed rewrites (issue 12, second round) give what the plain versions they replaced gave.
 
 Each rewrite keeps its former, simpler version here as the reference: the code-chunk pattern of the language
-check, the one-pass counts of ``has_diacritics``, the split-and-join tone normalisation, the anchor search behind
+check, the split-and-join tone normalisation, the anchor search behind
 one alternation per kind, the model's row sums, and the terminal's hanging lines drawn without rich tables. Inputs: every corpus
 report and example, their lines, and hand-made edge cases (codes, URLs, fullwidth digits, other scripts).
 """
@@ -72,21 +72,6 @@ def test_code_chunks_are_the_chunks_the_code_test_drops(texts: list[str]) -> Non
     for text in texts + lines:
         assert language._drop_codes(text) == reference(text)
         assert language._code_chunk_general().sub(" ", text) == reference(text)
-
-
-def test_has_diacritics_counts_as_word_by_word(texts: list[str]) -> None:
-    def reference(text: str, min_words: int = 20, min_share: float = 0.05) -> bool:
-        words = normalize._WORD.findall(text)
-        if len(words) < min_words:
-            return True
-        return sum(1 for w in words if normalize._VIETNAMESE_MARKED.search(w)) / len(words) >= min_share
-
-    samples = texts + [normalize.fold(t) for t in texts[:60]] + [" ".join(["abc"] * 30 + ["ắ"] * k) for k in range(4)]
-    for text in samples:
-        assert normalize.has_diacritics(text) == reference(text)
-        assert len(normalize._MARKED_WORD.findall(text)) == sum(
-            1 for w in normalize._WORD.findall(text) if normalize._VIETNAMESE_MARKED.search(w)
-        )
 
 
 def test_word_normalisation_by_split_and_join(texts: list[str]) -> None:
