@@ -1,6 +1,7 @@
 """Benchmark of one-report analysis (``nlp.analyze``), in one run, on the example reports.
 
     python bench/bench_analyze.py [--repeat 5]
+    python bench/bench_analyze.py --baseline /path/to/another/checkout [--repeat 8] [--steady]
 
 Prints, for the shipped .txt examples: the median and p90 time per report (warm, in-process), the same for
 underthesea's ``word_tokenize`` alone on the same texts (the floor every analysis pays), their ratio, the layout
@@ -8,6 +9,9 @@ stage alone (``nlp.layout.analyse_layout``: unwrap, marks, pieces, prompts) and 
 analysis, the same figures on the examples re-laid as one line and hard-wrapped at 70 characters, the cold
 start (a fresh interpreter importing ``nlp`` and analysing one report), and the peak memory. Figures are recorded
 in docs/BENCHMARKS.md with the machine described; compare ratios, not absolute times, across machines.
+
+``--baseline`` instead times this checkout and another one in alternating fresh processes (each report's first
+analysis in the process; ``--steady``: every report analysed once before the timing) and prints both ratios.
 """
 
 from __future__ import annotations
