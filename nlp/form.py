@@ -36,8 +36,8 @@ _PLACEHOLDER = re.compile(r"(…|\.{4,}|_{3,})")
 class _OutsideCues:
     """Cues that a member does not work in the political system (structure.yaml outside_system_content)."""
 
-    self_cues: list[re.Pattern[str]]
-    leader_self: list[re.Pattern[str]]
+    self_cues: re.Pattern[str]  # any of the cues (one alternation: only whether one occurs matters)
+    leader_self: re.Pattern[str]
     support: list[re.Pattern[str]]
     support_cap: int
     neutral: list[re.Pattern[str]]
@@ -50,8 +50,8 @@ class _OutsideCues:
 class _FormRules:
     roles: dict[str, list[re.Pattern[str]]]
     roles_in_text: dict[str, list[re.Pattern[str]]]
-    leader_posts: list[re.Pattern[str]]
-    outside_posts: list[re.Pattern[str]]
+    leader_posts: re.Pattern[str]  # any of the posts, as whole words
+    outside_posts: re.Pattern[str]
     guidance: dict[str, list[re.Pattern[str]]]
     form_code: re.Pattern[str]
     ratings: list[tuple[str, list[re.Pattern[str]]]]
@@ -62,14 +62,23 @@ def _words(phrases: list[str]) -> list[re.Pattern[str]]:
     return [re.compile(rf"\b{p}\b") for p in phrases]
 
 
+def _any_word(phrases: list[str]) -> re.Pattern[str]:
+    """One pattern that finds a match where any ``_words(phrases)`` pattern would (one compilation, one search)."""
+    return _any_of([rf"\b{p}\b" for p in phrases])
+
+
+def _any_of(patterns: list[str]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in patterns) or "(?!)")
+
+
 @cache
 def _rules() -> _FormRules:
     data = load_yaml("structure.yaml")
     return _FormRules(
         roles={k: [re.compile(p) for p in v] for k, v in data["roles"].items()},
         roles_in_text={k: [re.compile(p) for p in v] for k, v in data["roles_in_text"].items()},
-        leader_posts=_words(data["leader_posts"]),
-        outside_posts=_words(data["outside_system_posts"]),
+        leader_posts=_any_word(data["leader_posts"]),
+        outside_posts=_any_word(data["outside_system_posts"]),
         guidance={k: [re.compile(p) for p in v] for k, v in data["guidance_markers"].items()},
         form_code=re.compile(data["form_code"]),
         ratings=[(r["level"], _words(r["cues"])) for r in data["ratings"]],
@@ -86,8 +95,8 @@ def _outside_content() -> _OutsideCues:
 
 def _outside_cues(data: dict) -> _OutsideCues:
     return _OutsideCues(
-        self_cues=[re.compile(p) for p in data["self"]],
-        leader_self=[re.compile(p) for p in data["leader_self"]],
+        self_cues=_any_of(data["self"]),
+        leader_self=_any_of(data["leader_self"]),
         support=_words(data["support"]),
         support_cap=int(data["support_cap"]),
         neutral=[re.compile(p) for p in data["neutral"]],
@@ -166,9 +175,9 @@ def detect_role(doc: Doc, opening: str) -> str:
             return role
     posts = " ".join(filter(None, [doc.header.party_position, doc.header.government_position, doc.header.position]))
     folded_posts = fold(posts)
-    if folded_posts and any(p.search(folded_posts) for p in rules.leader_posts):
+    if folded_posts and rules.leader_posts.search(folded_posts):
         return "leader"
-    if folded_posts and any(p.search(folded_posts + " " + fold(doc.header.unit or "")) for p in rules.outside_posts):
+    if folded_posts and rules.outside_posts.search(folded_posts + " " + fold(doc.header.unit or "")):
         return _outside_role(doc)
     if doc.form_code_written and doc.guidance in ROLE_BY_FORM:
         role = ROLE_BY_FORM[doc.guidance].get(doc.form_code_written)
@@ -197,7 +206,7 @@ def _individual_role(doc: Doc) -> str:
     for role in ("member", "leader"):
         if any(p.search(doc.folded) for p in rules.roles_in_text[role]):
             return role
-    if any(p.search(doc.folded) for p in _outside_content().leader_self):
+    if _outside_content().leader_self.search(doc.folded):
         return "leader"
     return "member"
 
@@ -221,9 +230,9 @@ def outside_system_from_content(folded: str) -> bool:
     of a residential branch, private-company staff, the self-employed): the writer says so, or their life
     outside an agency outweighs any sign of work inside the political system (cues in structure.yaml)."""
     cues = _outside_content()
-    if any(p.search(folded) for p in cues.leader_self):
+    if cues.leader_self.search(folded):
         return False
-    if any(p.search(folded) for p in cues.self_cues):
+    if cues.self_cues.search(folded):
         return True
     for pattern in cues.neutral:
         folded = pattern.sub(lambda m: " " * len(m.group()), folded)

@@ -2,7 +2,7 @@
 
 Each rewrite keeps its former, simpler version here as the reference: the code-chunk pattern of the language
 check, the split-and-join tone normalisation, the anchor search behind
-one alternation per kind, the model's row sums, and the terminal's hanging lines drawn without rich tables. Inputs: every corpus
+one alternation per kind, the form's cue lists as alternations, the model's row sums, and the terminal's hanging lines drawn without rich tables. Inputs: every corpus
 report and example, their lines, and hand-made edge cases (codes, URLs, fullwidth digits, other scripts).
 """
 
@@ -21,8 +21,9 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from nlp import language, normalize
+from nlp import form, language, normalize
 from nlp.features import _anchor_rules, _is_common_name, find_anchors
+from nlp.lexicon import load_yaml
 from nlp.model.arrays import row_sums
 from nlp.model.linear_arrays import word_ngrams
 from nlp.render.hanging import HangingBlock, _wrap_plain
@@ -210,3 +211,24 @@ def test_plain_wrap_is_rich_wrap(texts: list[str], width: int) -> None:
             wrapped.truncate(width, overflow="fold", pad=True)
             expected.append(wrapped.plain)
         assert _wrap_plain(line, width) == expected
+
+
+def test_form_cue_alternations_find_what_any_cue_finds(texts: list[str]) -> None:
+    """The form's cue lists searched as one alternation each: found exactly where one of the cues alone is."""
+    data = load_yaml("structure.yaml")
+    outside = data["outside_system_content"]
+    lists = [
+        (form._any_word(data["leader_posts"]), form._words(data["leader_posts"])),
+        (form._any_word(data["outside_system_posts"]), form._words(data["outside_system_posts"])),
+        (form._any_of(outside["self"]), [re.compile(p) for p in outside["self"]]),
+        (form._any_of(outside["leader_self"]), [re.compile(p) for p in outside["leader_self"]]),
+    ]
+    samples = [normalize.fold(line) for report in texts for line in report.splitlines() if line.strip()]
+    samples += [normalize.fold(report) for report in texts]
+    for combined, patterns in lists:
+        hits = 0
+        for sample in samples:
+            found = combined.search(sample) is not None
+            assert found == any(p.search(sample) for p in patterns)
+            hits += found
+        assert hits  # each list occurs somewhere in the corpus
