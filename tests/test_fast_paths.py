@@ -1,9 +1,10 @@
 """Speed rewrites (issue 12, second round) give what the plain versions they replaced gave.
 
 Each rewrite keeps its former, simpler version here as the reference: the code-chunk pattern of the language
-check, the split-and-join tone normalisation, the anchor search behind
-one alternation per kind, the form's cue lists as alternations, the model's row sums, and the terminal's hanging lines drawn without rich tables. Inputs: every corpus
-report and example, their lines, and hand-made edge cases (codes, URLs, fullwidth digits, other scripts).
+check and its check for other scripts, the split-and-join tone normalisation, the anchor search behind one
+alternation per kind, the form's cue lists as alternations, the model's row sums and word pairs, and the
+terminal's hanging lines and string wrap drawn without rich tables. Inputs: every corpus report and example, their
+lines, and hand-made edge cases (codes, URLs, fullwidth digits, other scripts, words wider than the line).
 """
 
 from __future__ import annotations
