@@ -89,13 +89,14 @@ def batch(
             "năm trước.",
         ),
     ] = None,
-    cross_check: Annotated[
+    no_cross_check: Annotated[
         bool,
         typer.Option(
-            "--cross-check/--no-cross-check",
-            help="Đối chiếu báo cáo cá nhân với báo cáo tập thể của đơn vị và với năm trước (mặc định: có).",
+            "--no-cross-check",
+            help="Không đối chiếu báo cáo cá nhân với báo cáo tập thể của đơn vị và với năm trước (mặc định: có đối "
+            "chiếu).",
         ),
-    ] = True,
+    ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Không hiện thanh tiến độ.")] = False,
 ) -> None:
     """Chấm hàng loạt bản kiểm điểm của cả huyện / score every report of a district (docs/BATCH.md)."""
@@ -113,7 +114,7 @@ def batch(
     if scheduler and engine is not Engine.dask:
         err.print(t("cli.scheduler_needs_dask", language))
         raise typer.Exit(code=EXIT_USAGE)
-    if previous is not None and not cross_check:
+    if previous is not None and no_cross_check:
         err.print(t("cli.previous_needs_cross", language))
         raise typer.Exit(code=EXIT_USAGE)
     for path in inputs:
@@ -148,7 +149,7 @@ def batch(
         scheduler=scheduler,
         timeout_s=timeout,
         config=configuration,
-        cross=cross_check,
+        cross=not no_cross_check,
         previous=previous,
     )
     progress = RichProgress(err, language) if not quiet else None

@@ -96,13 +96,16 @@ def _classifier(model: str | None):
 
 
 def warm_up(model: str | None = None) -> None:
-    """Load the models once per worker process, before the first real file."""
+    """Load the models once per worker process, before the first real file: the classifier and the e5 encoder
+    that embeds sentences for the cross-report checks."""
     from nlp.pipeline import analyze
 
     with contextlib.suppress(Exception):
         analyze(
             "Năm 2024 tôi hoàn thành 12 hồ sơ. Còn chậm 2 báo cáo do tôi chưa lập lịch.", classifier=_classifier(model)
         )
+    with contextlib.suppress(Exception):  # the cross-report checks' encoder (Task.embed), outside any time limit
+        _embedder()(["Năm 2024 tôi hoàn thành 12 hồ sơ."])
 
 
 def analyse(task: Task) -> Outcome:
