@@ -4,4 +4,4 @@ paying the cold start (``import nlp`` and underthesea's models, about a second) 
 
 from nlp.batch.worker import warm_up
 
-warm_up()
+warm_up(encoder=False)

@@ -95,17 +95,19 @@ def _classifier(model: str | None):
     return load_classifier(model)
 
 
-def warm_up(model: str | None = None) -> None:
-    """Load the models once per worker process, before the first real file: the classifier and the e5 encoder
-    that embeds sentences for the cross-report checks."""
+def warm_up(model: str | None = None, encoder: bool = True) -> None:
+    """Load the models once per worker process, before the first real file: the classifier and (``encoder``) the e5
+    encoder that embeds sentences for the cross-report checks. The forkserver loads the classifier only: the
+    encoder's thread pool must not be forked."""
     from nlp.pipeline import analyze
 
     with contextlib.suppress(Exception):
         analyze(
             "Năm 2024 tôi hoàn thành 12 hồ sơ. Còn chậm 2 báo cáo do tôi chưa lập lịch.", classifier=_classifier(model)
         )
-    with contextlib.suppress(Exception):  # the cross-report checks' encoder (Task.embed), outside any time limit
-        _embedder()(["Năm 2024 tôi hoàn thành 12 hồ sơ."])
+    if encoder:
+        with contextlib.suppress(Exception):  # the cross-report checks' encoder (Task.embed), outside any time limit
+            _embedder()(["Năm 2024 tôi hoàn thành 12 hồ sơ."])
 
 
 def analyse(task: Task) -> Outcome:
