@@ -7,7 +7,7 @@
     kiemdiem batch reports/ -o ket-qua/ --timeout-per-file 300   # seconds per file (0: no limit)
     kiemdiem batch reports/ -o ket-qua/ --config huyen/.kiemdiem.yaml
     kiemdiem batch nam-nay/ -o ket-qua-2025/ --previous ket-qua-2024/   # against last year's batch output
-    kiemdiem batch reports/ -o ket-qua/ --no-cross-check                # no cross-report checks
+    kiemdiem batch reports/ -o ket-qua/ --cross-check                   # with the cross-report checks
 
 Exit codes: 0 the batch completed (even with unreadable files: they are rows of the error sheet);
 2 wrong usage, a missing input or an unusable ``--previous`` folder (before any file is read); 3 the output folder cannot be used; 21 invalid configuration (KD-E012) and
@@ -89,14 +89,14 @@ def batch(
             "năm trước.",
         ),
     ] = None,
-    no_cross_check: Annotated[
-        bool,
+    cross_check: Annotated[
+        bool | None,
         typer.Option(
-            "--no-cross-check",
-            help="Không đối chiếu báo cáo cá nhân với báo cáo tập thể của đơn vị và với năm trước (mặc định: có đối "
-            "chiếu).",
+            "--cross-check/--no-cross-check",
+            help="Đối chiếu báo cáo cá nhân với báo cáo tập thể của đơn vị (và với năm trước khi có --previous). Mặc "
+            "định: tắt, trừ khi có --previous (phép đối chiếu còn tốn nhiều thời gian, xem docs/BATCH.md).",
         ),
-    ] = False,
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Không hiện thanh tiến độ.")] = False,
 ) -> None:
     """Chấm hàng loạt bản kiểm điểm của cả huyện / score every report of a district (docs/BATCH.md)."""
@@ -114,7 +114,7 @@ def batch(
     if scheduler and engine is not Engine.dask:
         err.print(t("cli.scheduler_needs_dask", language))
         raise typer.Exit(code=EXIT_USAGE)
-    if previous is not None and no_cross_check:
+    if previous is not None and cross_check is False:
         err.print(t("cli.previous_needs_cross", language))
         raise typer.Exit(code=EXIT_USAGE)
     for path in inputs:
@@ -149,7 +149,7 @@ def batch(
         scheduler=scheduler,
         timeout_s=timeout,
         config=configuration,
-        cross=not no_cross_check,
+        cross=cross_check if cross_check is not None else previous is not None,
         previous=previous,
     )
     progress = RichProgress(err, language) if not quiet else None

@@ -77,7 +77,7 @@ class BatchOptions:
     # the organisation's configuration (nlp.config.load_config; None: the shipped defaults); its feedback store,
     # when set, gives the reviewers' decisions applied to the outputs
     config: Configuration | None = None
-    cross: bool = True  # the cross-report checks (issue 13; --no-cross-check turns them off)
+    cross: bool = False  # the cross-report checks (issue 13; --cross-check, or --previous, turns them on)
     previous: Path | None = None  # last year's batch output folder (--previous)
 
 

@@ -53,7 +53,7 @@ def _shape(out: Path) -> dict[str, list[tuple[str, str, int, int]]]:
 def batch(tmp_path_factory) -> Path:
     """The linked tree (both years) analysed once in a batch."""
     base = tmp_path_factory.mktemp("cross")
-    run_batch([_copy(base)], base / "out", BatchOptions(jobs=1))
+    run_batch([_copy(base)], base / "out", BatchOptions(jobs=1, cross=True))
     return base / "out"
 
 
@@ -120,24 +120,26 @@ def test_resume_gives_the_same_findings_and_a_changed_unit_is_checked_again(tmp_
     text = collective.read_bytes()
     collective.unlink()
     out = tmp_path / "out"
-    run_batch([tree], out, BatchOptions(jobs=1))
+    run_batch([tree], out, BatchOptions(jobs=1, cross=True))
     assert not any(rule.startswith("cross.co") for found in _shape(out).values() for rule, *_ in found)
 
     collective.write_bytes(text)  # the unit's collective report arrives: its members are checked against it
-    run_batch([tree], out, BatchOptions(jobs=1, resume=True))
+    run_batch([tree], out, BatchOptions(jobs=1, resume=True, cross=True))
     first = _shape(out)
     assert {rule for rule, *_ in first[DEPUTY]} == {"cross.contradicts_collective"}
 
-    again = run_batch([tree], out, BatchOptions(jobs=1, resume=True))
+    again = run_batch([tree], out, BatchOptions(jobs=1, resume=True, cross=True))
     assert again.analysed == 0 and again.cross is not None and again.cross.driver_embedded == 0
     assert _shape(out) == first
 
 
 def test_previous_batch_output_gives_last_years_reports(tmp_path) -> None:
-    last_year = run_batch([_copy(tmp_path / "a", {"2024"})], tmp_path / "out-2024", BatchOptions(jobs=1))
+    last_year = run_batch([_copy(tmp_path / "a", {"2024"})], tmp_path / "out-2024", BatchOptions(jobs=1, cross=True))
     assert last_year.cross is not None and not last_year.cross.findings
     this_year = _copy(tmp_path / "b", {"2025"})
-    report = run_batch([this_year], tmp_path / "out-2025", BatchOptions(jobs=1, previous=tmp_path / "out-2024"))
+    report = run_batch(
+        [this_year], tmp_path / "out-2025", BatchOptions(jobs=1, cross=True, previous=tmp_path / "out-2024")
+    )
     assert report.cross is not None
     lines = _lines(tmp_path / "out-2025")
     repeated = [f for f in _cross(lines[LEADER]) if f["rule"] == "cross.repeated_from_last_year"]
@@ -161,7 +163,7 @@ def test_an_unusable_previous_folder_stops_before_anything_is_analysed(tmp_path)
     inputs.mkdir()
     for previous, reason in ((tmp_path / "none", "not_folder"), (tree, "no_store"), (inputs, "no_store")):
         with pytest.raises(PreviousFolderError) as refused:
-            run_batch([tree], tmp_path / "out", BatchOptions(jobs=1, previous=previous))
+            run_batch([tree], tmp_path / "out", BatchOptions(jobs=1, cross=True, previous=previous))
         assert refused.value.reason == reason
         assert not (tmp_path / "out").exists()
 
@@ -195,7 +197,25 @@ def test_dask_gives_the_same_rows(batch, tmp_path) -> None:
         distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None) as local,
         distributed.Client(local) as client,
     ):
-        run_batch([_copy(tmp_path)], tmp_path / "dask", BatchOptions(engine="dask", scheduler=client))
+        run_batch([_copy(tmp_path)], tmp_path / "dask", BatchOptions(engine="dask", scheduler=client, cross=True))
     for name in (COLLECTIVE_CSV, PREVIOUS_CSV):
         assert (tmp_path / "dask" / name).read_bytes() == (batch / name).read_bytes()
     assert _shape(tmp_path / "dask") == _shape(batch)
+
+
+def test_cross_checks_are_opt_in(tmp_path) -> None:
+    """Off by default (they cost far more than the analyses until the encoder is cheaper), on with --cross-check."""
+    from typer.testing import CliRunner
+
+    from nlp.cli import app
+
+    assert BatchOptions().cross is False
+    tree = _copy(tmp_path, {"2025"})
+    plain = CliRunner().invoke(app, ["batch", str(tree), "-o", str(tmp_path / "plain"), "-q", "-j", "1"])
+    assert plain.exit_code == 0, plain.output
+    assert not (tmp_path / "plain" / COLLECTIVE_CSV).exists()
+    checked = CliRunner().invoke(
+        app, ["batch", str(tree), "-o", str(tmp_path / "on"), "-q", "-j", "1", "--cross-check"]
+    )
+    assert checked.exit_code == 0, checked.output
+    assert (tmp_path / "on" / COLLECTIVE_CSV).exists()
