@@ -221,7 +221,8 @@ class ReportView:
     def finding_counts(self) -> dict[str, int]:
         counts: dict[str, int] = {}
         for finding in self.result.findings:
-            counts[finding.category] = counts.get(finding.category, 0) + 1
+            if finding.review != "dismissed":  # a reviewer's dismissal takes it out of the counts
+                counts[finding.category] = counts.get(finding.category, 0) + 1
         return counts
 
 
@@ -240,7 +241,9 @@ def build_view(result: AnalysisResult) -> ReportView:
     views: list[SentenceView] = []
     for index, sentence in enumerate(result.sentences):
         findings = sorted(by_sentence.get(index, []), key=lambda item: (item[1].start, item[0]))
-        categories = sort_categories({*sentence.labels, *(finding.category for _, finding in findings)})
+        kept = {finding.category for _, finding in findings if finding.review != "dismissed"}
+        dismissed = {finding.category for _, finding in findings if finding.review == "dismissed"} - kept
+        categories = sort_categories(({*sentence.labels} | kept) - dismissed)
         heading = sentence.structural and any(start <= sentence.start < end for start, end in heading_ranges)
         views.append(SentenceView(index, sentence, categories, findings, heading=heading))
     views.sort(key=lambda view: (view.start, view.end, view.index))

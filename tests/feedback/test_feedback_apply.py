@@ -34,3 +34,19 @@ def test_other_reports_and_no_store_are_untouched(tmp_path):
     assert apply_store(first, None) == first
     assert apply_store(first, tmp_path / "none-yet.sqlite") == first
     assert not (tmp_path / "none-yet.sqlite").exists()
+
+
+def test_a_dismissed_finding_leaves_the_rendered_counts(tmp_path):
+    from nlp.render.common import build_view
+
+    text = EXAMPLE.read_text(encoding="utf-8")
+    result = analyze(text)
+    index, finding = next((i, f) for i, f in enumerate(result.findings) if f.sentence is not None)
+    same_category = [f for f in result.findings if f.sentence == finding.sentence and f.category == finding.category]
+    decisions = [decision_for(result, result.findings.index(f), "dismiss") for f in same_category]
+    reviewed = apply_decisions(result, decisions)
+    before, after = build_view(result), build_view(reviewed)
+    assert after.finding_counts()[finding.category] == before.finding_counts()[finding.category] - len(same_category)
+    view = next(v for v in after.sentences if v.index == finding.sentence)
+    assert finding.category not in view.categories
+    assert index in {position for position, _ in view.findings}  # still listed, shown as dismissed
