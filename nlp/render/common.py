@@ -185,6 +185,14 @@ class SentenceView:
     def primary(self) -> str | None:
         return primary_category(self.categories)
 
+    @property
+    def counted_categories(self) -> list[str]:
+        """The categories that count: a category whose every finding here a reviewer dismissed does not (the
+        sentence stays marked, its dismissed findings shown as dismissed)."""
+        kept = {finding.category for _, finding in self.findings if finding.review != "dismissed"}
+        dismissed = {finding.category for _, finding in self.findings if finding.review == "dismissed"} - kept
+        return [category for category in self.categories if category not in dismissed]
+
 
 @dataclass
 class ReportView:
@@ -214,7 +222,7 @@ class ReportView:
     def sentence_counts(self) -> dict[str, int]:
         counts: dict[str, int] = {}
         for view in self.sentences:
-            for category in view.categories:
+            for category in view.counted_categories:
                 counts[category] = counts.get(category, 0) + 1
         return counts
 
@@ -241,9 +249,7 @@ def build_view(result: AnalysisResult) -> ReportView:
     views: list[SentenceView] = []
     for index, sentence in enumerate(result.sentences):
         findings = sorted(by_sentence.get(index, []), key=lambda item: (item[1].start, item[0]))
-        kept = {finding.category for _, finding in findings if finding.review != "dismissed"}
-        dismissed = {finding.category for _, finding in findings if finding.review == "dismissed"} - kept
-        categories = sort_categories(({*sentence.labels} | kept) - dismissed)
+        categories = sort_categories({*sentence.labels, *(finding.category for _, finding in findings)})
         heading = sentence.structural and any(start <= sentence.start < end for start, end in heading_ranges)
         views.append(SentenceView(index, sentence, categories, findings, heading=heading))
     views.sort(key=lambda view: (view.start, view.end, view.index))

@@ -48,5 +48,6 @@ def test_a_dismissed_finding_leaves_the_rendered_counts(tmp_path):
     before, after = build_view(result), build_view(reviewed)
     assert after.finding_counts()[finding.category] == before.finding_counts()[finding.category] - len(same_category)
     view = next(v for v in after.sentences if v.index == finding.sentence)
-    assert finding.category not in view.categories
+    assert finding.category in view.categories and finding.category not in view.counted_categories
+    assert after.sentence_counts().get(finding.category, 0) == before.sentence_counts()[finding.category] - 1
     assert index in {position for position, _ in view.findings}  # still listed, shown as dismissed
