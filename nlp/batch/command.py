@@ -90,13 +90,12 @@ def batch(
         ),
     ] = None,
     cross_check: Annotated[
-        bool | None,
+        bool,
         typer.Option(
-            "--cross-check/--no-cross-check",
-            help="Đối chiếu báo cáo cá nhân với báo cáo tập thể của đơn vị (và với năm trước khi có --previous). Mặc "
-            "định: tắt, trừ khi có --previous (phép đối chiếu còn tốn nhiều thời gian, xem docs/BATCH.md).",
+            "--cross-check",
+            help="Đối chiếu báo cáo cá nhân với báo cáo tập thể của đơn vị (tắt nếu không ghi; luôn bật với --previous).",
         ),
-    ] = None,
+    ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Không hiện thanh tiến độ.")] = False,
 ) -> None:
     """Chấm hàng loạt bản kiểm điểm của cả huyện / score every report of a district (docs/BATCH.md)."""
@@ -113,9 +112,6 @@ def batch(
         raise typer.Exit(code=EXIT_USAGE)
     if scheduler and engine is not Engine.dask:
         err.print(t("cli.scheduler_needs_dask", language))
-        raise typer.Exit(code=EXIT_USAGE)
-    if previous is not None and cross_check is False:
-        err.print(t("cli.previous_needs_cross", language))
         raise typer.Exit(code=EXIT_USAGE)
     for path in inputs:
         if not path.exists():
@@ -149,7 +145,7 @@ def batch(
         scheduler=scheduler,
         timeout_s=timeout,
         config=configuration,
-        cross=cross_check if cross_check is not None else previous is not None,
+        cross=cross_check or previous is not None,
         previous=previous,
     )
     progress = RichProgress(err, language) if not quiet else None

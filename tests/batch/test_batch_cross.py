@@ -177,8 +177,6 @@ def test_cli_refuses_an_unusable_previous_folder_with_exit_code_2(tmp_path) -> N
     out = tmp_path / "out"
     refused = CliRunner().invoke(app, ["batch", str(tree), "-o", str(out), "-q", "--previous", str(tree)])
     assert refused.exit_code == 2 and "--previous" in refused.output and "kiemdiem-batch.sqlite" in refused.output
-    both = CliRunner().invoke(app, ["batch", str(tree), "-o", str(out), "--previous", str(tree), "--no-cross-check"])
-    assert both.exit_code == 2 and "--no-cross-check" in both.output
     assert not out.exists()
 
 
