@@ -357,22 +357,32 @@ async def _read_analysis_input(request: Request, settings: Settings) -> tuple[Jo
     raise UnsupportedMediaTypeError(f"Content-Type {media or '(none)'}")
 
 
-async def _read_upload(request: Request, settings: Settings) -> tuple[Job, str]:
+async def _parse_form(request: Request, settings: Settings, max_files: int, max_fields: int):
+    """The multipart body, parsed in memory within the request limits (``KD-A002`` when malformed)."""
     parser = _InMemoryMultiPartParser(
         Headers(scope=request.scope),
         request.stream(),
-        max_files=1,
-        max_fields=4,
+        max_files=max_files,
+        max_fields=max_fields,
         max_part_size=settings.max_request_bytes,
     )
     try:
-        form = await parser.parse()
+        return await parser.parse()
     except MultiPartException as error:
         raise MalformedRequestError(_multipart_detail(error.message)) from None
+
+
+def _form_lang(form) -> str:
+    lang = form.get("lang") or "vi"
+    if lang not in {"vi", "en"}:
+        raise InvalidRequestError("lang", extra={"errors": [{"loc": ["body", "lang"], "type": "literal_error"}]})
+    return lang
+
+
+async def _read_upload(request: Request, settings: Settings) -> tuple[Job, str]:
+    form = await _parse_form(request, settings, max_files=1, max_fields=4)
     try:
-        lang = form.get("lang") or "vi"
-        if lang not in {"vi", "en"}:
-            raise InvalidRequestError("lang", extra={"errors": [{"loc": ["body", "lang"], "type": "literal_error"}]})
+        lang = _form_lang(form)
         upload = form.get("file")
         text = form.get("text")
         if isinstance(upload, UploadFile):
@@ -402,21 +412,9 @@ async def _read_compare_input(request: Request, settings: Settings) -> tuple[Job
         return _compare_job(report, None, {role: (text, None) for role, text in given.items()}), body.lang
     if media != "multipart/form-data":
         raise UnsupportedMediaTypeError(f"Content-Type {media or '(none)'}")
-    parser = _InMemoryMultiPartParser(
-        Headers(scope=request.scope),
-        request.stream(),
-        max_files=1 + len(PARTS),
-        max_fields=6,
-        max_part_size=settings.max_request_bytes,
-    )
+    form = await _parse_form(request, settings, max_files=1 + len(PARTS), max_fields=6)
     try:
-        form = await parser.parse()
-    except MultiPartException as error:
-        raise MalformedRequestError(_multipart_detail(error.message)) from None
-    try:
-        lang = form.get("lang") or "vi"
-        if lang not in {"vi", "en"}:
-            raise InvalidRequestError("lang", extra={"errors": [{"loc": ["body", "lang"], "type": "literal_error"}]})
+        lang = _form_lang(form)
         upload, text = form.get("file"), form.get("text")
         if isinstance(upload, UploadFile):
             report = Job(data=await upload.read(), hint=_extension_hint(upload.filename), limits=settings.ingest_limits)
