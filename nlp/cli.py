@@ -444,6 +444,10 @@ def config_command(
                 typer.echo(f"{row['rule']:<42} {row['category']:<15} {row['severity']:<7} {state}")
         return
     provenance = [{"key": key, "value": value, "source": source} for key, value, source in configuration.provenance()]
+    defaults = _model_thresholds()
+    for row in provenance:  # the shipped thresholds are the default model's own, chosen on dev
+        if row["key"] in defaults and row["source"] == "default":
+            row["value"], row["source"] = defaults[row["key"]], f"default ({defaults['name']})"
     if as_json:
         payload = {
             "file": str(configuration.path) if configuration.path else None,
@@ -459,6 +463,18 @@ def config_command(
     for row in provenance:
         value = json.dumps(row["value"], ensure_ascii=False, default=str)
         typer.echo(f"  {row['key']:<40} {value:<40} ← {row['source']}")
+
+
+def _model_thresholds() -> dict:
+    """The default classifier's decision thresholds (``thresholds.*`` keys) and its name."""
+    from nlp.classify import default_classifier
+
+    model = default_classifier()
+    return {
+        "name": model.name,
+        "thresholds.generic": model.generic_threshold,
+        "thresholds.evasive": model.evasive_threshold,
+    }
 
 
 def _rule_rows(configuration) -> list[dict]:

@@ -76,6 +76,8 @@ def test_config_command_shows_values_and_sources(isolated):
         path.resolve()
     )
     assert rows["bands.adequate"]["source"] == "default" and rows["bands.strong"]["value"] == 85
+    assert isinstance(rows["thresholds.generic"]["value"], float)  # the default model's own threshold
+    assert rows["thresholds.generic"]["source"].startswith("default (")
     text = run("config").stdout
     assert "evasive.hedge" in text and str(path.resolve()) in text
     rules = {row["rule"]: row for row in _json(run("config", "--rules", "--json"))}
