@@ -71,15 +71,7 @@ def collective_finding(row: CollectiveRow, result: AnalysisResult, year: int | N
     if row.rule is None:
         return None
     span = _where(result, row.sentence, row.file, ("collective_responsibility", "shortcomings"))
-    evidence = CrossEvidence(
-        file=row.shortcoming.file,
-        start=row.shortcoming.start,
-        end=row.shortcoming.end,
-        quote=row.shortcoming.text,
-        year=year,
-        verdict=row.verdict,
-    )
-    return _finding(row.rule, result, span, evidence, lang)
+    return _finding(row.rule, result, span, _evidence(row, year), lang)
 
 
 def previous_finding(row: PreviousRow, result: AnalysisResult, year: int | None, lang: str) -> Finding | None:
@@ -88,15 +80,15 @@ def previous_finding(row: PreviousRow, result: AnalysisResult, year: int | None,
         return None
     sections = ("shortcomings",) if row.verdict == "repeated" else ("previous_remediation", "shortcomings")
     span = _where(result, row.sentence, row.file, sections)
-    evidence = CrossEvidence(
-        file=row.shortcoming.file,
-        start=row.shortcoming.start,
-        end=row.shortcoming.end,
-        quote=row.shortcoming.text,
-        year=year,
-        verdict=row.verdict,
+    return _finding(row.rule, result, span, _evidence(row, year), lang)
+
+
+def _evidence(row: CollectiveRow | PreviousRow, year: int | None) -> CrossEvidence:
+    """The other report's sentence a row rests on (the collective's, or last year's shortcoming)."""
+    quoted = row.shortcoming
+    return CrossEvidence(
+        file=quoted.file, start=quoted.start, end=quoted.end, quote=quoted.text, year=year, verdict=row.verdict
     )
-    return _finding(row.rule, result, span, evidence, lang)
 
 
 @cache
