@@ -54,6 +54,7 @@ class Post:
     areas: tuple[str, ...]
     named: tuple[str, ...]
     area_from: re.Pattern[str] | None = None
+    party_head: bool = False
 
 
 @cache
@@ -71,9 +72,22 @@ def posts() -> tuple[Post, ...]:
                 areas=tuple(entry.get("areas", [])),
                 named=tuple(entry.get("named", [])),
                 area_from=re.compile(entry["area_from"]) if entry.get("area_from") else None,
+                party_head=bool(entry.get("party_head", False)),
             )
         )
     return tuple(result)
+
+
+@cache
+def head_levels() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """(level, pattern) of ``positions.yaml``'s ``levels``, in the order they are tried."""
+    return tuple((name, re.compile(pattern)) for name, pattern in load_yaml("positions.yaml")["levels"].items())
+
+
+@cache
+def unit_abbreviations() -> dict[str, str]:
+    """Folded abbreviation → folded words, for unit names ("cty" → "cong ty")."""
+    return dict(settings()["unit_abbreviations"])
 
 
 def post(post_id: str) -> Post:

@@ -7,7 +7,7 @@ import unicodedata
 from functools import cache
 from pathlib import PurePosixPath
 
-from nlp.cross.config import posts
+from nlp.cross.config import head_levels, posts, unit_abbreviations
 from nlp.cross.records import Identity
 from nlp.lexicon import load_yaml
 from nlp.normalize import fold
@@ -35,12 +35,14 @@ def name_key(name: str | None) -> str | None:
 
 
 def unit_key(name: str | None) -> str | None:
-    """A unit name for matching: folded, 'chi bộ' / 'đảng bộ' prefix dropped, spaces collapsed."""
+    """A unit name for matching: folded, 'chi bộ' / 'đảng bộ' prefix dropped, abbreviations written out ("CTY CP" →
+    "cong ty co phan"), spaces collapsed."""
     if not name:
         return None
     folded = " ".join(re.sub(r"[^\w\s]", " ", fold(name)).split())
     key = _UNIT_PREFIX.sub("", folded)
-    return key or None
+    words = [unit_abbreviations().get(word, word) for word in key.split()]
+    return " ".join(words) or None
 
 
 @cache
@@ -100,6 +102,25 @@ def find_posts(*written: str | None) -> tuple[list[str], list[str]]:
     return found, list(dict.fromkeys(a for a in areas if a))
 
 
+def head_level(*written: str | None) -> str | None:
+    """The level of the head posts named in the post fields: ``committee`` (the đảng ủy or the whole enterprise /
+    agency), ``branch`` (a chi bộ or a sub-unit inside it), ``own`` (neither said: the writer's own unit); None
+    without a head post. The highest level named wins."""
+    levels = []
+    for value in written:
+        if not value:
+            continue
+        for piece in _POST_SPLIT.split(" ".join(re.sub(r"[()]", ",", fold(value)).split())):
+            post = next((p for p in posts() if p.pattern.search(piece)), None)
+            if post is None or not post.head or piece.startswith(("nguyen ", "truoc day ")):
+                continue
+            levels.append(next((name for name, pattern in head_levels() if pattern.search(piece)), "own"))
+    for level in ("committee", "own", "branch"):
+        if level in levels:
+            return level
+    return None
+
+
 _OTHER_POST_FIELD = re.compile(r"^\W*(cong viec( hien nay| dang lam)?|chuc vu doan the|chuc vu khac|nhiem vu)\s*:\s*")
 
 
@@ -128,6 +149,7 @@ def _path_year(path: str) -> int | None:
 
 _COLUMN_GAP = re.compile(r"\s{3,}|\t| \| ")
 _CHI_BO = re.compile(r"^chi bo\b")
+_NATIONAL_HEADING = re.compile(r"\s(dang cong san viet nam|cong hoa xa hoi chu nghia)\b")
 _SENTENCE_LIKE = re.compile(r"\b(toi|ban than|da neu|phan)\b")
 
 
@@ -136,23 +158,35 @@ def _header_bodies(text: str) -> list[str]:
     bodies = []
     for line in text.splitlines()[:12]:
         cell = _COLUMN_GAP.split(line.strip())[0].strip() if line.strip() else ""
+        national = _NATIONAL_HEADING.search(fold(cell))
+        if national and national.start() > 0:  # the two columns pasted onto one line: keep the left one
+            cell = cell[: national.start()].strip()
         folded = fold(cell)
         if _UNIT_BODY.match(folded) and len(cell) < 90 and not re.search(r"\bviet nam\b", folded):
             bodies.append(cell)
     return bodies
 
 
-def _unit_name(result: AnalysisResult) -> str | None:
-    """The chi bộ / đảng bộ the report belongs to: the chi bộ of the header block, else the 'Chi bộ:' field, else the
-    lowest party body of the header block (a đảng bộ's own report)."""
+def _unit_names(result: AnalysisResult) -> tuple[str | None, str | None]:
+    """The chi bộ / đảng bộ the report belongs to — the chi bộ of the header block, else the 'Chi bộ:' field, else
+    the lowest party body of the header block (a đảng bộ's own report) — and the party body the header names above
+    it (the đảng bộ of a chi bộ; None when the header names none)."""
     bodies = _header_bodies(result.text)
-    branch = next((b for b in reversed(bodies) if _CHI_BO.match(fold(b))), None)
-    if branch:
-        return branch
+    branch = next((i for i in reversed(range(len(bodies))) if _CHI_BO.match(fold(bodies[i]))), None)
+    if branch is not None:
+        return bodies[branch], _above(bodies, branch)
     written = result.header.branch
     if written and len(written) < 60 and not _SENTENCE_LIKE.search(fold(written)):
-        return written.strip()
-    return bodies[-1] if bodies else None
+        return written.strip(), bodies[-1] if bodies and unit_key(bodies[-1]) != unit_key(written) else None
+    if not bodies:
+        return None, None
+    return bodies[-1], _above(bodies, len(bodies) - 1)
+
+
+def _above(bodies: list[str], index: int) -> str | None:
+    """The nearest body above ``bodies[index]`` that is not the same unit written twice."""
+    own = unit_key(bodies[index])
+    return next((b for b in reversed(bodies[:index]) if unit_key(b) != own), None)
 
 
 def identify(path: str, result: AnalysisResult) -> Identity:
@@ -164,7 +198,7 @@ def identify(path: str, result: AnalysisResult) -> Identity:
     if not found and not collective and header.position:
         found, areas = find_posts(header.position)
     name = None if collective else header.name
-    unit = _unit_name(result)
+    unit, parent = _unit_names(result)
     return Identity(
         file=path,
         role=result.role,
@@ -177,8 +211,22 @@ def identify(path: str, result: AnalysisResult) -> Identity:
         gov_post=header.government_position,
         posts=found,
         head=any(p.head for p in posts() if p.id in found),
+        head_level=None if collective else head_level(*written),
         areas=areas,
         unit_name=unit,
         unit_key=unit_key(unit),
+        parent_name=parent,
+        parent_key=unit_key(parent),
         folder=unit_folder(path),
     )
+
+
+def within_parent(identity: Identity) -> Identity:
+    """The identity as a member of the đảng bộ above its chi bộ (the đảng bộ's collective report is the one checked):
+    a head post of the chi bộ or of a sub-unit does not make the writer the đảng bộ's head, and a chi bộ's secretary
+    is not the secretary the đảng bộ's report names (a management post such as "Trưởng phòng" is kept: the report
+    may name it); a head post of the đảng ủy or of the whole enterprise still does."""
+    if identity.head_level == "committee" or not identity.head:
+        return identity
+    kept = [p for p in identity.posts if not any(post.party_head for post in posts() if post.id == p)]
+    return identity.model_copy(update={"head": False, "posts": kept})

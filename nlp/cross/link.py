@@ -1,7 +1,10 @@
 """Linking: reports grouped into units, each unit's collective report, and writers linked across two years.
 
 Units are grouped by the chi bộ / đảng bộ named in the header where reports give it, else by folder; each unit
-says which was used (``basis``). Nothing here raises for a unit without a collective report or a writer found in one
+says which was used (``basis``). A chi bộ that sent no collective report of its own, whose headers name above it a
+đảng bộ that did, is attached to that đảng bộ (``basis`` "parent"): its writers answer to the đảng bộ's report, and
+a head post of theirs counts there only when it is a post of the đảng ủy or of the whole enterprise or agency
+(:func:`nlp.cross.identity.within_parent`). Nothing here raises for a unit without a collective report or a writer found in one
 year only: they are listed in ``Linkage.unlinked``.
 """
 
@@ -9,10 +12,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from nlp.cross.identity import within_parent
 from nlp.cross.records import Identity, Linkage, PersonLink, UnitLink, Unlinked
 
 
-def _same_unit(a: str, b: str) -> bool:
+def same_unit(a: str, b: str) -> bool:
     """Two unit keys name the same unit: equal, or one's words all in the other's ("thon dong lac" / "dong lac")."""
     if a == b:
         return True
@@ -33,7 +37,7 @@ def _group(identities: list[Identity]) -> list[tuple[list[Identity], str]]:
             if not identity.unit_key:
                 keyless.append(identity)
                 continue
-            cluster = next((c for c in clusters if _same_unit(c[0], identity.unit_key)), None)
+            cluster = next((c for c in clusters if same_unit(c[0], identity.unit_key)), None)
             if cluster:
                 cluster[1].append(identity)
             else:
@@ -48,12 +52,37 @@ def _group(identities: list[Identity]) -> list[tuple[list[Identity], str]]:
                 groups.append((keyless, "folder", None))
     merged: list[tuple[list[Identity], str, str | None]] = []
     for members, basis, key in groups:
-        same = next((g for g in merged if key and g[2] and _same_unit(g[2], key)), None)
+        same = next((g for g in merged if key and g[2] and same_unit(g[2], key)), None)
         if same:
             merged[merged.index(same)] = (same[0] + members, "header", same[2])
         else:
             merged.append((members, basis, key))
-    return [(members, basis) for members, basis, _ in merged]
+    return _attach_to_parents(merged)
+
+
+def _attach_to_parents(
+    groups: list[tuple[list[Identity], str, str | None]],
+) -> list[tuple[list[Identity], str]]:
+    """Groups without a collective report whose headers name, above their chi bộ, the unit of a group that has one
+    are merged into that group (its key stays the unit's)."""
+    with_collective = [g for g in groups if g[2] and any(m.role == "collective" for m in g[0])]
+    result: dict[int, tuple[list[Identity], str]] = {id(g): (list(g[0]), g[1]) for g in groups}
+    for group in groups:
+        members, _, key = group
+        if any(group is g for g in with_collective):
+            continue
+        parents = {m.parent_key for m in members if m.parent_key}
+        target = next(
+            (g for g in with_collective if g[2] != key and any(same_unit(g[2], p) for p in parents)),
+            None,
+        )
+        if target is None:
+            continue
+        attached = [within_parent(m) if m.role != "collective" else m for m in members]
+        target_members, _ = result[id(target)]
+        result[id(target)] = ([*target_members, *attached], "parent")
+        del result[id(group)]
+    return list(result.values())
 
 
 def _collective(candidates: list[Identity]) -> Identity | None:
@@ -63,7 +92,10 @@ def _collective(candidates: list[Identity]) -> Identity | None:
 def link_reports(identities: list[Identity]) -> Linkage:
     """Group ``identities`` into units and link each writer's reports of the latest and the year before."""
     linkage = Linkage(identities=identities)
-    for members, basis in _group(identities):
+    groups = _group(identities)
+    adjusted = {m.file: m for members, _ in groups for m in members}
+    linkage.identities = [adjusted.get(i.file, i) for i in identities]
+    for members, basis in groups:
         _link_unit(members, basis, linkage)
     return linkage
 
@@ -73,7 +105,11 @@ def _link_unit(members: list[Identity], basis: str, linkage: Linkage) -> None:
     year = max(years) if years else None
     named = next((m.unit_name for m in members if m.role == "collective" and m.unit_name), None)
     name = named or next((m.unit_name for m in members if m.unit_name), None) or members[0].folder
-    key = next((m.unit_key for m in members if m.unit_key), None) or f"folder:{members[0].folder}"
+    key = (
+        next((m.unit_key for m in members if m.role == "collective" and m.unit_key), None)
+        or next((m.unit_key for m in members if m.unit_key), None)
+        or f"folder:{members[0].folder}"
+    )
     current = [m for m in members if m.year == year]
     earlier = [m for m in members if m.year != year]
     collective = _collective([m for m in current if m.role == "collective"])

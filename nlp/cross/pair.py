@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from nlp.cross.check import cross_check
+from nlp.cross.identity import within_parent
+from nlp.cross.link import same_unit
 from nlp.cross.records import AnalysedReport, CrossResult, Identity
 from nlp.schema import AnalysisResult
 
@@ -58,13 +60,25 @@ def check_pair(
         years = {report.path: this_year, previous.path if previous else "": this_year - 1}
         if collective is not None:
             years[collective.path] = this_year
+        above = by_file[collective.path] if collective is not None else None
         return [
-            i.model_copy(update={"unit_key": unit_key, "folder": "doi-chieu", "year": years.get(i.file, i.year)})
+            _inside(i, above).model_copy(
+                update={"unit_key": unit_key, "folder": "doi-chieu", "year": years.get(i.file, i.year)}
+            )
             for i in identities
         ]
 
     checked = cross_check(reports, lang=lang, adjust=adjust)
     return PairCheck(result=checked.results.get(report.path, report.result), checked=checked, notes=notes)
+
+
+def _inside(identity: Identity, collective: Identity | None) -> Identity:
+    """The writer as a member of the collective's đảng bộ when the header puts the writer's chi bộ under it."""
+    if collective is None or identity.role == "collective" or not identity.parent_key or not collective.unit_key:
+        return identity
+    if identity.unit_key == collective.unit_key or not same_unit(identity.parent_key, collective.unit_key):
+        return identity
+    return within_parent(identity)
 
 
 def _year(*identities: Identity | None) -> int | None:

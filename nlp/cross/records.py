@@ -15,7 +15,7 @@ from nlp.schema import AnalysisResult, Finding
 CollectiveVerdict = Literal["owned", "diffused", "absent", "denied"]
 PreviousVerdict = Literal["reported", "stock_line", "not_mentioned", "repeated"]
 Outcome = Literal["fixed", "partly", "not_fixed"]
-UnitBasis = Literal["header", "folder", "both"]
+UnitBasis = Literal["header", "folder", "both", "parent"]
 UnlinkedReason = Literal["no_collective", "one_year_only", "no_identity", "no_year"]
 
 
@@ -45,9 +45,14 @@ class Identity(_Model):
     gov_post: str | None = None
     posts: list[str] = Field(default_factory=list, description="ids of nlp/data/positions.yaml")
     head: bool = False
+    head_level: Literal["committee", "branch", "own"] | None = Field(
+        None, description="level of the head post: the đảng ủy / whole enterprise, a chi bộ / sub-unit, or unsaid"
+    )
     areas: list[str] = Field(default_factory=list, description="folded phrases naming the areas the posts cover")
     unit_name: str | None = None
     unit_key: str | None = None
+    parent_name: str | None = Field(None, description="the party body the header names above the writer's unit")
+    parent_key: str | None = None
     folder: str = ""
 
 
@@ -56,7 +61,10 @@ class UnitLink(_Model):
 
     key: str
     name: str | None = None
-    basis: UnitBasis = Field(description="how its reports were grouped: header unit name, folder, or both agreeing")
+    basis: UnitBasis = Field(
+        description="how its reports were grouped: header unit name, folder, both agreeing, or chi bộ attached to the "
+        "đảng bộ their headers name above them (parent)"
+    )
     year: int | None = Field(None, description="the year under review (the latest year of the unit's reports)")
     collective: str | None = Field(None, description="this year's collective report")
     previous_collective: str | None = None

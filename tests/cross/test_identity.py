@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from nlp.cross.identity import birth_date, find_posts, identify, name_key, unit_folder, unit_key
+from nlp import analyze
+from nlp.cross.identity import (
+    birth_date,
+    find_posts,
+    head_level,
+    identify,
+    name_key,
+    unit_folder,
+    unit_key,
+    within_parent,
+)
 
 
 def test_name_key_ignores_case_and_prefix():
@@ -53,3 +63,34 @@ def test_identify_reads_the_header(tree_reports):
     assert collective.role == "collective" and collective.key is None and collective.unit_key == "thon dong lac"
     loc = identify("dong-lac/2025/dinh-van-loc.txt", by_path["dong-lac/2025/dinh-van-loc.txt"].result)
     assert loc.posts == [] and not loc.head
+
+
+def test_unit_key_writes_out_abbreviations():
+    assert unit_key("ĐẢNG BỘ CTY CP CẤP NƯỚC SÔNG ĐÀ") == unit_key("Đảng bộ Công ty cổ phần Cấp nước Sông Đà")
+
+
+def test_head_level_of_party_and_management_posts():
+    assert head_level("Bí thư Đảng ủy Công ty, Chủ tịch HĐQT") == "committee"
+    assert head_level("Bí thư Chi bộ Phòng Kế hoạch") == "branch"
+    assert head_level("Đảng ủy viên", "Giám đốc Xí nghiệp Nước sạch số 2") == "branch"
+    assert head_level("Đảng viên", "Tổng Giám đốc") == "committee"
+    assert head_level("Bí thư") == "own"
+    assert head_level("Phó Bí thư Đảng ủy") is None
+
+
+def test_identify_reads_the_chi_bo_and_the_dang_bo_above_it():
+    text = (
+        "ĐẢNG BỘ CTY CP CẤP NƯỚC SÔNG ĐÀ            ĐẢNG CỘNG SẢN VIỆT NAM\n"
+        "CHI BỘ PHÒNG KẾ TOÁN\n\n"
+        "BẢN KIỂM ĐIỂM CÁ NHÂN\nNăm 2025\n\n"
+        "Họ và tên: Đào Minh Khuê\nNgày sinh: 02/5/1979\n"
+        "Chức vụ Đảng: Bí thư Chi bộ, Đảng ủy viên\nChức vụ chính quyền: Kế toán trưởng\n"
+        "Đơn vị công tác: Phòng Kế toán\n\n"
+        "I. ƯU ĐIỂM, KẾT QUẢ ĐẠT ĐƯỢC\nTôi hoàn thành việc quyết toán năm 2025 trước ngày 15/3.\n"
+    )
+    identity = identify("cap-nuoc/khue.txt", analyze(text))
+    assert identity.unit_key == "phong ke toan"
+    assert identity.parent_key == unit_key("Đảng bộ Công ty cổ phần Cấp nước Sông Đà")
+    assert identity.head and identity.head_level == "branch"
+    inside = within_parent(identity)
+    assert not inside.head and "bi_thu" not in inside.posts and "ke_toan" in inside.posts

@@ -75,3 +75,51 @@ def test_a_folder_of_two_units_is_split_by_header():
     )
     assert sorted(u.key for u in linkage.units) == ["thon dong", "thon tay"]
     assert {u.basis for u in linkage.units} == {"header"}
+
+
+def _member(file: str, name: str, unit: str, *, role: str = "leader", parent: str | None = None, **extra) -> Identity:
+    return Identity(
+        file=file,
+        role=role,
+        form="01" if role == "collective" else "2A",
+        year=2025,
+        name=None if role == "collective" else name,
+        key=None if role == "collective" else name.casefold(),
+        unit_name=unit,
+        unit_key=unit,
+        parent_key=parent,
+        folder="dang-bo",
+        **extra,
+    )
+
+
+def test_chi_bo_without_collective_is_attached_to_the_dang_bo_above_it():
+    collective = _member("dang-bo/tap-the.txt", "", "cong ty song da", role="collective", parent="tinh y")
+    secretary = _member(
+        "dang-bo/a.txt", "Lê Văn An", "phong ky thuat", parent="cong ty song da",
+        posts=["bi_thu", "truong_phong"], head=True, head_level="branch",
+    )  # fmt: skip
+    chairman = _member(
+        "dang-bo/b.txt", "Trần Thị Bình", "van phong", parent="cong ty song da",
+        posts=["bi_thu"], head=True, head_level="committee",
+    )  # fmt: skip
+    own_unit = _member("other/c.txt", "Phan Văn Cư", "phong ban hang", parent="cong ty song da")
+    own_collective = _member("other/t.txt", "", "phong ban hang", role="collective", parent="cong ty song da")
+    linkage = link_reports([collective, secretary, chairman, own_unit, own_collective])
+    units = {u.key: u for u in linkage.units}
+    assert set(units) == {"cong ty song da", "phong ban hang"}
+    dang_bo = units["cong ty song da"]
+    assert dang_bo.basis == "parent" and dang_bo.collective == "dang-bo/tap-the.txt"
+    assert sorted(dang_bo.individuals) == ["dang-bo/a.txt", "dang-bo/b.txt"]
+    by_file = {i.file: i for i in linkage.identities}
+    assert not by_file["dang-bo/a.txt"].head and by_file["dang-bo/a.txt"].posts == ["truong_phong"]
+    assert by_file["dang-bo/b.txt"].head and by_file["dang-bo/b.txt"].posts == ["bi_thu"]
+    assert units["phong ban hang"].collective == "other/t.txt"  # a chi bộ with its own report stays its own unit
+    assert not any(u.reason == "no_collective" for u in linkage.unlinked)
+
+
+def test_chi_bo_of_another_dang_bo_is_not_attached():
+    collective = _member("dang-bo/tap-the.txt", "", "cong ty song da", role="collective")
+    stranger = _member("x/a.txt", "Lê Văn An", "thon dong", parent="xa binh minh", posts=["bi_thu"], head=True)
+    linkage = link_reports([collective, stranger])
+    assert {(u.file, u.reason) for u in linkage.unlinked} == {("x/a.txt", "no_collective")}
