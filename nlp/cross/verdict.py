@@ -34,8 +34,15 @@ def owns(item: Passage) -> bool:
     """A first-person sentence that gives the writer's own part or responsibility (not only a shared one)."""
     if cue("own_part", item.folded):
         return True
-    diffuse_only = cue("diffuse", item.folded) and not re.search(r"trach nhiem (chinh|truc tiep)", item.folded)
-    return item.first_person and item.has("responsibility") and not diffuse_only
+    role = cue("role_opening", item.folded)
+    if role and not _diffuse_only(item.folded[role.end() :]):
+        return True
+    return item.first_person and item.has("responsibility") and not _diffuse_only(item.folded)
+
+
+def _diffuse_only(folded: str) -> bool:
+    """Only a shared, general responsibility: a diffuse cue and no main or direct responsibility."""
+    return bool(cue("diffuse", folded)) and not re.search(r"trach nhiem (chinh|truc tiep)", folded)
 
 
 def _mutual(match: Match, item: Shortcoming, others: list[Shortcoming], matcher: Matcher) -> bool:
@@ -217,15 +224,21 @@ def _has_result(item: Passage) -> bool:
     return bool(item.numbers or item.named) or bool(cue("outcome_done", item.folded))
 
 
-_FRACTION = re.compile(r"(?<![\d/])(\d+)\s*/\s*(\d+)(?![\d/])")
+_FRACTION = re.compile(r"(?<![\d/.,])(\d[\d.,]*\d|\d)\s*/\s*(\d[\d.,]*\d|\d)(?![\d/])")
+
+
+def _number(written: str) -> float:
+    """A figure as Vietnamese writes it: '.' between thousands, ',' before decimals ("1.034", "41,5")."""
+    return float(written.replace(".", "").replace(",", "."))
 
 
 def _short_of_whole(folded: str) -> bool:
-    """A count short of its whole ("14/22 hộ"), not a date ("3/2025")."""
+    """A count short of its whole ("14/22 hộ", "1.034/1.120 lượt"), not a date ("3/2025") and not one over its
+    whole ("41,5/40 triệu")."""
     counts = [
-        (int(m.group(1)), int(m.group(2)))
+        (_number(m.group(1)), _number(m.group(2)))
         for m in _FRACTION.finditer(folded)
-        if int(m.group(2)) < 1900 and not re.search(r"(thang|ngay|quy)\s*$", folded[: m.start()])
+        if not re.fullmatch(r"(19|20)\d\d", m.group(2)) and not re.search(r"(thang|ngay|quy)\s*$", folded[: m.start()])
     ]
     return bool(counts) and 0 < counts[-1][0] < counts[-1][1]  # the last count: earlier ones may be last year's
 

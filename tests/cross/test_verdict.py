@@ -6,7 +6,7 @@ from __future__ import annotations
 from nlp.cross.passages import make_passage
 from nlp.cross.records import Identity
 from nlp.cross.responsibility import Shortcoming, responsible, shortcomings
-from nlp.cross.verdict import collective_verdict, outcome, previous_verdict
+from nlp.cross.verdict import collective_verdict, outcome, owns, previous_verdict
 
 FUND = shortcomings(
     [
@@ -115,6 +115,27 @@ def test_denied_area(matcher):
     assert decision.verdict == "denied" and decision.passage.text.startswith("Trong lĩnh vực")
 
 
+def test_denied_with_do_toi_phu_trach_inside(matcher):
+    report = _report(
+        (
+            "Lĩnh vực thu quỹ do tôi phụ trách trong năm không để xảy ra sai sót nào, sổ sách rõ ràng.",
+            "shortcomings",
+        ),
+    )
+    assert collective_verdict(FUND, ["named"], ["thu quy"], report, OTHERS, matcher).verdict == "denied"
+
+
+def test_a_post_clause_leading_into_shared_responsibility_does_not_own():
+    shared = make_passage(
+        "Là bí thư chi bộ, bản thân cùng chịu trách nhiệm chung với tập thể chi ủy về các hạn chế trên.",
+        "collective_responsibility",
+    )
+    own = make_passage(
+        "Là bí thư chi bộ, tôi đã không đôn đốc việc thu quỹ hằng tháng nên để tồn 41 hộ chưa nộp.", "shortcomings"
+    )
+    assert not owns(shared) and owns(own)
+
+
 def test_denied_not_my_area(matcher):
     report = _report(
         (
@@ -157,6 +178,9 @@ def test_outcomes():
     assert of("Đến nay chưa ban hành quy chế vì chưa tổ chức được hội nghị cán bộ.") == "not_fixed"
     assert of("Hòa giải thành ngày 14/3/2025; tuy nhiên đến nay một hộ vẫn chưa tháo dỡ cổng.") == "partly"
     assert of("Nhà vệ sinh khu B đã sửa chữa xong ngày 15/8/2025.") == "fixed"
+    assert of("Quỹ khuyến học năm 2025 thu được 41,5/40 triệu đồng kế hoạch.") == "fixed"  # over the whole
+    assert of("Đã khám sàng lọc cho 1.034/1.120 người cao tuổi.") == "partly"
+    assert of("Đã thu hồi 3 tỷ đồng tiền nước tồn đọng, còn 2,6 tỷ đồng chưa thu được.") == "partly"
 
 
 def test_stock_line(matcher):
