@@ -150,6 +150,7 @@ def _path_year(path: str) -> int | None:
 _COLUMN_GAP = re.compile(r"\s{3,}|\t| \| ")
 _CHI_BO = re.compile(r"^chi bo\b")
 _NATIONAL_HEADING = re.compile(r"\s(dang cong san viet nam|cong hoa xa hoi chu nghia)\b")
+_INNER_BODY = re.compile(r"(?<=\w)\s+(?=chi bo\b)")
 _SENTENCE_LIKE = re.compile(r"\b(toi|ban than|da neu|phan)\b")
 
 
@@ -163,7 +164,11 @@ def _header_bodies(text: str) -> list[str]:
             cell = cell[: national.start()].strip()
         folded = fold(cell)
         if _UNIT_BODY.match(folded) and len(cell) < 90 and not re.search(r"\bviet nam\b", folded):
-            bodies.append(cell)
+            inner = _INNER_BODY.search(folded)  # "ĐẢNG BỘ XÃ AN HÒA CHI BỘ THÔN 3" pasted onto one line
+            if inner:
+                bodies.extend([cell[: inner.start()].strip(), cell[inner.start() :].strip()])
+            else:
+                bodies.append(cell)
     return bodies
 
 

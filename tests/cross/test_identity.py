@@ -94,3 +94,13 @@ def test_identify_reads_the_chi_bo_and_the_dang_bo_above_it():
     assert identity.head and identity.head_level == "branch"
     inside = within_parent(identity)
     assert not inside.head and "bi_thu" not in inside.posts and "ke_toan" in inside.posts
+
+
+def test_a_header_pasted_onto_one_line_still_gives_chi_bo_and_dang_bo():
+    text = (
+        "ĐẢNG BỘ XÃ AN HÒA CHI BỘ THÔN 3 ĐẢNG CỘNG SẢN VIỆT NAM\n\n"
+        "BẢN KIỂM ĐIỂM CÁ NHÂN\nNăm 2025\n\nHọ và tên: Lò Văn Sinh\nChức vụ Đảng: Đảng viên\n\n"
+        "I. ƯU ĐIỂM, KẾT QUẢ ĐẠT ĐƯỢC\nTôi dự đủ 12 kỳ sinh hoạt chi bộ.\n"
+    )
+    identity = identify("an-hoa/sinh.txt", analyze(text))
+    assert (identity.unit_key, identity.parent_key) == ("thon 3", "xa an hoa")
