@@ -22,7 +22,7 @@ import importlib.metadata
 import importlib.resources
 import importlib.util
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import replace
 from functools import cache, partial
@@ -64,6 +64,7 @@ from service.feedback import (
     config_state,
     ensure_enabled,
     keep_decision,
+    report_job,
     request_schema,
 )
 from service.limits import BodyLimitMiddleware
@@ -177,7 +178,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         timeout_s=settings.body_timeout_s,
         min_rate=settings.body_min_rate,
         grace_s=settings.body_grace_s,
-        scaled={"/v1/compare": 1 + len(PARTS)},
+        scaled={"/v1/compare": 1 + len(PARTS), "/v1/feedback": 1 + len(PARTS)},
     )
     if settings.api_token:
         app.add_middleware(TokenAuthMiddleware, token=settings.api_token)
@@ -307,24 +308,12 @@ def _add_api_routes(app: FastAPI, settings: Settings, runner: Runner) -> None:
         status_code=201,
         response_model=FeedbackAnswer,
         responses=_FEEDBACK_ERRORS,
-        openapi_extra={
-            "requestBody": {"required": True, "content": {"application/json": {"schema": request_schema()}}},
-            "description": (
-                "The server analyses `text` again with its own configuration (a result sent by a client is never "
-                "trusted), finds the finding (`rule`, `start`, `end`) in that result and keeps the decision with "
-                "the finding's sentence, the note, the model and the configuration hash. 422 `KD-E013`: no such "
-                "finding; 404 `KD-A012`: this server keeps no feedback (nothing is written)."
-            ),
-        },
+        openapi_extra={"requestBody": _feedback_body(), "description": _FEEDBACK_DESCRIPTION},
     )
     async def feedback(request: Request) -> Response:
         ensure_enabled(settings.config)  # before reading anything: with feedback off nothing is analysed or kept
-        raw = await _json_body(request)
-        try:
-            body = FeedbackRequest.model_validate_json(raw)
-        except ValidationError as error:
-            raise _validation_error(error.errors(include_input=False, include_url=False)) from None
-        answer = await keep_decision(body, settings.config, runner, settings.ingest_limits)
+        body, job = await _read_feedback_input(request, settings)
+        answer = await keep_decision(body, job, settings.config, runner)
         return Response(answer.model_dump_json(), status_code=201, media_type="application/json")
 
 
@@ -435,6 +424,50 @@ async def _read_compare_input(request: Request, settings: Settings) -> tuple[Job
         await form.close()
 
 
+async def _read_feedback_input(request: Request, settings: Settings) -> tuple[FeedbackRequest, Job]:
+    """A decision's body and the job that analyses its report again: JSON, or a multipart form whose fields are the
+    JSON's (``finding`` as JSON text) and whose ``collective`` / ``previous`` may be files. With a collective or
+    previous report the job is the comparison ``/v1/compare`` would run on them (``KD-A014``: the same file twice)."""
+    media = _media_type(request)
+    if media == "application/json":
+        raw = await _json_body(request)
+        body = _feedback_request(lambda: FeedbackRequest.model_validate_json(raw))
+        given = {role: (getattr(body, role), None) for role in PARTS if getattr(body, role) is not None}
+    elif media == "multipart/form-data":
+        form = await _parse_form(request, settings, max_files=len(PARTS), max_fields=8)
+        try:
+            fields = {key: form.get(key) for key in ("text", "decision", "note") if isinstance(form.get(key), str)}
+            finding = form.get("finding")
+            if isinstance(finding, str):
+                try:
+                    fields["finding"] = json.loads(finding)
+                except ValueError:
+                    loc = ["body", "finding"]
+                    error = {"loc": loc, "type": "json_invalid"}
+                    raise InvalidRequestError("finding", extra={"errors": [error]}) from None
+            body = _feedback_request(lambda: FeedbackRequest.model_validate(fields))
+            given = {}
+            for role in PARTS:
+                value = form.get(role)
+                if isinstance(value, UploadFile) and (value.filename or value.size):
+                    given[role] = (await value.read(), value.filename)
+                elif isinstance(value, str):
+                    given[role] = (value, None)
+        finally:
+            await form.close()
+    else:
+        raise UnsupportedMediaTypeError(f"Content-Type {media or '(none)'}")
+    job = report_job(body, settings.ingest_limits)
+    return body, (_compare_job(job, None, given) if given else job)
+
+
+def _feedback_request(parse: Callable[[], FeedbackRequest]) -> FeedbackRequest:
+    try:
+        return parse()
+    except ValidationError as error:
+        raise _validation_error(error.errors(include_input=False, include_url=False)) from None
+
+
 def _compare_job(report: Job, report_name: str | None, given: dict[str, tuple[str | bytes, str | None]]) -> Job:
     """``report`` with the other files given (role → pasted text or file bytes, and the file's name)."""
     if not given:
@@ -507,6 +540,45 @@ def _analyze_body() -> dict:
                         "lang": {"type": "string", "enum": ["vi", "en"], "default": "vi"},
                     },
                     "required": ["file"],
+                }
+            },
+        },
+    }
+
+
+_FEEDBACK_DESCRIPTION = (
+    "The server analyses `text` again with its own configuration (a result sent by a client is never "
+    "trusted), finds the finding (`rule`, `start`, `end`) in that result and keeps the decision with "
+    "the finding's sentence, the note, the model and the configuration hash. A `cross_report` finding (from "
+    "`/v1/compare`) is found only by comparing again: send the `collective` and/or `previous` report it was "
+    "compared with (texts, or files in the multipart form, as `/v1/compare` takes them; the request may be up to "
+    "three times `KIEMDIEM_MAX_REQUEST_MB`) and its `evidence_start` / `evidence_end` (the finding's "
+    "`evidence.start` / `evidence.end`). The other reports are not stored. 422 `KD-E013`: no such finding (for a "
+    "cross finding sent without its other report, the detail names the report to send); 404 `KD-A012`: this "
+    "server keeps no feedback (nothing is written)."
+)
+
+
+def _feedback_body() -> dict:
+    def either(description: str) -> dict:
+        return {"description": description + ": a file (.docx, .pdf, .txt) or the text", "type": "string"}
+
+    return {
+        "required": True,
+        "content": {
+            "application/json": {"schema": request_schema()},
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "properties": {
+                        "text": {"type": "string", "description": "the analysed report: the result's `text`"},
+                        "finding": {"type": "string", "description": "the JSON object `finding` of the JSON body"},
+                        "decision": {"type": "string", "enum": ["confirm", "dismiss"]},
+                        "note": {"type": "string", "description": "the reviewer's note (optional)"},
+                        "collective": either("the collective report the cross finding was compared with"),
+                        "previous": either("the report of last year the cross finding was compared with"),
+                    },
+                    "required": ["text", "finding", "decision"],
                 }
             },
         },

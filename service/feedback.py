@@ -7,6 +7,13 @@ its own configuration (in the analysis pool, under the same limits as ``/v1/anal
 :func:`nlp.feedback.store.record` in the store the configuration names. With no store configured, the request is
 refused (``KD-A012``) before anything is read or analysed, and nothing is written anywhere.
 
+A ``cross_report`` finding exists only in a comparison: the client sends the other reports it was computed with
+(``collective`` and/or ``previous``, texts or, in a multipart form, files), and the server compares again exactly
+as ``POST /v1/compare`` does (the same job, :func:`service.compare.perform_compare`) and looks the finding up in
+that result, by its evidence's offsets too. Sent without them, the decision is refused (``KD-E013``) with a detail
+that names the report to send (:func:`nlp.feedback.cross.missing_reports_detail`). The other reports are never
+stored: the decision keeps what it keeps for any finding, plus the evidence's offsets.
+
 Nothing here logs; the sentence and the note are never in a log line or an error's detail, and a store that cannot
 be written is named by its file name only in the answer (its full path goes to the server's log).
 """
@@ -15,13 +22,15 @@ from __future__ import annotations
 
 import logging
 from copy import deepcopy
+from dataclasses import replace
 from typing import Any, Literal
 
 import anyio.to_thread
 from pydantic import BaseModel, ConfigDict, Field
 
 from nlp.config import Configuration
-from nlp.errors import FeedbackStoreError
+from nlp.errors import FeedbackDecisionError, FeedbackStoreError
+from nlp.feedback.cross import missing_reports_detail
 from nlp.feedback.model import MAX_NOTE_CHARS, FeedbackDecision, FindingRef, Verdict, decision_for
 from nlp.feedback.store import record
 from nlp.ingest import IngestLimits
@@ -44,6 +53,12 @@ class FeedbackRequest(BaseModel):
     finding: FindingRef = Field(description="the finding decided on: its `rule`, `start` and `end` in the result")
     decision: Verdict = Field(description="confirm (“Đúng”) or dismiss (“Không đúng”)")
     note: str | None = Field(None, max_length=MAX_NOTE_CHARS, description="the reviewer's note (optional)")
+    collective: str | None = Field(
+        None, description="cross_report findings: the unit's collective report the finding was compared with"
+    )
+    previous: str | None = Field(
+        None, description="cross_report findings: the writer's report of last year the finding was compared with"
+    )
 
 
 class FeedbackAnswer(BaseModel):
@@ -91,23 +106,42 @@ def ensure_enabled(config: Configuration) -> None:
         raise FeedbackOffError()
 
 
-async def keep_decision(
-    body: FeedbackRequest, config: Configuration, runner: Runner, limits: IngestLimits
-) -> FeedbackAnswer:
-    """Analyse ``body.text`` again with the server's ``config``, build the decision on the named finding from that
-    result (``KD-E013`` when it is not there) and keep it in the configuration's store."""
+def report_job(body: FeedbackRequest, limits: IngestLimits) -> Job:
+    """The analysis of the report a decision is on (its ``others``, for a cross finding, are added by the caller)."""
+    return Job(text=body.text, limits=limits)
+
+
+async def keep_decision(body: FeedbackRequest, job: Job, config: Configuration, runner: Runner) -> FeedbackAnswer:
+    """Analyse the report of ``job`` again with the server's ``config`` — compared with ``job.others`` when it has
+    any, as ``/v1/compare`` does — build the decision on the named finding from that result (``KD-E013`` when it
+    is not there) and keep it in the configuration's store."""
     store = config.feedback_store
     if store is None:
         raise FeedbackOffError()
-    analysed = await runner.run(Job(text=body.text, limits=limits, config=config, reviews=False))
-    result = AnalysisResult.model_validate_json(analysed)
-    decision = decision_for(result, body.finding, body.decision, note=body.note, config_hash=config.config_hash)
+    analysed = await runner.run(replace(job, config=config, reviews=False, output="json"))
+    result = _result_of(analysed, compared=bool(job.others))
+    try:
+        decision = decision_for(result, body.finding, body.decision, note=body.note, config_hash=config.config_hash)
+    except FeedbackDecisionError:
+        detail = missing_reports_detail(body.finding.rule, {other.role for other in job.others})
+        if detail is None:
+            raise
+        raise FeedbackDecisionError(detail) from None
     try:
         stored = await anyio.to_thread.run_sync(record, store, decision)
     except FeedbackStoreError as error:
         log.error("the feedback store cannot be written: %s", error.detail)  # a path and an SQLite error, no text
         raise FeedbackStoreError(hide_path(error.detail, store)) from None
     return FeedbackAnswer(stored=stored, review=REVIEW[decision.decision], decision=decision)
+
+
+def _result_of(body: str, *, compared: bool) -> AnalysisResult:
+    """The report's result in a job's answer (a comparison answers with the result inside)."""
+    if not compared:
+        return AnalysisResult.model_validate_json(body)
+    from service.compare import CompareAnswer
+
+    return CompareAnswer.model_validate_json(body).result
 
 
 def request_schema() -> dict[str, Any]:

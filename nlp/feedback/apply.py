@@ -1,8 +1,9 @@
 """Reviewers' decisions shown again: mark the findings of a result that reviewers confirmed or dismissed.
 
 The same report (same normalised text, hence the same :func:`~nlp.feedback.model.report_hash`) analysed again — the
-page reloaded, a batch rerun with ``--resume`` — gets each finding's ``review`` set from the store: a finding whose
-(rule, start, end) matches a decision is ``confirmed`` or ``dismissed``. Scores and band stay the system's
+page reloaded, a batch rerun with ``--resume``, the same comparison through ``POST /v1/compare`` — gets each
+finding's ``review`` set from the store: a finding whose (rule, start, end) — and, for a ``cross_report`` finding,
+its evidence's offsets in the other report — matches a decision is ``confirmed`` or ``dismissed``. Scores and band stay the system's
 judgement; renderers show a dismissed finding as dismissed and leave it out of their counts.
 """
 
@@ -11,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from nlp.feedback.model import FeedbackDecision, report_hash
+from nlp.feedback.model import FeedbackDecision, finding_key, report_hash
 from nlp.feedback.store import open_store
 from nlp.schema import AnalysisResult
 
@@ -21,13 +22,11 @@ _REVIEW = {"confirm": "confirmed", "dismiss": "dismissed"}
 def apply_decisions(result: AnalysisResult, decisions: Iterable[FeedbackDecision]) -> AnalysisResult:
     """A copy of ``result`` whose findings carry the reviewers' decisions (decisions on other reports ignored)."""
     key = report_hash(result.text)
-    by_finding = {(d.rule, d.start, d.end): _REVIEW[d.decision] for d in decisions if d.report_hash == key}
+    by_finding = {d.finding_key: _REVIEW[d.decision] for d in decisions if d.report_hash == key}
     if not by_finding:
         return result
     findings = [
-        f.model_copy(update={"review": by_finding.get((f.rule, f.start, f.end))})
-        if (f.rule, f.start, f.end) in by_finding
-        else f
+        f.model_copy(update={"review": by_finding[finding_key(f)]}) if finding_key(f) in by_finding else f
         for f in result.findings
     ]
     return result.model_copy(update={"findings": findings})

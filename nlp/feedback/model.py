@@ -4,7 +4,10 @@ A :class:`FeedbackDecision` holds the finding's rule, category and evasion sub-k
 text and offsets of the sentence it is on, the sentence's section, the decision, an optional note, the model and
 kiemdiem version, the configuration hash given by the caller, a schema version and the time (UTC) — and, to tie it
 to its report without keeping the report, the sha256 of the result's text (:func:`report_hash`). Nothing else of
-the report's text is stored.
+the report's text is stored. A ``cross_report`` finding (issue 13) is also named by the offsets of the other
+report's sentence it quotes (``evidence_start``, ``evidence_end``): one sentence of a report may fail to own two of
+the collective's shortcomings, two findings with the same rule and span that a reviewer may judge apart. Only the
+offsets are kept, never the other report's text.
 
 :func:`decision_for` is the one way to build a decision from an analysis: it checks that the finding is in that
 result and takes the sentence from the result, so a client cannot store arbitrary text as a "sentence".
@@ -26,6 +29,8 @@ MAX_NOTE_CHARS = 1000
 MAX_SENTENCE_CHARS = 20_000  # a guard against storing a whole passage as a "sentence"
 Verdict = Literal["confirm", "dismiss"]
 VERDICTS: tuple[Verdict, ...] = ("confirm", "dismiss")
+#: A finding within its report: rule, start, end, and for a cross_report finding its evidence's start and end.
+FindingKey = tuple[str, int, int, int | None, int | None]
 
 
 def report_hash(text: str) -> str:
@@ -39,13 +44,31 @@ def utc_now() -> datetime:
 
 
 class FindingRef(BaseModel):
-    """Names a finding of a result by its rule and offsets (what a client that re-orders findings can send)."""
+    """Names a finding of a result by its rule and offsets (what a client that re-orders findings can send); a
+    ``cross_report`` finding also by its evidence's offsets in the other report."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     rule: str = Field(min_length=1, max_length=100)
     start: int = Field(ge=0)
     end: int = Field(ge=0)
+    evidence_start: int | None = Field(
+        None, ge=0, description="cross_report findings: `evidence.start` (the quote's start in the other report)"
+    )
+    evidence_end: int | None = Field(None, ge=0, description="cross_report findings: `evidence.end`")
+
+    @model_validator(mode="after")
+    def _evidence_pair(self) -> FindingRef:
+        if (self.evidence_start is None) != (self.evidence_end is None):
+            raise ValueError("evidence_start and evidence_end go together")
+        return self
+
+    @property
+    def evidence(self) -> tuple[int, int] | None:
+        """The evidence's offsets named, if any."""
+        if self.evidence_start is None or self.evidence_end is None:
+            return None
+        return self.evidence_start, self.evidence_end
 
 
 class FeedbackDecision(BaseModel):
@@ -60,6 +83,10 @@ class FeedbackDecision(BaseModel):
     kind: str | None = Field(None, pattern=r"^[a-z_]+$", max_length=60, description="evasion sub-kind, if any")
     start: int = Field(ge=0, description="the finding's start in the result's text")
     end: int = Field(ge=0)
+    evidence_start: int | None = Field(
+        None, ge=0, description="cross_report findings: the quoted sentence's start in the other report's text"
+    )
+    evidence_end: int | None = Field(None, ge=0, description="cross_report findings: the quoted sentence's end")
     sentence: str = Field(max_length=MAX_SENTENCE_CHARS, description="the text of the finding's sentence")
     sentence_start: int = Field(ge=0)
     sentence_end: int = Field(ge=0)
@@ -91,12 +118,19 @@ class FeedbackDecision(BaseModel):
             raise ValueError("sentence end before its start")
         if len(self.sentence) != self.sentence_end - self.sentence_start:
             raise ValueError("sentence text does not match its offsets")
+        if (self.evidence_start is None) != (self.evidence_end is None):
+            raise ValueError("evidence_start and evidence_end go together")
         return self
 
     @property
-    def key(self) -> tuple[str, str, int, int]:
+    def key(self) -> tuple[str, str, int, int, int | None, int | None]:
         """What identifies the decided finding: a later decision with the same key replaces this one."""
-        return (self.report_hash, self.rule, self.start, self.end)
+        return (self.report_hash, self.rule, self.start, self.end, self.evidence_start, self.evidence_end)
+
+    @property
+    def finding_key(self) -> FindingKey:
+        """The decided finding within its report (see :func:`finding_key`)."""
+        return (self.rule, self.start, self.end, self.evidence_start, self.evidence_end)
 
 
 def validated(data: dict[str, object]) -> FeedbackDecision:
@@ -109,16 +143,37 @@ def validated(data: dict[str, object]) -> FeedbackDecision:
         raise FeedbackDecisionError(problems) from None
 
 
+def finding_key(finding: Finding) -> FindingKey:
+    """What names ``finding`` in its report, for decisions: rule and offsets, and the evidence's offsets in the
+    other report for a ``cross_report`` finding (None for the others)."""
+    evidence = finding.evidence
+    if evidence is None:
+        return (finding.rule, finding.start, finding.end, None, None)
+    return (finding.rule, finding.start, finding.end, evidence.start, evidence.end)
+
+
 def find_finding(result: AnalysisResult, finding: int | FindingRef) -> Finding:
-    """The finding of ``result`` named by its index or by rule and offsets; :class:`FeedbackDecisionError` if absent."""
+    """The finding of ``result`` named by its index or by rule and offsets (and the evidence's offsets, which a
+    reference must give when several findings share the rule and span but quote different sentences);
+    :class:`FeedbackDecisionError` if absent or ambiguous."""
     if isinstance(finding, int):
         if not 0 <= finding < len(result.findings):
             raise FeedbackDecisionError(f"finding {finding} not in the result ({len(result.findings)} findings)")
         return result.findings[finding]
-    for candidate in result.findings:
-        if (candidate.rule, candidate.start, candidate.end) == (finding.rule, finding.start, finding.end):
-            return candidate
-    raise FeedbackDecisionError(f"no finding {finding.rule} at {finding.start}–{finding.end} in the result")
+    wanted = (finding.rule, finding.start, finding.end)
+    named = finding.evidence
+    matches = [
+        c for c in result.findings if finding_key(c)[:3] == wanted and (named is None or finding_key(c)[3:] == named)
+    ]
+    if not matches:
+        where = f" (evidence {named[0]}–{named[1]})" if named else ""
+        raise FeedbackDecisionError(f"no finding {finding.rule} at {finding.start}–{finding.end}{where} in the result")
+    if len({finding_key(c) for c in matches}) > 1:
+        raise FeedbackDecisionError(
+            f"{len(matches)} findings {finding.rule} at {finding.start}–{finding.end} quote different sentences: "
+            "name one by evidence_start and evidence_end"
+        )
+    return matches[0]
 
 
 def _sentence_span(result: AnalysisResult, finding: Finding) -> tuple[int, int]:
@@ -165,6 +220,8 @@ def decision_for(
             "kind": chosen.kind,
             "start": chosen.start,
             "end": chosen.end,
+            "evidence_start": chosen.evidence.start if chosen.evidence else None,
+            "evidence_end": chosen.evidence.end if chosen.evidence else None,
             "sentence": result.text[start:end],
             "sentence_start": start,
             "sentence_end": end,

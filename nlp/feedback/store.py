@@ -4,9 +4,13 @@
   does not exist yet see an empty store and create nothing. Its folder must exist.
 - WAL journal and a busy timeout, so the API's workers, the CLI and batch can write at the same time; every write
   is one ``BEGIN IMMEDIATE`` transaction; every query is parameterised.
-- **Replacement.** A decision is identified by (report hash, rule, finding start, finding end). A later decision
-  on the same finding replaces the earlier one (a reviewer who changes their mind); one whose time is older
+- **Replacement.** A decision is identified by (report hash, rule, finding start, finding end, evidence start,
+  evidence end); the evidence's offsets, in the other report a ``cross_report`` finding quotes, are -1 in the file
+  for every other finding (``None`` in :class:`FeedbackDecision`). A later decision on the same finding replaces the
+  earlier one (a reviewer who changes their mind); one whose time is older
   than the stored one is ignored, so decisions arriving out of order keep the most recent.
+- **Versions.** Store version 2 added the evidence's offsets. A version-1 file is read as it is (every
+  decision without evidence) and upgraded in place, in the transaction of its first write by this version.
 - Nothing here logs, and no error message repeats a sentence or a note.
 
 A ``None`` path means feedback is off: :func:`open_store` returns ``None``, :func:`record` keeps nothing and
@@ -27,13 +31,16 @@ from pydantic import BaseModel
 from nlp.errors import FeedbackDecisionError, FeedbackStoreError
 from nlp.feedback.model import FeedbackDecision, Verdict, validated
 
-STORE_VERSION = 1
+STORE_VERSION = 2
+NO_EVIDENCE = -1  # the evidence columns of a finding that quotes no other report
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"  # fixed width, UTC: text order is time order
 _COLUMNS = (
     "report_hash",
     "rule",
     "finding_start",
     "finding_end",
+    "evidence_start",
+    "evidence_end",
     "category",
     "kind",
     "sentence",
@@ -48,13 +55,14 @@ _COLUMNS = (
     "schema_version",
     "created_at",
 )
-_SCHEMA = (
-    "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)",
-    """CREATE TABLE IF NOT EXISTS decisions (
+_KEY = _COLUMNS[:6]
+_DECISIONS = """CREATE TABLE IF NOT EXISTS decisions (
         report_hash TEXT NOT NULL,
         rule TEXT NOT NULL,
         finding_start INTEGER NOT NULL,
         finding_end INTEGER NOT NULL,
+        evidence_start INTEGER NOT NULL DEFAULT -1,
+        evidence_end INTEGER NOT NULL DEFAULT -1,
         category TEXT NOT NULL,
         kind TEXT,
         sentence TEXT NOT NULL,
@@ -68,14 +76,25 @@ _SCHEMA = (
         config_hash TEXT,
         schema_version INTEGER NOT NULL,
         created_at TEXT NOT NULL,
-        PRIMARY KEY (report_hash, rule, finding_start, finding_end)
-    )""",
-    "CREATE INDEX IF NOT EXISTS decisions_rule ON decisions (rule, decision)",
+        PRIMARY KEY (report_hash, rule, finding_start, finding_end, evidence_start, evidence_end)
+    )"""
+_INDEX = "CREATE INDEX IF NOT EXISTS decisions_rule ON decisions (rule, decision)"
+_SCHEMA = ("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)", _DECISIONS, _INDEX)
+_V1_COLUMNS = tuple(c for c in _COLUMNS if not c.startswith("evidence_"))
+#: Version 1 → 2: the key gains the evidence's offsets (SQLite changes a primary key by copying the table).
+_UPGRADE_FROM_1 = (
+    "DROP INDEX IF EXISTS decisions_rule",
+    "ALTER TABLE decisions RENAME TO decisions_v1",
+    _DECISIONS,
+    f"INSERT INTO decisions ({', '.join(_V1_COLUMNS)}) SELECT {', '.join(_V1_COLUMNS)} FROM decisions_v1",
+    "DROP TABLE decisions_v1",
+    _INDEX,
+    f"UPDATE schema_version SET version = {STORE_VERSION}",
 )
 _UPSERT = (
     f"INSERT INTO decisions ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' for _ in _COLUMNS)}) "
-    "ON CONFLICT (report_hash, rule, finding_start, finding_end) DO UPDATE SET "
-    + ", ".join(f"{c} = excluded.{c}" for c in _COLUMNS[4:])
+    f"ON CONFLICT ({', '.join(_KEY)}) DO UPDATE SET "
+    + ", ".join(f"{c} = excluded.{c}" for c in _COLUMNS[len(_KEY) :])
     + " WHERE excluded.created_at >= decisions.created_at"
 )
 
@@ -99,6 +118,8 @@ def _row(decision: FeedbackDecision) -> tuple[object, ...]:
         decision.rule,
         decision.start,
         decision.end,
+        NO_EVIDENCE if decision.evidence_start is None else decision.evidence_start,
+        NO_EVIDENCE if decision.evidence_end is None else decision.evidence_end,
         decision.category,
         decision.kind,
         decision.sentence,
@@ -119,6 +140,9 @@ def _decision(row: sqlite3.Row) -> FeedbackDecision:
     data = dict(zip(_COLUMNS, row, strict=True))
     data["start"] = data.pop("finding_start")
     data["end"] = data.pop("finding_end")
+    for column in ("evidence_start", "evidence_end"):
+        if data[column] == NO_EVIDENCE:
+            data[column] = None
     data["created_at"] = _time(data["created_at"])
     try:
         return validated(data)
@@ -128,6 +152,13 @@ def _decision(row: sqlite3.Row) -> FeedbackDecision:
 
 def _time(text: str) -> datetime:
     return datetime.strptime(text, TIME_FORMAT).replace(tzinfo=UTC)
+
+
+def _selected(version: int) -> str:
+    """The columns of a query on a store of ``version`` (a version-1 file has no evidence columns: -1 for them)."""
+    if version >= 2:
+        return ", ".join(_COLUMNS)
+    return ", ".join(f"{NO_EVIDENCE} AS {c}" if c.startswith("evidence_") else c for c in _COLUMNS)
 
 
 class FeedbackStore:
@@ -186,10 +217,14 @@ class FeedbackStore:
                 connection.execute("PRAGMA journal_mode = WAL")
             connection.execute("BEGIN IMMEDIATE")
             try:
-                if self._version(connection) is None:
+                version = self._version(connection)
+                if version is None:
                     for statement in _SCHEMA:
                         connection.execute(statement)
                     connection.execute("INSERT INTO schema_version (version) VALUES (?)", (STORE_VERSION,))
+                elif version == 1:
+                    for statement in _UPGRADE_FROM_1:
+                        connection.execute(statement)
                 changed = connection.execute(_UPSERT, _row(decision)).rowcount
                 connection.execute("COMMIT")
             except BaseException:
@@ -216,13 +251,14 @@ class FeedbackStore:
             return []
         filters = {"report_hash": report_hash, "rule": rule, "decision": decision}
         where = [f"{column} = ?" for column, value in filters.items() if value is not None]
-        query = f"SELECT {', '.join(_COLUMNS)} FROM decisions"
-        if where:
-            query += " WHERE " + " AND ".join(where)
-        query += " ORDER BY report_hash, finding_start, finding_end, rule"
         with self._connection() as connection:
-            if self._version(connection) is None:
+            version = self._version(connection)
+            if version is None:
                 return []
+            query = f"SELECT {_selected(version)} FROM decisions"
+            if where:
+                query += " WHERE " + " AND ".join(where)
+            query += " ORDER BY report_hash, finding_start, finding_end, rule, evidence_start, evidence_end"
             rows = connection.execute(query, [v for v in filters.values() if v is not None]).fetchall()
         return [_decision(row) for row in rows]
 
