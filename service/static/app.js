@@ -31,6 +31,7 @@
     feedback: false, // GET /v1/config: does this server keep reviewers' decisions?
     others: { collective: null, previous: null }, // files chosen under "Đối chiếu"
     compare: null, // the last POST /v1/compare answer less its result (files, notes, linkage, rows)
+    compared: null, // the other reports that comparison was given ([{part, file}] or [{part, text}]), for feedback
   };
 
   function $(id) { return document.getElementById(id); }
@@ -297,6 +298,7 @@
     removeFile();
     PARTS.forEach(function (part) { removeOther(part); $("cmp-" + part + "-text").value = ""; });
     state.compare = null;
+    state.compared = null;
     $("report-text").value = "";
     state.result = null;
     $("results").hidden = true;
@@ -346,6 +348,7 @@
       var answer = await outcome.response.json();
       var result = others.length ? answer.result : answer;
       state.compare = others.length ? answer : null;
+      state.compared = others.length ? others : null;  // a cross finding's decision sends them again
       state.result = result;
       renderResult(result);
       var flagged = document.querySelectorAll("#report .s.flag.problem").length;
@@ -461,8 +464,8 @@
         el("span", { className: "sugg-label", text: t("suggestion") + ": " }), finding.suggestion));
     }
     if (finding.review) { item.appendChild(reviewBadge(finding.review)); }
-    // /v1/feedback analyses the report alone: a cross-report finding cannot be found there
-    if (state.feedback && !finding.evidence) { item.appendChild(reviewControls(finding, index)); }
+    // a cross-report finding is found only by comparing again: /v1/feedback gets the other reports as well
+    if (state.feedback && (!finding.evidence || state.compared)) { item.appendChild(reviewControls(finding, index)); }
     return item;
   }
 
@@ -564,16 +567,7 @@
     showError("");
     setStatus(t("fb_saving"));
     try {
-      var outcome = await api("/v1/feedback", {
-        method: "POST",
-        headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({
-          text: state.result.text,
-          finding: { rule: finding.rule, start: finding.start, end: finding.end },
-          decision: decision,
-          note: note || null,
-        }),
-      });
+      var outcome = await api("/v1/feedback", feedbackRequest(finding, decision, note));
       if (!outcome.ok) { handleFailure(outcome, function () { return sendReview(index, decision); }); return; }
       var answer = await outcome.response.json();
       finding.review = answer.review; // the downloads carry the decision too
@@ -582,6 +576,31 @@
     } finally {
       buttons.forEach(function (btn) { btn.disabled = false; });
     }
+  }
+
+  // The body of POST /v1/feedback. A cross-report finding (it has evidence) exists only in a comparison: the server
+  // compares again, so the other reports the comparison was given go too, as they went to /v1/compare (a chosen
+  // file as that file, a pasted text as a text field), in a multipart form; the finding is named by its evidence too.
+  function feedbackRequest(finding, decision, note) {
+    var ref = { rule: finding.rule, start: finding.start, end: finding.end };
+    if (!finding.evidence) {
+      return {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ text: state.result.text, finding: ref, decision: decision, note: note || null }),
+      };
+    }
+    ref.evidence_start = finding.evidence.start;
+    ref.evidence_end = finding.evidence.end;
+    var form = new FormData();
+    form.append("text", state.result.text);
+    form.append("finding", JSON.stringify(ref));
+    form.append("decision", decision);
+    if (note) { form.append("note", note); }
+    (state.compared || []).forEach(function (other) {
+      if (other.file) { form.append(other.part, other.file, other.file.name); } else { form.append(other.part, other.text); }
+    });
+    return { method: "POST", body: form };
   }
 
   // Tabbing (or clicking) into a note's buttons opens that note, so its note field shows.
