@@ -6,7 +6,9 @@ and, for each report that has some (matched by :func:`~nlp.feedback.model.report
 some last time (a decision withdrawn since), reloads the per-report JSON, sets every finding's ``review`` afresh
 (:func:`~nlp.feedback.apply.apply_decisions`), writes the JSON and HTML page again and recomputes the report's
 summary row, so that dismissed findings leave the workbook's counts and columns (:func:`~nlp.batch.worker.summarise`).
-Reports without decisions are not touched. With no store configured, the feedback store is neither read nor
+Reports without decisions are not touched. A cross-report finding (``--cross-check``) is matched by its evidence's
+offsets too, so a decision taken on the page or through the API on the same comparison (the same report and the
+same other report, hence the same offsets) shows here as well. With no store configured, the feedback store is neither read nor
 written; only reports that still carry decisions from an earlier run are rewritten without them.
 """
 
