@@ -6,6 +6,7 @@
 - :mod:`nlp.feedback.export`: corpus units, Label Studio tasks, doccano JSONL;
 - :mod:`nlp.feedback.evaluate`: precision per rule and per sentence label;
 - :mod:`nlp.feedback.training`: decisions as training data for the train split.
+- :mod:`nlp.feedback.cross`: decisions on cross-report findings (the other report they need).
 
 What is stored, where, and how to export and retrain: ``docs/FEEDBACK.md``.
 """
