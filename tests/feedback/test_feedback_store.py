@@ -54,7 +54,9 @@ def test_filters_dismissals_and_stats(tmp_path, make_decision):
         "generic.stock_self_criticism",
     ]
     assert [d.report_hash for d in store.decisions(rule="evasive.hedge", decision="confirm")] == [report_hash("b")]
-    assert [d.key for d in store.dismissed_for(report_hash("a"))] == [(report_hash("a"), "evasive.hedge", 0, 39, None, None)]
+    assert [d.key for d in store.dismissed_for(report_hash("a"))] == [
+        (report_hash("a"), "evasive.hedge", 0, 39, None, None)
+    ]
     assert store.dismissed_for(report_hash("b")) == []
     stats = store.stats()
     assert (stats.decisions, stats.confirmed, stats.dismissed, stats.reports, stats.rules) == (3, 2, 1, 2, 2)
