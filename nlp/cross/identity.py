@@ -16,9 +16,10 @@ from nlp.schema import AnalysisResult
 _HONORIFIC = re.compile(r"^\s*(đồng chí|đ/c|d/c|đc|ông|bà|anh|chị)\b\.?\s*", re.IGNORECASE)
 _DATE = re.compile(r"(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*((?:19|20)\d\d)")
 _YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
-_POST_SPLIT = re.compile(r"\s*(?:;|,|\bkiem\b|\bdong thoi\b)\s*")
+_POST_SPLIT = re.compile(r"\s*(?:;|,|\bkiêm\b|\bđồng thời\b)\s*", re.IGNORECASE)  # "kiêm", not "kiểm"
 _UNIT_PREFIX = re.compile(r"^(chi bo|dang bo|dang uy)\s+")
 _UNIT_BODY = re.compile(r"^(chi bo|dang bo|dang uy)\b")
+_I_FOR_Y = re.compile(r"\b(ch|gh|kh|ng|nh|ph|th|tr|[bcdghklmnpqrstvx])y\b")  # "Mỹ" / "Mĩ", "Lý" / "Lí"
 _YEAR_DIR = re.compile(r"^(?:19|20)\d\d$")
 _IN_CHARGE = re.compile(r"\bphu trach ([a-z ]{3,40})$")
 
@@ -35,14 +36,14 @@ def name_key(name: str | None) -> str | None:
 
 
 def unit_key(name: str | None) -> str | None:
-    """A unit name for matching: folded, 'chi bộ' / 'đảng bộ' prefix dropped, abbreviations written out ("CTY CP" →
-    "cong ty co phan"), spaces collapsed."""
+    """A unit name for matching: folded, 'chi bộ' / 'đảng bộ' prefix dropped, a final 'y' after a consonant written
+    'i' (both spellings are current), abbreviations written out ("CTY CP" → "cong ty co phan"), spaces collapsed."""
     if not name:
         return None
     folded = " ".join(re.sub(r"[^\w\s]", " ", fold(name)).split())
     key = _UNIT_PREFIX.sub("", folded)
-    words = [unit_abbreviations().get(word, word) for word in key.split()]
-    return " ".join(words) or None
+    words = " ".join(unit_abbreviations().get(word, word) for word in key.split())
+    return _I_FOR_Y.sub(r"\1i", words) or None
 
 
 @cache
@@ -75,6 +76,12 @@ def birth_date(text: str) -> str | None:
     return None
 
 
+def _post_pieces(value: str) -> list[str]:
+    """The folded posts of one post field, split where it lists several ("Bí thư, kiêm Giám đốc")."""
+    text = " ".join(re.sub(r"[()]", ",", unicodedata.normalize("NFC", value)).split())
+    return [fold(piece) for piece in _POST_SPLIT.split(text)]
+
+
 def find_posts(*written: str | None) -> tuple[list[str], list[str]]:
     """Ids of the posts named in the header's post fields (each piece matched to the first post that fits), and
     the areas they cover (the posts' own, and any a piece names: "phụ trách kho dược", "tổ trưởng tổ Toán")."""
@@ -83,7 +90,7 @@ def find_posts(*written: str | None) -> tuple[list[str], list[str]]:
     for value in written:
         if not value:
             continue
-        for piece in _POST_SPLIT.split(" ".join(re.sub(r"[()]", ",", fold(value)).split())):
+        for piece in _post_pieces(value):
             piece = piece.strip(" .")
             if piece.startswith(("nguyen ", "truoc day ")):  # a former post
                 continue
@@ -110,7 +117,7 @@ def head_level(*written: str | None) -> str | None:
     for value in written:
         if not value:
             continue
-        for piece in _POST_SPLIT.split(" ".join(re.sub(r"[()]", ",", fold(value)).split())):
+        for piece in _post_pieces(value):
             post = next((p for p in posts() if p.pattern.search(piece)), None)
             if post is None or not post.head or piece.startswith(("nguyen ", "truoc day ")):
                 continue

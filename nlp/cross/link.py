@@ -95,14 +95,59 @@ def link_reports(identities: list[Identity]) -> Linkage:
     groups = _group(identities)
     adjusted = {m.file: m for members, _ in groups for m in members}
     linkage.identities = [adjusted.get(i.file, i) for i in identities]
+    years = [i.year for i in identities if i.year]
+    latest = max(years) if years else None
     for members, basis in groups:
-        _link_unit(members, basis, linkage)
+        _link_unit(members, basis, linkage, latest)
+    _link_movers(linkage)
     return linkage
 
 
-def _link_unit(members: list[Identity], basis: str, linkage: Linkage) -> None:
-    years = [m.year for m in members if m.year]
-    year = max(years) if years else None
+def _link_movers(linkage: Linkage) -> None:
+    """Writers who changed unit between the two years (a chi bộ merged or renamed, a person moved): a report of the
+    year before left unlinked is linked to this year's report of the same name *and* date of birth in another
+    unit. Across units the date of birth is required (names alone repeat in a district); a lookup by name, not a
+    comparison of all pairs."""
+    by_file = {i.file: i for i in linkage.identities}
+    linked = {p.current for p in linkage.persons}
+    current: dict[str, list[Identity]] = defaultdict(list)
+    unit_of: dict[str, UnitLink] = {}
+    for unit in linkage.units:
+        for file in unit.individuals:
+            identity = by_file[file]
+            if identity.key and identity.birth and file not in linked:
+                current[identity.key].append(identity)
+                unit_of[file] = unit
+    kept = []
+    for unlinked in linkage.unlinked:
+        old = by_file[unlinked.file]
+        match = None
+        if unlinked.reason == "one_year_only" and old.birth:
+            match = next(
+                (
+                    c
+                    for c in current.get(old.key or "", [])
+                    if c.file not in linked and _same_birth(c, old) and old.year == (c.year or 0) - 1
+                ),
+                None,
+            )
+        if match is None:
+            kept.append(unlinked)
+            continue
+        linked.add(match.file)
+        unit = unit_of[match.file]
+        unit.previous.append(old.file)
+        linkage.persons.append(
+            PersonLink(unit=unit.key, name=match.name or old.name or "", current=match.file, previous=old.file,
+                       by_birth=True)
+        )  # fmt: skip
+    linkage.unlinked = kept
+
+
+def _link_unit(members: list[Identity], basis: str, linkage: Linkage, latest: int | None) -> None:
+    """One unit: this year's reports (the batch's latest year: a unit whose reports are all older is last year's),
+    its collective report, what cannot be linked, and its writers across the two years."""
+    year = latest if latest is not None and any(m.year for m in members) else None
     named = next((m.unit_name for m in members if m.role == "collective" and m.unit_name), None)
     name = named or next((m.unit_name for m in members if m.unit_name), None) or members[0].folder
     key = (
