@@ -62,12 +62,12 @@ def make_finding(
     suffix = "" if lang == "vi" else "_en"
     message = rule["vi" if lang == "vi" else "en"].replace("{phrase}", phrase)
     suggestion = rule.get(f"suggestion{suffix or '_vi'}", "").replace("{phrase}", phrase)
-    return Finding(
+    return Finding.model_construct(  # values in their fields' types, as validation gives them (nlp.schema._Model)
         rule=rule_id,
         category=rule["category"],
         severity=rule["severity"],
-        start=start,
-        end=max(start, end),
+        start=int(start),
+        end=int(max(start, end)),
         message=message,
         suggestion=suggestion,
         sentence=sentence,

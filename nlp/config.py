@@ -44,7 +44,8 @@ Severity = Literal["high", "medium", "low", "info"]
 
 # -- the file's shape -----------------------------------------------------------------------------------------
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # validators built when a file is first read: an analysis with the shipped defaults builds none (issue 12)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class LexiconChange(_Strict):
@@ -97,8 +98,8 @@ class ConfigFile(_Strict):
     disable: tuple[str, ...] = ()
     severity: dict[str, Severity] = Field(default_factory=dict)
     lexicons: dict[str, LexiconChange] = Field(default_factory=dict)
-    thresholds: Thresholds = Thresholds()
-    bands: Bands = Bands()
+    thresholds: Thresholds = Thresholds.model_construct()
+    bands: Bands = Bands.model_construct()
     feedback: Feedback | None = None
 
     @field_validator("lexicons", mode="before")
@@ -174,6 +175,8 @@ class Configuration:
     @property
     def is_default(self) -> bool:
         """True when nothing changes the shipped behaviour (feedback aside)."""
+        if not self.values.model_fields_set - {"feedback"}:  # every value the shipped default: no hash needed
+            return True
         return self.config_hash == _empty_hash()
 
     @property

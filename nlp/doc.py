@@ -75,7 +75,7 @@ class Doc:
     lines: list[Line] = field(default_factory=list)  # logical lines (nlp.layout), not physical ones
     sections: list[SectionSpan] = field(default_factory=list)
     units: list[Unit] = field(default_factory=list)
-    header: Header = field(default_factory=Header)
+    header: Header = field(default_factory=Header.model_construct)
     form: str = "unknown"
     guidance: str | None = None
     role: str = "unknown"

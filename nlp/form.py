@@ -269,7 +269,7 @@ def read_header(doc: Doc) -> Header:
     block = _left_block(header_lines)
     party, government = values.get("party_position"), values.get("government_position")
     position = "; ".join(p for p in (party, government) if p) or None
-    return Header(
+    return Header.model_construct(  # strings and an int year, as validation gives them (nlp.schema._Model)
         name=values.get("name"),
         position=position,
         party_position=party,

@@ -55,7 +55,7 @@ def analyze(
         raise InputTooLargeError(f"{len(text)} > {limit} characters")
     config = config or Configuration()
     doc = prepare(text, lexicons=config.lexicons())
-    return _build_result(doc, classifier or default_classifier(), lang, source or SourceInfo(), config)
+    return _build_result(doc, classifier or default_classifier(), lang, source or SourceInfo.model_construct(), config)
 
 
 def prepare(text: str, *, lexicons: Lexicons | None = None) -> Doc:
@@ -112,7 +112,7 @@ def _analyze_ingested(
     limits: IngestLimits | None,
     config: Configuration | None = None,
 ) -> AnalysisResult:
-    source = SourceInfo(
+    source = SourceInfo.model_construct(
         format=ingested.format if ingested.format in {"txt", "docx", "pdf"} else "text",
         encoding=ingested.encoding,
         legacy_font=ingested.legacy_font,
@@ -142,14 +142,14 @@ def _build_result(
             labels.append("evasive")
         unit.labels = labels
         sentences.append(
-            Sentence(
+            Sentence.model_construct(
                 start=unit.start,
                 end=unit.end,
                 section=unit.section,
                 structural=unit.structural,
-                generic=scores.generic,
-                evasive=scores.evasive,
-                labels=labels,
+                generic=float(scores.generic),
+                evasive=float(scores.evasive),
+                labels=list(labels),
                 anchors=anchor_kinds(unit),
             )
         )
@@ -176,30 +176,30 @@ def _build_result(
     findings.sort(key=lambda f: (f.start, SEVERITY_ORDER[f.severity], f.rule))
 
     required = len(_required().get(doc.role, _required()["unknown"]))
-    bands = {k: v for k, v in config.values.bands.model_dump().items() if v is not None}
+    bands = {k: v for k, v in dict(config.values.bands).items() if v is not None}
     scores, band, explanations = score(
         sentences, findings, facts.status, facts.head_responsibility, required, len(missing), lang, bands
     )
     if doc.scope == "fragment":
         band = None
     source = source.model_copy(update={"diacritics": doc.diacritics})
-    return AnalysisResult(
+    return AnalysisResult.model_construct(  # values already in their fields' types (nlp.schema._Model)
         lang=lang,
         text=doc.text,
         form=doc.form,
         guidance=doc.guidance,
         role=doc.role,
         header=doc.header,
-        self_score=doc.self_score,
-        self_score_parts=doc.self_score_parts,
+        self_score=None if doc.self_score is None else float(doc.self_score),
+        self_score_parts={name: float(value) for name, value in doc.self_score_parts.items()},
         self_rating=doc.self_rating,
         sections=[
-            Section(
+            Section.model_construct(
                 id=s.id, title=s.title, start=s.start, end=s.end, heading_end=s.heading_end, decided_by=s.decided_by
             )
             for s in doc.sections
         ],
-        missing_sections=missing,
+        missing_sections=list(missing),
         sentences=sentences,
         findings=findings,
         accountability=to_schema(facts),
@@ -209,7 +209,9 @@ def _build_result(
         scope=doc.scope,
         source=source,
         classifier=classifier.name,
-        config=ConfigInfo(**config.describe()) if config.path or not config.is_default else ConfigInfo(),
+        config=ConfigInfo.model_construct(**config.describe())
+        if config.path or not config.is_default
+        else ConfigInfo.model_construct(),
     )
 
 

@@ -50,7 +50,11 @@ ScoreName = Literal["specificity", "candor", "accountability", "completeness", "
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    """Validators and serializers are built on first use (``defer_build``): the pipeline builds its results with
+    ``model_construct`` from values it already holds in their field types, so a terminal view never builds them;
+    JSON output, the API and :meth:`model_validate` do, once per process."""
+
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
 
 class Span(_Model):

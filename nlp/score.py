@@ -93,12 +93,12 @@ def score(
     }
     overall = sum(_clamp(parts[k]) * w for k, w in weights.items()) / sum(weights.values())
     overall -= sum(cfg["consistency_penalty"][f.severity] for f in findings if f.category == "consistency")
-    scores = Scores(
-        specificity=_clamp(specificity),
-        candor=_clamp(candor),
-        accountability=_clamp(accountability),
-        completeness=_clamp(completeness),
-        overall=_clamp(overall),
+    scores = Scores.model_construct(  # floats, as validation would make them (nlp.schema._Model)
+        specificity=float(_clamp(specificity)),
+        candor=float(_clamp(candor)),
+        accountability=float(_clamp(accountability)),
+        completeness=float(_clamp(completeness)),
+        overall=float(_clamp(overall)),
     )
     band = _band(scores, findings, accountability_status, bands or {})
     return scores, band, _explanations(scores, findings, accountability_status, classified, candid, lang)
@@ -163,6 +163,8 @@ def _explanations(
     for name, categories in SCORE_CATEGORIES.items():
         indices = [i for i, f in enumerate(findings) if f.category in categories and f.severity != "info"]
         result.append(
-            ScoreExplanation(score=name, value=getattr(scores, name), explanation=texts[name], findings=indices)
+            ScoreExplanation.model_construct(
+                score=name, value=getattr(scores, name), explanation=texts[name], findings=indices
+            )
         )
     return result

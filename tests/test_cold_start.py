@@ -60,6 +60,39 @@ def test_terminal_analysis_imports_rich_but_not_the_page_or_the_models_libraries
     assert "nlp.render.terminal" in modules and "nlp.render.html" not in modules
 
 
+_BUILT_MODELS = (
+    "import atexit, json, sys\n"
+    "import nlp.config, nlp.schema\n"
+    "from pydantic import BaseModel\n"
+    "def built():\n"
+    "    modules = (nlp.schema, nlp.config)\n"
+    "    models = [v for m in modules for v in vars(m).values() if isinstance(v, type) and issubclass(v, BaseModel)]\n"
+    "    return sorted({m.__name__ for m in models if m.__pydantic_complete__ and m.model_fields})\n"
+    "atexit.register(lambda: sys.stderr.write('\\nBUILT ' + json.dumps(built()) + '\\n'))\n"
+    "sys.argv = ['kiemdiem', *sys.argv[1:]]\n"
+    "from nlp.cli import main\n"
+    "main()\n"
+)
+
+
+def _built_after(tmp_path: Path, *args: str) -> list[str]:
+    env = {k: v for k, v in os.environ.items() if k not in {"KIEMDIEM_MODEL", "KIEMDIEM_CONFIG"}}
+    env["KIEMDIEM_CACHE_DIR"] = str(tmp_path / "cache")
+    done = subprocess.run(
+        [sys.executable, "-c", _BUILT_MODELS, *args], capture_output=True, text=True, cwd=tmp_path, env=env, timeout=300
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    line = next(line for line in done.stderr.splitlines() if line.startswith("BUILT "))
+    return json.loads(line.removeprefix("BUILT "))
+
+
+def test_terminal_view_builds_no_pydantic_validator_and_json_output_builds_the_result(tmp_path):
+    """Results are built with ``model_construct`` (nlp.schema._Model): the terminal view with the shipped
+    configuration never builds a validator or serializer; JSON output builds the result's serializer."""
+    assert _built_after(tmp_path, "analyze", str(EXAMPLE), "--width", "80") == []
+    assert "AnalysisResult" in _built_after(tmp_path, "analyze", str(EXAMPLE), "--format", "json")
+
+
 def test_data_files_are_parsed_once_and_read_back_from_the_cache(tmp_path, monkeypatch):
     monkeypatch.setenv("KIEMDIEM_CACHE_DIR", str(tmp_path))
     monkeypatch.setattr(nlp.data, "_memory", {})

@@ -3,8 +3,9 @@
 Each rewrite keeps its former, simpler version here as the reference: the code-chunk pattern of the language
 check and its check for other scripts, the split-and-join tone normalisation, the anchor search behind one
 alternation per kind, the form's cue lists as alternations, the model's row sums and word pairs, and the
-terminal's hanging lines and string wrap drawn without rich tables. Inputs: every corpus report and example, their
-lines, and hand-made edge cases (codes, URLs, fullwidth digits, other scripts, words wider than the line).
+terminal's hanging lines and string wrap drawn without rich tables; and the result objects built without
+validation (``model_construct``), which must be what validating them gives. Inputs: every corpus report and example,
+their lines, and hand-made edge cases (codes, URLs, fullwidth digits, other scripts, words wider than the line).
 """
 
 from __future__ import annotations
@@ -22,12 +23,14 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from nlp import form, language, normalize
+from nlp import analyze, analyze_file, form, language, normalize
+from nlp.config import read_config
 from nlp.features import _anchor_rules, _is_common_name, find_anchors
 from nlp.lexicon import load_yaml
 from nlp.model.arrays import row_sums
 from nlp.model.linear_arrays import word_ngrams
 from nlp.render.hanging import HangingBlock, _wrap_plain
+from nlp.schema import AnalysisResult
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -233,3 +236,30 @@ def test_form_cue_alternations_find_what_any_cue_finds(texts: list[str]) -> None
             assert found == any(p.search(sample) for p in patterns)
             hits += found
         assert hits  # each list occurs somewhere in the corpus
+
+
+def _as_validated(result: AnalysisResult) -> None:
+    """The result built with ``model_construct`` is what validation makes of it, in JSON and as Python values (an
+    int where a float belongs, ``1`` instead of ``1.0``, shows in ``json.dumps`` of ``model_dump``)."""
+    dumped = result.model_dump_json()
+    assert AnalysisResult.model_validate_json(dumped).model_dump_json() == dumped
+    python = result.model_dump()
+    validated = AnalysisResult.model_validate(python)
+    assert json.dumps(validated.model_dump(), ensure_ascii=False) == json.dumps(python, ensure_ascii=False)
+    assert AnalysisResult.model_validate(python, strict=True).model_dump_json() == dumped
+
+
+def test_constructed_results_are_what_validation_gives(texts: list[str], tmp_path: Path) -> None:
+    for text in texts[::3]:
+        try:
+            result = analyze(text)
+        except Exception:  # edge cases that are refused (empty, other scripts)
+            continue
+        _as_validated(result)
+    for path in sorted((ROOT / "examples").iterdir()):
+        if path.suffix in {".txt", ".pdf", ".docx"}:
+            _as_validated(analyze_file(path, lang="en"))
+    _as_validated(analyze("Tôi còn chậm đổi mới, chưa quyết liệt trong công việc do khách quan."))  # a fragment
+    config = tmp_path / "cfg.yaml"
+    config.write_text("disable: [generic]\nseverity: {evasive.hedge: high}\nbands: {strong: 90}\n", encoding="utf-8")
+    _as_validated(analyze(texts[0], config=read_config(config)))

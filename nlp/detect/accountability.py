@@ -180,10 +180,10 @@ def _explain(facts: AccountabilityFacts, doc: Doc, lang: str) -> str:
 
 def to_schema(facts: AccountabilityFacts) -> Accountability:
     """The schema object of the accountability verdict."""
-    return Accountability(
+    return Accountability.model_construct(  # values already in their fields' types (nlp.schema._Model)
         status=facts.status,
-        evidence=[Span(start=u.start, end=u.end) for u in facts.evidence],
-        collective_shortcomings=[Span(start=u.start, end=u.end) for u in facts.collective_faults],
+        evidence=[Span.model_construct(start=u.start, end=u.end) for u in facts.evidence],
+        collective_shortcomings=[Span.model_construct(start=u.start, end=u.end) for u in facts.collective_faults],
         head_responsibility=facts.head_responsibility,
         explanation=facts.explanation,
     )
