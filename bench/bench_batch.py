@@ -5,13 +5,17 @@ peak memory, how the cost grows with the number of reports, and the cost of the 
     python bench/bench_batch.py --sizes 1000 3000     # a shorter growth series
     python bench/bench_batch.py --speedup-size 500 --jobs 4
     python bench/bench_batch.py --cross-only --cross-sizes 300 600   # cross-checks on and off, nothing else
+    python bench/bench_batch.py --cross-only --cross-sizes 1000 10000 --repeat 1   # the issue's 10,000 reports
+    python bench/bench_batch.py --cross-only --cross-sizes 300 --cross-matcher e5  # with the e5 encoder
 
 The cross-report series copies the train and dev sets of ``corpus/linked`` (both years, collective and individual
 reports) until the tree holds the number of reports asked for; each copy is a unit of its own (its place name is
-numbered in every report), so the checks see many small units, as in a district. Each size runs with the checks on
+numbered in every report), so the checks see many small units of 4 to 12 reports (a collective report, its leaders'
+and members' reports, last year's reports of some of them), as in a district. Each size runs with the checks on
 and off (interleaved, best of ``--repeat``); the table gives the batch time both ways, the driver's time in the
-checks, the workers' time embedding sentences, how many sentences the driver had to embed itself, and the share of
-the batch time the checks cost.
+checks, the workers' time embedding sentences (e5 only), how many sentences the driver had to embed itself (e5
+only), the sentence pairs the matcher scored per report (constant when matching grows with the reports of a unit,
+not with the district), and the share of the batch time the checks cost.
 
 Each measured run is a separate process (so that its peak memory is its own): the driver's peak RSS and
 the largest worker's, from ``resource.getrusage`` (self and children; the forkserver is stopped and
@@ -108,14 +112,14 @@ def _linked_tree(root: Path, reports: int) -> Path:
     return tree
 
 
-def single(tree: Path, out: Path, jobs: int, cross: bool = True) -> dict:
+def single(tree: Path, out: Path, jobs: int, cross: bool = True, matcher: str | None = None) -> dict:
     """One batch run in this process; returns its figures."""
     from nlp.batch import BatchOptions, run_batch
 
     shutil.rmtree(out, ignore_errors=True)
     sampler = _TreeMemory()
     sampler.start()
-    report = run_batch([tree], out, BatchOptions(jobs=jobs, cross=cross))
+    report = run_batch([tree], out, BatchOptions(jobs=jobs, cross=cross, cross_matcher=matcher))
     tree_peak = sampler.stop()
     try:  # reap the forkserver, so that getrusage(RUSAGE_CHILDREN) includes the workers it reaped
         import multiprocessing.forkserver as forkserver
@@ -157,12 +161,14 @@ def single(tree: Path, out: Path, jobs: int, cross: bool = True) -> dict:
         "cross_findings": report.cross.findings if report.cross else 0,
         "driver_embedded": report.cross.driver_embedded if report.cross else 0,
         "seeded": report.cross.seeded if report.cross else 0,
+        "pairs_scored": report.cross.pairs if report.cross else 0,
     }
 
 
-def _measure(tree: Path, out: Path, jobs: int, cross: bool = True) -> dict:
+def _measure(tree: Path, out: Path, jobs: int, cross: bool = True, matcher: str | None = None) -> dict:
     command = [sys.executable, __file__, "--single", str(tree), "--out", str(out), "--jobs", str(jobs)]
     command += [] if cross else ["--no-cross"]
+    command += ["--cross-matcher", matcher] if matcher else []
     done = subprocess.run(command, check=True, capture_output=True, text=True)
     return json.loads(done.stdout.strip().splitlines()[-1])
 
@@ -191,9 +197,10 @@ def main() -> None:
     parser.add_argument("--no-cross", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--cross-sizes", type=int, nargs="*", default=[300], help="cross-check series (reports)")
     parser.add_argument("--cross-only", action="store_true", help="only the cross-check series")
+    parser.add_argument("--cross-matcher", help="the cross-checks' sentence encoder (default: the batch's default)")
     args = parser.parse_args()
     if args.single:
-        print(json.dumps(single(args.single, args.out, args.jobs, cross=not args.no_cross)))
+        print(json.dumps(single(args.single, args.out, args.jobs, not args.no_cross, args.cross_matcher)))
         return
 
     args.work.mkdir(parents=True, exist_ok=True)
@@ -251,17 +258,20 @@ def main() -> None:
 
 def cross_series(args: argparse.Namespace) -> None:
     """The cross-report checks on and off over copies of corpus/linked (see the module docstring)."""
-    print(f"\ncross-report checks (jobs={args.jobs}, best of {args.repeat}):")
+    matcher = args.cross_matcher or "default"
+    print(f"\ncross-report checks (jobs={args.jobs}, best of {args.repeat}, matcher: {matcher}):")
     print(
         f"  {'reports':>7} {'units':>5} {'off s':>7} {'on s':>7} {'+ s':>6} {'+ %':>6} {'driver s':>8} "
-        f"{'driver %':>8} {'embed s':>8} {'embed %':>8} {'drv. emb.':>9} {'seeded':>7} {'findings':>8}"
+        f"{'driver %':>8} {'embed s':>8} {'embed %':>8} {'drv. emb.':>9} {'seeded':>7} {'pairs/rep.':>10} "
+        f"{'findings':>8}"
     )
     for size in args.cross_sizes:
         tree = _linked_tree(args.work, size)
         runs: dict[bool, list[dict]] = {False: [], True: []}
         for _ in range(args.repeat):
             for cross in runs:
-                runs[cross].append(_measure(tree, args.work / f"out-linked-{size}", args.jobs, cross))
+                out = args.work / f"out-linked-{size}"
+                runs[cross].append(_measure(tree, out, args.jobs, cross, args.cross_matcher))
         off, on = (min(runs[c], key=lambda r: r["seconds"]) for c in (False, True))
         extra = on["seconds"] - off["seconds"]
         embed = on["embed_seconds"] / args.jobs  # worker time, spread over the processes
@@ -269,9 +279,11 @@ def cross_series(args: argparse.Namespace) -> None:
             f"  {on['results']:>7} {on['cross_units']:>5} {off['seconds']:>7.1f} {on['seconds']:>7.1f} "
             f"{extra:>6.1f} {100 * extra / on['seconds']:>5.1f}% {on['cross_seconds']:>8.2f} "
             f"{100 * on['cross_seconds'] / on['seconds']:>7.1f}% {embed:>8.2f} {100 * embed / on['seconds']:>7.1f}% "
-            f"{on['driver_embedded']:>9} {on['seeded']:>7} {on['cross_findings']:>8}",
+            f"{on['driver_embedded']:>9} {on['seeded']:>7} {on['pairs_scored'] / max(on['results'], 1):>10.0f} "
+            f"{on['cross_findings']:>8}",
             flush=True,
         )
+    print(f"  load average after: {os.getloadavg()[0]:.2f}")
 
 
 if __name__ == "__main__":

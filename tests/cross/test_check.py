@@ -124,11 +124,11 @@ def test_seeded_embeddings_are_not_computed_again(tree_reports, matcher):
         calls.append(len(batch))
         return e5(batch)
 
-    seeded = Matcher(embed)
+    seeded = Matcher(embed, "e5")
     seeded.seed(dict(zip(texts, embed(texts), strict=True)))
     first = len(calls)
     checked = cross_check(tree_reports, matcher=seeded)
     assert len(calls) == first  # everything the checks needed was seeded
     assert [r.verdict for r in checked.collective_rows] == [
-        r.verdict for r in cross_check(tree_reports, matcher=matcher).collective_rows
+        r.verdict for r in cross_check(tree_reports, matcher=Matcher(name="e5")).collective_rows
     ]
