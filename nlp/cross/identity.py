@@ -76,7 +76,7 @@ def birth_date(text: str) -> str | None:
     return None
 
 
-def _post_pieces(value: str) -> list[str]:
+def post_pieces(value: str) -> list[str]:
     """The folded posts of one post field, split where it lists several ("Bí thư, kiêm Giám đốc")."""
     text = " ".join(re.sub(r"[()]", ",", unicodedata.normalize("NFC", value)).split())
     return [fold(piece) for piece in _POST_SPLIT.split(text)]
@@ -90,7 +90,7 @@ def find_posts(*written: str | None) -> tuple[list[str], list[str]]:
     for value in written:
         if not value:
             continue
-        for piece in _post_pieces(value):
+        for piece in post_pieces(value):
             piece = piece.strip(" .")
             if piece.startswith(("nguyen ", "truoc day ")):  # a former post
                 continue
@@ -117,7 +117,7 @@ def head_level(*written: str | None) -> str | None:
     for value in written:
         if not value:
             continue
-        for piece in _post_pieces(value):
+        for piece in post_pieces(value):
             post = next((p for p in posts() if p.pattern.search(piece)), None)
             if post is None or not post.head or piece.startswith(("nguyen ", "truoc day ")):
                 continue
@@ -238,7 +238,34 @@ def within_parent(identity: Identity) -> Identity:
     a head post of the chi bộ or of a sub-unit does not make the writer the đảng bộ's head, and a chi bộ's secretary
     is not the secretary the đảng bộ's report names (a management post such as "Trưởng phòng" is kept: the report
     may name it); a head post of the đảng ủy or of the whole enterprise still does."""
-    if identity.head_level == "committee" or not identity.head:
+    if identity.head_level == "committee":
         return identity
-    kept = [p for p in identity.posts if not any(post.party_head for post in posts() if post.id == p)]
-    return identity.model_copy(update={"head": False, "posts": kept})
+    kept = [BRANCH_SECRETARY if _is_party_head(p) else p for p in identity.posts]
+    areas = [*identity.areas, *_branch_places(identity)]
+    return identity.model_copy(update={"head": False, "posts": list(dict.fromkeys(kept)), "areas": areas})
+
+
+BRANCH_SECRETARY = "bi_thu_chi_bo"
+
+
+def _is_party_head(post_id: str) -> bool:
+    return any(post.party_head for post in posts() if post.id == post_id)
+
+
+_PLACE_TAIL = re.compile(r"((?:\b[A-ZĐÀ-Ỹ][\wÀ-ỹ]*\s+){1,3}[A-ZĐÀ-Ỹ][\wÀ-ỹ]*)\s*$")
+
+
+def _branch_places(identity: Identity) -> list[str]:
+    """The place a writer's chi bộ or sub-unit is named after ("Bí thư Chi bộ thôn Bàu Sen" → "bau sen",
+    "Giám đốc Xí nghiệp nước Sông Mai" → "song mai"): a đảng bộ shortcoming there is in the writer's area. Only a
+    proper name written with capitals at the end of a post or unit name (all-capital headers say nothing here)."""
+    places = []
+    for written in (identity.party_post, identity.gov_post, identity.unit_name):
+        for piece in re.split(r"[;,]|\bkiêm\b", written or ""):
+            piece = piece.strip(" .")
+            if not piece or piece.isupper():
+                continue
+            tail = _PLACE_TAIL.search(piece)
+            if tail and tail.start() > 0:  # a name after the title, not the title itself
+                places.append(" ".join(fold(tail.group(1)).split()))
+    return list(dict.fromkeys(p for p in places if len(p.split()) >= 2))

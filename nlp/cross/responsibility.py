@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from nlp.cross.config import cue, matching, posts, settings
+from nlp.cross.identity import post_pieces
 from nlp.cross.match import Matcher
 from nlp.cross.passages import Passage, make_passage
 from nlp.cross.records import Identity
@@ -52,14 +53,18 @@ def shortcomings(items: list[Passage]) -> list[Shortcoming]:
     return found
 
 
+_DATE = re.compile(r"\b(thang|ngay|quy|nam|tu|den)\s+\d{1,2}(\s*/\s*\d{1,2})?(\s*/\s*\d{4})?\b|\b\d{1,2}/\d{4}\b")
+
+
 def _only_attribution(item: Passage) -> bool:
-    """A short sentence that only says who is in charge of the shortcoming before it ("Việc này do đồng chí …")."""
-    return (
-        bool(cue("attribution", item.folded))
-        and bool(cue("attribution_opening", item.folded))
-        and not item.numbers
-        and len(item.text) < 120
-    )
+    """A short sentence that only says who is in charge of the shortcoming before it: "Việc này do đồng chí …", or
+    one with no shortcoming wording and no figure but dates ("Lĩnh vực giảm thất thoát do đồng chí Phó Giám đốc …
+    trực tiếp chỉ đạo")."""
+    if not cue("attribution", item.folded) or len(item.text) >= 160:
+        return False
+    if re.search(r"\d", _DATE.sub(" ", item.folded)):
+        return False
+    return bool(cue("attribution_opening", item.folded)) or not cue("fault_words", item.folded)
 
 
 def named_posts(folded: str) -> list[str]:
@@ -96,7 +101,7 @@ def responsible(
         if person.head:
             why.append("head")
         held = set(person.posts)
-        if held & named or _names(named_text, person.key):
+        if held & named or _names(named_text, person.key) or _names_post(named_text, person):
             why.append("named")
         elif not named - {p for p in named if _is_head_post(p)} and in_area(item.passage.folded, person.areas):
             why.append("area")
@@ -110,6 +115,15 @@ def _names(folded: str, key: str | None) -> bool:
     if not key or len(key.split()) < 2:
         return False
     return bool(re.search(rf"\b{re.escape(fold(key))}\b", folded))
+
+
+def _names_post(folded: str, person: Identity) -> bool:
+    """The attribution names one of the person's posts as the person writes it ("Trưởng Ban Quản lý dự án")."""
+    if not folded.strip():
+        return False
+    written = " ; ".join(p for p in (person.party_post, person.gov_post) if p)
+    pieces = [p for p in post_pieces(written) if len(p.split()) >= 3] if written else []
+    return any(re.search(rf"\b{re.escape(p)}\b", folded) for p in pieces)
 
 
 def in_area(folded: str, areas: list[str]) -> bool:

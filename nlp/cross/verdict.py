@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from nlp.cross.config import cue, matching, settings
-from nlp.cross.match import Match, Matcher
+from nlp.cross.match import Match, Matcher, syllable_overlap
 from nlp.cross.passages import Passage
 from nlp.cross.responsibility import Shortcoming, in_area
 
@@ -88,7 +88,7 @@ def collective_verdict(
         return denial
     if same:
         return Decision("diffused", same[0].passage, same[0].score)
-    general = _general_diffuse(candidates, others, matcher)
+    general = _general_diffuse(item, candidates, others, matcher)
     if general:
         return Decision("diffused", general, None)
     return Decision("absent")
@@ -111,11 +111,25 @@ def _denial(
         general = general or next((p for p in claims if _closest(item, p, mine or [item], areas, matcher)), None)
         if general:
             return Decision("denied", general, None)
+    declared = next((p for p in candidates if _own_area_claim(item, p, others)), None)
+    if declared:  # "Công tác phát triển đảng viên do tôi trực tiếp chỉ đạo đạt kết quả tốt"
+        return Decision("denied", declared, None)
     claims = [p for p in candidates if contrary(p)]
     for match in matcher.same_item(item.passage, claims, collective_baseline(report), "denial"):
         if _mutual(match, item, others, matcher):
             return Decision("denied", match.passage, match.score)
     return None
+
+
+def _own_area_claim(item: Shortcoming, said: Passage, others: list[Shortcoming]) -> bool:
+    """A claim of good results about an area the writer names as his or her own ("… do tôi phụ trách …"), that
+    shares the item's words more than any other collective shortcoming's."""
+    if not cue("own_area", said.folded) or not contrary(said):
+        return False
+    overlap = syllable_overlap(item.passage, said)
+    if overlap < matching("cause_overlap"):
+        return False
+    return all(syllable_overlap(o.passage, said) <= overlap for o in others if o is not item)
 
 
 def collective_baseline(report: list[Passage]) -> list[Passage]:
@@ -137,17 +151,32 @@ def _closest(item: Shortcoming, said: Passage, mine: list[Shortcoming], areas: l
     return all(matcher.score(o.passage, said).score <= score + 1e-6 for o in sharing if o is not item)
 
 
-def _general_diffuse(candidates: list[Passage], others: list[Shortcoming], matcher: Matcher) -> Passage | None:
-    """A shared-responsibility line about the collective's shortcomings in general (not about another item)."""
+def _general_diffuse(
+    shortcoming: Shortcoming, candidates: list[Passage], others: list[Shortcoming], matcher: Matcher
+) -> Passage | None:
+    """A shared-responsibility line about the collective's shortcomings in general (not about another item, and
+    not scoped to named topics that leave ``shortcoming`` out: "Về phát triển đảng viên …: …")."""
     for item in candidates:
         if not cue("diffuse", item.folded) or owns(item):
             continue
         if item.section != "collective_responsibility" and not item.first_person:
             continue
+        if _scoped_elsewhere(shortcoming, item, others):
+            continue
         about_one = any(matcher.score(o.passage, item).score >= matching("same_item") for o in others)
         if not about_one:
             return item
     return None
+
+
+def _scoped_elsewhere(shortcoming: Shortcoming, line: Passage, others: list[Shortcoming]) -> bool:
+    """The line opens on named topics ("Về …:") that share words with other shortcomings but not with this one."""
+    if not cue("topic_opening", line.folded):
+        return False
+    own = syllable_overlap(shortcoming.passage, line)
+    return own < matching("cause_overlap") and any(
+        syllable_overlap(o.passage, line) >= matching("cause_overlap") for o in others if o is not shortcoming
+    )
 
 
 # -- last year's shortcoming × this year's report -----------------------------------------------------------
@@ -207,10 +236,30 @@ def previous_verdict(
     named = [m for m in told if m.passage.section == "previous_remediation"]
     if named:  # named in the part on last year's shortcomings, with no result
         return Decision("stock_line", named[0].passage, named[0].score)
-    stock = next((p for p in report if p.section in remediation and cue("stock_remediation", p.folded)), None)
+    stock = next(
+        (
+            p
+            for p in report
+            if p.section in remediation
+            and cue("stock_remediation", p.folded)
+            and not _names_another(item, p, others, matcher)
+        ),
+        None,
+    )
     if stock:
         return Decision("stock_line", stock, None)
     return Decision("not_mentioned")
+
+
+def _names_another(item: Shortcoming, line: Passage, others: list[Shortcoming], matcher: Matcher) -> bool:
+    """A stock line that names one of last year's other shortcomings ("Hạn chế về kiểm tra, giám sát … đã cơ bản
+    được khắc phục") speaks of that one only."""
+    own = syllable_overlap(item.passage, line)
+    return any(
+        syllable_overlap(o.passage, line) >= matching("cause_overlap") and syllable_overlap(o.passage, line) > own
+        for o in others
+        if o is not item
+    )
 
 
 def _verbatim(match: Match) -> bool:
