@@ -10,9 +10,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
+import underthesea.pipeline.word_tokenize as _underthesea_words
 from underthesea import word_tokenize
+from underthesea.pipeline.text_normalize import token_normalize
+from underthesea.pipeline.text_normalize.character_normalize import normalize_characters_in_text
+from underthesea.pipeline.word_tokenize import regex_tokenize
 
 from nlp.doc import Doc, Line, SectionSpan, Unit
 from nlp.layout import analyse_layout, sentence_spans
@@ -385,7 +389,34 @@ def _tokenize(doc: Doc) -> None:
     for unit in doc.units:
         if unit.structural:
             continue
-        unit.words = anchor_tokens(unit.text, word_tokenize(unit.text), unit.start)
+        unit.words = anchor_tokens(unit.text, segment_words(unit.text), unit.start)
+
+
+@lru_cache(maxsize=1 << 16)
+def _normalized_token(token: str) -> str:
+    return token_normalize(token)
+
+
+def segment_words(text: str) -> list[str]:
+    """What underthesea's ``word_tokenize(text)`` returns (its version pinned in pyproject.toml), without its work
+    per call that gives nothing new: each match's token is the match itself (not the first named group found in a
+    dictionary of all of them), and a short token's normalisation is remembered (``token_normalize`` is a function
+    of the token). The same regular expression, character normalisation and CRF model; ``tests/test_fast_paths.py``
+    holds it equal to ``word_tokenize`` on every unit of the corpus and the examples."""
+    model = _underthesea_words.word_tokenize_model
+    if model is None:  # the first call loads the model
+        return word_tokenize(text)
+    tokens = [
+        match if len(match) > 6 else _normalized_token(match)  # token_normalize keeps longer tokens as they are
+        for match in map(re.Match.group, regex_tokenize.patterns.finditer(normalize_characters_in_text(text)))
+    ]
+    words: list[str] = []
+    for tag, token in zip(model.predict([[token] for token in tokens]), tokens, strict=True):
+        if tag == "I-W" and words:
+            words[-1] = f"{words[-1]} {token}"
+        else:
+            words.append(token)
+    return words
 
 
 def anchor_tokens(text: str, tokens: list[str], offset: int = 0) -> list[tuple[int, int]]:

@@ -4,7 +4,8 @@ Each rewrite keeps its former, simpler version here as the reference: the code-c
 check and its check for other scripts, the split-and-join tone normalisation, the anchor search behind one
 alternation per kind, the form's cue lists as alternations, the model's row sums and word pairs, and the
 terminal's hanging lines and string wrap drawn without rich tables; and the result objects built without
-validation (``model_construct``), which must be what validating them gives. Inputs: every corpus report and example,
+validation (``model_construct``), which must be what validating them gives; the word segmentation without
+underthesea's per-call work. Inputs: every corpus report and example,
 their lines, and hand-made edge cases (codes, URLs, fullwidth digits, other scripts, words wider than the line).
 """
 
@@ -31,6 +32,7 @@ from nlp.model.arrays import row_sums
 from nlp.model.linear_arrays import word_ngrams
 from nlp.render.hanging import HangingBlock, _wrap_plain
 from nlp.schema import AnalysisResult
+from nlp.segment import segment_words
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -263,3 +265,12 @@ def test_constructed_results_are_what_validation_gives(texts: list[str], tmp_pat
     config = tmp_path / "cfg.yaml"
     config.write_text("disable: [generic]\nseverity: {evasive.hedge: high}\nbands: {strong: 90}\n", encoding="utf-8")
     _as_validated(analyze(texts[0], config=read_config(config)))
+
+
+def test_word_segmentation_is_underthesea_word_tokenize(texts: list[str]) -> None:
+    from underthesea import word_tokenize
+
+    word_tokenize("khởi động")  # the model loaded: segment_words takes its own path from here on
+    lines = [line for report in texts[::3] for line in report.splitlines() if line.strip()]
+    for text in [*lines, *_EDGE, "Đ/c Nguyễn Văn A, email a.b@x.vn, ngày 12/3/2024, 15,5%, 1.200.000đ; v.v... :)"]:
+        assert segment_words(text) == word_tokenize(text), text
