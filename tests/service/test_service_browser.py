@@ -455,7 +455,8 @@ def test_compare_area_adds_the_collective_and_last_year_s_report(page, tmp_path)
         sentence = _find(sentences, text)
         assert "cross_report" in sentence["cats"]
         note = page.locator("#note-" + sentence["id"].removeprefix("s-"))
-        evidence = note.locator(f'.evidence-quote[data-verdict="{verdict}"]').first
+        # one sentence may answer two collective shortcomings: the evidence is the one quoting this finding's
+        evidence = note.locator(f'.evidence-quote[data-verdict="{verdict}"]').filter(has_text=quote[:60]).first
         assert evidence.locator("q").inner_text() == quote
         said = evidence.inner_text()
         assert verdicts[verdict] in said and f"năm {year}" in said
