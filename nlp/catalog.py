@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import cache
 
 from nlp.lexicon import load_yaml
-from nlp.schema import Finding
+from nlp.schema import Finding, construct
 
 
 @cache
@@ -62,7 +62,8 @@ def make_finding(
     suffix = "" if lang == "vi" else "_en"
     message = rule["vi" if lang == "vi" else "en"].replace("{phrase}", phrase)
     suggestion = rule.get(f"suggestion{suffix or '_vi'}", "").replace("{phrase}", phrase)
-    return Finding.model_construct(  # values in their fields' types, as validation gives them (nlp.schema._Model)
+    return construct(  # values in their fields' types, as validation gives them (nlp.schema.construct)
+        Finding,
         rule=rule_id,
         category=rule["category"],
         severity=rule["severity"],

@@ -14,7 +14,7 @@ from functools import cache
 from nlp.doc import Doc
 from nlp.lexicon import load_yaml
 from nlp.normalize import fold
-from nlp.schema import Header
+from nlp.schema import Header, construct
 
 FORM_BY_ROLE = {
     "HD25-2023": {"collective": "01", "leader": "02B", "member": "02A", "member_outside_system": "02A"},
@@ -269,7 +269,8 @@ def read_header(doc: Doc) -> Header:
     block = _left_block(header_lines)
     party, government = values.get("party_position"), values.get("government_position")
     position = "; ".join(p for p in (party, government) if p) or None
-    return Header.model_construct(  # strings and an int year, as validation gives them (nlp.schema._Model)
+    return construct(  # strings and an int year, as validation gives them (nlp.schema.construct)
+        Header,
         name=values.get("name"),
         position=position,
         party_position=party,

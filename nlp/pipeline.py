@@ -25,7 +25,7 @@ from nlp.ingest import IngestedText, IngestLimits
 from nlp.language import require_vietnamese
 from nlp.lexicon import Lexicons
 from nlp.normalize import has_diacritics, normalize
-from nlp.schema import AnalysisResult, ConfigInfo, Finding, Section, Sentence, SourceInfo
+from nlp.schema import AnalysisResult, ConfigInfo, Finding, Section, Sentence, SourceInfo, construct
 from nlp.scope import decide_scope
 from nlp.score import score
 from nlp.segment import segment
@@ -55,7 +55,7 @@ def analyze(
         raise InputTooLargeError(f"{len(text)} > {limit} characters")
     config = config or Configuration()
     doc = prepare(text, lexicons=config.lexicons())
-    return _build_result(doc, classifier or default_classifier(), lang, source or SourceInfo.model_construct(), config)
+    return _build_result(doc, classifier or default_classifier(), lang, source or construct(SourceInfo), config)
 
 
 def prepare(text: str, *, lexicons: Lexicons | None = None) -> Doc:
@@ -112,7 +112,8 @@ def _analyze_ingested(
     limits: IngestLimits | None,
     config: Configuration | None = None,
 ) -> AnalysisResult:
-    source = SourceInfo.model_construct(
+    source = construct(
+        SourceInfo,
         format=ingested.format if ingested.format in {"txt", "docx", "pdf"} else "text",
         encoding=ingested.encoding,
         legacy_font=ingested.legacy_font,
@@ -142,7 +143,8 @@ def _build_result(
             labels.append("evasive")
         unit.labels = labels
         sentences.append(
-            Sentence.model_construct(
+            construct(
+                Sentence,
                 start=unit.start,
                 end=unit.end,
                 section=unit.section,
@@ -183,7 +185,8 @@ def _build_result(
     if doc.scope == "fragment":
         band = None
     source = source.model_copy(update={"diacritics": doc.diacritics})
-    return AnalysisResult.model_construct(  # values already in their fields' types (nlp.schema._Model)
+    return construct(  # values already in their fields' types (nlp.schema.construct)
+        AnalysisResult,
         lang=lang,
         text=doc.text,
         form=doc.form,
@@ -194,8 +197,14 @@ def _build_result(
         self_score_parts={name: float(value) for name, value in doc.self_score_parts.items()},
         self_rating=doc.self_rating,
         sections=[
-            Section.model_construct(
-                id=s.id, title=s.title, start=s.start, end=s.end, heading_end=s.heading_end, decided_by=s.decided_by
+            construct(
+                Section,
+                id=s.id,
+                title=s.title,
+                start=s.start,
+                end=s.end,
+                heading_end=s.heading_end,
+                decided_by=s.decided_by,
             )
             for s in doc.sections
         ],
@@ -209,9 +218,9 @@ def _build_result(
         scope=doc.scope,
         source=source,
         classifier=classifier.name,
-        config=ConfigInfo.model_construct(**config.describe())
+        config=construct(ConfigInfo, **config.describe())
         if config.path or not config.is_default
-        else ConfigInfo.model_construct(),
+        else construct(ConfigInfo),
     )
 
 

@@ -9,7 +9,7 @@ from functools import cache
 
 from nlp.catalog import label
 from nlp.lexicon import load_yaml
-from nlp.schema import Finding, ScoreExplanation, Scores, Sentence
+from nlp.schema import Finding, ScoreExplanation, Scores, Sentence, construct
 
 CANDOR_SECTIONS = {
     "shortcomings",
@@ -93,7 +93,8 @@ def score(
     }
     overall = sum(_clamp(parts[k]) * w for k, w in weights.items()) / sum(weights.values())
     overall -= sum(cfg["consistency_penalty"][f.severity] for f in findings if f.category == "consistency")
-    scores = Scores.model_construct(  # floats, as validation would make them (nlp.schema._Model)
+    scores = construct(  # floats, as validation would make them (nlp.schema.construct)
+        Scores,
         specificity=float(_clamp(specificity)),
         candor=float(_clamp(candor)),
         accountability=float(_clamp(accountability)),
@@ -163,8 +164,8 @@ def _explanations(
     for name, categories in SCORE_CATEGORIES.items():
         indices = [i for i, f in enumerate(findings) if f.category in categories and f.severity != "info"]
         result.append(
-            ScoreExplanation.model_construct(
-                score=name, value=getattr(scores, name), explanation=texts[name], findings=indices
+            construct(
+                ScoreExplanation, score=name, value=getattr(scores, name), explanation=texts[name], findings=indices
             )
         )
     return result

@@ -31,7 +31,7 @@ from nlp.lexicon import load_yaml
 from nlp.model.arrays import row_sums
 from nlp.model.linear_arrays import word_ngrams
 from nlp.render.hanging import HangingBlock, _wrap_plain
-from nlp.schema import AnalysisResult
+from nlp.schema import AnalysisResult, Finding, Header, Scores, Sentence, construct
 from nlp.segment import segment_words
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -274,3 +274,24 @@ def test_word_segmentation_is_underthesea_word_tokenize(texts: list[str]) -> Non
     lines = [line for report in texts[::3] for line in report.splitlines() if line.strip()]
     for text in [*lines, *_EDGE, "Đ/c Nguyễn Văn A, email a.b@x.vn, ngày 12/3/2024, 15,5%, 1.200.000đ; v.v... :)"]:
         assert segment_words(text) == word_tokenize(text), text
+
+
+@pytest.mark.parametrize(
+    ("model", "values"),
+    [
+        (Sentence, {"start": 0, "end": 4, "section": None, "structural": False, "generic": 0.5, "evasive": 0.0}),
+        (
+            Finding,
+            {"rule": "generic.model", "category": "generic", "severity": "low", "start": 1, "end": 2, "message": "m"},
+        ),
+        (Header, {"name": "A", "year": 2025}),
+        (Header, {}),
+        (Scores, {"specificity": 1.0, "candor": 2.0, "accountability": 3.0, "completeness": 4.0, "overall": 5.0}),
+    ],
+)
+def test_construct_is_model_construct(model: type, values: dict) -> None:
+    built, reference = construct(model, **values), model.model_construct(**values)
+    assert list(built.__dict__.items()) == list(reference.__dict__.items())
+    assert built.model_fields_set == reference.model_fields_set == set(values)
+    assert built.__pydantic_extra__ is None and built.__pydantic_private__ is None
+    assert built == reference and built.model_dump_json() == reference.model_dump_json()

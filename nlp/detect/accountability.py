@@ -11,7 +11,7 @@ from nlp.catalog import make_finding
 from nlp.doc import Doc, Unit
 from nlp.features import anchor_kinds, is_first_person
 from nlp.normalize import fold
-from nlp.schema import Accountability, Finding, Span
+from nlp.schema import Accountability, Finding, Span, construct
 
 FAULT_SECTIONS = ("shortcomings", "causes", "collective_responsibility", "previous_remediation", "suggested_issues")
 _STRONG_RESPONSIBILITY = re.compile(r"trach nhiem (chinh|truc tiep|ca nhan|cua (toi|ban than|nguoi dung dau))")
@@ -180,10 +180,11 @@ def _explain(facts: AccountabilityFacts, doc: Doc, lang: str) -> str:
 
 def to_schema(facts: AccountabilityFacts) -> Accountability:
     """The schema object of the accountability verdict."""
-    return Accountability.model_construct(  # values already in their fields' types (nlp.schema._Model)
+    return construct(  # values already in their fields' types (nlp.schema.construct)
+        Accountability,
         status=facts.status,
-        evidence=[Span.model_construct(start=u.start, end=u.end) for u in facts.evidence],
-        collective_shortcomings=[Span.model_construct(start=u.start, end=u.end) for u in facts.collective_faults],
+        evidence=[construct(Span, start=u.start, end=u.end) for u in facts.evidence],
+        collective_shortcomings=[construct(Span, start=u.start, end=u.end) for u in facts.collective_faults],
         head_responsibility=facts.head_responsibility,
         explanation=facts.explanation,
     )
