@@ -158,6 +158,10 @@ _COLUMN_GAP = re.compile(r"\s{3,}|\t| \| ")
 _CHI_BO = re.compile(r"^chi bo\b")
 _NATIONAL_HEADING = re.compile(r"\s(dang cong san viet nam|cong hoa xa hoi chu nghia)\b")
 _INNER_BODY = re.compile(r"(?<=\w)\s+(?=chi bo\b)")
+_SUB_UNIT = re.compile(
+    r"\b(thon|ap|ban|xom|khu pho|to dan pho|xi nghiep|phong|tram|truong|doi|phan xuong|nha may|chi nhanh|trung tam|"
+    r"khoa)\b"
+)
 _SENTENCE_LIKE = re.compile(r"\b(toi|ban than|da neu|phan)\b")
 
 
@@ -241,8 +245,8 @@ def within_parent(identity: Identity) -> Identity:
     if identity.head_level == "committee":
         return identity
     kept = [BRANCH_SECRETARY if _is_party_head(p) else p for p in identity.posts]
-    areas = [*identity.areas, *_branch_places(identity)]
-    return identity.model_copy(update={"head": False, "posts": list(dict.fromkeys(kept)), "areas": areas})
+    places = _branch_places(identity)
+    return identity.model_copy(update={"head": False, "posts": list(dict.fromkeys(kept)), "places": places})
 
 
 BRANCH_SECRETARY = "bi_thu_chi_bo"
@@ -252,20 +256,21 @@ def _is_party_head(post_id: str) -> bool:
     return any(post.party_head for post in posts() if post.id == post_id)
 
 
-_PLACE_TAIL = re.compile(r"((?:\b[A-ZĐÀ-Ỹ][\wÀ-ỹ]*\s+){1,3}[A-ZĐÀ-Ỹ][\wÀ-ỹ]*)\s*$")
+_PLACE_TAIL = re.compile(r"(?:\b[A-ZĐÀ-Ỹ][\wÀ-ỹ]*\s+){0,3}[A-ZĐÀ-Ỹ][\wÀ-ỹ]*\s*$")
 
 
 def _branch_places(identity: Identity) -> list[str]:
-    """The place a writer's chi bộ or sub-unit is named after ("Bí thư Chi bộ thôn Bàu Sen" → "bau sen",
-    "Giám đốc Xí nghiệp nước Sông Mai" → "song mai"): a đảng bộ shortcoming there is in the writer's area. Only a
-    proper name written with capitals at the end of a post or unit name (all-capital headers say nothing here)."""
+    """The sub-unit a writer's chi bộ or post is named after, from its type word on ("Bí thư Chi bộ thôn Bàu Sen" →
+    "thon bau sen", "Giám đốc Xí nghiệp nước Sông Mai" → "xi nghiep nuoc song mai"): a đảng bộ shortcoming that
+    names it happened there. Only where the name ends in a proper name written with capitals."""
     places = []
     for written in (identity.party_post, identity.gov_post, identity.unit_name):
-        for piece in re.split(r"[;,]|\bkiêm\b", written or ""):
+        for piece in re.split(r"[;,]|\bkiêm\b", re.sub(r"\([^)]*\)", "", written or "")):
             piece = piece.strip(" .")
-            if not piece or piece.isupper():
+            if not piece or piece.isupper() or not _PLACE_TAIL.search(piece):
                 continue
-            tail = _PLACE_TAIL.search(piece)
-            if tail and tail.start() > 0:  # a name after the title, not the title itself
-                places.append(" ".join(fold(tail.group(1)).split()))
+            folded = " ".join(fold(piece).split())
+            kinds = list(_SUB_UNIT.finditer(folded))
+            if kinds and kinds[-1].start() > 0:
+                places.append(folded[kinds[-1].start() :])
     return list(dict.fromkeys(p for p in places if len(p.split()) >= 2))

@@ -49,6 +49,10 @@ class Identity(_Model):
         None, description="level of the head post: the đảng ủy / whole enterprise, a chi bộ / sub-unit, or unsaid"
     )
     areas: list[str] = Field(default_factory=list, description="folded phrases naming the areas the posts cover")
+    places: list[str] = Field(
+        default_factory=list,
+        description="folded names of the writer's chi bộ or sub-unit inside a đảng bộ: a shortcoming there is theirs",
+    )
     unit_name: str | None = None
     unit_key: str | None = None
     parent_name: str | None = Field(None, description="the party body the header names above the writer's unit")

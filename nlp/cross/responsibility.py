@@ -93,6 +93,9 @@ def responsible(
     for statement in statements or []:
         named_text += " " + statement.attribution
     named = set(named_posts(_after_attribution(named_text))) if named_text.strip() else set()
+    by_name = {id(p) for p in people if _names(named_text, p.key)}
+    holders = [p for p in people if not by_name and (set(p.posts) & named or _names_post(named_text, p))]
+    by_post = _most_specific(_after_attribution(named_text), holders)
     result = []
     for person in people:
         if not person.posts:
@@ -100,14 +103,29 @@ def responsible(
         why = []
         if person.head:
             why.append("head")
-        held = set(person.posts)
-        if held & named or _names(named_text, person.key) or _names_post(named_text, person):
+        if id(person) in by_name or id(person) in by_post:
             why.append("named")
-        elif not named - {p for p in named if _is_head_post(p)} and in_area(item.passage.folded, person.areas):
+        elif _in_area_of(item, person, named, bool(by_name)):
             why.append("area")
         if why:
             result.append(Responsibility(person, why))
     return result
+
+
+def _most_specific(folded: str, holders: list[Identity]) -> set[int]:
+    """Of the holders of a post the text names, those whose own post text shares most words with what the text
+    says of the post ("Phó Giám đốc phụ trách kỹ thuật" names the deputy for technical work, not the one for
+    business)."""
+    if len(holders) < 2:
+        return {id(p) for p in holders}
+    words = set(folded.split())
+
+    def shared(person: Identity) -> int:
+        written = " ".join(p for p in (person.party_post, person.gov_post) if p)
+        return len(words & set(fold(written).split()))
+
+    best = max(shared(p) for p in holders)
+    return {id(p) for p in holders if shared(p) == best}
 
 
 def _names(folded: str, key: str | None) -> bool:
@@ -117,13 +135,21 @@ def _names(folded: str, key: str | None) -> bool:
     return bool(re.search(rf"\b{re.escape(fold(key))}\b", folded))
 
 
+def _in_area_of(item: Shortcoming, person: Identity, named: set[str], someone_named: bool) -> bool:
+    """The shortcoming is in the area of the person's posts (when the text names no other post for it), or it
+    happened in the writer's chi bộ or sub-unit inside a đảng bộ (when the text names no one by name for it)."""
+    by_post = not named - {p for p in named if _is_head_post(p)} and in_area(item.passage.folded, person.areas)
+    return by_post or (not someone_named and in_area(item.passage.folded, person.places))
+
+
 def _names_post(folded: str, person: Identity) -> bool:
     """The attribution names one of the person's posts as the person writes it ("Trưởng Ban Quản lý dự án")."""
     if not folded.strip():
         return False
     written = " ; ".join(p for p in (person.party_post, person.gov_post) if p)
-    pieces = [p for p in post_pieces(written) if len(p.split()) >= 3] if written else []
-    return any(re.search(rf"\b{re.escape(p)}\b", folded) for p in pieces)
+    pieces = post_pieces(written) if written else []
+    heads = {" ".join(p.split()[:n]) for p in pieces for n in range(4, len(p.split()) + 1)}  # "… dự án [Công ty]"
+    return any(re.search(rf"\b{re.escape(h)}\b", folded) for h in heads)
 
 
 def in_area(folded: str, areas: list[str]) -> bool:

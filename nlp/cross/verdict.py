@@ -106,7 +106,14 @@ def _denial(
     sections = set(settings()["denial_sections"])
     candidates = [p for p in report if p.section in sections]
     if "named" in why or "area" in why:
-        general = next((p for p in candidates if cue("area_denial", p.folded) and not p.numbers), None)
+        general = next(
+            (
+                p
+                for p in candidates
+                if cue("area_denial", p.folded) and not p.numbers and not _scoped_elsewhere(item, p, others)
+            ),
+            None,
+        )
         claims = [p for p in candidates if contrary(p) and in_area(p.folded, areas)]
         general = general or next((p for p in claims if _closest(item, p, mine or [item], areas, matcher)), None)
         if general:
@@ -297,6 +304,8 @@ def outcome(item: Passage) -> str:
     tuy nhiên vẫn chưa …"), read as partly; something not done as not_fixed; else fixed."""
     done, undone = cue("outcome_done", item.folded), cue("outcome_not_fixed", item.folded)
     done_first = done is not None and undone is not None and done.start() < undone.start()
+    if done_first and cue("handed_on", item.folded):  # "đã chuyển hồ sơ sang …, đến nay chưa có kết quả"
+        done_first = False
     if cue("outcome_partly", item.folded) or _short_of_whole(item.folded) or done_first:
         return "partly"
     return "not_fixed" if undone else "fixed"
