@@ -104,3 +104,10 @@ def test_a_header_pasted_onto_one_line_still_gives_chi_bo_and_dang_bo():
     )
     identity = identify("an-hoa/sinh.txt", analyze(text))
     assert (identity.unit_key, identity.parent_key) == ("thon 3", "xa an hoa")
+
+
+def test_spellings_and_lists_of_posts():
+    assert unit_key("Đảng bộ xã Mĩ Lợi Trung") == unit_key("ĐẢNG BỘ XÃ MỸ LỢI TRUNG")
+    posts, _ = find_posts("Ủy viên Ban Thường vụ, Chủ nhiệm Ủy ban Kiểm tra Đảng ủy")  # "Kiểm", not "kiêm"
+    assert posts == ["uy_ban_kiem_tra"]
+    assert find_posts("Bí thư chi bộ kiêm Trưởng thôn")[0] == ["bi_thu", "truong_thon"]

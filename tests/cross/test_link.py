@@ -123,3 +123,18 @@ def test_chi_bo_of_another_dang_bo_is_not_attached():
     stranger = _member("x/a.txt", "Lê Văn An", "thon dong", parent="xa binh minh", posts=["bi_thu"], head=True)
     linkage = link_reports([collective, stranger])
     assert {(u.file, u.reason) for u in linkage.unlinked} == {("x/a.txt", "no_collective")}
+
+
+def test_a_writer_who_changed_unit_is_linked_by_name_and_birth():
+    this_year = _person("new/2025/x.txt", 2025, "1981-04-14", unit="phong ky thuat", folder="new")
+    last_year = _person("old/2024/x.txt", 2024, "1981-04-14", unit="ban du an", folder="old")
+    namesake = _person("old/2024/y.txt", 2024, None, unit="ban du an", folder="old")
+    linkage = link_reports([this_year, last_year])
+    assert [(p.previous, p.current, p.by_birth) for p in linkage.persons] == [
+        ("old/2024/x.txt", "new/2025/x.txt", True)
+    ]
+    assert {(u.file, u.reason) for u in linkage.unlinked} == {("new/2025/x.txt", "no_collective")}
+    linkage = link_reports([this_year, namesake])  # across units, a name without a date of birth is not enough
+    assert linkage.persons == [] and ("old/2024/y.txt", "one_year_only") in {
+        (u.file, u.reason) for u in linkage.unlinked
+    }

@@ -232,3 +232,74 @@ def test_responsibility_statements_one_per_clause():
         "đồng chí Kế toán trưởng chịu trách nhiệm trực tiếp về thu hồi công nợ.",
     ]
     assert all(text[c.passage.start - 100 : c.passage.end - 100] == c.passage.text for c in clauses)
+
+
+def test_a_sentence_that_only_says_whose_area_it_is_is_attached_even_without_an_opening():
+    items = shortcomings(
+        [
+            make_passage("Tỷ lệ nước thất thoát toàn Công ty còn 21,4%, không đạt chỉ tiêu 18%.", "shortcomings"),
+            make_passage(
+                "Lĩnh vực giảm thất thoát do đồng chí Phó Giám đốc phụ trách kỹ thuật trực tiếp chỉ đạo từ tháng 3/2025.",
+                "shortcomings",
+            ),
+            make_passage(
+                "Dự án do Giám đốc chỉ đạo, đồng chí Trưởng Ban Quản lý dự án trực tiếp điều hành.", "shortcomings"
+            ),
+        ]
+    )
+    assert len(items) == 1 and "pho giam doc phu trach ky thuat" in items[0].attribution
+
+
+def _holder(file: str, post_ids: list[str], gov_post: str, **extra) -> Identity:
+    return Identity(
+        file=file, role="leader", form="2A", name=file, key=file, posts=post_ids, gov_post=gov_post, **extra
+    )
+
+
+def test_the_most_specific_holder_of_a_named_post_and_a_name_over_a_post():
+    technical = _holder("a", ["pho_giam_doc"], "Phó Giám đốc phụ trách kỹ thuật – sản xuất")
+    business = _holder("b", ["pho_giam_doc"], "Phó Giám đốc phụ trách kinh doanh")
+    loss = Shortcoming(
+        make_passage("Tỷ lệ thất thoát nước còn 21,4%.", "shortcomings"),
+        "do dong chi pho giam doc phu trach ky thuat - san xuat truc tiep chi dao",
+    )
+    assert [r.identity.file for r in responsible(loss, [technical, business])] == ["a"]
+    named = Shortcoming(
+        make_passage("Hồ sơ đất đai quá hạn 27 hồ sơ.", "shortcomings"),
+        "linh vuc nay do dong chi ha van minh, pho giam doc, duoc phan cong theo doi",
+    )
+    minh = _holder("ha văn minh", ["pho_giam_doc"], "Phó Giám đốc")
+    assert [r.identity.file for r in responsible(named, [technical, minh])] == ["ha văn minh"]
+
+
+def test_a_sub_unit_s_place_is_its_manager_s_area():
+    manager = _holder("k", ["giam_doc"], "Giám đốc Xí nghiệp nước Sông Mai", places=["xi nghiep nuoc song mai"])
+    there = Shortcoming(make_passage("Tai nạn lao động tại Xí nghiệp nước Sông Mai ngày 14/8/2025.", "shortcomings"))
+    elsewhere = Shortcoming(make_passage("Khách hàng ở khu vực Sông Mai nợ 1,1 tỷ đồng.", "shortcomings"))
+    assert [r.why for r in responsible(there, [manager])] == [["area"]]
+    assert responsible(elsewhere, [manager]) == []
+
+
+def test_a_claim_about_one_s_own_area_is_a_denial(matcher):
+    report = _report(
+        (
+            "Công tác phát triển đảng viên do tôi trực tiếp chỉ đạo đạt kết quả tốt, kết nạp 2 quần chúng ưu tú.",
+            "achievements",
+        ),
+    )
+    assert collective_verdict(PARTY, ["head"], [], report, OTHERS, matcher).verdict == "denied"
+
+
+def test_a_line_scoped_to_other_topics_is_not_a_general_diffusion(matcher):
+    report = _report(
+        (
+            "Về tuyến đường bê tông nội đồng xóm Bến: bản thân cùng chịu trách nhiệm chung với tập thể chi bộ.",
+            "collective_responsibility",
+        ),
+    )
+    assert collective_verdict(PARTY, ["head"], [], report, OTHERS, matcher).verdict == "absent"
+
+
+def test_handing_a_case_on_is_not_fixing_it():
+    text = "Vụ tranh chấp đất đã được tôi chuyển hồ sơ sang Phòng Kinh tế từ tháng 8/2025, đến nay chưa có kết quả."
+    assert outcome(make_passage(text, "previous_remediation")) == "not_fixed"
