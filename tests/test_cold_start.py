@@ -93,6 +93,40 @@ def test_terminal_view_builds_no_pydantic_validator_and_json_output_builds_the_r
     assert "AnalysisResult" in _built_after(tmp_path, "analyze", str(EXAMPLE), "--format", "json")
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["analyze", "--help"],
+        ["analyze"],
+        ["analyze", str(EXAMPLE), "--format", "bad"],
+        ["analyze", str(EXAMPLE), "--bogus"],
+        ["analyze", "/nonexistent/report.txt"],
+        ["analyze", str(EXAMPLE), "--width", "70", "--lang", "en"],
+    ],
+)
+def test_analyze_alone_reads_a_command_line_as_the_whole_app_does(args):
+    from typer.testing import CliRunner
+
+    from nlp.cli import _analyze_only, app
+
+    runner = CliRunner()
+    whole = runner.invoke(app, args, env={"COLUMNS": "100"}, catch_exceptions=False)
+    single = runner.invoke(_analyze_only(), args, env={"COLUMNS": "100"}, catch_exceptions=False)
+    assert (single.exit_code, single.output) == (whole.exit_code, whole.output)
+
+
+def test_main_builds_the_analyze_command_alone_for_an_analysis(monkeypatch, capsys):
+    import nlp.cli
+
+    single = nlp.cli._analyze_only()
+    monkeypatch.setattr(nlp.cli, "_analyze_only", lambda: single)
+    monkeypatch.setattr(nlp.cli, "app", None)  # the whole app is not called
+    monkeypatch.setattr(sys, "argv", ["kiemdiem", "analyze", "--help"])
+    with pytest.raises(SystemExit) as done:
+        nlp.cli.main()
+    assert done.value.code == 0 and "--format" in capsys.readouterr().out
+
+
 def test_data_files_are_parsed_once_and_read_back_from_the_cache(tmp_path, monkeypatch):
     monkeypatch.setenv("KIEMDIEM_CACHE_DIR", str(tmp_path))
     monkeypatch.setattr(nlp.data, "_memory", {})
