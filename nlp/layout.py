@@ -235,12 +235,12 @@ def _wrap_width(text: str, spans: list[tuple[int, int]]) -> int:
 
 def _is_caps(text: str) -> bool:
     letters = _LETTER.findall(text)
-    return len(letters) >= 4 and sum(c.isupper() for c in letters) / len(letters) > 0.85
+    return len(letters) >= 4 and sum(map(str.isupper, letters)) / len(letters) > 0.85
 
 
 def _all_upper(text: str) -> bool:
     letters = _LETTER.findall(text)
-    return bool(letters) and all(c.isupper() for c in letters)
+    return bool(letters) and all(map(str.isupper, letters))
 
 
 def _unwrap(text: str, spans: list[tuple[int, int]], content: list[int], wrapped: bool) -> list[list[int]]:

@@ -58,8 +58,9 @@ def _rules() -> _Rules:
     )
 
 
+@lru_cache(maxsize=4096)
 def section_of(folded_title: str) -> str | None:
-    """The section id a heading's (folded) title names, or None."""
+    """The section id a heading's (folded) title names, or None (remembered: the same titles recur)."""
     for section_id, cues in _rules().section_any:
         if cues.search(folded_title):
             return section_id
@@ -87,7 +88,7 @@ def _strip_numbering(folded: str) -> tuple[str, int, int]:
 
 def _is_all_caps(text: str) -> bool:
     letters = _LETTER.findall(text)
-    return len(letters) >= 4 and sum(1 for c in letters if c.isupper()) / len(letters) > 0.85
+    return len(letters) >= 4 and sum(map(str.isupper, letters)) / len(letters) > 0.85
 
 
 def classify_heading(line: Line) -> _Heading | None:
