@@ -11,7 +11,8 @@ as kiemdiem does (``nlp/__init__.py``), so that neither imports transformers and
 installed: it is the cost of underthesea on an install without the transformer extra. ``--baseline`` adds the same
 analysis run from another checkout (e.g. an archive of the commit before a change), in the same rounds. Prints the
 machine, the load average, the median wall time of each command and the ratios; also which heavy modules the CLI
-imported. Figures are recorded in docs/BENCHMARKS.md.
+imported. Figures are recorded in docs/BENCHMARKS.md. The CPU time (user + system) of each run is printed as well:
+on a machine shared with other jobs it moves less than the wall time, which waits for the CPU.
 
 Bytecode: underthesea and the other installed packages come with their compiled ``__pycache__``, and an installed
 or editable kiemdiem writes its own on the first run, as Python does by default. An environment that sets
@@ -26,6 +27,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import statistics
 import subprocess
 import sys
@@ -61,10 +63,14 @@ def _env(checkout: Path, keep_bytecode_setting: bool) -> dict[str, str]:
     return env
 
 
-def _wall(command: list[str], env: dict[str, str], checkout: Path) -> float:
+def _wall(command: list[str], env: dict[str, str], checkout: Path) -> tuple[float, float]:
+    """Wall time and CPU time (user + system) of one run of ``command``."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True, cwd=checkout, env=env)
-    return time.perf_counter() - start
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def _cli_modules(example: Path, output_format: str) -> list[str]:
@@ -108,17 +114,27 @@ def main(argv: list[str] | None = None) -> int:
     for command, checkout in commands.values():  # warm the file cache, not counted
         _wall(command, _env(checkout, args.no_bytecode_cache), checkout)
     timings: dict[str, list[float]] = {name: [] for name in commands}
+    cpu: dict[str, list[float]] = {name: [] for name in commands}
     names = list(commands)
     for round_number in range(args.rounds):
         order = names if round_number % 2 == 0 else names[::-1]
         for name in order:
             command, checkout = commands[name]
-            timings[name].append(_wall(command, _env(checkout, args.no_bytecode_cache), checkout))
+            wall, used = _wall(command, _env(checkout, args.no_bytecode_cache), checkout)
+            timings[name].append(wall)
+            cpu[name].append(used)
     floor = statistics.median(timings[names[0]])
+    floor_cpu = statistics.median(cpu[names[0]])
     for name in names:
         median = statistics.median(timings[name])
         spread = f"min {min(timings[name]):.3f} max {max(timings[name]):.3f}"
         print(f"{name:<28} median {median:6.3f} s  ({spread})  ratio to floor {median / floor:5.2f}")
+    print("CPU time (user + system) of the same runs, less sensitive to other jobs on the machine:")
+    for name in names:
+        median = statistics.median(cpu[name])
+        print(
+            f"{name:<28} median {median:6.3f} s  (min {min(cpu[name]):.3f})  ratio to floor {median / floor_cpu:5.2f}"
+        )
     print(f"load average after: {os.getloadavg()[0]:.2f}")
     for output_format in args.format:
         modules = _cli_modules(args.example, output_format)
