@@ -5,8 +5,9 @@ the same unit when ``--previous`` names last year's batch output): units are the
 joined where the header names the same chi bộ / đảng bộ, so matching grows with the reports of a unit, never with
 all pairs of the district.
 
-The default sentence encoder (``static``, :mod:`nlp.cross.static_encoder`) costs microseconds a sentence: the driver
-encodes each unit's sentences as it checks it, and nothing is kept. With ``e5`` (``--cross-matcher e5``), the
+The default sentence encoder (``static``, :mod:`nlp.cross.static_encoder`) costs microseconds a sentence: each
+unit's sentences are encoded as it is checked, and nothing is kept; from ``PARALLEL_UNITS`` units on, the units are
+checked (and their outputs rendered) in ``jobs`` processes, and the driver writes the outputs in unit order. With ``e5`` (``--cross-matcher e5``), the
 sentences the checks compare are embedded by the workers beside each analysis and kept in the batch store by
 sentence hash; the driver embeds only what is missing there (reports analysed by an earlier run without the checks,
 last year's reports without a store of embeddings).
@@ -23,7 +24,7 @@ import json
 import sqlite3
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -242,6 +243,69 @@ def _previous_embeddings(folder: Path, keys: list[str]) -> dict[str, bytes]:
         return {}
 
 
+PARALLEL_UNITS = 16  # from this many units on, the static checks run in ``jobs`` processes
+MatcherFactory = Callable[[list[AnalysedReport]], Matcher]
+
+
+@dataclass(frozen=True)
+class _UnitJob:
+    """What checking one unit needs (sent to a process of the pool as it is)."""
+
+    rows: list[dict]
+    old: list[PreviousReport]
+    out_dir: Path
+    lang: str
+    main_findings: int
+    stock_phrase_rules: tuple[str, ...]
+    matcher: str | None
+
+
+@dataclass
+class _UnitOutcome:
+    """One unit checked: its rows and linkage (results left out), and for each report with findings its new JSON,
+    page and summary row, ready to be written."""
+
+    checked: CrossResult
+    rendered: dict[str, tuple[bytes, bytes, dict]]
+    pairs: int
+
+
+def _check_unit(job: _UnitJob, matchers: MatcherFactory | None = None) -> _UnitOutcome | None:
+    """Check one unit and render the outputs of its reports with findings (the driver writes them, in order);
+    ``matchers`` gives the unit's matcher from its reports (None: a fresh one of ``job.matcher``)."""
+    from nlp.render import render_html
+
+    reports = _reports(job.rows, job.old, job.out_dir)
+    if not reports:
+        return None
+    matcher = matchers(reports) if matchers else Matcher(name=job.matcher)  # one a unit: its vectors go with it
+    checked = cross_check(reports, lang=job.lang, matcher=matcher, adjust=_previous_folders)
+    rendered = {}
+    for row in job.rows:
+        result = checked.results.get(row["path"]) if row["path"] in checked.findings else None
+        if result is not None and row["path"] not in rendered:
+            rendered[row["path"]] = (
+                result.model_dump_json().encode("utf-8"),
+                render_html(result, lang=job.lang).encode("utf-8"),
+                summarise(result, job.main_findings, job.stock_phrase_rules),
+            )
+    checked.results = {}
+    return _UnitOutcome(checked, rendered, matcher.pairs)
+
+
+def _outcomes(jobs: list[_UnitJob], processes: int, matchers: MatcherFactory | None) -> Iterator[_UnitOutcome | None]:
+    """Each unit's outcome, in order: in ``processes`` processes when there are enough units and each builds its own
+    matcher (the static encoder), else here."""
+    if matchers is not None or processes < 2 or len(jobs) < PARALLEL_UNITS:
+        for job in jobs:
+            yield _check_unit(job, matchers)
+        return
+    import multiprocessing
+
+    with multiprocessing.get_context("forkserver").Pool(processes) as pool:
+        yield from pool.imap(_check_unit, jobs, chunksize=2)
+
+
 def run_cross_checks(
     results: list[dict],
     out_dir: Path,
@@ -252,62 +316,83 @@ def run_cross_checks(
     stock_phrase_rules: tuple[str, ...],
     embedder: Callable | None = None,
     matcher: str | None = None,
+    jobs: int = 1,
 ) -> CrossSummary:
     """Check each unit of this run's ``results`` (summary rows, updated in place) and rewrite the outputs of the
-    reports with cross findings; ``matcher`` names the sentence encoder (None: the default); see the module
+    reports with cross findings; ``matcher`` names the sentence encoder (None: the default); ``jobs``: processes
+    for the units (the static encoder's; e5 runs here, on the vectors the workers stored); see the module
     docstring."""
-    from nlp.render import render_html
-
     started = time.perf_counter()
-    stored = embeds_in_workers(matcher)
     embeddings = _Embeddings(store, previous.folder if previous else None, embedder)
     merged = CrossResult(lang="en" if lang == "en" else "vi", linkage=Linkage())
     summary = CrossSummary(checked=merged)
-    rewritten: set[str] = set()
-    by_sha: dict[str, list[dict]] = defaultdict(list)
-    for row in results:
-        by_sha[row["sha256"]].append(row)
-    for rows, old in _units(results, previous.reports if previous else []):
-        reports, own = _reports(rows, old, out_dir)
-        if not reports:
+    units = _units(results, previous.reports if previous else [])
+    unit_jobs = [_UnitJob(rows, old, out_dir, lang, main_findings, stock_phrase_rules, matcher) for rows, old in units]
+    matchers: MatcherFactory | None = None
+    if embeds_in_workers(matcher):
+
+        def matchers(reports: list[AnalysedReport]) -> Matcher:
+            seeded = embeddings.matcher()
+            seeded.seed(embeddings.vectors(sorted({t for r in reports for t in texts_to_embed(r.result)})))
+            return seeded
+
+    elif embedder is not None:
+
+        def matchers(reports: list[AnalysedReport]) -> Matcher:
+            return Matcher(embedder, matcher)
+
+    writer = _Writer(results, out_dir, lang, summary)
+    for job, outcome in zip(unit_jobs, _outcomes(unit_jobs, jobs, matchers), strict=True):
+        if outcome is None:
             continue
-        if stored:
-            unit_matcher = embeddings.matcher()
-            unit_matcher.seed(embeddings.vectors(sorted({t for r in reports for t in texts_to_embed(r.result)})))
-        else:  # one matcher a unit: its vectors are dropped with it
-            unit_matcher = Matcher(embedder, matcher)
-        checked = cross_check(reports, lang=lang, matcher=unit_matcher, adjust=_previous_folders)
         summary.units += 1
-        summary.pairs += unit_matcher.pairs
-        _merge(merged, checked)
-        for row in rows:
-            sha = row["sha256"]
-            if sha in rewritten:
-                continue
-            json_path = out_dir / row["json"]
-            if row["path"] in checked.findings:
-                result = checked.results[row["path"]]
-                plain = plain_path(json_path)
-                if not plain.is_file():
-                    write_atomic(str(plain), own[row["path"]].model_dump_json().encode("utf-8"))
-                write_atomic(str(json_path), result.model_dump_json().encode("utf-8"))
-                write_atomic(str(out_dir / row["html"]), render_html(result, lang=lang).encode("utf-8"))
-                fresh = summarise(result, main_findings, stock_phrase_rules)
-                for target in by_sha[sha]:
-                    target.update(fresh)
-                rewritten.add(sha)
-                summary.reports += 1
-                summary.findings += len(checked.findings[row["path"]])
-            elif plain_path(json_path).is_file():  # cross findings of an earlier run that no longer hold
-                result = own[row["path"]]
-                write_atomic(str(json_path), result.model_dump_json().encode("utf-8"))
-                write_atomic(str(out_dir / row["html"]), render_html(result, lang=lang).encode("utf-8"))
-                plain_path(json_path).unlink(missing_ok=True)
+        summary.pairs += outcome.pairs
+        _merge(merged, outcome.checked)
+        writer.write(job.rows, outcome)
     store.commit()
     summary.sheets = sheet_rows(merged, lang)
     summary.driver_embedded, summary.seeded = embeddings.embedded, embeddings.seeded
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+class _Writer:
+    """Writes the checked units' outputs in unit order: two files with identical content share one per-report JSON,
+    which carries the cross findings of the first of them that has some."""
+
+    def __init__(self, results: list[dict], out_dir: Path, lang: str, summary: CrossSummary) -> None:
+        self.out_dir, self.lang, self.summary = out_dir, lang, summary
+        self.by_sha: dict[str, list[dict]] = defaultdict(list)
+        for row in results:
+            self.by_sha[row["sha256"]].append(row)
+        self.rewritten: set[str] = set()
+
+    def write(self, rows: list[dict], outcome: _UnitOutcome) -> None:
+        from nlp.render import render_html
+
+        for row in rows:
+            sha = row["sha256"]
+            if sha in self.rewritten:
+                continue
+            json_path = self.out_dir / row["json"]
+            if row["path"] in outcome.rendered:
+                json_bytes, html_bytes, fresh = outcome.rendered[row["path"]]
+                plain = plain_path(json_path)
+                if not plain.is_file():  # the report's JSON is still the analysis as the worker wrote it
+                    write_atomic(str(plain), json_path.read_bytes())
+                write_atomic(str(json_path), json_bytes)
+                write_atomic(str(self.out_dir / row["html"]), html_bytes)
+                for target in self.by_sha[sha]:
+                    target.update(fresh)
+                self.rewritten.add(sha)
+                self.summary.reports += 1
+                self.summary.findings += len(outcome.checked.findings[row["path"]])
+            elif plain_path(json_path).is_file():  # cross findings of an earlier run that no longer hold
+                result = _load(json_path)
+                if result is not None:
+                    write_atomic(str(json_path), result.model_dump_json().encode("utf-8"))
+                    write_atomic(str(self.out_dir / row["html"]), render_html(result, lang=self.lang).encode("utf-8"))
+                plain_path(json_path).unlink(missing_ok=True)
 
 
 def write_csvs(out_dir: Path, sheets: dict[str, list[list]]) -> None:
@@ -318,21 +403,18 @@ def write_csvs(out_dir: Path, sheets: dict[str, list[list]]) -> None:
         write_csv(out_dir / name, [str(h) for h in rows[0]], rows[1:])
 
 
-def _reports(
-    rows: list[dict], old: list[PreviousReport], out_dir: Path
-) -> tuple[list[AnalysedReport], dict[str, AnalysisResult]]:
+def _reports(rows: list[dict], old: list[PreviousReport], out_dir: Path) -> list[AnalysedReport]:
     """This unit's analysed reports (this year's by their batch path, last year's under ``nam-truoc/``)."""
-    reports, own = [], {}
+    reports = []
     for row in rows:
         result = _load(out_dir / row["json"])
         if result is not None:
             reports.append(AnalysedReport(row["path"], result))
-            own[row["path"]] = result
     for report in old:
         result = _load(report.folder / report.json)
         if result is not None:
             reports.append(AnalysedReport(f"{PREVIOUS_PREFIX}/{report.path}", result))
-    return reports, own
+    return reports
 
 
 def _previous_folders(identities: list[Identity]) -> list[Identity]:

@@ -474,6 +474,7 @@ def _finish(
             ranking["main_findings"],
             tuple(ranking["stock_phrase_rules"]),
             matcher=options.cross_matcher,
+            jobs=report.jobs,
         )
     reviewed = reviews.apply_reviews(
         results,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from nlp.lexicon import load_yaml
 
@@ -22,8 +22,10 @@ def cues() -> dict[str, tuple[re.Pattern[str], ...]]:
     return {name: tuple(re.compile(p) for p in patterns) for name, patterns in settings()["cues"].items()}
 
 
+@lru_cache(maxsize=1 << 16)
 def cue(name: str, folded: str) -> re.Match[str] | None:
-    """The first match of cue ``name`` in ``folded``, or None."""
+    """The first match of cue ``name`` in ``folded``, or None (remembered: the checks ask the same cues of the same
+    sentence once per collective shortcoming)."""
     for pattern in cues()[name]:
         match = pattern.search(folded)
         if match:

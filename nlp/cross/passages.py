@@ -4,6 +4,7 @@ concrete anchors (numbers, named words) that two reports can share."""
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -53,11 +54,15 @@ def make_passage(
     start: int = 0,
     generic: float = 0.0,
     accent_insensitive: bool = False,
+    anchor_kinds: Collection[str] | None = None,
 ) -> Passage:
-    """A passage from a sentence's text (hits and anchors computed here)."""
+    """A passage from a sentence's text (hits and anchors computed here; ``anchor_kinds``: the kinds of anchor the
+    analysis found in this very sentence, when known — without a named one, the anchors are not looked for again)."""
     folded = _mask_collisions(text, fold(text))
-    anchors = find_anchors(text, folded)
-    named = {folded[s:e].strip() for kind in ("named", "person", "case") for s, e in anchors.get(kind, [])}
+    named_kinds = ("named", "person", "case")
+    known_none = anchor_kinds is not None and not set(named_kinds) & set(anchor_kinds)
+    anchors = {} if known_none else find_anchors(text, folded)
+    named = {folded[s:e].strip() for kind in named_kinds for s, e in anchors.get(kind, [])}
     return Passage(
         file=file,
         start=start,
@@ -99,6 +104,7 @@ def passages(file: str, result: AnalysisResult) -> list[Passage]:
     """Every content sentence of ``result`` (headings, header and signature lines left out)."""
     insensitive = not result.source.diacritics
     spans: list[tuple[int, int, str | None, float]] = []
+    kinds: dict[int, list[str]] = {}  # span start → the analysis's anchor kinds, for a span that is one sentence
     lead: int | None = None  # start of a structural piece on the same line that the next sentence continues
     for sentence in result.sentences:
         if sentence.section in {"header", "signature", "self_rating"}:
@@ -119,11 +125,20 @@ def passages(file: str, result: AnalysisResult) -> list[Passage]:
         previous = spans[-1] if spans else None
         if previous and _runs_on(result.text, previous, start, sentence.section):
             spans[-1] = (previous[0], end, previous[2], max(previous[3], sentence.generic))
+            kinds.pop(previous[0], None)
             continue
+        if result.text[sentence.start : sentence.end].strip() == result.text[start:end]:  # not joined to a lead
+            kinds[start] = sentence.anchors
         spans.append((start, end, sentence.section, sentence.generic))
     return [
         make_passage(
-            result.text[start:end], section, file=file, start=start, generic=generic, accent_insensitive=insensitive
+            result.text[start:end],
+            section,
+            file=file,
+            start=start,
+            generic=generic,
+            accent_insensitive=insensitive,
+            anchor_kinds=kinds.get(start),
         )
         for start, end, section, generic in spans
     ]

@@ -46,3 +46,17 @@ def test_e5_embeds_in_the_workers_and_finds_the_same_flags(tmp_path, default_run
     report, stored, rules = _run(tmp_path, "e5")
     assert stored > 0 and report.cross.seeded > 0 and report.cross.driver_embedded == 0
     assert rules == default_run[2]
+
+
+def test_units_checked_in_processes_give_the_same_outputs(tmp_path, monkeypatch, default_run) -> None:
+    """With enough units the static checks run in ``jobs`` processes; the outputs are those of the driver alone."""
+    import nlp.batch.cross_reports as cross_reports
+
+    monkeypatch.setattr(cross_reports, "PARALLEL_UNITS", 1)
+    tree = tmp_path / "tree"
+    shutil.copytree(TREE, tree)
+    report = run_batch([tree], tmp_path / "out", BatchOptions(jobs=2, cross=True))
+    alone = default_run[0]
+    assert report.cross.units == alone.cross.units and report.cross.pairs == alone.cross.pairs
+    assert report.cross.checked.model_dump() == alone.cross.checked.model_dump()
+    assert report.cross.sheets == alone.cross.sheets
