@@ -6,7 +6,8 @@ year's reports against last year's.
     >>> checked.linkage.unlinked, checked.collective_rows, checked.findings[path]
 
 Modules: ``identity`` (who wrote a report), ``link`` (units, collective reports, persons across years),
-``passages`` (sentences as the checks read them), ``match`` (semantic matching), ``responsibility`` (shortcomings and
+``passages`` (sentences as the checks read them), ``match`` (semantic matching; its default encoder in
+``static_encoder``, built by ``static_build``), ``responsibility`` (shortcomings and
 who answers for them), ``verdict`` (the verdicts), ``findings`` (findings and their effect on a result), ``sheets``
 (the workbook rows), ``check`` (the entry point), ``evaluate`` (figures on corpus/linked).
 """
