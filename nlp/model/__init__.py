@@ -14,7 +14,8 @@ from functools import cache
 from pathlib import Path
 
 MODELS_DIR = Path(os.environ.get("KIEMDIEM_MODELS", Path(__file__).resolve().parents[2] / "models"))
-MODEL_FILES = ("linear.json", "model.joblib", "transformer.json")  # a folder holding one of these is a model
+# a folder holding one of these is a model
+MODEL_FILES = ("linear.json", "model.joblib", "transformer.json", "ensemble.json")
 
 
 def available_models() -> list[str]:
@@ -46,6 +47,10 @@ def load_classifier(name: str):
 
     if name == "rules":
         return RuleSentenceClassifier()
+    if (MODELS_DIR / name / "ensemble.json").exists():  # members loaded by name (nlp/model/ensemble.py)
+        from nlp.model.ensemble import EnsembleSentenceClassifier
+
+        return EnsembleSentenceClassifier.load(MODELS_DIR / name)
     if (MODELS_DIR / name / "transformer.json").exists():  # fine-tuned transformer: imports torch only here
         try:
             from nlp.model.transformer import TransformerSentenceClassifier

