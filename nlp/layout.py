@@ -305,13 +305,15 @@ def split_pieces(
     """Cut the logical line [start, end) before run-in headings, inline bullets, the form's prompts, header fields
     and chained list items; a prompt is kept whole."""
     prompts = prompts or []
-    found = (
-        set(_heading_cuts(view, folded, start, end))
-        | set(_bullet_cuts(view, folded, start, end))
-        | set(_form_cuts(view, folded, start, end))
-        | set(_unnumbered_heading_cuts(view, folded, start, end))
-        | set(_capitalised_heading_cuts(view, folded, start, end))
-    )
+    found = {
+        *_heading_cuts(view, folded, start, end),
+        *_bullet_cuts(view, folded, start, end),
+        *_form_cuts(view, folded, start, end),
+        *_unnumbered_heading_cuts(view, folded, start, end),
+        *_capitalised_heading_cuts(view, folded, start, end),
+    }
+    if not found and not prompts:  # most lines: one piece, the line trimmed (what the steps below give)
+        return [_trim(view, start, end)] if view[start:end].strip() else []
     found = {c for c in found if not any(p.start < c < p.end for p in prompts)}
     cuts = sorted(found | {p.start for p in prompts} | {p.end for p in prompts if p.end < end})
     pieces = []

@@ -10,7 +10,6 @@ from functools import cache
 from typing import Any, Literal, TypeVar, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
-from pydantic.fields import FieldInfo
 
 SCHEMA_VERSION = 1
 
@@ -61,24 +60,47 @@ class _Model(BaseModel):
 
 M = TypeVar("M", bound=BaseModel)
 _setattr = object.__setattr__
+_REQUIRED, _VALUE, _FACTORY, _MODEL, _OTHER = range(5)
+_IMMUTABLE = (type(None), bool, int, float, str)
 
 
 @cache
-def _fields(model: type[BaseModel]) -> tuple[tuple[str, FieldInfo], ...]:
-    return tuple(model.__pydantic_fields__.items())
+def _fields(model: type[BaseModel]) -> tuple[tuple[str, int, Any], ...]:
+    """Each field of ``model`` with how its default is made when it is not given."""
+    fields = []
+    for name, field in model.__pydantic_fields__.items():
+        factory = field.default_factory
+        if field.is_required():
+            fields.append((name, _REQUIRED, None))
+        elif factory is None and isinstance(field.default, _IMMUTABLE):
+            fields.append((name, _VALUE, field.default))
+        elif isinstance(factory, type) and issubclass(factory, BaseModel):
+            fields.append((name, _MODEL, factory))  # a model's defaults, built as this one is
+        elif factory is not None and not field.default_factory_takes_validated_data:
+            fields.append((name, _FACTORY, factory))
+        else:
+            fields.append((name, _OTHER, field))
+    return tuple(fields)
 
 
 def construct(model: type[M], **values: Any) -> M:
     """What ``model.model_construct(**values)`` makes (the fields in order, the defaults of those not given, the
-    given ones as the fields set), for field names without aliases; without its per-field alias lookups, which cost
-    more than validating. ``values`` must already be of their fields' types: nothing is checked."""
+    given ones as the fields set), for field names without aliases; without its lookups per field (aliases, the
+    signature of each default factory), which cost more than validating. ``values`` must already be of their
+    fields' types: nothing is checked."""
     instance = model.__new__(model)
     data: dict[str, Any] = {}
-    for name, field in _fields(model):
+    for name, how, default in _fields(model):
         if name in values:
             data[name] = values[name]
-        elif not field.is_required():
-            data[name] = field.get_default(call_default_factory=True, validated_data=data)
+        elif how == _VALUE:
+            data[name] = default
+        elif how == _FACTORY:
+            data[name] = default()
+        elif how == _MODEL:
+            data[name] = construct(default)
+        elif how == _OTHER:
+            data[name] = default.get_default(call_default_factory=True, validated_data=data)
     _setattr(instance, "__dict__", data)
     _setattr(instance, "__pydantic_fields_set__", set(values))
     _setattr(instance, "__pydantic_extra__", None)

@@ -31,7 +31,7 @@ from nlp.lexicon import load_yaml
 from nlp.model.arrays import row_sums
 from nlp.model.linear_arrays import word_ngrams
 from nlp.render.hanging import HangingBlock, _wrap_plain
-from nlp.schema import AnalysisResult, Finding, Header, Scores, Sentence, construct
+from nlp.schema import Accountability, AnalysisResult, Finding, Header, Scores, Sentence, SourceInfo, construct
 from nlp.segment import segment_words
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -286,6 +286,18 @@ def test_word_segmentation_is_underthesea_word_tokenize(texts: list[str]) -> Non
         ),
         (Header, {"name": "A", "year": 2025}),
         (Header, {}),
+        (SourceInfo, {}),
+        (
+            AnalysisResult,
+            {
+                "text": "x",
+                "accountability": Accountability.model_construct(status="missing"),
+                "scores": Scores.model_construct(
+                    specificity=1.0, candor=1.0, accountability=1.0, completeness=1.0, overall=1.0
+                ),
+                "band": None,
+            },
+        ),
         (Scores, {"specificity": 1.0, "candor": 2.0, "accountability": 3.0, "completeness": 4.0, "overall": 5.0}),
     ],
 )
