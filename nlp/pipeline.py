@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+from functools import cache
 
 from nlp.catalog import label, make_finding, rules
 from nlp.classify import SentenceClassifier, default_classifier
@@ -53,9 +54,15 @@ def analyze(
         raise TypeError("analyze() takes a str; use analyze_file() or analyze_bytes() for files")
     if len(text) > limit:
         raise InputTooLargeError(f"{len(text)} > {limit} characters")
-    config = config or Configuration()
+    config = config or _shipped_configuration()
     doc = prepare(text, lexicons=config.lexicons())
     return _build_result(doc, classifier or default_classifier(), lang, source or construct(SourceInfo), config)
+
+
+@cache
+def _shipped_configuration() -> Configuration:
+    """The configuration of an analysis given none (frozen: one per process, not one per analysis)."""
+    return Configuration()
 
 
 def prepare(text: str, *, lexicons: Lexicons | None = None) -> Doc:
