@@ -57,17 +57,18 @@ def find_anchors(text: str, folded: str) -> dict[str, list[tuple[int, int]]]:
     rules = _anchor_rules()
     found: dict[str, list[tuple[int, int]]] = {}
     for kind, rule in rules.folded.items():
-        if not rule.any.search(folded):
+        if not (first := rule.any.search(folded)):
             continue
-        spans = [m.span() for p in rule.patterns for m in p.finditer(folded)]
+        # no pattern of the kind matches before the alternation's first match: each one is searched from there
+        spans = [m.span() for p in rule.patterns for m in p.finditer(folded, first.start())]
         if spans:
             found[kind] = spans
     for kind, rule in rules.cased.items():
-        if not rule.any.search(text):
+        if not (first := rule.any.search(text)):
             continue
         spans = []
         for pattern in rule.patterns:
-            for match in pattern.finditer(text):
+            for match in pattern.finditer(text, first.start()):
                 words = match.group(0).strip()
                 if kind == "named" and _is_common_name(words, rules.not_named):
                     continue
