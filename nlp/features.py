@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from nlp.data import patterns
 from nlp.doc import Doc, Unit
 from nlp.lexicon import Lexicons, default_lexicons, load_yaml
 
@@ -23,7 +24,7 @@ class _Kind:
     __slots__ = ("_patterns", "_sources", "any")
 
     def __init__(self, sources: list[str]) -> None:
-        self.any = re.compile("|".join(f"(?:{p})" for p in sources))
+        self.any = patterns.compile("|".join(f"(?:{p})" for p in sources))
         self._sources = sources
         self._patterns: list[re.Pattern[str]] | None = [self.any] if len(sources) == 1 else None
 
@@ -31,7 +32,7 @@ class _Kind:
     def patterns(self) -> list[re.Pattern[str]]:
         """The kind's patterns, each on its own."""
         if self._patterns is None:
-            self._patterns = [re.compile(p) for p in self._sources]
+            self._patterns = [patterns.compile(p) for p in self._sources]
         return self._patterns
 
 

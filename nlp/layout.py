@@ -24,6 +24,7 @@ from functools import cache
 
 from underthesea import sent_tokenize
 
+from nlp.data.patterns import compile as compiled
 from nlp.doc import Line
 from nlp.lexicon import load_yaml
 from nlp.normalize import fold
@@ -70,29 +71,29 @@ def _rules() -> _LayoutRules:
     cues = [c.lstrip("^") for s in structure["sections"] for c in s["cues"]]
     abbreviations = "|".join(re.escape(a) for a in data["abbreviations"])
     return _LayoutRules(
-        page_number=re.compile(data["page_number"]),
-        marker=re.compile(data["line_marker"]),
+        page_number=compiled(data["page_number"]),
+        marker=compiled(data["line_marker"]),
         continuation_words=frozenset(w.lower() for w in data["continuation_words"]),
         capitalised_words=frozenset(w.lower() for w in data["capitalised_words"]),
         title_capitalised_words=frozenset(w.lower() for w in data["title_capitalised_words"]),
         open_name_words=frozenset(data["open_name_words"]),
-        glued_page_number=re.compile(data["glued_page_number"]),
-        section_cue=re.compile("|".join(f"(?:{c})" for c in cues)),
-        heading_number=re.compile(data["run_in_heading_number"]),
-        bullet=re.compile(data["inline_bullet"]),
-        list_lead=re.compile(data["list_lead"]),
-        abbreviation_end=re.compile(rf"(?:^|\s)(?:{abbreviations})$"),
-        reference_end=re.compile(data["reference_end"]),
-        numbering_only=re.compile(data["numbering_only"]),
-        prefix_only=re.compile(data["prefix_only"]),
+        glued_page_number=compiled(data["glued_page_number"]),
+        section_cue=compiled("|".join(f"(?:{c})" for c in cues)),
+        heading_number=compiled(data["run_in_heading_number"]),
+        bullet=compiled(data["inline_bullet"]),
+        list_lead=compiled(data["list_lead"]),
+        abbreviation_end=compiled(rf"(?:^|\s)(?:{abbreviations})$"),
+        reference_end=compiled(data["reference_end"]),
+        numbering_only=compiled(data["numbering_only"]),
+        prefix_only=compiled(data["prefix_only"]),
         wrap_share=float(data["wrapped"]["min_share"]),
         wrap_width_share=float(data["wrapped"]["width_share"]),
         running_min_repeats=int(data["running_header_min_repeats"]),
         max_heading_words=int(data["max_run_in_heading_words"]),
-        field_cut=re.compile(r"(?<=\s)(?:" + "|".join(data["field_cuts"]) + ")"),
-        block_cut=re.compile("|".join(f"(?:{p})" for p in data["block_cuts"])),
-        date_cut=re.compile(data["date_cut"]),
-        sentence_cut=re.compile("|".join(f"(?:{p})" for p in data["sentence_cuts"])),
+        field_cut=compiled(r"(?<=\s)(?:" + "|".join(data["field_cuts"]) + ")"),
+        block_cut=compiled("|".join(f"(?:{p})" for p in data["block_cuts"])),
+        date_cut=compiled(data["date_cut"]),
+        sentence_cut=compiled("|".join(f"(?:{p})" for p in data["sentence_cuts"])),
     )
 
 

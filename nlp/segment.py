@@ -18,6 +18,7 @@ from underthesea.pipeline.text_normalize import token_normalize
 from underthesea.pipeline.text_normalize.character_normalize import normalize_characters_in_text
 from underthesea.pipeline.word_tokenize import regex_tokenize
 
+from nlp.data.patterns import compile as compiled
 from nlp.doc import Doc, Line, SectionSpan, Unit
 from nlp.layout import analyse_layout, sentence_spans
 from nlp.lexicon import load_yaml
@@ -41,16 +42,16 @@ class _Rules:
 
 def _any_of(patterns: list[str]) -> re.Pattern[str]:
     """One pattern that matches where any of ``patterns`` does (``(?!)``, never, for none)."""
-    return re.compile("|".join(f"(?:{p})" for p in patterns) or "(?!)")
+    return compiled("|".join(f"(?:{p})" for p in patterns) or "(?!)")
 
 
 @cache
 def _rules() -> _Rules:
     data = load_yaml("structure.yaml")
     return _Rules(
-        numbering=[re.compile(p) for p in data["heading"]["numbering"]],
+        numbering=[compiled(p) for p in data["heading"]["numbering"]],
         max_heading_chars=int(data["heading"]["max_chars"]),
-        fields={k: re.compile(v) for k, v in data["header_fields"].items()},
+        fields={k: compiled(v) for k, v in data["header_fields"].items()},
         section_any=[(s["id"], _any_of(s["cues"])) for s in data["sections"]],
         structural_any=_any_of(data["structural_lines"]),
         header_any=_any_of(data["header_lines"]),

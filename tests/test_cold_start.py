@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -16,7 +17,8 @@ from pathlib import Path
 import pytest
 
 import nlp.data
-from nlp.data import cache_dir, load_data
+from nlp.data import cache_dir, load_data, patterns
+from nlp.normalize import fold
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "02a-ngan-hang-yeu.txt"
@@ -193,3 +195,81 @@ def test_without_a_disk_cache_the_data_is_the_same(monkeypatch):
         == expected
         == nlp.data.parse_yaml((ROOT / "nlp" / "data" / "structure.yaml").read_bytes())
     )
+
+
+def _data_patterns() -> list[re.Pattern[str]]:
+    """The compiled patterns of the data files that the pattern cache serves (anchors, structure, layout)."""
+    from nlp import features, layout, segment
+
+    anchors = features._anchor_rules()
+    kinds = [*anchors.folded.values(), *anchors.cased.values()]
+    found = [p for kind in kinds for p in (kind.any, *kind.patterns)]
+    for rules in (segment._rules(), layout._rules()):
+        for value in (
+            vars(rules).values() if hasattr(rules, "__dict__") else [getattr(rules, n) for n in rules.__slots__]
+        ):
+            values = value.values() if isinstance(value, dict) else value if isinstance(value, list) else [value]
+            found += [v[1] if isinstance(v, tuple) else v for v in values if isinstance(v, re.Pattern | tuple)]
+    return [p for p in found if isinstance(p, re.Pattern)]
+
+
+def _fresh_pattern_cache(monkeypatch) -> None:
+    monkeypatch.setattr(patterns, "_programs", None)
+    monkeypatch.setattr(patterns, "_learnt", False)
+
+
+def test_patterns_read_back_from_the_cache_are_the_patterns_compiled(tmp_path, monkeypatch):
+    monkeypatch.setenv("KIEMDIEM_CACHE_DIR", str(tmp_path))
+    expected = _data_patterns()
+    assert len(expected) > 50
+    _fresh_pattern_cache(monkeypatch)
+    for pattern in expected:
+        patterns.compile(pattern.pattern, pattern.flags & ~re.UNICODE)
+    patterns._write()
+    assert list((tmp_path / "data").glob("patterns-*.marshal"))
+
+    _fresh_pattern_cache(monkeypatch)  # a new process: only the file is left
+
+    def not_again(pattern: str, flags: int):
+        raise AssertionError(f"compiled again: {pattern[:60]}")
+
+    monkeypatch.setattr(patterns, "_program", not_again)
+    lines = [line for path in sorted((ROOT / "examples").glob("*.txt")) for line in _lines(path)]
+    for pattern in expected:
+        cached = patterns.compile(pattern.pattern, pattern.flags & ~re.UNICODE)
+        assert (cached.pattern, cached.flags, cached.groups, cached.groupindex) == (
+            pattern.pattern,
+            pattern.flags,
+            pattern.groups,
+            pattern.groupindex,
+        )
+        for line in lines[::7]:
+            assert [m.span() for m in cached.finditer(line)] == [m.span() for m in pattern.finditer(line)]
+            assert [m.span() for m in cached.finditer(fold(line))] == [m.span() for m in pattern.finditer(fold(line))]
+
+
+def _lines(path: Path) -> list[str]:
+    try:
+        return path.read_text(encoding="utf-8").splitlines()
+    except UnicodeDecodeError:
+        return []
+
+
+def test_a_damaged_pattern_cache_is_ignored(tmp_path, monkeypatch):
+    monkeypatch.setenv("KIEMDIEM_CACHE_DIR", str(tmp_path))
+    _fresh_pattern_cache(monkeypatch)
+    patterns.compile(r"(?P<year>\d{4})|x")
+    patterns._write()
+    (stored,) = (tmp_path / "data").glob("patterns-*.marshal")
+    stored.write_bytes(stored.read_bytes()[:-9] + b"not-valid")
+    _fresh_pattern_cache(monkeypatch)
+    compiled = patterns.compile(r"(?P<year>\d{4})|x")
+    assert compiled.search("năm 2024").group("year") == "2024"
+    assert patterns._learnt  # learnt again from the pattern, the damaged file set aside
+
+
+def test_without_a_cache_folder_patterns_are_compiled_as_re_does(monkeypatch):
+    monkeypatch.setenv("KIEMDIEM_CACHE_DIR", "")
+    _fresh_pattern_cache(monkeypatch)
+    assert patterns.compile(r"\bthang\s+\d{1,2}\b") is re.compile(r"\bthang\s+\d{1,2}\b")
+    assert not patterns._learnt

@@ -6,6 +6,7 @@ kept in memory and on disk as ``marshal`` bytes named by the sha256 of the YAML 
 ``KIEMDIEM_CACHE_DIR=""`` turns the disk cache off). A cold process then neither imports nor runs the YAML parser;
 an edited file has a new hash and is parsed again. Every call returns a fresh copy, so callers may change it. A
 cache folder that cannot be written, or a cache file that is damaged, is ignored: the YAML is parsed as before.
+The regular expressions built from these files are cached in the same folder by :mod:`nlp.data.patterns`.
 """
 
 from __future__ import annotations
