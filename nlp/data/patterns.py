@@ -29,7 +29,7 @@ try:  # CPython's regular expression internals (3.11+); elsewhere every pattern 
 except ImportError:  # pragma: no cover - another interpreter
     _sre = None
 
-_MAX_ENTRIES = 2_000  # a cache grown past this (data files edited many times) starts again; ~300 in use
+_MAX_ENTRIES = 2_000  # a cache grown past this (data files edited many times) starts again; ~100 in use
 _Program = tuple[int, list[int], int, dict[str, int], tuple[str | None, ...]]
 _lock = threading.Lock()
 _programs: dict[tuple[str, int], _Program] | None = None
