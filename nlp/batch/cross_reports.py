@@ -23,7 +23,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -258,21 +258,23 @@ class _UnitJob:
     main_findings: int
     stock_phrase_rules: tuple[str, ...]
     matcher: str | None
+    alone: frozenset[str] = frozenset()  # paths whose content no other file of the batch has: written by the check
 
 
 @dataclass
 class _UnitOutcome:
-    """One unit checked: its rows and linkage (results left out), and for each report with findings its new JSON,
-    page and summary row, ready to be written."""
+    """One unit checked: its rows and linkage (results left out), and for each report with findings its new JSON and
+    page (None when already written: a content no other file has) and its summary row."""
 
     checked: CrossResult
-    rendered: dict[str, tuple[bytes, bytes, dict]]
+    rendered: dict[str, tuple[bytes | None, bytes | None, dict]]
     pairs: int
 
 
 def _check_unit(job: _UnitJob, matchers: MatcherFactory | None = None) -> _UnitOutcome | None:
-    """Check one unit and render the outputs of its reports with findings (the driver writes them, in order);
-    ``matchers`` gives the unit's matcher from its reports (None: a fresh one of ``job.matcher``)."""
+    """Check one unit and render the outputs of its reports with findings: written here for a content no other file
+    of the batch has, else left to the driver (which writes them in unit order); ``matchers`` gives the unit's
+    matcher from its reports (None: a fresh one of ``job.matcher``)."""
     from nlp.render import render_html
 
     reports = _reports(job.rows, job.old, job.out_dir)
@@ -283,12 +285,16 @@ def _check_unit(job: _UnitJob, matchers: MatcherFactory | None = None) -> _UnitO
     rendered = {}
     for row in job.rows:
         result = checked.results.get(row["path"]) if row["path"] in checked.findings else None
-        if result is not None and row["path"] not in rendered:
-            rendered[row["path"]] = (
-                result.model_dump_json().encode("utf-8"),
-                render_html(result, lang=job.lang).encode("utf-8"),
-                summarise(result, job.main_findings, job.stock_phrase_rules),
-            )
+        if result is None or row["path"] in rendered:
+            continue
+        json_bytes = result.model_dump_json().encode("utf-8")
+        html_bytes = render_html(result, lang=job.lang).encode("utf-8")
+        fresh = summarise(result, job.main_findings, job.stock_phrase_rules)
+        if row["path"] in job.alone:
+            _write_checked(job.out_dir, row, json_bytes, html_bytes)
+            rendered[row["path"]] = (None, None, fresh)
+        else:
+            rendered[row["path"]] = (json_bytes, html_bytes, fresh)
     checked.results = {}
     return _UnitOutcome(checked, rendered, matcher.pairs)
 
@@ -327,7 +333,20 @@ def run_cross_checks(
     merged = CrossResult(lang="en" if lang == "en" else "vi", linkage=Linkage())
     summary = CrossSummary(checked=merged)
     units = _units(results, previous.reports if previous else [])
-    unit_jobs = [_UnitJob(rows, old, out_dir, lang, main_findings, stock_phrase_rules, matcher) for rows, old in units]
+    shas = Counter(row["sha256"] for row in results)
+    unit_jobs = [
+        _UnitJob(
+            rows,
+            old,
+            out_dir,
+            lang,
+            main_findings,
+            stock_phrase_rules,
+            matcher,
+            frozenset(row["path"] for row in rows if shas[row["sha256"]] == 1),
+        )
+        for rows, old in units
+    ]
     matchers: MatcherFactory | None = None
     if embeds_in_workers(matcher):
 
@@ -377,11 +396,8 @@ class _Writer:
             json_path = self.out_dir / row["json"]
             if row["path"] in outcome.rendered:
                 json_bytes, html_bytes, fresh = outcome.rendered[row["path"]]
-                plain = plain_path(json_path)
-                if not plain.is_file():  # the report's JSON is still the analysis as the worker wrote it
-                    write_atomic(str(plain), json_path.read_bytes())
-                write_atomic(str(json_path), json_bytes)
-                write_atomic(str(self.out_dir / row["html"]), html_bytes)
+                if json_bytes is not None and html_bytes is not None:
+                    _write_checked(self.out_dir, row, json_bytes, html_bytes)
                 for target in self.by_sha[sha]:
                     target.update(fresh)
                 self.rewritten.add(sha)
@@ -393,6 +409,16 @@ class _Writer:
                     write_atomic(str(json_path), result.model_dump_json().encode("utf-8"))
                     write_atomic(str(self.out_dir / row["html"]), render_html(result, lang=self.lang).encode("utf-8"))
                 plain_path(json_path).unlink(missing_ok=True)
+
+
+def _write_checked(out_dir: Path, row: dict, json_bytes: bytes, html_bytes: bytes) -> None:
+    """A report's JSON and page with its cross findings; its analysis as the worker wrote it kept beside them."""
+    json_path = out_dir / row["json"]
+    plain = plain_path(json_path)
+    if not plain.is_file():  # the report's JSON is still the analysis as the worker wrote it
+        write_atomic(str(plain), json_path.read_bytes())
+    write_atomic(str(json_path), json_bytes)
+    write_atomic(str(out_dir / row["html"]), html_bytes)
 
 
 def write_csvs(out_dir: Path, sheets: dict[str, list[list]]) -> None:
