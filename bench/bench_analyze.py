@@ -1,7 +1,7 @@
 """Benchmark of one-report analysis (``nlp.analyze``), in one run, on the example reports.
 
     python bench/bench_analyze.py [--repeat 5]
-    python bench/bench_analyze.py --baseline /path/to/another/checkout [--repeat 8] [--steady]
+    python bench/bench_analyze.py --baseline /path/to/another/checkout [--repeat 8] [--steady] [--cpu]
 
 Prints, for the shipped .txt examples: the median and p90 time per report (warm, in-process), the same for
 underthesea's ``word_tokenize`` alone on the same texts (the floor every analysis pays), their ratio, the layout
@@ -11,7 +11,9 @@ start (a fresh interpreter importing ``nlp`` and analysing one report), and the 
 in docs/BENCHMARKS.md with the machine described; compare ratios, not absolute times, across machines.
 
 ``--baseline`` instead times this checkout and another one in alternating fresh processes (each report's first
-analysis in the process; ``--steady``: every report analysed once before the timing) and prints both ratios.
+analysis in the process; ``--steady``: every report analysed once before the timing) and prints both ratios;
+``--cpu`` times them with the process's CPU time instead of the wall clock (on a machine shared with other jobs,
+the wall clock also counts the time spent waiting for a core).
 """
 
 from __future__ import annotations
@@ -105,18 +107,19 @@ import json, statistics, sys, time
 from underthesea import word_tokenize
 from nlp import analyze
 from nlp.normalize import normalize
-texts, steady = json.load(sys.stdin)
+texts, steady, cpu = json.load(sys.stdin)
+clock = time.process_time if cpu else time.perf_counter
 for text in texts if steady else texts[:1]:  # steady: every report seen once before the timing
     analyze(text); word_tokenize(text)
 analysis, tokenize = [], []
 for text in texts:  # each text analysed, then tokenised: both under the same load
-    start = time.perf_counter(); analyze(text); analysis.append(time.perf_counter() - start)
-    start = time.perf_counter(); word_tokenize(normalize(text)); tokenize.append(time.perf_counter() - start)
+    start = clock(); analyze(text); analysis.append(clock() - start)
+    start = clock(); word_tokenize(normalize(text)); tokenize.append(clock() - start)
 print(json.dumps([analysis, tokenize]))
 """
 
 
-def _against_baseline(texts: list[str], baseline: Path, rounds: int, steady: bool = False) -> None:
+def _against_baseline(texts: list[str], baseline: Path, rounds: int, steady: bool = False, cpu: bool = False) -> None:
     """The same texts analysed by another checkout (``--baseline``, e.g. the commit before a change) and by this
     one, in alternating fresh processes, so both see the same machine load: medians and ratios to word_tokenize.
     Each process times every report's first analysis (per-word caches still filling, as for a new report in a
@@ -129,7 +132,7 @@ def _against_baseline(texts: list[str], baseline: Path, rounds: int, steady: boo
             env = {**os.environ, "PYTHONPATH": str(path)}
             out = subprocess.run(
                 [sys.executable, "-c", _ROUND],
-                input=json.dumps([texts, steady]),
+                input=json.dumps([texts, steady, cpu]),
                 capture_output=True,
                 text=True,
                 env=env,
@@ -176,9 +179,10 @@ def main() -> None:
     parser.add_argument("--models", nargs="*", help="classifiers to compare with the rules (default: all shipped)")
     parser.add_argument("--baseline", type=Path, help="another checkout (e.g. `git worktree` of the commit before)")
     parser.add_argument("--steady", action="store_true", help="with --baseline: time reports already seen once")
+    parser.add_argument("--cpu", action="store_true", help="with --baseline: the process's CPU time, not wall time")
     args = parser.parse_args()
     if args.baseline:
-        _against_baseline(_texts(), args.baseline.resolve(), args.repeat, args.steady)
+        _against_baseline(_texts(), args.baseline.resolve(), args.repeat, args.steady, args.cpu)
         return
 
     import_s, first_s = _cold_start(EXAMPLES[0])
