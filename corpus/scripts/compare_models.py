@@ -1,10 +1,12 @@
 """Compare the sentence classifiers on the frozen test split, in one run: accuracy and per-report time.
 
     python corpus/scripts/compare_models.py [--split test] [--models rules linear-text-v1 linear-v1 e5-v1]
+        [--kinds] [--save figures.json]
 
 Prints a Markdown table (pasted into docs/EVALUATION.md) of sentence F1 (generic, evasive), evasion sub-kind
 macro-F1, band and accountability accuracy, calibration error, and the median analysis time per report relative
-to the rules-only pipeline measured in the same run. Nothing is tuned here: thresholds were fixed on dev by
+to the rules-only pipeline measured in the same run; ``--kinds`` adds a table of F1 per evasion sub-kind, ``--save``
+writes every classifier's full summary and timing as JSON. Nothing is tuned here: thresholds were fixed on dev by
 ``kiemdiem train``.
 """
 
@@ -15,6 +17,7 @@ import json
 import statistics
 import sys
 import time
+from pathlib import Path
 
 from nlp import analyze
 from nlp.evaluate import evaluate
@@ -38,6 +41,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", default="test")
     parser.add_argument("--models", nargs="*", default=None)
+    parser.add_argument("--kinds", action="store_true", help="also print F1 per evasion sub-kind")
+    parser.add_argument("--save", type=Path, default=None, help="write the summaries and timings as JSON")
     args = parser.parse_args(argv)
     records = reports_in(args.split)
     names = args.models or available_models()
@@ -61,7 +66,24 @@ def main(argv: list[str] | None = None) -> int:
             f"| {summary['calibration_error']['generic']:.3f} / {summary['calibration_error']['evasive']:.3f} "
             f"| {median * 1000:.0f} | {ratio} |"
         )
+    if args.kinds:
+        print()
+        print(kinds_table(rows))
+    if args.save is not None:
+        figures = {name: {"summary": summary, "median_seconds": median} for name, (summary, median) in rows.items()}
+        args.save.write_text(json.dumps(figures, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return 0
+
+
+def kinds_table(rows: dict[str, tuple[dict, float]]) -> str:
+    """F1 per evasion sub-kind present in the split (support from gold), one column per classifier."""
+    kinds = sorted({k for summary, _ in rows.values() for k, c in summary["evasion_kinds"].items() if c["support"]})
+    lines = [f"| sub-kind (support) | {' | '.join(rows)} |", "|---|" + "---:|" * len(rows)]
+    for kind in kinds:
+        support = next(s["evasion_kinds"][kind]["support"] for s, _ in rows.values() if kind in s["evasion_kinds"])
+        cells = [f"{s['evasion_kinds'].get(kind, {}).get('f1', 0.0):.3f}" for s, _ in rows.values()]
+        lines.append(f"| {kind} ({support}) | {' | '.join(cells)} |")
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

@@ -169,8 +169,11 @@ def _best(probabilities: np.ndarray, gold: np.ndarray) -> tuple[float, float]:
 
 def fit_ensemble(name: str, members: tuple[SentenceClassifier, ...], dev_reports: list, weighted: bool = True) -> tuple:
     """The ensemble of ``members`` with weights (generic and evasive: the first member's weight from
-    :data:`WEIGHT_GRID`, when ``weighted``; else equal) and thresholds chosen on ``dev_reports``
+    :data:`WEIGHT_GRID`, when ``weighted`` — equal unless another is better on dev by more than the trainer's F1
+    tolerance; else equal) and thresholds chosen on ``dev_reports``
     (:class:`nlp.model.corpus.AlignedReport`), and a dict of the dev choices made."""
+    from nlp.model.train import F1_TOLERANCE  # the trainer's modules are imported to fit, never to predict
+
     per_member, keys, gold = _dev_rows(members, dev_reports)
     weights: dict[str, list[float]] = {}
     thresholds: dict[str, float] = {}
@@ -179,14 +182,14 @@ def fit_ensemble(name: str, members: tuple[SentenceClassifier, ...], dev_reports
     for label in ("generic", "evasive", *(f"kind:{kind}" for kind in kinds)):
         target = _gold_array(gold, label)
         grid = WEIGHT_GRID if weighted and label in {"generic", "evasive"} and len(members) == 2 else (None,)
-        best = None
+        tried = []
         for first in grid:
             candidate = {label: [first, 1.0 - first]} if first is not None else {}
             combined = combine(per_member, candidate)
             values = np.array([combined.get(key, {}).get(label, 0.0) for key in keys])
-            threshold, f1 = _best(values, target)
-            if best is None or f1 > best[2] + 1e-9:
-                best = (candidate.get(label), threshold, f1)
+            tried.append((candidate.get(label), *_best(values, target)))
+        top = max(f1 for _, _, f1 in tried)  # within the trainer's tolerance of it, the weights nearest equal
+        best = min((t for t in tried if t[2] >= top - F1_TOLERANCE), key=lambda t: abs((t[0] or [0.5])[0] - 0.5))
         if best[0] is not None:
             weights[label] = best[0]
         thresholds[label] = best[1]
