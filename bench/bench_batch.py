@@ -31,6 +31,7 @@ import contextlib
 import json
 import os
 import platform
+import re
 import resource
 import shutil
 import subprocess
@@ -104,12 +105,28 @@ def _linked_tree(root: Path, reports: int) -> Path:
             for path in files:
                 text = path.read_text(encoding="utf-8")
                 text = text.replace(place, numbered).replace(place.upper(), numbered.upper())
+                text = _number_units(text, copy)
                 target = tree / f"{folder.name}-{copy:03d}" / path.relative_to(folder)
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_text(text + "\n" * copy, encoding="utf-8")  # distinct content even without the place
                 written += 1
     (tree / ".complete").write_text("", encoding="utf-8")
     return tree
+
+
+_UNIT_LINE = re.compile(r"^(\s*(?:CHI BỘ|ĐẢNG BỘ|Chi bộ|Đảng bộ)\b[ :]*)(.*?)(\s{2,}.*)?$")
+
+
+def _number_units(text: str, copy: int) -> str:
+    """Every chi bộ / đảng bộ the header names (its first lines, and a "Chi bộ: …" field) numbered with the copy, so
+    that each copy of a đảng bộ with several chi bộ is a unit of its own."""
+    lines = text.split("\n")
+    for index, line in enumerate(lines):
+        if index < 4 or re.match(r"\s*(Chi bộ|Đảng bộ)\s*:", line):
+            match = _UNIT_LINE.match(line)
+            if match and match.group(2) and not match.group(2).endswith(f" {copy}"):
+                lines[index] = f"{match.group(1)}{match.group(2)} {copy}{match.group(3) or ''}"
+    return "\n".join(lines)
 
 
 def single(tree: Path, out: Path, jobs: int, cross: bool = True, matcher: str | None = None) -> dict:
