@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
@@ -199,19 +200,19 @@ def _check(text: str) -> LanguageCheck:
     text = _drop_codes(unicodedata.normalize("NFC", text))
     words = syllables = marked = distinctive = other_script = 0
     other_script_char = _other_script_char() if _has_other_script(text) else None
-    for token in _WORD.findall(text):
+    for token, count in Counter(_WORD.findall(text)).items():  # each distinct word judged once
         foreign = len(other_script_char.findall(token)) if other_script_char else 0
         if foreign:
-            other_script += foreign
+            other_script += foreign * count
             continue
         verdict = _classify(token)
         if verdict is None:
             continue
-        words += 1
+        words += count
         if verdict:
-            syllables += 1
-            marked += verdict == "marked"
-            distinctive += verdict == "marked" or verdict == "distinctive"
+            syllables += count
+            marked += count if verdict == "marked" else 0
+            distinctive += count if verdict in ("marked", "distinctive") else 0
     words += other_script
     share = syllables / words if words else 1.0
     marked_share = marked / words if words else 0.0
