@@ -559,10 +559,12 @@ _FEEDBACK_DESCRIPTION = (
 )
 
 
-def _feedback_body() -> dict:
-    def either(description: str) -> dict:
-        return {"description": description + ": a file (.docx, .pdf, .txt) or the text", "type": "string"}
+def _either(description: str) -> dict:
+    """A multipart field that is a file or a text (the other reports of /v1/compare and /v1/feedback)."""
+    return {"description": description + ": a file (.docx, .pdf, .txt) or the text", "type": "string"}
 
+
+def _feedback_body() -> dict:
     return {
         "required": True,
         "content": {
@@ -575,8 +577,8 @@ def _feedback_body() -> dict:
                         "finding": {"type": "string", "description": "the JSON object `finding` of the JSON body"},
                         "decision": {"type": "string", "enum": ["confirm", "dismiss"]},
                         "note": {"type": "string", "description": "the reviewer's note (optional)"},
-                        "collective": either("the collective report the cross finding was compared with"),
-                        "previous": either("the report of last year the cross finding was compared with"),
+                        "collective": _either("the collective report the cross finding was compared with"),
+                        "previous": _either("the report of last year the cross finding was compared with"),
                     },
                     "required": ["text", "finding", "decision"],
                 }
@@ -599,9 +601,6 @@ _COMPARE_DESCRIPTION = (
 
 
 def _compare_body() -> dict:
-    def either(description: str) -> dict:
-        return {"description": description + ": a file (.docx, .pdf, .txt) or the text", "type": "string"}
-
     return {
         "required": True,
         "content": {
@@ -612,8 +611,8 @@ def _compare_body() -> dict:
                     "properties": {
                         "file": {"type": "string", "format": "binary", "description": "the report checked"},
                         "text": {"type": "string", "description": "the report checked, as text (without file)"},
-                        "collective": either("the unit's collective report of the same year"),
-                        "previous": either("the same writer's report of the year before"),
+                        "collective": _either("the unit's collective report of the same year"),
+                        "previous": _either("the same writer's report of the year before"),
                         "lang": {"type": "string", "enum": ["vi", "en"], "default": "vi"},
                     },
                 }
