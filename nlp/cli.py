@@ -229,7 +229,11 @@ def _emit(result, output_format: OutputFormat, output: Path | None, path: str, w
 @app.command()
 def train(
     variant: Annotated[
-        str, typer.Option(help="linear (từ + n-gram ký tự + luật), linear-text, e5 hoặc transformer.")
+        str,
+        typer.Option(
+            help="linear (từ + n-gram ký tự + luật), linear-text, linear-context (thêm câu liền trước), e5, transformer "
+            "hoặc sections."
+        ),
     ] = "linear",
     name: Annotated[str | None, typer.Option(help="Tên thư mục mô hình trong models/ (mặc định <variant>-v1).")] = None,
     corpus: Annotated[Path | None, typer.Option(help="corpus JSONL (mặc định corpus/data/reports.jsonl).")] = None,
