@@ -13,7 +13,7 @@ from rich.console import Console
 from nlp import analyze
 from nlp.catalog import label
 from nlp.render import render_html, render_terminal
-from nlp.schema import Accountability, AnalysisResult, Finding, Scores, Section, Sentence
+from nlp.schema import Accountability, AnalysisResult, ConfigInfo, Finding, Scores, Section, Sentence
 from tests.conftest import EXAMPLES, make_report
 
 WEAK_EXAMPLE = EXAMPLES / "02a-ngan-hang-yeu.txt"
@@ -317,3 +317,13 @@ def test_ingest_notes_are_said_in_vietnamese():
     assert translate_note("converted from TCVN3 (40 lines)", "vi") == "đã chuyển từ phông TCVN3 sang Unicode (40 dòng)"
     assert translate_note("2 tables", "en") == "2 tables"
     assert translate_note("something new", "vi") == "something new"
+
+
+def test_terminal_names_the_configuration_in_force_only_when_there_is_one(weak):
+    assert "Cấu hình" not in _terminal(weak)
+    configured = weak.model_copy(
+        update={"config": ConfigInfo(hash="0123456789abcdef", file="/srv/to-chuc/.kiemdiem.yaml")}
+    )
+    text = _terminal(configured)
+    assert "Cấu hình" in text and ".kiemdiem.yaml · 0123456789abcdef" in text and "/srv/to-chuc" not in text
+    assert "Configuration" in _terminal(configured, lang="en")

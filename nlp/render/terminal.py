@@ -7,6 +7,8 @@ to a file) says the same thing.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from rich.console import Console, Group
 from rich.padding import Padding
 from rich.panel import Panel
@@ -90,6 +92,9 @@ def _header(view: ReportView, lang: str) -> Panel:
     band.append("  ")
     band.append(band_hint(band_key, lang), style="italic")
     table.add_row(Text(t("band", lang)), band)
+    if result.config.hash:  # an organisation's .kiemdiem.yaml changed the analysis: say which
+        name = Path(result.config.file).name if result.config.file else "—"
+        table.add_row(Text(t("config", lang)), Text(f"{name} · {result.config.hash}", style="dim"))
 
     scores = Table.grid(padding=(0, 1))
     scores.add_column(no_wrap=True, min_width=11)
