@@ -10,7 +10,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from service_support import ROOT
 
 from nlp.config import read_config
 from nlp.feedback import FeedbackStore, report_hash

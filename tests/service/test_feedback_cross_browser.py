@@ -10,8 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
 from live_server import live_server
+from service_support import ROOT
 
 import nlp
 from nlp.feedback import FeedbackStore

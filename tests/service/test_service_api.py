@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 
-from conftest import DOCX_EVASIVE, DOCX_FACT, EXAMPLES, STATIC_FILES, WEAK_REPORT, small_report_docx
+from service_support import DOCX_EVASIVE, DOCX_FACT, EXAMPLES, STATIC_FILES, WEAK_REPORT, small_report_docx
 
 from nlp import SCHEMA_VERSION, AnalysisResult, __version__, analyze
 from nlp.schema import result_json_schema

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import CANARY, PNG, WEAK_REPORT, docx_bytes, pdf_bytes, small_report_docx, zip_bomb_docx
+from service_support import CANARY, PNG, WEAK_REPORT, docx_bytes, pdf_bytes, small_report_docx, zip_bomb_docx
 
 from nlp.ingest import IngestLimits
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import DOCX_EVASIVE, DOCX_FACT, EXAMPLES, PNG, ROOT, WEAK_REPORT, small_report_docx
+from service_support import DOCX_EVASIVE, DOCX_FACT, EXAMPLES, PNG, ROOT, WEAK_REPORT, small_report_docx
 
 from nlp import AnalysisResult
 

@@ -9,7 +9,7 @@ import logging
 from pathlib import Path
 
 import pytest
-from conftest import PNG, ROOT
+from service_support import PNG, ROOT
 from slow_jobs import SLOW, perform_slowly
 from typer.testing import CliRunner
 

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, WEAK_REPORT, small_settings
+from service_support import ROOT, WEAK_REPORT, small_settings
 
 from nlp import AnalysisResult, analyze
 from nlp.config import ConfigError, read_config

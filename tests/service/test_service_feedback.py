@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import CANARY, WEAK_REPORT
+from service_support import CANARY, WEAK_REPORT
 
 from nlp import AnalysisResult
 from nlp.config import read_config

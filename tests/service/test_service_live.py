@@ -12,8 +12,8 @@ import select
 import time
 
 import pytest
-from conftest import WEAK_REPORT
 from live_server import closed_by_server, live_server, read_response
+from service_support import WEAK_REPORT
 
 import nlp
 

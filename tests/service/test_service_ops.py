@@ -7,7 +7,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from conftest import CANARY, ROOT, WEAK_REPORT, small_report_docx
+from service_support import CANARY, ROOT, WEAK_REPORT, small_report_docx
 from typer.testing import CliRunner
 
 import nlp

@@ -11,7 +11,7 @@ import threading
 import time
 
 import pytest
-from conftest import WEAK_REPORT, small_report_docx
+from service_support import WEAK_REPORT, small_report_docx
 from slow_jobs import CRASH, SLOW, perform_slowly
 
 import nlp
