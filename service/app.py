@@ -527,23 +527,29 @@ def _validation_error(errors: list[dict]) -> ApiError:
     return InvalidRequestError(names[:200], extra={"errors": fields})
 
 
-def _analyze_body() -> dict:
+def _request_body(json_schema: dict, properties: dict, required: list[str] | None = None) -> dict:
+    """An endpoint's request body for the OpenAPI document: the JSON form and the multipart form."""
+    multipart: dict = {"type": "object", "properties": properties}
+    if required:
+        multipart["required"] = required
     return {
         "required": True,
         "content": {
-            "application/json": {"schema": AnalyzeRequest.model_json_schema()},
-            "multipart/form-data": {
-                "schema": {
-                    "type": "object",
-                    "properties": {
-                        "file": {"type": "string", "format": "binary", "description": ".docx, .pdf or .txt"},
-                        "lang": {"type": "string", "enum": ["vi", "en"], "default": "vi"},
-                    },
-                    "required": ["file"],
-                }
-            },
+            "application/json": {"schema": json_schema},
+            "multipart/form-data": {"schema": multipart},
         },
     }
+
+
+def _analyze_body() -> dict:
+    return _request_body(
+        AnalyzeRequest.model_json_schema(),
+        {
+            "file": {"type": "string", "format": "binary", "description": ".docx, .pdf or .txt"},
+            "lang": {"type": "string", "enum": ["vi", "en"], "default": "vi"},
+        },
+        ["file"],
+    )
 
 
 _FEEDBACK_DESCRIPTION = (
@@ -565,26 +571,18 @@ def _either(description: str) -> dict:
 
 
 def _feedback_body() -> dict:
-    return {
-        "required": True,
-        "content": {
-            "application/json": {"schema": request_schema()},
-            "multipart/form-data": {
-                "schema": {
-                    "type": "object",
-                    "properties": {
-                        "text": {"type": "string", "description": "the analysed report: the result's `text`"},
-                        "finding": {"type": "string", "description": "the JSON object `finding` of the JSON body"},
-                        "decision": {"type": "string", "enum": ["confirm", "dismiss"]},
-                        "note": {"type": "string", "description": "the reviewer's note (optional)"},
-                        "collective": _either("the collective report the cross finding was compared with"),
-                        "previous": _either("the report of last year the cross finding was compared with"),
-                    },
-                    "required": ["text", "finding", "decision"],
-                }
-            },
+    return _request_body(
+        request_schema(),
+        {
+            "text": {"type": "string", "description": "the analysed report: the result's `text`"},
+            "finding": {"type": "string", "description": "the JSON object `finding` of the JSON body"},
+            "decision": {"type": "string", "enum": ["confirm", "dismiss"]},
+            "note": {"type": "string", "description": "the reviewer's note (optional)"},
+            "collective": _either("the collective report the cross finding was compared with"),
+            "previous": _either("the report of last year the cross finding was compared with"),
         },
-    }
+        ["text", "finding", "decision"],
+    )
 
 
 _COMPARE_DESCRIPTION = (
@@ -601,24 +599,16 @@ _COMPARE_DESCRIPTION = (
 
 
 def _compare_body() -> dict:
-    return {
-        "required": True,
-        "content": {
-            "application/json": {"schema": CompareRequest.model_json_schema()},
-            "multipart/form-data": {
-                "schema": {
-                    "type": "object",
-                    "properties": {
-                        "file": {"type": "string", "format": "binary", "description": "the report checked"},
-                        "text": {"type": "string", "description": "the report checked, as text (without file)"},
-                        "collective": _either("the unit's collective report of the same year"),
-                        "previous": _either("the same writer's report of the year before"),
-                        "lang": {"type": "string", "enum": ["vi", "en"], "default": "vi"},
-                    },
-                }
-            },
+    return _request_body(
+        CompareRequest.model_json_schema(),
+        {
+            "file": {"type": "string", "format": "binary", "description": "the report checked"},
+            "text": {"type": "string", "description": "the report checked, as text (without file)"},
+            "collective": _either("the unit's collective report of the same year"),
+            "previous": _either("the same writer's report of the year before"),
+            "lang": {"type": "string", "enum": ["vi", "en"], "default": "vi"},
         },
-    }
+    )
 
 
 @cache
