@@ -7,12 +7,9 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from pathlib import Path
 
-import pytest
 from service_support import ROOT
 
-from nlp.config import read_config
 from nlp.feedback import FeedbackStore, report_hash
 
 TREE = ROOT / "tests" / "cross" / "data" / "tree" / "dong-lac"
@@ -21,15 +18,6 @@ COLLECTIVE = (TREE / "2025" / "tap-the.txt").read_text(encoding="utf-8")
 PREVIOUS = (TREE / "2024" / "hoang-van-quy.txt").read_text(encoding="utf-8")
 NOT_OWNED = "cross.collective_fault_not_owned"
 REPEATED = "cross.repeated_from_last_year"
-
-
-@pytest.fixture
-def store_config(tmp_path) -> tuple[object, Path]:
-    """A configuration whose feedback store is ``tmp_path/kho/phan-hoi.sqlite`` (folder made, file not yet)."""
-    (tmp_path / "kho").mkdir()
-    path = tmp_path / ".kiemdiem.yaml"
-    path.write_text("feedback: kho/phan-hoi.sqlite\n", encoding="utf-8")
-    return read_config(path), tmp_path / "kho" / "phan-hoi.sqlite"
 
 
 def _compare(client, **others: str) -> dict:

@@ -5,25 +5,14 @@ from __future__ import annotations
 
 import logging
 import os
-from pathlib import Path
 
 import pytest
 from service_support import CANARY, WEAK_REPORT
 
 from nlp import AnalysisResult
-from nlp.config import read_config
 from nlp.feedback import FeedbackStore, report_hash
 
 DENIAL = "Nhìn chung bản thân không có khuyết điểm gì đáng kể"
-
-
-@pytest.fixture
-def store_config(tmp_path) -> tuple[object, Path]:
-    """A configuration whose feedback store is ``tmp_path/kho/phan-hoi.sqlite`` (folder made, file not yet)."""
-    (tmp_path / "kho").mkdir()
-    path = tmp_path / ".kiemdiem.yaml"
-    path.write_text("feedback: kho/phan-hoi.sqlite\n", encoding="utf-8")
-    return read_config(path), tmp_path / "kho" / "phan-hoi.sqlite"
 
 
 def _result(client) -> AnalysisResult:
