@@ -252,6 +252,46 @@ def within_parent(identity: Identity) -> Identity:
 BRANCH_SECRETARY = "bi_thu_chi_bo"
 
 
+def sub_unit_heads(members: list[Identity]) -> list[Identity]:
+    """The unit's members with the head of a sub-unit no longer counted as the unit's head: in a chi bộ that spans
+    a whole agency, school or hospital, a "Trưởng khoa Nội" or "Trưởng phòng Kế hoạch" heads a part of it, not the
+    unit, when someone else holds the party secretary's post or a head post of the whole unit and the unit's name
+    is not that part's. Such a writer answers for the shortcomings the text places in his or her part."""
+    writers = [m for m in members if m.role != "collective"]
+    if not any(_heads_whole_unit(m) for m in writers):
+        return members
+    unit_words = [set(m.unit_key.split()) for m in members if m.unit_key]
+    adjusted = []
+    for member in members:
+        parts = _sub_units(member) if member.head and not _heads_whole_unit(member) else []
+        if parts and not any(set(p.split()) <= words for p in parts for words in unit_words):
+            member = within_parent(member).model_copy(
+                update={"places": list(dict.fromkeys([*member.places, *_branch_places(member), *parts]))}
+            )
+        adjusted.append(member)
+    return adjusted
+
+
+def _heads_whole_unit(identity: Identity) -> bool:
+    """A party secretary, or a head post not of a sub-unit."""
+    if any(_is_party_head(p) for p in identity.posts):
+        return True
+    return identity.head and identity.head_level in ("committee", "own")
+
+
+def _sub_units(identity: Identity) -> list[str]:
+    """The sub-units a writer's head posts are named after, from the last type word of the post ("trưởng khoa nội"
+    → "khoa noi"; "trạm trưởng" names none)."""
+    found = []
+    for written in (identity.party_post, identity.gov_post):
+        for piece in post_pieces(written or ""):
+            post = next((p for p in posts() if p.pattern.search(piece)), None)
+            kinds = list(_SUB_UNIT.finditer(piece)) if post is not None and post.head else []
+            if kinds and kinds[-1].start() > 0 and len(piece[kinds[-1].start() :].split()) >= 2:
+                found.append(piece[kinds[-1].start() :].strip(" ."))
+    return found
+
+
 def _is_party_head(post_id: str) -> bool:
     return any(post.party_head for post in posts() if post.id == post_id)
 

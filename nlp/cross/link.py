@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from nlp.cross.identity import within_parent
+from nlp.cross.identity import sub_unit_heads, within_parent
 from nlp.cross.records import Identity, Linkage, PersonLink, UnitLink, Unlinked
 
 
@@ -92,7 +92,7 @@ def _collective(candidates: list[Identity]) -> Identity | None:
 def link_reports(identities: list[Identity]) -> Linkage:
     """Group ``identities`` into units and link each writer's reports of the latest and the year before."""
     linkage = Linkage(identities=identities)
-    groups = _group(identities)
+    groups = [(sub_unit_heads(members), basis) for members, basis in _group(identities)]
     adjusted = {m.file: m for members, _ in groups for m in members}
     linkage.identities = [adjusted.get(i.file, i) for i in identities]
     years = [i.year for i in identities if i.year]

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from nlp import analyze
+from nlp.cross.config import posts as all_posts
 from nlp.cross.identity import (
     birth_date,
     find_posts,
     head_level,
     identify,
     name_key,
+    sub_unit_heads,
     unit_folder,
     unit_key,
     within_parent,
 )
+from nlp.cross.records import Identity
 
 
 def test_name_key_ignores_case_and_prefix():
@@ -111,3 +114,33 @@ def test_spellings_and_lists_of_posts():
     posts, _ = find_posts("Ủy viên Ban Thường vụ, Chủ nhiệm Ủy ban Kiểm tra Đảng ủy")  # "Kiểm", not "kiêm"
     assert posts == ["uy_ban_kiem_tra"]
     assert find_posts("Bí thư chi bộ kiêm Trưởng thôn")[0] == ["bi_thu", "truong_thon"]
+
+
+def _writer(name: str, party: str | None, gov: str | None, unit: str) -> Identity:
+    found, areas = find_posts(party, gov)
+    return Identity(
+        file=f"u/{name}.txt", role="individual", form="2A", year=2025, name=name, key=name_key(name),
+        party_post=party, gov_post=gov, posts=found, areas=areas, unit_name=unit, unit_key=unit_key(unit),
+        head=any(p.head for p in all_posts() if p.id in found), head_level=head_level(party, gov),
+    )  # fmt: skip
+
+
+def test_the_head_of_a_part_is_not_the_head_of_a_chi_bo_that_spans_the_whole_unit():
+    unit = "Chi bộ Bệnh viện Đa khoa huyện Tân Lạc"
+    members = [
+        _writer("Lê Văn An", "Bí thư chi bộ", "Giám đốc Bệnh viện", unit),
+        _writer("Mạc Thị Bình", "Chi ủy viên", "Trưởng khoa Nội", unit),
+        _writer("Đào Văn Cư", None, "Trạm trưởng", unit),  # names no part: stays a head
+    ]
+    director, ward_head, station = sub_unit_heads(members)
+    assert director.head and station.head
+    assert not ward_head.head and "khoa noi" in ward_head.places
+    # in a chi bộ of that very ward, its head is the unit's head
+    alone = [_writer("Lê Văn An", "Bí thư chi bộ", None, "Chi bộ Khoa Nội"), ward_head_of("Chi bộ Khoa Nội")]
+    assert sub_unit_heads(alone)[1].head
+    # with no secretary or head of the whole unit among the writers, nobody is demoted
+    assert sub_unit_heads([members[1]])[0].head
+
+
+def ward_head_of(unit: str) -> Identity:
+    return _writer("Mạc Thị Bình", "Chi ủy viên", "Trưởng khoa Nội", unit)
