@@ -1,12 +1,13 @@
 """Compare the sentence classifiers on the frozen test split, in one run: accuracy and per-report time.
 
     python corpus/scripts/compare_models.py [--split test] [--models rules linear-text-v1 linear-v1 e5-v1]
-        [--kinds] [--save figures.json]
+        [--kinds] [--save figures.json] [--corpus reports.jsonl --splits splits.json]
 
 Prints a Markdown table (pasted into docs/EVALUATION.md) of sentence F1 (generic, evasive), evasion sub-kind
 macro-F1, band and accountability accuracy, calibration error, and the median analysis time per report relative
 to the rules-only pipeline measured in the same run; ``--kinds`` adds a table of F1 per evasion sub-kind, ``--save``
-writes every classifier's full summary and timing as JSON. Nothing is tuned here: thresholds were fixed on dev by
+writes every classifier's full summary and timing as JSON; ``--corpus`` and ``--splits`` read another version of
+the corpus (e.g. the dev split as labelled before a relabelling pass). Nothing is tuned here: thresholds were fixed on dev by
 ``kiemdiem train``.
 """
 
@@ -22,7 +23,7 @@ from pathlib import Path
 from nlp import analyze
 from nlp.evaluate import evaluate
 from nlp.model import available_models, load_classifier
-from nlp.model.corpus import reports_in
+from nlp.model.corpus import DEFAULT_CORPUS, DEFAULT_SPLITS, reports_in
 
 
 def run(name: str, records: list[dict]) -> tuple[dict, float]:
@@ -43,8 +44,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--models", nargs="*", default=None)
     parser.add_argument("--kinds", action="store_true", help="also print F1 per evasion sub-kind")
     parser.add_argument("--save", type=Path, default=None, help="write the summaries and timings as JSON")
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="the corpus JSONL")
+    parser.add_argument("--splits", type=Path, default=DEFAULT_SPLITS, help="its splits.json")
     args = parser.parse_args(argv)
-    records = reports_in(args.split)
+    records = reports_in(args.split, args.corpus, args.splits)
     names = args.models or available_models()
     rows = {name: run(name, records) for name in names}
     baseline = rows["rules"][1] if "rules" in rows else None

@@ -202,7 +202,12 @@ def train(
     if distilled:
         from nlp.model.distill import load_teacher
 
-        teacher_probabilities = load_teacher(teacher).targets(train_reports, [k for k in targets])
+        labels = list(targets)
+        teacher_probabilities = (
+            load_teacher(teacher).targets(train_reports, labels)
+            if any(alpha < 1.0 for alpha in alphas)
+            else {label: np.full(len(texts), np.nan) for label in labels}  # the gold alone: no teacher to pay
+        )
     if variant == "e5":
         from nlp.model.e5 import E5SentenceClassifier
 
