@@ -109,6 +109,13 @@ def head_levels() -> tuple[tuple[str, re.Pattern[str]], ...]:
 
 
 @cache
+def body_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """The title, kind and qualifier patterns of ``positions.yaml``'s ``bodies`` (the body a post heads)."""
+    bodies = load_yaml("positions.yaml")["bodies"]
+    return re.compile(bodies["title"]), re.compile(bodies["kind"]), re.compile(bodies["qualifiers"])
+
+
+@cache
 def unit_abbreviations() -> dict[str, str]:
     """Folded abbreviation → folded words, for unit names ("cty" → "cong ty")."""
     return dict(settings()["unit_abbreviations"])

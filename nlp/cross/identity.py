@@ -7,7 +7,7 @@ import unicodedata
 from functools import cache
 from pathlib import PurePosixPath
 
-from nlp.cross.config import head_levels, posts, unit_abbreviations
+from nlp.cross.config import body_patterns, cues, head_levels, posts, unit_abbreviations
 from nlp.cross.records import Identity
 from nlp.lexicon import load_yaml
 from nlp.normalize import fold
@@ -97,6 +97,9 @@ def find_posts(*written: str | None) -> tuple[list[str], list[str]]:
             charge = _IN_CHARGE.search(piece)
             if charge:
                 areas.append(charge.group(1).strip())
+            body = _body(piece)
+            if body:
+                areas.append(body)
             for post in posts():
                 if post.pattern.search(piece):
                     if post.id not in found:
@@ -107,6 +110,36 @@ def find_posts(*written: str | None) -> tuple[list[str], list[str]]:
                         areas.append(own.group(1).strip())
                     break
     return found, list(dict.fromkeys(a for a in areas if a))
+
+
+def _body(piece: str) -> str | None:
+    """The body a post heads, as words ("chu tich cong doan co so" → "cong doan"; positions.yaml ``bodies``)."""
+    title, kind, qualifiers = body_patterns()
+    words = " ".join(re.findall(r"[a-z0-9đ]+", piece))
+    opened = title.match(words)
+    if not opened:
+        return None
+    rest = qualifiers.sub("", words[opened.end() :])
+    return rest if kind.match(rest) and len(rest.split()) >= 2 else None
+
+
+_FIELD_SPLIT = re.compile(r"\s*(?:[,;:]|\bva\b|\bcung\b)\s*")
+
+
+def assigned_areas(text: str) -> list[str]:
+    """The fields a writer says the unit assigned to him or her, as folded phrases, from the header's "Nhiệm vụ được
+    phân công: …" or a first-person sentence ("tôi được Đảng ủy phân công theo dõi công tác đất đai")."""
+    found = []
+    for line in text.splitlines()[:80]:
+        folded = fold(line)
+        for pattern in cues()["assigned_field"]:
+            for match in pattern.finditer(folded):
+                for phrase in _FIELD_SPLIT.split(match.group(1)):
+                    for trim in cues()["field_trim"]:
+                        phrase = trim.sub("", phrase.strip()).strip()
+                    if 2 <= len(phrase.split()) <= 6:
+                        found.append(" ".join(re.findall(r"[a-z0-9đ]+", phrase)))
+    return list(dict.fromkeys(found))
 
 
 def head_level(*written: str | None) -> str | None:
@@ -213,6 +246,8 @@ def identify(path: str, result: AnalysisResult) -> Identity:
     found, areas = ([], []) if collective else find_posts(*written)
     if not found and not collective and header.position:
         found, areas = find_posts(header.position)
+    if not collective:
+        areas = list(dict.fromkeys([*areas, *assigned_areas(result.text)]))
     name = None if collective else header.name
     unit, parent = _unit_names(result)
     return Identity(

@@ -152,9 +152,15 @@ def _names_post(folded: str, person: Identity) -> bool:
     return any(re.search(rf"\b{re.escape(h)}\b", folded) for h in heads)
 
 
+_NOT_WORD = re.compile(r"[^a-z0-9đ]+")
+
+
 def in_area(folded: str, areas: list[str]) -> bool:
-    """The shortcoming's text names one of the areas."""
-    return any(re.search(rf"\b{re.escape(a)}\b", folded) for a in areas)
+    """The shortcoming's text names one of the areas (punctuation between words ignored: "tổ Toán – Tin")."""
+    if not areas:
+        return False
+    words = f" {_NOT_WORD.sub(' ', folded)} "
+    return any(f" {a} " in words for a in areas)
 
 
 def _is_head_post(post_id: str) -> bool:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from nlp.cross.config import cue, matching, settings
 from nlp.cross.match import Match, Matcher, syllable_overlap
 from nlp.cross.passages import Passage
-from nlp.cross.responsibility import Shortcoming, in_area
+from nlp.cross.responsibility import _DATE, Shortcoming, in_area
 
 
 @dataclass
@@ -79,7 +79,11 @@ def collective_verdict(
     sections = set(settings()["collective_sections"])
     candidates = [p for p in report if p.section in sections]
     baseline = collective_baseline(report)
-    same = [m for m in matcher.same_item(item.passage, candidates, baseline) if _mutual(m, item, others, matcher)]
+    same = [
+        m
+        for m in matcher.same_item(item.passage, candidates, baseline)
+        if _mutual(m, item, others, matcher) and not _scoped_elsewhere(item, m.passage, others)
+    ]
     owned = next((m for m in same if owns(m.passage) and _about(m) and not cue("area_denial", m.passage.folded)), None)
     if owned:
         return Decision("owned", owned.passage, owned.score)
@@ -110,7 +114,7 @@ def _denial(
             (
                 p
                 for p in candidates
-                if cue("area_denial", p.folded) and not p.numbers and not _scoped_elsewhere(item, p, others)
+                if cue("area_denial", p.folded) and not _figures(p) and not _scoped_elsewhere(item, p, others)
             ),
             None,
         )
@@ -121,11 +125,16 @@ def _denial(
     declared = next((p for p in candidates if _own_area_claim(item, p, others)), None)
     if declared:  # "Công tác phát triển đảng viên do tôi trực tiếp chỉ đạo đạt kết quả tốt"
         return Decision("denied", declared, None)
-    claims = [p for p in candidates if contrary(p)]
+    claims = [p for p in candidates if contrary(p) and not _scoped_elsewhere(item, p, others)]
     for match in matcher.same_item(item.passage, claims, collective_baseline(report), "denial"):
         if _mutual(match, item, others, matcher):
             return Decision("denied", match.passage, match.score)
     return None
+
+
+def _figures(said: Passage) -> bool:
+    """The sentence gives figures other than dates ("tháng 8/2025" is no figure)."""
+    return bool(said.numbers) and bool(re.search(r"\d", _DATE.sub(" ", said.folded)))
 
 
 def _own_area_claim(item: Shortcoming, said: Passage, others: list[Shortcoming]) -> bool:
@@ -178,12 +187,21 @@ def _general_diffuse(
 
 def _scoped_elsewhere(shortcoming: Shortcoming, line: Passage, others: list[Shortcoming]) -> bool:
     """The line opens on named topics ("Về …:") that share words with other shortcomings but not with this one."""
-    if not cue("topic_opening", line.folded):
+    opening = cue("topic_opening", line.folded)
+    if not opening:
         return False
-    own = syllable_overlap(shortcoming.passage, line)
-    return own < matching("cause_overlap") and any(
-        syllable_overlap(o.passage, line) >= matching("cause_overlap") for o in others if o is not shortcoming
-    )
+    topics = [set(t.split()) & line.syllables for t in _TOPIC_SPLIT.split(opening.group(0))]
+    topics = [t for t in topics if t]
+    if not topics:
+        return False
+
+    def covered(other: Shortcoming) -> bool:
+        return any(len(t & other.passage.syllables) / len(t) >= matching("topic_overlap") for t in topics)
+
+    return not covered(shortcoming) and any(covered(o) for o in others if o is not shortcoming)
+
+
+_TOPIC_SPLIT = re.compile(r"\s*(?:,|;|\bva\b)\s*")  # "Về tỷ lệ thất thoát và tiến độ tuyến ống D500:" names two
 
 
 # -- last year's shortcoming × this year's report -----------------------------------------------------------

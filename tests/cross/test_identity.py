@@ -5,6 +5,7 @@ from __future__ import annotations
 from nlp import analyze
 from nlp.cross.config import posts as all_posts
 from nlp.cross.identity import (
+    assigned_areas,
     birth_date,
     find_posts,
     head_level,
@@ -144,3 +145,18 @@ def test_the_head_of_a_part_is_not_the_head_of_a_chi_bo_that_spans_the_whole_uni
 
 def ward_head_of(unit: str) -> Identity:
     return _writer("Mạc Thị Bình", "Chi ủy viên", "Trưởng khoa Nội", unit)
+
+
+def test_a_post_names_the_body_it_heads_and_a_field_the_unit_assigned_is_an_area():
+    assert "cong doan" in find_posts(None, "Chủ tịch Công đoàn cơ sở")[1]
+    assert "ban thanh tra nhan dan" in find_posts(None, "Trưởng ban Thanh tra nhân dân")[1]
+    assert "to toan tin" in find_posts(None, "Tổ trưởng tổ Toán – Tin")[1]
+    assert "uy ban kiem tra" in find_posts("Chủ nhiệm Ủy ban Kiểm tra Đảng ủy", None)[1]
+    assert not [a for a in find_posts("Bí thư Chi bộ thôn Gò Dầu", None)[1] if a.startswith("chi bo")]
+    text = (
+        "ĐẢNG BỘ XÃ AN HÒA\nHọ và tên: Lò Văn Sinh\n"
+        "Nhiệm vụ được Đảng ủy phân công: theo dõi, chỉ đạo công tác đất đai trên địa bàn xã\n"
+        "Năm 2025, tôi được phân công phụ trách công tác chuyển đổi số, cải cách hành chính.\n"
+        "Tôi luôn hoàn thành nhiệm vụ được phân công.\n"
+    )
+    assert assigned_areas(text) == ["dat dai", "chuyen doi so", "cai cach hanh chinh"]

@@ -303,3 +303,22 @@ def test_a_line_scoped_to_other_topics_is_not_a_general_diffusion(matcher):
 def test_handing_a_case_on_is_not_fixing_it():
     text = "Vụ tranh chấp đất đã được tôi chuyển hồ sơ sang Phòng Kinh tế từ tháng 8/2025, đến nay chưa có kết quả."
     assert outcome(make_passage(text, "previous_remediation")) == "not_fixed"
+
+
+def test_a_line_scoped_to_another_item_neither_owns_nor_denies_this_one(matcher):
+    owning_elsewhere = (
+        "Về tuyến đường bê tông nội đồng xóm Bến: tôi nhận trách nhiệm trực tiếp như đã nêu ở phần II.",
+        "collective_responsibility",
+    )
+    assert collective_verdict(FUND, ["head"], [], _report(owning_elsewhere), OTHERS, matcher).verdict == "absent"
+    # a line naming two topics is about each of them
+    both = (
+        "Về thu quỹ Quốc phòng - an ninh và tuyến đường bê tông nội đồng: tôi nhận trách nhiệm trực tiếp.",
+        "collective_responsibility",
+    )
+    assert collective_verdict(FUND, ["head"], [], _report(both), OTHERS, matcher).verdict == "owned"
+
+
+def test_a_direct_fault_of_mine_owns():
+    text = "Tôi trình hồ sơ thanh toán chậm 2 tháng; đây là lỗi trực tiếp của tôi chứ không chỉ do vướng thủ tục."
+    assert owns(make_passage(text, "shortcomings"))
