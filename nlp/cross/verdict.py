@@ -238,6 +238,16 @@ def previous_verdict(
         if _mutual(m, item, others, matcher)
     ]
     reported = next((m for m in told if _has_result(m.passage)), None)
+    if reported is None:  # a specific account anywhere else in the report, one that looks back at last year
+        elsewhere = [p for p in report if p.section not in remediation and _looks_back(p)]
+        reported = next(
+            (
+                m
+                for m in matcher.same_item(item.passage, elsewhere, baseline, "remediation")
+                if _has_result(m.passage) and _mutual(m, item, others, matcher)
+            ),
+            None,
+        )
     if reported:
         return Decision("reported", reported.passage, reported.score, outcome(reported.passage))
     this_year = [p for p in report if p.section in {"shortcomings", "causes"}]
@@ -274,6 +284,11 @@ def previous_verdict(
     if stock:
         return Decision("stock_line", stock, None)
     return Decision("not_mentioned")
+
+
+def _looks_back(said: Passage) -> bool:
+    """The sentence compares with, or says it remedied, last year's state ("… khắc phục được tình trạng …")."""
+    return bool(cue("looks_back", said.folded))
 
 
 def _names_another(item: Shortcoming, line: Passage, others: list[Shortcoming], matcher: Matcher) -> bool:

@@ -322,3 +322,15 @@ def test_a_line_scoped_to_another_item_neither_owns_nor_denies_this_one(matcher)
 def test_a_direct_fault_of_mine_owns():
     text = "Tôi trình hồ sơ thanh toán chậm 2 tháng; đây là lỗi trực tiếp của tôi chứ không chỉ do vướng thủ tục."
     assert owns(make_passage(text, "shortcomings"))
+
+
+def test_a_specific_account_that_looks_back_counts_wherever_it_is(matcher):
+    looking_back = (
+        "Năm 2025 chi bộ tổ chức đủ 4/4 kỳ sinh hoạt chuyên đề, khắc phục được tình trạng năm 2024 chỉ tổ chức 2/4 kỳ.",
+        "achievements",
+    )
+    decision = previous_verdict(LAST_YEAR, _report(looking_back), matcher, [LAST_YEAR, MINUTES])
+    assert decision.verdict == "reported" and "khắc phục" in decision.passage.text
+    # the same figures without looking back are this year's achievement, not an account of last year's shortcoming
+    plain = ("Năm 2025 chi bộ tổ chức đủ 4/4 kỳ sinh hoạt chuyên đề theo kế hoạch.", "achievements")
+    assert previous_verdict(LAST_YEAR, _report(plain), matcher, [LAST_YEAR, MINUTES]).verdict == "not_mentioned"
