@@ -21,20 +21,25 @@ checks the plain analyses again and gives the same findings, and a report whose 
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import numpy as np
 
+from nlp.batch import cross_inputs
 from nlp.batch.store import STORE_NAME, Store
 from nlp.batch.worker import summarise, text_key, write_atomic
 from nlp.cross import AnalysedReport, CrossResult, Identity, Linkage, Matcher, cross_check, sheet_rows, texts_to_embed
+from nlp.cross.check import passage_texts
 from nlp.cross.config import default_matcher
 from nlp.cross.identity import unit_folder, unit_key
+from nlp.cross.records import PreparedReport
 from nlp.schema import AnalysisResult
 
 PREVIOUS_PREFIX = "nam-truoc"  # last year's reports are named "nam-truoc/<their path in last year's batch>"
@@ -244,7 +249,7 @@ def _previous_embeddings(folder: Path, keys: list[str]) -> dict[str, bytes]:
 
 
 PARALLEL_UNITS = 16  # from this many units on, the static checks run in ``jobs`` processes
-MatcherFactory = Callable[[list[AnalysedReport]], Matcher]
+MatcherFactory = Callable[[list[AnalysedReport | PreparedReport]], Matcher]
 
 
 @dataclass(frozen=True)
@@ -281,7 +286,14 @@ def _check_unit(job: _UnitJob, matchers: MatcherFactory | None = None) -> _UnitO
     if not reports:
         return None
     matcher = matchers(reports) if matchers else Matcher(name=job.matcher)  # one a unit: its vectors go with it
-    checked = cross_check(reports, lang=job.lang, matcher=matcher, adjust=_previous_folders)
+    try:
+        checked = cross_check(reports, lang=job.lang, matcher=matcher, adjust=_previous_folders)
+    except UnreadableReport:  # a report's analysis went missing after its inputs were prepared: leave it out
+        reports = _reports(job.rows, job.old, job.out_dir, prepared=False)
+        if not reports:
+            return None
+        matcher = matchers(reports) if matchers else Matcher(name=job.matcher)
+        checked = cross_check(reports, lang=job.lang, matcher=matcher, adjust=_previous_folders)
     rendered = {}
     for row in job.rows:
         result = checked.results.get(row["path"]) if row["path"] in checked.findings else None
@@ -350,14 +362,14 @@ def run_cross_checks(
     matchers: MatcherFactory | None = None
     if embeds_in_workers(matcher):
 
-        def matchers(reports: list[AnalysedReport]) -> Matcher:
+        def matchers(reports: list[AnalysedReport | PreparedReport]) -> Matcher:
             seeded = embeddings.matcher()
-            seeded.seed(embeddings.vectors(sorted({t for r in reports for t in texts_to_embed(r.result)})))
+            seeded.seed(embeddings.vectors(sorted({t for r in reports for t in _embed_texts(r)})))
             return seeded
 
     elif embedder is not None:
 
-        def matchers(reports: list[AnalysedReport]) -> Matcher:
+        def matchers(reports: list[AnalysedReport | PreparedReport]) -> Matcher:
             return Matcher(embedder, matcher)
 
     writer = _Writer(results, out_dir, lang, summary)
@@ -415,10 +427,23 @@ def _write_checked(out_dir: Path, row: dict, json_bytes: bytes, html_bytes: byte
     """A report's JSON and page with its cross findings; its analysis as the worker wrote it kept beside them."""
     json_path = out_dir / row["json"]
     plain = plain_path(json_path)
-    if not plain.is_file():  # the report's JSON is still the analysis as the worker wrote it
-        write_atomic(str(plain), json_path.read_bytes())
+    if not plain.is_file():  # the report's JSON is still the analysis as the worker wrote it: keep it as it is
+        _keep_plain(json_path, plain)
     write_atomic(str(json_path), json_bytes)
     write_atomic(str(out_dir / row["html"]), html_bytes)
+
+
+def _keep_plain(json_path: Path, plain: Path) -> None:
+    """``plain`` a second name of the worker's JSON (a hard link: nothing read or written; the JSON is then replaced
+    by a new file, so the link keeps the analysis), or a copy where the file system has no hard links."""
+    temporary = plain.with_name(f"{plain.name}.{os.getpid()}.tmp")
+    try:
+        temporary.unlink(missing_ok=True)
+        os.link(json_path, temporary)
+        os.replace(temporary, plain)
+    except OSError:
+        temporary.unlink(missing_ok=True)
+        write_atomic(str(plain), json_path.read_bytes())
 
 
 def write_csvs(out_dir: Path, sheets: dict[str, list[list]]) -> None:
@@ -429,18 +454,41 @@ def write_csvs(out_dir: Path, sheets: dict[str, list[list]]) -> None:
         write_csv(out_dir / name, [str(h) for h in rows[0]], rows[1:])
 
 
-def _reports(rows: list[dict], old: list[PreviousReport], out_dir: Path) -> list[AnalysedReport]:
-    """This unit's analysed reports (this year's by their batch path, last year's under ``nam-truoc/``)."""
-    reports = []
-    for row in rows:
-        result = _load(out_dir / row["json"])
+class UnreadableReport(Exception):
+    """A report's prepared inputs were read but its analysis cannot be (it is checked again without them)."""
+
+
+def _reports(
+    rows: list[dict], old: list[PreviousReport], out_dir: Path, prepared: bool = True
+) -> list[AnalysedReport | PreparedReport]:
+    """This unit's analysed reports (this year's by their batch path, last year's under ``nam-truoc/``): as the
+    workers prepared them (:mod:`nlp.batch.cross_inputs`) where they did and ``prepared``, else their analyses."""
+    found = [(row["path"], out_dir / row["json"]) for row in rows]
+    found += [(f"{PREVIOUS_PREFIX}/{r.path}", r.folder / r.json) for r in old]
+    reports: list[AnalysedReport | PreparedReport] = []
+    for path, json_path in found:
+        kept = cross_inputs.read(cross_inputs.sidecar_path(json_path), path) if prepared else None
+        if kept is not None:
+            reports.append(PreparedReport(path, kept[0], kept[1], partial(_load_or_fail, json_path)))
+            continue
+        result = _load(json_path)
         if result is not None:
-            reports.append(AnalysedReport(row["path"], result))
-    for report in old:
-        result = _load(report.folder / report.json)
-        if result is not None:
-            reports.append(AnalysedReport(f"{PREVIOUS_PREFIX}/{report.path}", result))
+            reports.append(AnalysedReport(path, result))
     return reports
+
+
+def _load_or_fail(json_path: Path) -> AnalysisResult:
+    result = _load(json_path)
+    if result is None:
+        raise UnreadableReport(json_path.name)
+    return result
+
+
+def _embed_texts(report: AnalysedReport | PreparedReport) -> list[str]:
+    """The sentences of a report that the checks may embed (the e5 matcher's seed)."""
+    if isinstance(report, PreparedReport):
+        return passage_texts(report.passages)
+    return texts_to_embed(report.result)
 
 
 def _previous_folders(identities: list[Identity]) -> list[Identity]:

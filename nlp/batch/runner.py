@@ -18,7 +18,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from nlp.batch import cross_reports, outputs, reviews
+from nlp.batch import cross_inputs, cross_reports, outputs, reviews
 from nlp.batch.config import rules
 from nlp.batch.dedup import CopyGroup, DedupStats, find_copies, number_groups, report_loader
 from nlp.batch.discover import InputItem, Reader, classify, discover
@@ -110,6 +110,7 @@ class BatchReport:
     output_seconds: float = 0.0
     cross: cross_reports.CrossSummary | None = None  # None: the cross-report checks were off
     embed_seconds: float = 0.0  # worker time spent embedding sentences for the cross-report checks
+    prepare_seconds: float = 0.0  # worker time spent preparing the cross-report checks' inputs (cross_inputs)
     dedup: DedupStats | None = None
     stats: DistrictStats | None = None
     interrupted: bool = False
@@ -169,7 +170,7 @@ def _remove_batch(out_dir: Path) -> None:
     reports = out_dir / REPORTS_DIR
     if reports.is_dir():
         for path in reports.iterdir():
-            if path.suffix in {".json", ".html", ".tmp", cross_reports.PLAIN_SUFFIX}:
+            if path.suffix in {".json", ".html", ".tmp", cross_reports.PLAIN_SUFFIX, cross_inputs.SUFFIX}:
                 path.unlink()
         if not any(reports.iterdir()):
             shutil.rmtree(reports)
@@ -275,10 +276,14 @@ def _analyse_all(
         for relative, content in outcome.files.items():
             write_atomic(str(out_dir / relative), content)
         if outcome.ok:  # a fresh analysis: cross findings of an earlier run are checked again from it
-            cross_reports.plain_path(out_dir / report_files(outcome.sha256)[0]).unlink(missing_ok=True)
+            json_path = out_dir / report_files(outcome.sha256)[0]
+            cross_reports.plain_path(json_path).unlink(missing_ok=True)
+            if not outcome.cross:  # prepared inputs of an earlier analysis would not match this one
+                cross_inputs.sidecar_path(json_path).unlink(missing_ok=True)
         if outcome.embeddings:
             store.put_embeddings(outcome.embeddings)
         report.embed_seconds += outcome.embed_seconds
+        report.prepare_seconds += outcome.cross_seconds
         waiting = pending.pop(outcome.sha256, [])
         if not outcome.ok and outcome.row.get("code") in retry:  # an error row, but not done: --resume retries
             failed[outcome.sha256] = outcome.row
@@ -340,6 +345,7 @@ def _analyse_all(
                     stock_phrase_rules=tuple(settings["ranking"]["stock_phrase_rules"]),
                     config=configuration,
                     embed=options.cross and cross_reports.embeds_in_workers(options.cross_matcher),
+                    cross=options.cross,
                 )
             )
         while engine.in_flight:

@@ -48,6 +48,7 @@ class Task:
     stock_phrase_rules: tuple[str, ...] = ()
     config: Configuration | None = None  # the organisation's configuration (None: the shipped behaviour)
     embed: bool = False  # embed the sentences the cross-report checks compare (nlp.batch.cross_reports)
+    cross: bool = False  # prepare what the cross-report checks read (nlp.batch.cross_inputs)
 
 
 @dataclass
@@ -63,6 +64,8 @@ class Outcome:
     files: dict[str, bytes] = field(default_factory=dict)  # relative path → content, when not written here
     embeddings: dict[str, bytes] = field(default_factory=dict)  # sentence hash → float32 e5 vector (Task.embed)
     embed_seconds: float = 0.0
+    cross: bool = False  # the report's prepared cross-check inputs were written (or are in ``files``)
+    cross_seconds: float = 0.0  # time spent preparing them
 
 
 def report_files(sha256: str) -> tuple[str, str]:
@@ -142,6 +145,12 @@ def _analyse(task: Task) -> Outcome:
         json_path: result.model_dump_json().encode("utf-8"),
         html_path: render_html(result, lang=task.lang).encode("utf-8"),
     }
+    started = time.perf_counter()
+    if task.cross:
+        from nlp.batch.cross_inputs import SUFFIX, prepare
+
+        files[json_path.removesuffix(".json") + SUFFIX] = prepare(result)
+    cross_seconds = time.perf_counter() - started
     if task.out_dir is not None:
         for relative, content in files.items():
             write_atomic(os.path.join(task.out_dir, relative), content)
@@ -149,7 +158,19 @@ def _analyse(task: Task) -> Outcome:
     started = time.perf_counter()
     embeddings = embed_sentences(result) if task.embed else {}
     embed_seconds = time.perf_counter() - started if task.embed else 0.0
-    return Outcome(task.sha256, True, row, shingles.tobytes(), 0.0, shingle_seconds, files, embeddings, embed_seconds)
+    return Outcome(
+        task.sha256,
+        True,
+        row,
+        shingles.tobytes(),
+        0.0,
+        shingle_seconds,
+        files,
+        embeddings,
+        embed_seconds,
+        task.cross,
+        cross_seconds,
+    )
 
 
 def text_key(text: str) -> str:

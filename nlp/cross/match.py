@@ -80,11 +80,15 @@ class Matcher:
         self._embed = embedder or embedder_for(self.name)
         self._scale, self._shift = calibration(self.name)
         self._cache: dict[str, np.ndarray] = {}
+        self._thresholds: dict[str, float] = {}
         self.pairs = 0  # sentence pairs scored (the matching's cost grows with it)
 
     def threshold(self, name: str) -> float:
-        """A threshold or weight of the matching block, this encoder's own value where it sets one."""
-        return matching(name, self.name)
+        """A threshold or weight of the matching block, this encoder's own value where it sets one (read once a
+        matcher)."""
+        if name not in self._thresholds:
+            self._thresholds[name] = matching(name, self.name)
+        return self._thresholds[name]
 
     def seed(self, vectors: dict[str, np.ndarray]) -> None:
         """Embeddings computed elsewhere (a batch worker, a store), by sentence text: not computed again."""
@@ -105,7 +109,8 @@ class Matcher:
 
     def cosine(self, a: Passage, b: Passage) -> float:
         """Cosine similarity of the two sentences' embeddings, on the calibrated scale."""
-        self.prepare([a, b])
+        if a.text not in self._cache or b.text not in self._cache:
+            self.prepare([a, b])
         return self._scale * float(np.dot(self._cache[a.text], self._cache[b.text])) + self._shift
 
     def score(self, a: Passage, b: Passage) -> Match:

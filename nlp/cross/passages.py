@@ -63,6 +63,7 @@ def make_passage(
     known_none = anchor_kinds is not None and not set(named_kinds) & set(anchor_kinds)
     anchors = {} if known_none else find_anchors(text, folded)
     named = {folded[s:e].strip() for kind in named_kinds for s, e in anchors.get(kind, [])}
+    stop = _stop()
     return Passage(
         file=file,
         start=start,
@@ -75,7 +76,32 @@ def make_passage(
             n.replace(",", ".") for n in _NUMBER.findall(_LIST_NUMBER.sub("", folded)) if not _is_year(n)
         ),
         named=frozenset(n for n in named if n),
-        syllables=frozenset(s for s in _SYLLABLE.findall(folded) if s not in _stop() and not s.isdigit()),
+        syllables=frozenset(s for s in _SYLLABLE.findall(folded) if s not in stop and not s.isdigit()),
+        generic=generic,
+    )
+
+
+def passage_row(item: Passage) -> list:
+    """``item`` as a JSON-ready list (its file left out: the reader gives it), read back by :func:`from_row`."""
+    hits = [[h.start, h.end, h.lexicon, h.phrase] for h in item.hits]
+    sets = [sorted(item.numbers), sorted(item.named), sorted(item.syllables)]
+    return [item.start, item.end, item.text, item.section, item.folded, hits, *sets, item.generic]
+
+
+def from_row(row: list, file: str) -> Passage:
+    """The passage a :func:`passage_row` list describes, as a sentence of ``file``."""
+    start, end, text, section, folded, hits, numbers, named, syllables, generic = row
+    return Passage(
+        file=file,
+        start=start,
+        end=end,
+        text=text,
+        section=section,
+        folded=folded,
+        hits=[Hit(*hit) for hit in hits],
+        numbers=frozenset(numbers),
+        named=frozenset(named),
+        syllables=frozenset(syllables),
         generic=generic,
     )
 

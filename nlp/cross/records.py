@@ -5,12 +5,16 @@ Output models are pydantic, so the API and the batch can write them as JSON as t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from nlp.schema import AnalysisResult, Finding
+
+if TYPE_CHECKING:
+    from nlp.cross.passages import Passage
 
 CollectiveVerdict = Literal["owned", "diffused", "absent", "denied"]
 PreviousVerdict = Literal["reported", "stock_line", "not_mentioned", "repeated"]
@@ -25,6 +29,18 @@ class AnalysedReport:
 
     path: str
     result: AnalysisResult
+
+
+@dataclass(frozen=True)
+class PreparedReport:
+    """One report as the checks read it, prepared beforehand (by a batch worker, beside the analysis): its identity,
+    its passages, and ``load`` for its full result, called only when the report gets findings (to place and apply
+    them). The checks give the same as with the :class:`AnalysedReport` of that result."""
+
+    path: str
+    identity: Identity
+    passages: list[Passage]
+    load: Callable[[], AnalysisResult]
 
 
 class _Model(BaseModel):

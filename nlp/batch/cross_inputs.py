@@ -1,0 +1,74 @@
+"""What the cross-report checks read from each report, prepared by the batch worker beside the analysis.
+
+A worker of a batch with the checks on writes ``bao-cao/<hash>.cross`` next to the report's JSON: the writer's
+identity (:func:`nlp.cross.identity.identify`, its path-dependent fields left out) and the report's passages
+(:func:`nlp.cross.passages.passages`: text, section, lexicon hits, anchors), as compact JSON. The driver's checks
+read these instead of validating every plain analysis and building them again; a report's full result is loaded
+only when it gets findings. The file records a fingerprint of the code and data that build it
+(:func:`fingerprint`): one written by another version, or missing (a store of an earlier version, a run with the
+checks off), is not read, and the checks build what they need from the analysis as before.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import cache
+from pathlib import Path
+
+from nlp.cross.identity import _path_year, identify, unit_folder
+from nlp.cross.passages import Passage, from_row, passage_row, passages
+from nlp.cross.records import Identity
+from nlp.schema import AnalysisResult
+
+SUFFIX = ".cross"  # "<hash>.cross": not a "*.json" of the report folder
+_PATH_FIELDS = {"file", "folder"}  # the identity's fields that the report's path gives (and its year, when unsaid)
+_SOURCES = ("cross", "data")  # packages of nlp/ whose every file goes into the fingerprint
+_MODULES = ("features.py", "lexicon.py", "normalize.py", "doc.py", "schema.py")
+
+
+def sidecar_path(json_path: Path) -> Path:
+    """Where the prepared inputs of the report whose per-report JSON is ``json_path`` are kept."""
+    return json_path.with_suffix(SUFFIX)
+
+
+@cache
+def fingerprint() -> str:
+    """A hash of the code and data that build identities and passages (nlp/cross, nlp/data and the modules they
+    use): a prepared file with another fingerprint is stale."""
+    root = Path(__file__).resolve().parent.parent
+    files = sorted(
+        [*(p for package in _SOURCES for p in (root / package).rglob("*") if p.suffix in {".py", ".yaml"})]
+        + [root / name for name in _MODULES]
+    )
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.relative_to(root).as_posix().encode("utf-8"))
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:32]
+
+
+def prepare(result: AnalysisResult) -> bytes:
+    """The prepared inputs of one analysed report (what :func:`read` reads back)."""
+    identity = identify("", result)
+    data = {
+        "version": fingerprint(),
+        "identity": identity.model_dump(mode="json", exclude=_PATH_FIELDS),
+        "passages": [passage_row(item) for item in passages("", result)],
+    }
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def read(path: Path, report: str) -> tuple[Identity, list[Passage]] | None:
+    """The identity and passages kept in ``path`` for the report the batch calls ``report``; None when the file is
+    missing, unreadable or of another fingerprint."""
+    try:
+        data = json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("version") != fingerprint():
+        return None
+    fields = data["identity"]
+    year = fields.get("year") or _path_year(report)  # identify(): the header's year, else a year folder's
+    identity = Identity.model_validate({**fields, "file": report, "folder": unit_folder(report), "year": year})
+    return identity, [from_row(row, report) for row in data["passages"]]
