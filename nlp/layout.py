@@ -22,6 +22,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
 
+import underthesea.pipeline.sent_tokenize as _underthesea_sentences
 from underthesea import sent_tokenize
 
 from nlp.data.patterns import compile as compiled
@@ -581,13 +582,83 @@ def _first_terminal(view: str, start: int, end: int) -> int:
 # ---------------------------------------------------------------- sentences
 
 
+_SENTENCE_END = re.compile(r"[.?!]")
+_SENTENCE_SPACE = " \t\n\r"
+
+
+def split_sentences(text: str) -> list[str]:
+    """What underthesea's ``sent_tokenize(text)`` returns (its version pinned in pyproject.toml), its characters
+    visited only where a sentence may end: its loop steps over every other character one at a time and does
+    nothing there. The same abbreviations, ellipsis, number and boundary rules, in the same order;
+    ``tests/test_fast_paths_warm.py`` holds it equal to ``sent_tokenize`` on every line of the corpus and the
+    examples and on edge cases."""
+    tokenizer = _underthesea_sentences.sentence_tokenizer
+    if tokenizer is None:  # the first call loads the abbreviations
+        return sent_tokenize(text)
+    if not text or not text.strip():
+        return []
+    sentences: list[str] = []
+    start, size = 0, len(text)
+    found = _SENTENCE_END.search(text)
+    while found is not None:
+        index = found.start()
+        if text[index] == ".":
+            dot_end = index
+            while dot_end < size and text[dot_end] == ".":
+                dot_end += 1
+            if dot_end - index >= 3:  # an ellipsis ends a sentence at the end or before a capital
+                after = dot_end
+                while after < size and text[after] in " \t":
+                    after += 1
+                if after >= size or text[after].isupper():
+                    sentence = text[start:dot_end].strip()
+                    if sentence:
+                        sentences.append(sentence)
+                    while dot_end < size and text[dot_end] in _SENTENCE_SPACE:
+                        dot_end += 1
+                    start = dot_end
+                found = _SENTENCE_END.search(text, dot_end)
+                continue
+        if _ends_here(text, index, tokenizer.abbrev_types):
+            end = index + 1
+            while end < size and text[end] in ".?!":
+                end += 1
+            sentence = text[start:end].strip()
+            if sentence:
+                sentences.append(sentence)
+            while end < size and text[end] in _SENTENCE_SPACE:
+                end += 1
+            start = end
+            found = _SENTENCE_END.search(text, end)
+            continue
+        found = _SENTENCE_END.search(text, index + 1)
+    final = text[start:].strip()
+    if final:
+        sentences.append(final)
+    return sentences
+
+
+def _ends_here(text: str, index: int, abbreviations: set[str]) -> bool:
+    """underthesea's boundary test: a full stop between digits or after an abbreviation is none; any other is."""
+    if text[index] != ".":
+        return True
+    if index > 0 and text[index - 1].isdigit() and index + 1 < len(text) and text[index + 1].isdigit():
+        return False
+    word_start = index - 1
+    while word_start >= 0 and (text[word_start].isalnum() or text[word_start] == "."):
+        word_start -= 1
+    word = text[word_start + 1 : index]
+    return not (word and word.lower() in abbreviations)
+
+
 def sentence_spans(body: str) -> list[tuple[int, int]]:
-    """Sentences of ``body`` (one piece) as spans relative to it: underthesea's ``sent_tokenize``, with splits
-    after an abbreviation, inside a section reference ("mục II.3") or after a lone numbering undone."""
+    """Sentences of ``body`` (one piece) as spans relative to it: underthesea's ``sent_tokenize``
+    (:func:`split_sentences`), with splits after an abbreviation, inside a section reference ("mục II.3") or after
+    a lone numbering undone."""
     rules = _rules()
     spans: list[tuple[int, int]] = []
     cursor = 0
-    for sentence in sent_tokenize(body) or [body]:
+    for sentence in split_sentences(body) or [body]:
         sentence = sentence.strip()
         if not sentence:
             continue

@@ -95,5 +95,11 @@ def has_diacritics(text: str, min_words: int = 20, min_share: float = 0.05) -> b
     words = _WORD.findall(text)
     if len(words) < min_words:
         return True
-    marked = sum(1 for w in words if _VIETNAMESE_MARKED.search(w))
+    marked = sum(map(_is_marked, words))
     return marked / len(words) >= min_share
+
+
+@lru_cache(maxsize=50000)
+def _is_marked(word: str) -> bool:
+    """Whether ``word`` carries a Vietnamese diacritic (remembered: the same syllables recur)."""
+    return _VIETNAMESE_MARKED.search(word) is not None

@@ -166,18 +166,26 @@ class LinearSentenceClassifier:
 
     def _scores(self, doc: Doc, indexes: list[int], texts: list[str], dense: np.ndarray) -> list[SentenceScores]:
         """Scores of every unit from the features of its content units (``indexes``: their places in ``doc``)."""
-        probabilities = self.probabilities(texts, dense)
         scores = [SentenceScores(0.0, 0.0)] * len(doc.units)
-        thresholds = getattr(self, "kind_thresholds", {})
+        if not indexes:
+            return scores
+        # float64 columns as Python floats (the same values and comparisons, without a numpy scalar per read)
+        probabilities = {
+            label: values.tolist() if values.dtype == np.float64 else values
+            for label, values in self.probabilities(texts, dense).items()
+        }
+        kinds_read = [
+            (kind, threshold, probabilities[f"kind:{kind}"])
+            for kind, threshold in getattr(self, "kind_thresholds", {}).items()
+        ]
+        generic, evasive = probabilities["generic"], probabilities["evasive"]
         for row, index in enumerate(indexes):
             kinds = tuple(
-                (kind, round(float(probabilities[f"kind:{kind}"][row]), 3))
-                for kind, threshold in thresholds.items()
-                if probabilities[f"kind:{kind}"][row] >= threshold
+                (kind, round(float(column[row]), 3))
+                for kind, threshold, column in kinds_read
+                if column[row] >= threshold
             )
-            scores[index] = SentenceScores(
-                round(float(probabilities["generic"][row]), 3), round(float(probabilities["evasive"][row]), 3), kinds
-            )
+            scores[index] = SentenceScores(round(float(generic[row]), 3), round(float(evasive[row]), 3), kinds)
         return scores
 
     def _loaded_arrays(self) -> LinearArrays | None:

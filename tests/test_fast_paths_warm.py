@@ -1,0 +1,105 @@
+"""Speed rewrites of the warm analysis (issue 12, fourth round) give what the versions they replaced gave.
+
+Each rewrite is held against its reference: underthesea's own function, or the former, simpler code kept here.
+Inputs: every corpus report and example, their lines, the reports re-laid (one line, wrapped) and hand-made edge
+cases.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from underthesea import sent_tokenize
+
+from nlp.classify import SentenceScores, default_classifier
+from nlp.detect.sentence_rules import sentence_candidates
+from nlp.layout import split_sentences
+from nlp.model.features import featurize
+from nlp.normalize import _VIETNAMESE_MARKED, _WORD, has_diacritics
+from nlp.pipeline import prepare
+from nlp.relayout import one_line, wrap
+
+ROOT = Path(__file__).resolve().parents[1]
+
+_SENTENCE_EDGE = [
+    "",
+    "   ",
+    ".",
+    "...",
+    "a... B",
+    "a ... b",
+    "Xong...",
+    "Xong.. Tiếp. ",
+    "Sao vậy?! Thế à!? Được.",
+    "Ông A. Nguyễn, TP. Hồ Chí Minh, Th.S Lê, e.g. này, v.v... và T. Bình.",
+    "Số 1.500.000 đồng; ngày 15.12.2025. Mục II.3. Xong.",
+    "Câu một.\nCâu hai.\r\nCâu ba.\tCâu bốn.   ",
+    "...Mở đầu. Kết thúc....",
+    "1. 2. 3.",
+    "Hỏi? . ! ?",
+]
+
+
+def _reports() -> list[str]:
+    texts = []
+    for path in sorted((ROOT / "examples").glob("*.txt")):
+        try:
+            texts.append(path.read_text(encoding="utf-8"))
+        except UnicodeDecodeError:
+            continue  # legacy-font examples are bytes
+    with (ROOT / "corpus" / "data" / "reports.jsonl").open(encoding="utf-8") as handle:
+        texts += [json.loads(line)["text"] for line in handle if line.strip()]
+    return texts
+
+
+@pytest.fixture(scope="module")
+def reports() -> list[str]:
+    return _reports()
+
+
+def test_sentence_split_is_underthesea_sent_tokenize(reports: list[str]) -> None:
+    sent_tokenize("Khởi động.")  # the abbreviations loaded: split_sentences takes its own path from here on
+    lines = [line for report in reports for line in report.splitlines() if line.strip()]
+    relaid = [relaid(report) for report in reports[::7] for relaid in (one_line, wrap)]
+    for text in [*lines, *relaid, *reports[::5], *_SENTENCE_EDGE]:
+        assert split_sentences(text) == sent_tokenize(text), text
+
+
+def test_diacritics_share_counted_word_by_word(reports: list[str]) -> None:
+    def reference(text: str, min_words: int = 20, min_share: float = 0.05) -> bool:
+        words = _WORD.findall(text)
+        if len(words) < min_words:
+            return True
+        return sum(1 for w in words if _VIETNAMESE_MARKED.search(w)) / len(words) >= min_share
+
+    folded = [one_line(report).encode("ascii", "ignore").decode() for report in reports[::9]]
+    edge = ["", "a " * 19, "a " * 20, "Hoà " + "a " * 19, "Hoà " * 2 + "a " * 38, "Hoà " + "a " * 19 + "Đ"]
+    for text in [*reports, *folded, *edge]:
+        assert has_diacritics(text) == reference(text), text[:80]
+
+
+def test_linear_scores_read_as_python_floats(reports: list[str]) -> None:
+    classifier = default_classifier()
+    if not hasattr(classifier, "_scores"):
+        pytest.skip("the default classifier is not the linear model")
+
+    def reference(doc, indexes, texts, dense) -> list[SentenceScores]:  # the former loop over numpy scalars
+        probabilities = classifier.probabilities(texts, dense)
+        scores = [SentenceScores(0.0, 0.0)] * len(doc.units)
+        for row, index in enumerate(indexes):
+            kinds = tuple(
+                (kind, round(float(probabilities[f"kind:{kind}"][row]), 3))
+                for kind, threshold in classifier.kind_thresholds.items()
+                if probabilities[f"kind:{kind}"][row] >= threshold
+            )
+            scores[index] = SentenceScores(
+                round(float(probabilities["generic"][row]), 3), round(float(probabilities["evasive"][row]), 3), kinds
+            )
+        return scores
+
+    for text in [*reports[::4], one_line(reports[1]), wrap(reports[2])]:
+        doc = prepare(text)
+        features = featurize(doc, sentence_candidates(doc))
+        assert classifier._scores(doc, *features) == reference(doc, *features)
