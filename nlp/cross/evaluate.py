@@ -141,7 +141,7 @@ def evaluate(sets: list[tuple[Path, dict]], checked: CrossResult) -> tuple[dict,
     figures["previous"]["outcome_accuracy"] = _share(
         sum(d["gold_outcome"] == d["predicted_outcome"] for d in outcomes), len(outcomes)
     )
-    figures["goal_flags"] = _goal_flags(sets, checked)
+    figures["goal_flags"] = _goal_flags(sets, checked, errors)
     return figures, errors
 
 
@@ -284,7 +284,7 @@ def _previous(sets: list[tuple[Path, dict]], checked: CrossResult, errors: list[
     return verdicts
 
 
-def _goal_flags(sets: list[tuple[Path, dict]], checked: CrossResult) -> dict:
+def _goal_flags(sets: list[tuple[Path, dict]], checked: CrossResult, errors: list[dict] | None = None) -> dict:
     """The issue's two hard goals: no flag on a leader who owns concretely, none on a member without a post."""
     without_post = {
         f"{folder.name}/{r['file']}"
@@ -310,11 +310,23 @@ def _goal_flags(sets: list[tuple[Path, dict]], checked: CrossResult) -> dict:
         for item in data.get("collective_shortcomings") or []
         for person in item.get("verdicts") or {}
     ]
-    unlabelled = sum(
-        1
+    unlabelled_rows = [
+        r
         for r in checked.collective_rows
         if r.rule and not any(p == names.get(r.file) and _covers(r.shortcoming, q) for q, p in labelled)
-    )
+    ]
+    unlabelled = len(unlabelled_rows)
+    for row in unlabelled_rows if errors is not None else []:
+        errors.append(
+            {
+                "check": "flag_without_gold",
+                "person": row.person,
+                "file": row.file,
+                "why": row.why,
+                "rule": row.rule,
+                "shortcoming": row.shortcoming.text,
+            }
+        )
     return {
         "owned_but_flagged": owned_flagged,
         "member_without_post_flagged": flagged_members,

@@ -118,11 +118,16 @@ def _most_specific(folded: str, holders: list[Identity]) -> set[int]:
     business)."""
     if len(holders) < 2:
         return {id(p) for p in holders}
-    words = set(folded.split())
+    words = set(_NOT_WORD.sub(" ", folded).split())
+    written = {
+        id(p): set(_NOT_WORD.sub(" ", fold(" ".join(w for w in (p.party_post, p.gov_post) if w))).split())
+        for p in holders
+    }
+    common = set.intersection(*written.values())  # the title they share says nothing about which of them
+    common |= set(settings()["stop_syllables"].split())
 
     def shared(person: Identity) -> int:
-        written = " ".join(p for p in (person.party_post, person.gov_post) if p)
-        return len(words & set(fold(written).split()))
+        return len(words & (written[id(person)] - common))
 
     best = max(shared(p) for p in holders)
     return {id(p) for p in holders if shared(p) == best}
@@ -176,8 +181,30 @@ def _after_attribution(folded: str) -> str:
 
 
 def statements_for(item: Shortcoming, statements: list[Shortcoming], matcher: Matcher) -> list[Shortcoming]:
-    """The collective report's responsibility statements that are about ``item``."""
-    return [s for s in statements if matcher.score(item.passage, s.passage).score >= matching("same_item")]
+    """The collective report's responsibility statements that are about ``item`` (one that names its topics, "… về
+    thất thoát nước và an toàn lao động", only when one of them is the item's)."""
+    found = []
+    for statement in statements:
+        topic = cue("statement_topic", statement.passage.folded)
+        if topic and not covers_topic(item.passage, topic_words(topic.group(1), statement.passage)):
+            continue
+        if matcher.score(item.passage, statement.passage).score >= matching("same_item"):
+            found.append(statement)
+    return found
+
+
+_TOPIC_SPLIT = re.compile(r"\s*(?:,|;|\bva\b)\s*")
+
+
+def topic_words(topics: str, line: Passage) -> list[set[str]]:
+    """The content syllables of each topic a line names ("thất thoát nước và an toàn lao động" names two)."""
+    found = [set(t.split()) & line.syllables for t in _TOPIC_SPLIT.split(topics)]
+    return [t for t in found if t]
+
+
+def covers_topic(item: Passage, topics: list[set[str]]) -> bool:
+    """The item's text has most content syllables of one of the topics."""
+    return any(len(t & item.syllables) / len(t) >= matching("topic_overlap") for t in topics)
 
 
 def responsibility_statements(items: list[Passage]) -> list[Shortcoming]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from nlp.cross.config import cue, matching, settings
 from nlp.cross.match import Match, Matcher, syllable_overlap
 from nlp.cross.passages import Passage
-from nlp.cross.responsibility import _DATE, Shortcoming, in_area
+from nlp.cross.responsibility import _DATE, Shortcoming, covers_topic, in_area, topic_words
 
 
 @dataclass
@@ -190,18 +190,12 @@ def _scoped_elsewhere(shortcoming: Shortcoming, line: Passage, others: list[Shor
     opening = cue("topic_opening", line.folded)
     if not opening:
         return False
-    topics = [set(t.split()) & line.syllables for t in _TOPIC_SPLIT.split(opening.group(0))]
-    topics = [t for t in topics if t]
+    topics = topic_words(opening.group(0), line)  # "Về tỷ lệ thất thoát và tiến độ tuyến ống D500:" names two
     if not topics:
         return False
-
-    def covered(other: Shortcoming) -> bool:
-        return any(len(t & other.passage.syllables) / len(t) >= matching("topic_overlap") for t in topics)
-
-    return not covered(shortcoming) and any(covered(o) for o in others if o is not shortcoming)
-
-
-_TOPIC_SPLIT = re.compile(r"\s*(?:,|;|\bva\b)\s*")  # "Về tỷ lệ thất thoát và tiến độ tuyến ống D500:" names two
+    return not covers_topic(shortcoming.passage, topics) and any(
+        covers_topic(o.passage, topics) for o in others if o is not shortcoming
+    )
 
 
 # -- last year's shortcoming × this year's report -----------------------------------------------------------

@@ -334,3 +334,21 @@ def test_a_specific_account_that_looks_back_counts_wherever_it_is(matcher):
     # the same figures without looking back are this year's achievement, not an account of last year's shortcoming
     plain = ("Năm 2025 chi bộ tổ chức đủ 4/4 kỳ sinh hoạt chuyên đề theo kế hoạch.", "achievements")
     assert previous_verdict(LAST_YEAR, _report(plain), matcher, [LAST_YEAR, MINUTES]).verdict == "not_mentioned"
+
+
+def test_a_statement_naming_its_topics_is_about_those_items_only():
+    from nlp.cross.responsibility import responsibility_statements, statements_for
+
+    loss = Shortcoming(make_passage("Tỷ lệ thất thoát nước còn 21,4%, không đạt chỉ tiêu 18%.", "shortcomings"))
+    debts = Shortcoming(
+        make_passage("Nợ đọng tiền nước còn 3,46 tỷ đồng, 608 khách hàng nợ quá 3 tháng.", "shortcomings")
+    )
+    text = "Đồng chí Phó Giám đốc kỹ thuật chịu trách nhiệm trực tiếp về thất thoát nước và an toàn lao động."
+    statements = responsibility_statements([make_passage(text, "collective_responsibility")])
+
+    class Always:  # an encoder that finds every pair the same item: only the topics decide
+        def score(self, a, b):
+            return type("M", (), {"score": 1.0})()
+
+    assert statements_for(loss, statements, Always()) == statements
+    assert statements_for(debts, statements, Always()) == []
