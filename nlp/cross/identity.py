@@ -123,6 +123,14 @@ def _body(piece: str) -> str | None:
     return rest if kind.match(rest) and len(rest.split()) >= 2 else None
 
 
+def bodies_of(identity: Identity) -> list[str]:
+    """The bodies the writer's posts head, as words ("Chủ nhiệm Ủy ban Kiểm tra Đảng ủy" → "uy ban kiem tra")."""
+    found = []
+    for written in (identity.party_post, identity.gov_post):
+        found.extend(b for piece in post_pieces(written or "") if (b := _body(piece.strip(" ."))))
+    return found
+
+
 _FIELD_SPLIT = re.compile(r"\s*(?:[,;:]|\bva\b|\bcung\b)\s*")
 
 

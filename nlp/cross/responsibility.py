@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from nlp.cross.config import cue, matching, posts, settings
-from nlp.cross.identity import post_pieces
+from nlp.cross.identity import bodies_of, post_pieces
 from nlp.cross.match import Matcher
 from nlp.cross.passages import Passage, make_passage
 from nlp.cross.records import Identity
@@ -105,7 +105,7 @@ def responsible(
             why.append("head")
         if id(person) in by_name or id(person) in by_post:
             why.append("named")
-        elif _in_area_of(item, person, named, bool(by_name)):
+        elif _in_area_of(item, person, named, bool(by_name), people):
             why.append("area")
         if why:
             result.append(Responsibility(person, why))
@@ -140,11 +140,30 @@ def _names(folded: str, key: str | None) -> bool:
     return bool(re.search(rf"\b{re.escape(fold(key))}\b", folded))
 
 
-def _in_area_of(item: Shortcoming, person: Identity, named: set[str], someone_named: bool) -> bool:
-    """The shortcoming is in the area of the person's posts (when the text names no other post for it), or it
+def _in_area_of(
+    item: Shortcoming, person: Identity, named: set[str], someone_named: bool, people: list[Identity]
+) -> bool:
+    """Unless its subject is a body another writer heads ("Ủy ban Kiểm tra chưa giám sát … tại Xí nghiệp X" is the
+    committee's shortcoming, not the xí nghiệp's): the shortcoming is in the area of the person's posts (when the
+    text names no other post for it, and, for the manager of a sub-unit, no other sub-unit than his or hers), or it
     happened in the writer's chi bộ or sub-unit inside a đảng bộ (when the text names no one by name for it)."""
-    by_post = not named - {p for p in named if _is_head_post(p)} and in_area(item.passage.folded, person.areas)
-    return by_post or (not someone_named and in_area(item.passage.folded, person.places))
+    folded = item.passage.folded
+    if _subject_of_another(folded, person, people):
+        return False
+    here = in_area(folded, person.places)
+    elsewhere = any(in_area(folded, p.places) for p in people if p is not person)
+    by_post = (
+        not named - {p for p in named if _is_head_post(p)}
+        and in_area(folded, person.areas)
+        and (here or not person.places or not elsewhere)
+    )
+    return by_post or (not someone_named and here)
+
+
+def _subject_of_another(folded: str, person: Identity, people: list[Identity]) -> bool:
+    """The shortcoming opens on a body that another writer heads."""
+    opening = " ".join(_NOT_WORD.sub(" ", folded).split()[:8])
+    return any(in_area(opening, bodies_of(p)) for p in people if p is not person)
 
 
 def _names_post(folded: str, person: Identity) -> bool:

@@ -352,3 +352,27 @@ def test_a_statement_naming_its_topics_is_about_those_items_only():
 
     assert statements_for(loss, statements, Always()) == statements
     assert statements_for(debts, statements, Always()) == []
+
+
+def test_a_body_another_writer_heads_as_subject_and_a_sub_unit_manager_s_post_areas():
+    from nlp.cross.identity import find_posts
+
+    manager = _holder(
+        "k", ["giam_doc"], "Giám đốc Xí nghiệp nước Sông Mai", places=["xi nghiep nuoc song mai"],
+        areas=find_posts(None, "Giám đốc Xí nghiệp nước Sông Mai")[1],
+    )  # fmt: skip
+    inspector = _holder(
+        "n", ["uy_ban_kiem_tra"], None, party_post="Chủ nhiệm Ủy ban Kiểm tra Đảng ủy",
+        areas=find_posts("Chủ nhiệm Ủy ban Kiểm tra Đảng ủy", None)[1],
+    )  # fmt: skip
+    supervision = Shortcoming(
+        make_passage(
+            "Ủy ban Kiểm tra Đảng ủy chưa giám sát chi tiêu nội bộ tại Xí nghiệp nước Sông Mai.", "shortcomings"
+        )
+    )
+    assert [r.identity.file for r in responsible(supervision, [manager, inspector])] == ["n"]
+    # a village head's post areas are his village's: a road in another village is not his
+    gò_dầu = _holder("t", ["truong_thon"], "Trưởng thôn Gò Dầu", places=["thon go dau"], areas=["duong giao thong"])
+    bàu_sen = _holder("h", ["bi_thu_chi_bo"], None, places=["thon bau sen"])
+    road = Shortcoming(make_passage("Thôn Bàu Sen còn 1,2 km đường giao thông chưa cứng hóa.", "shortcomings"))
+    assert [r.identity.file for r in responsible(road, [gò_dầu, bàu_sen])] == ["h"]
