@@ -5,6 +5,7 @@ accuracy per verdict and per rule, for one split.
     python -m nlp.cross.evaluate --split dev            # a table
     python -m nlp.cross.evaluate --split dev --json     # the figures as JSON
     python -m nlp.cross.evaluate --split dev --errors   # every item the checks got wrong, with both sentences
+    python -m nlp.cross.evaluate --split test --sets L13 L14   # only some sets of the split
     python -m nlp.cross.evaluate --split dev --matcher e5   # with another sentence encoder than the default
 
 All sets of the split are checked in one call (several units, as in a batch), with paths ``<set>/<year>/<file>``.
@@ -376,10 +377,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--errors", action="store_true", help="also print every error")
     parser.add_argument("--cache", type=Path, help="keep the analyses in this folder (by text hash) between runs")
     parser.add_argument("--matcher", choices=matcher_names(), help="the sentence encoder (default: matching.default)")
+    parser.add_argument(
+        "--sets", nargs="*", metavar="L13", help="only these sets of the split (e.g. the newest test part)"
+    )
     args = parser.parse_args(argv)
-    sets = load_sets(args.split)
+    sets = [s for s in load_sets(args.split) if not args.sets or s[0].name in args.sets]
     if not sets:
-        print(f"no linked sets of split {args.split} in {LINKED}", file=sys.stderr)
+        print(f"no linked sets of split {args.split} in {LINKED} (sets: {args.sets or 'all'})", file=sys.stderr)
         return 1
     checked = cross_check(analyse_sets(sets, args.cache), matcher=Matcher(name=args.matcher))
     figures, errors = evaluate(sets, checked)
