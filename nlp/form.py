@@ -258,11 +258,14 @@ def read_header(doc: Doc) -> Header:
     header_lines = [line for line in doc.lines[:45]]
     for line in header_lines:
         for part in _field_parts(line.text):
-            folded = fold(part).strip()
+            part = _BULLET.sub("", part.strip())  # "- Họ và tên: …"
+            folded = fold(part)
             for name, pattern in rules.fields.items():
                 match = pattern.match(folded)
                 if match and name not in values:
-                    value = part.strip()[match.end() :].strip(" .:;-")
+                    value = part[match.end() :].strip(" .:;-")
+                    if name == "name":  # "Đoàn Minh Triết - Thiếu tá", "Lê Văn An (Tư An)": the name alone
+                        value = _AFTER_NAME.split(value)[0].strip(" .:;-")
                     if value and not _PLACEHOLDER.fullmatch(value):
                         values[name] = value
                     break
@@ -282,7 +285,13 @@ def read_header(doc: Doc) -> Header:
     )
 
 
-_INLINE_FIELD = re.compile(r"\s{2,}|\t|(?<=\S)\s+(?=(?:Ngày sinh|Năm sinh|Ngay sinh|Chức vụ|Chuc vu)\s*:)")
+_INLINE_FIELD = re.compile(
+    r"\s{2,}|\t|(?<=\S)\s+(?=(?:Ngày sinh|Năm sinh|Ngay sinh|Sinh ngày|Chức vụ|Chuc vu|Cấp bậc|Cap bac|Quân hàm|Giới tính"
+    r"|Dân tộc|Bí danh)\s*:)",
+    re.IGNORECASE,
+)
+_BULLET = re.compile(r"^(?:[-–—•*+]|\d{1,2}[.)])\s*")
+_AFTER_NAME = re.compile(r"\s+[-–—]\s+|\s*[(,;]")
 
 
 def _field_parts(text: str) -> list[str]:

@@ -137,3 +137,14 @@ def test_missing_self_rating_is_reported():
     assert "self_rating" in result.missing_sections or any(
         f.rule == "completeness.no_self_rating" for f in result.findings
     )
+
+
+def test_header_fields_behind_bullets_and_a_name_with_a_rank():
+    from nlp import analyze
+
+    text = (
+        "ĐẢNG BỘ XÃ A\n\nBẢN KIỂM ĐIỂM CÁ NHÂN\n\n- Họ và tên: Đoàn Minh Triết - Thiếu tá\n"
+        "- Chức vụ Đảng: Bí thư Chi bộ\n\nI. ƯU ĐIỂM, KẾT QUẢ ĐẠT ĐƯỢC\nTôi dự đủ 12 kỳ sinh hoạt chi bộ.\n"
+    )
+    header = analyze(text).header
+    assert (header.name, header.party_position) == ("Đoàn Minh Triết", "Bí thư Chi bộ")

@@ -116,6 +116,12 @@ def body_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
 
 
 @cache
+def body_abbreviations() -> dict[str, str]:
+    """Folded abbreviation of a party body at the start of a header line → its words ("cb" → "chi bo")."""
+    return dict(settings()["body_abbreviations"])
+
+
+@cache
 def unit_abbreviations() -> dict[str, str]:
     """Folded abbreviation → folded words, for unit names ("cty" → "cong ty")."""
     return dict(settings()["unit_abbreviations"])

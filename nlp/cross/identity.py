@@ -7,7 +7,7 @@ import unicodedata
 from functools import cache
 from pathlib import PurePosixPath
 
-from nlp.cross.config import body_patterns, cues, head_levels, posts, unit_abbreviations
+from nlp.cross.config import body_abbreviations, body_patterns, cues, head_levels, posts, unit_abbreviations
 from nlp.cross.records import Identity
 from nlp.lexicon import load_yaml
 from nlp.normalize import fold
@@ -40,7 +40,7 @@ def unit_key(name: str | None) -> str | None:
     'i' (both spellings are current), abbreviations written out ("CTY CP" → "cong ty co phan"), spaces collapsed."""
     if not name:
         return None
-    folded = " ".join(re.sub(r"[^\w\s]", " ", fold(name)).split())
+    folded = _expand_body(" ".join(re.sub(r"[^\w\s]", " ", fold(name)).split()))
     key = _UNIT_PREFIX.sub("", folded)
     words = " ".join(unit_abbreviations().get(word, word) for word in key.split())
     return _I_FOR_Y.sub(r"\1i", words) or None
@@ -198,7 +198,18 @@ def _path_year(path: str) -> int | None:
 _COLUMN_GAP = re.compile(r"\s{3,}|\t| \| ")
 _CHI_BO = re.compile(r"^chi bo\b")
 _NATIONAL_HEADING = re.compile(r"\s(dang cong san viet nam|cong hoa xa hoi chu nghia)\b")
-_INNER_BODY = re.compile(r"(?<=\w)\s+(?=chi bo\b)")
+_INNER_BODY = re.compile(r"(?<=\w)(?:\s+[-–—]\s+|\s*,\s*|\s+)(?=chi bo\b)")
+_BODY_ABBREVIATION = re.compile(r"^(\w+)(?=\s)")
+
+
+def _expand_body(folded: str) -> str:
+    """A party body abbreviated at the start ("cb co quan phuong" → "chi bo co quan phuong"); other text unchanged."""
+    first = _BODY_ABBREVIATION.match(folded)
+    if first and first.group(1) in body_abbreviations():
+        return body_abbreviations()[first.group(1)] + folded[first.end() :]
+    return folded
+
+
 _SUB_UNIT = re.compile(
     r"\b(thon|ap|ban|xom|khu pho|to dan pho|xi nghiep|phong|tram|truong|doi|phan xuong|nha may|chi nhanh|trung tam|"
     r"khoa)\b"
@@ -214,11 +225,13 @@ def _header_bodies(text: str) -> list[str]:
         national = _NATIONAL_HEADING.search(fold(cell))
         if national and national.start() > 0:  # the two columns pasted onto one line: keep the left one
             cell = cell[: national.start()].strip()
-        folded = fold(cell)
+        folded = _expand_body(fold(cell))
+        shift = len(folded) - len(cell)  # an abbreviation written out at the start
         if _UNIT_BODY.match(folded) and len(cell) < 90 and not re.search(r"\bviet nam\b", folded):
-            inner = _INNER_BODY.search(folded)  # "ĐẢNG BỘ XÃ AN HÒA CHI BỘ THÔN 3" pasted onto one line
+            inner = _INNER_BODY.search(folded)  # "ĐẢNG BỘ XÃ AN HÒA – CHI BỘ THÔN 3" pasted onto one line
             if inner:
-                bodies.extend([cell[: inner.start()].strip(), cell[inner.start() :].strip()])
+                split = inner.start() - shift
+                bodies.extend([cell[:split].strip(" -–—,"), cell[split:].strip(" -–—,")])
             else:
                 bodies.append(cell)
     return bodies
@@ -229,7 +242,7 @@ def _unit_names(result: AnalysisResult) -> tuple[str | None, str | None]:
     the lowest party body of the header block (a đảng bộ's own report) — and the party body the header names above
     it (the đảng bộ of a chi bộ; None when the header names none)."""
     bodies = _header_bodies(result.text)
-    branch = next((i for i in reversed(range(len(bodies))) if _CHI_BO.match(fold(bodies[i]))), None)
+    branch = next((i for i in reversed(range(len(bodies))) if _CHI_BO.match(_expand_body(fold(bodies[i])))), None)
     if branch is not None:
         return bodies[branch], _above(bodies, branch)
     written = result.header.branch

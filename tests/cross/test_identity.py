@@ -160,3 +160,23 @@ def test_a_post_names_the_body_it_heads_and_a_field_the_unit_assigned_is_an_area
         "Tôi luôn hoàn thành nhiệm vụ được phân công.\n"
     )
     assert assigned_areas(text) == ["dat dai", "chuyen doi so", "cai cach hanh chinh"]
+
+
+def test_headers_as_the_new_writers_typed_them():
+    text = (
+        "ĐẢNG BỘ XÃ PHƯỚC LỘC – CHI BỘ TRƯỜNG THPT PHƯỚC LỘC          ĐẢNG CỘNG SẢN VIỆT NAM\n\n"
+        "BẢN KIỂM ĐIỂM CÁ NHÂN\nNăm 2025\n\n- Họ và tên: Lâm Thị Bích Ngọc\n- Ngày sinh: 23/9/1980\n"
+        "- Chức vụ Đảng: Phó Bí thư Chi bộ\n\nI. ƯU ĐIỂM, KẾT QUẢ ĐẠT ĐƯỢC\nTôi dự đủ 12 kỳ sinh hoạt chi bộ.\n"
+    )
+    identity = identify("x/ngoc.txt", analyze(text))
+    assert (identity.name, identity.birth) == ("Lâm Thị Bích Ngọc", "1980-09-23")
+    assert (identity.unit_key, identity.parent_key) == ("truong trung hoc pho thong phuoc loc", "xa phuoc loc")
+    abbreviated = (
+        "ĐB PHƯỜNG ĐÔNG LÂN                                   ĐẢNG CỘNG SẢN VIỆT NAM\nCB CƠ QUAN PHƯỜNG\n\n"
+        "BẢN KIỂM ĐIỂM CÁ NHÂN NĂM 2025\n\nHọ và tên: Đoàn Minh Triết              Cấp bậc: Trung tá\n"
+        "Chức vụ Đảng: Đảng ủy viên\n\nI. ƯU ĐIỂM, KẾT QUẢ ĐẠT ĐƯỢC\nTôi dự đủ 12 kỳ sinh hoạt chi bộ.\n"
+    )
+    identity = identify("x/triet.txt", analyze(abbreviated))
+    assert identity.name == "Đoàn Minh Triết"
+    assert (identity.unit_key, identity.parent_key) == ("co quan phuong", "phuong dong lan")
+    assert unit_key("ĐẢNG BỘ P. ĐÔNG LÂN") == unit_key("Đảng bộ phường Đông Lân")
