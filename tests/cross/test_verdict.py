@@ -376,3 +376,13 @@ def test_a_body_another_writer_heads_as_subject_and_a_sub_unit_manager_s_post_ar
     bàu_sen = _holder("h", ["bi_thu_chi_bo"], None, places=["thon bau sen"])
     road = Shortcoming(make_passage("Thôn Bàu Sen còn 1,2 km đường giao thông chưa cứng hóa.", "shortcomings"))
     assert [r.identity.file for r in responsible(road, [gò_dầu, bàu_sen])] == ["h"]
+
+
+def test_more_stock_lines_and_claims_of_good_results(matcher):
+    stock = ("Những hạn chế năm trước, bản thân đã nghiêm túc tiếp thu và từng bước khắc phục.", "previous_remediation")
+    assert previous_verdict(LAST_YEAR, _report(stock), matcher, [LAST_YEAR, MINUTES]).verdict == "stock_line"
+    from nlp.cross.verdict import contrary
+
+    claim = "Tôi trực tiếp giải quyết kịp thời các đơn thư của phụ huynh, không để tồn đọng."
+    assert contrary(make_passage(claim, "achievements"))
+    assert not contrary(make_passage("Trung thực, cẩn thận; không để xảy ra thất thoát.", "ideology_ethics"))
