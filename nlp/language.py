@@ -117,8 +117,12 @@ _FOLDED_RHYMES = frozenset(_fold(r) for r in _RHYMES)
 # replaced by a space. Text with no character of the scripts written without spaces (nearly every report) has plain
 # \S runs for chunks: that pattern compiles in a fraction of a millisecond, the general one (wide classes, no
 # IGNORECASE for that reason) in about ten, so it is compiled only for text that needs it.
+# In plain text the codes themselves are searched (the chunk around each is then found from it: back to the
+# whitespace before, on to the whitespace after), instead of trying the lazy chunk pattern at every chunk.
 _FIRST_SPACELESS = "\u2e80"
 _CODE_CHUNK_PLAIN = re.compile(r"(?<!\S)\S*?(?:[@\d]|://|(?<!\S)[wW][wW][wW]\.|[^\W\d_]\.[^\W\d_])\S*")
+_CODE_PLAIN = re.compile(r"[@\d]|://|(?<!\S)[wW][wW][wW]\.|[^\W\d_]\.[^\W\d_]")
+_CHUNK_REST = re.compile(r"\S*")
 
 
 @cache
@@ -132,8 +136,26 @@ def _code_chunk_general() -> re.Pattern[str]:
 
 def _drop_codes(text: str) -> str:
     """``text`` with every chunk that is an e-mail address, a URL or a code replaced by a space."""
-    plain = not text or max(text) < _FIRST_SPACELESS
-    return (_CODE_CHUNK_PLAIN if plain else _code_chunk_general()).sub(" ", text)
+    if text and max(text) >= _FIRST_SPACELESS:
+        return _code_chunk_general().sub(" ", text)
+    return _drop_plain_codes(text)
+
+
+def _drop_plain_codes(text: str) -> str:
+    """What ``_CODE_CHUNK_PLAIN.sub(" ", text)`` gives: each chunk (a run of non-space characters) that holds a code
+    made one space, the chunk found from its first code."""
+    parts: list[str] = []
+    position = 0
+    while (code := _CODE_PLAIN.search(text, position)) is not None:
+        start = code.start()
+        while start > position and not text[start - 1].isspace():
+            start -= 1
+        parts += (text[position:start], " ")
+        position = _CHUNK_REST.match(text, code.end()).end()
+    if not parts:
+        return text
+    parts.append(text[position:])
+    return "".join(parts)
 
 
 # CJK ideographs, kana and Hangul are written without spaces: each character counts as a word.

@@ -13,10 +13,13 @@ from pathlib import Path
 import pytest
 from underthesea import sent_tokenize
 
+from nlp import language
 from nlp.classify import SentenceScores, default_classifier
 from nlp.detect.sentence_rules import sentence_candidates
+from nlp.features import _anchor_rules, find_anchors
 from nlp.layout import split_sentences
 from nlp.model.features import featurize
+from nlp.model.linear_arrays import _TOKEN
 from nlp.normalize import _VIETNAMESE_MARKED, _WORD, has_diacritics
 from nlp.pipeline import prepare
 from nlp.relayout import one_line, wrap
@@ -103,3 +106,45 @@ def test_linear_scores_read_as_python_floats(reports: list[str]) -> None:
         doc = prepare(text)
         features = featurize(doc, sentence_candidates(doc))
         assert classifier._scores(doc, *features) == reference(doc, *features)
+
+
+_CODE_EDGE = [
+    "www.a.vn và awww.b, WwW.x  www. y @ a@ @b 1 a1 1a x.y .x x. ..a. a..b",
+    "  \t mã 01-HD, KĐ.ĐG, TP.HCM, bao-cao.docx, http://x.gov.vn/a?b=1\n\nwww.",
+    "",
+    " ",
+    "không có mã nào ở đây",
+    "9",
+    "a.b",
+    "\u00a0a.b\u2003c@d\u3000x",
+]
+
+
+def test_plain_code_chunks_found_from_their_codes(reports: list[str]) -> None:
+    lines = [line for report in reports[:60] for line in report.splitlines()]
+    for text in [*reports, *lines, *_CODE_EDGE]:
+        if text and max(text) >= language._FIRST_SPACELESS:
+            continue
+        assert language._drop_plain_codes(text) == language._CODE_CHUNK_PLAIN.sub(" ", text), text[:80]
+
+
+def test_anchors_behind_one_alternation_of_every_folded_kind(reports: list[str]) -> None:
+    rules = _anchor_rules()
+
+    def reference(text: str, folded: str) -> dict[str, list[tuple[int, int]]]:  # each kind searched on its own
+        found = {}
+        for kind, rule in rules.folded.items():
+            spans = [m.span() for p in rule.patterns for m in p.finditer(folded)]
+            if spans:
+                found[kind] = spans
+        return found
+
+    for text in [*reports[::3], one_line(reports[0]), wrap(reports[4])]:
+        for unit in prepare(text).units:
+            folded_kinds = {k: v for k, v in find_anchors(unit.text, unit.folded).items() if k in rules.folded}
+            assert folded_kinds == reference(unit.text, unit.folded), unit.text
+
+
+def test_word_tokens_by_split_are_the_vectorizer_tokens(reports: list[str]) -> None:
+    for text in [*reports[::5], *_CODE_EDGE, "a\u2028b\x1fc\x85d\u200be"]:
+        assert text.split() == _TOKEN.findall(text)

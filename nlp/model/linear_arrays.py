@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from nlp.model.arrays import SparseRows, count_flat, count_rows, read_vocabulary, sublinear_l2, write_vocabulary
+from nlp.model.arrays import SparseRows, count_flat, read_vocabulary, sublinear_l2, write_vocabulary
 from nlp.normalize import fold
 
 META_FILE = "linear.json"
@@ -91,10 +91,18 @@ class LinearArrays:
     _char_columns: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
 
     # -- prediction -----------------------------------------------------------------------------------------
-    def _word_docs(self, texts: list[str]) -> list[list[int | None]]:
+    def _word_counts(self, texts: list[str]) -> SparseRows:
+        """Counts of the word n-grams of each unit (``str.split`` gives the tokens of ``\\S+``: the same
+        whitespace), the columns gathered in one list."""
         get = self.words.get
         low, high = self.word_range
-        return [list(map(get, word_ngrams(_TOKEN.findall(text), low, high))) for text in texts]
+        ids: list[int] = []
+        lengths = []
+        for text in texts:
+            found = [column for column in map(get, word_ngrams(text.split(), low, high)) if column is not None]
+            ids += found
+            lengths.append(len(found))
+        return count_flat(np.asarray(ids, dtype=np.int64), np.asarray(lengths, dtype=np.int64), len(self.word_idf))
 
     def _char_counts(self, texts: list[str]) -> SparseRows:
         """Counts of the character n-grams of each unit: what char_wb sees is the folded text split on
@@ -121,7 +129,7 @@ class LinearArrays:
     def matrix(self, texts: list[str], dense: np.ndarray | None) -> SparseRows:
         """The feature rows of the units: word TF-IDF, character TF-IDF, scaled dense features (if any)."""
         blocks = [
-            sublinear_l2(count_rows(self._word_docs(texts), len(self.word_idf)), self.word_idf),
+            sublinear_l2(self._word_counts(texts), self.word_idf),
             sublinear_l2(self._char_counts(texts), self.char_idf),
         ]
         if self.scale is not None and dense is not None:
