@@ -174,6 +174,7 @@ def single(tree: Path, out: Path, jobs: int, cross: bool = True, matcher: str | 
         "tree_peak_mb": tree_peak / 2**20,
         "cross_seconds": report.cross.seconds if report.cross else 0.0,
         "embed_seconds": report.embed_seconds,
+        "prepare_seconds": report.prepare_seconds,
         "cross_units": report.cross.units if report.cross else 0,
         "cross_findings": report.cross.findings if report.cross else 0,
         "driver_embedded": report.cross.driver_embedded if report.cross else 0,
@@ -300,7 +301,25 @@ def cross_series(args: argparse.Namespace) -> None:
             f"{on['cross_findings']:>8}",
             flush=True,
         )
+        _phases(off, on, args.jobs)
     print(f"  load average after: {os.getloadavg()[0]:.2f}")
+
+
+def _phases(off: dict, on: dict, jobs: int) -> None:
+    """Where the difference between the runs with the checks on and off goes: each phase's wall time (off → on),
+    the workers' time preparing the checks' inputs (spread over the processes), and the CPU time of the whole
+    process tree, which the load of other processes on the machine disturbs less than the wall time."""
+    cpu_off, cpu_on = (run["driver_cpu_seconds"] + run["worker_cpu_seconds"] for run in (off, on))
+    phases = ", ".join(
+        f"{name} {off[key]:.1f} → {on[key]:.1f}"
+        for name, key in (("analysis", "analysis_seconds"), ("copies", "dedup_seconds"), ("outputs", "output_seconds"))
+    )
+    print(
+        f"          wall s (off → on): {phases}, checks {on['cross_seconds']:.1f}; workers preparing the checks' "
+        f"inputs {on['prepare_seconds'] / jobs:.1f} s a process; CPU s {cpu_off:.0f} → {cpu_on:.0f} "
+        f"(+{cpu_on - cpu_off:.0f}, {100 * (cpu_on - cpu_off) / cpu_on:.1f}%)",
+        flush=True,
+    )
 
 
 if __name__ == "__main__":

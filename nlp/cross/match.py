@@ -141,8 +141,8 @@ class Matcher:
         cosine ``same_item_standout`` standard deviations above their median); ``strictness`` names another set of
         the three thresholds (``denial``)."""
         self.prepare([query, *baseline, *candidates])
-        cosines = np.array([self.cosine(query, p) for p in baseline]) if baseline else np.zeros(1)
-        median, spread = float(np.median(cosines)), float(np.std(cosines)) or 1.0
+        values = [self.cosine(query, p) for p in baseline] if baseline else [0.0]
+        median, spread = median_of(values), float(np.std(np.array(values))) or 1.0
         found = []
         for match in self.ranked(query, candidates):
             if len(match.passage.syllables) < MIN_SYLLABLES:  # "Không có.": too short to name an item
@@ -155,6 +155,14 @@ class Matcher:
             ):
                 found.append(match)
         return found
+
+
+def median_of(values: list[float]) -> float:
+    """The median of a non-empty list, as ``np.median`` gives it (the middle value, or the mean of the two middle
+    ones), without numpy's overhead on a list of a few values."""
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
 
 
 def syllable_overlap(a: Passage, b: Passage) -> float:
