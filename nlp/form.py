@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from nlp.data.patterns import compile as compiled
 from nlp.doc import Doc
 from nlp.lexicon import load_yaml
 from nlp.normalize import fold
@@ -30,6 +31,13 @@ _DATE_YEAR = re.compile(r"ngay .{0,12}thang\s*(\d{1,2})?.{0,8}nam\s*(20\d\d)")
 _SCORE_PART = re.compile(r"(\d{1,3}(?:[\.,]\d{1,2})?)\s*(?:diem)?\s*/\s*(30|70|100)\b")
 _SCORE_TOTAL = re.compile(r"tong(?: cong| so)?(?: diem)?\s*[:=]?\s*(\d{1,3}(?:[\.,]\d{1,2})?)\s*(?:diem|/\s*100)")
 _PLACEHOLDER = re.compile(r"(…|\.{4,}|_{3,})")
+_SCORE_BLOCK = re.compile(r"/\s*(30|70)\b")
+_COLLECTIVE_WORDS = re.compile(r"\b(chi bo|chi uy|dang uy|tap the)\b")
+_PLACE_DATE = re.compile(r"ngay .{0,12}thang .{0,12}nam")
+_BRANCH = re.compile(r"^chi bo\b")
+_REPORT_WORDS = re.compile(r"kiem diem|xep loai")
+_RATING_WORDS = re.compile(r"xep loai|tu nhan muc")
+_NOT_A_RATING = re.compile(r"(phan dau|de nghi cap tren|nam toi)")
 
 
 @dataclass(frozen=True)
@@ -59,7 +67,7 @@ class _FormRules:
 
 
 def _words(phrases: list[str]) -> list[re.Pattern[str]]:
-    return [re.compile(rf"\b{p}\b") for p in phrases]
+    return [compiled(rf"\b{p}\b") for p in phrases]
 
 
 def _any_word(phrases: list[str]) -> re.Pattern[str]:
@@ -68,21 +76,21 @@ def _any_word(phrases: list[str]) -> re.Pattern[str]:
 
 
 def _any_of(patterns: list[str]) -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{p})" for p in patterns) or "(?!)")
+    return compiled("|".join(f"(?:{p})" for p in patterns) or "(?!)")
 
 
 @cache
 def _rules() -> _FormRules:
     data = load_yaml("structure.yaml")
     return _FormRules(
-        roles={k: [re.compile(p) for p in v] for k, v in data["roles"].items()},
-        roles_in_text={k: [re.compile(p) for p in v] for k, v in data["roles_in_text"].items()},
+        roles={k: [compiled(p) for p in v] for k, v in data["roles"].items()},
+        roles_in_text={k: [compiled(p) for p in v] for k, v in data["roles_in_text"].items()},
         leader_posts=_any_word(data["leader_posts"]),
         outside_posts=_any_word(data["outside_system_posts"]),
-        guidance={k: [re.compile(p) for p in v] for k, v in data["guidance_markers"].items()},
-        form_code=re.compile(data["form_code"]),
+        guidance={k: [compiled(p) for p in v] for k, v in data["guidance_markers"].items()},
+        form_code=compiled(data["form_code"]),
         ratings=[(r["level"], _words(r["cues"])) for r in data["ratings"]],
-        fields={k: re.compile(v) for k, v in data["header_fields"].items()},
+        fields={k: compiled(v) for k, v in data["header_fields"].items()},
     )
 
 
@@ -99,7 +107,7 @@ def _outside_cues(data: dict) -> _OutsideCues:
         leader_self=_any_of(data["leader_self"]),
         support=_words(data["support"]),
         support_cap=int(data["support_cap"]),
-        neutral=[re.compile(p) for p in data["neutral"]],
+        neutral=[compiled(p) for p in data["neutral"]],
         against=_words(data["against"]),
         against_weight=int(data["against_weight"]),
         threshold=int(data["threshold"]),
@@ -162,7 +170,7 @@ def detect_guidance(folded: str, year: int | None, score_block: bool) -> str | N
 
 def has_score_block(doc: Doc) -> bool:
     """True when the report carries the 2025 self-scoring block (…/30, …/70 or …/100)."""
-    return bool(re.search(r"/\s*(30|70)\b", doc.folded)) and "diem" in doc.folded
+    return bool(_SCORE_BLOCK.search(doc.folded)) and "diem" in doc.folded
 
 
 def detect_role(doc: Doc, opening: str) -> str:
@@ -187,7 +195,7 @@ def detect_role(doc: Doc, opening: str) -> str:
         # an individual's report whose title and header do not say the role, or a report pasted from its
         # first section whose writer speaks as one person
         return _individual_role(doc)
-    if re.search(r"\b(chi bo|chi uy|dang uy|tap the)\b", opening):
+    if _COLLECTIVE_WORDS.search(opening):
         return "collective"
     return "unknown"
 
@@ -316,7 +324,7 @@ def _left_block(lines: list) -> dict[str, str]:
         cells = [c.strip() for part in _COLUMN_GAP.split(line.text) for c in _split_columns(part) if c.strip()]
         for index, cell in enumerate(cells):
             folded = fold(cell).strip()
-            if re.search(r"ngay .{0,12}thang .{0,12}nam", folded):
+            if _PLACE_DATE.search(folded):
                 found.setdefault("place_date", cell)
             elif _NATIONAL_MOTTO.match(folded) or index > 0:
                 continue
@@ -329,7 +337,7 @@ def _left_block(lines: list) -> dict[str, str]:
                 continue
             previous_was_body = False
     for body in bodies:
-        if re.match(r"^chi bo\b", fold(body)):
+        if _BRANCH.match(fold(body)):
             found.setdefault("branch", body)
     if bodies:
         found["unit"] = bodies[0]
@@ -378,7 +386,7 @@ def _read_year(doc: Doc) -> int | None:
             return int(match.group(1))
     for line in head_lines + doc.lines[:30]:
         folded = line.folded
-        if re.search(r"kiem diem|xep loai", folded):
+        if _REPORT_WORDS.search(folded):
             match = _YEAR_ANY.search(folded)
             if match:
                 return int(match.group(1))
@@ -395,10 +403,10 @@ def read_self_rating(doc: Doc) -> tuple[str | None, tuple[int, int] | None]:
     """The level the writer claims, read from the self-rating part (or a rating line elsewhere)."""
     candidates = [u for u in doc.units if u.section == "self_rating"]
     if not candidates:
-        candidates = [u for u in doc.units if re.search(r"xep loai|tu nhan muc", u.folded)]
+        candidates = [u for u in doc.units if _RATING_WORDS.search(u.folded)]
     for unit in candidates:
         folded = unit.folded
-        if re.search(r"(phan dau|de nghi cap tren|nam toi)", folded) and unit.section != "self_rating":
+        if _NOT_A_RATING.search(folded) and unit.section != "self_rating":
             continue
         for level, patterns in _rules().ratings:
             for pattern in patterns:

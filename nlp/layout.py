@@ -236,6 +236,8 @@ def _wrap_width(text: str, spans: list[tuple[int, int]]) -> int:
 
 
 def _is_caps(text: str) -> bool:
+    if text[1:].islower():  # no capital after the first character: at most one of its letters is a capital
+        return False
     letters = _LETTER.findall(text)
     return len(letters) >= 4 and sum(map(str.isupper, letters)) / len(letters) > 0.85
 
@@ -390,6 +392,10 @@ def _names_section(view: str, folded: str, match: re.Match[str]) -> bool:
     return bool(_rules().section_cue.search(head))
 
 
+_TITLE_STOP = re.compile(r"[.:!?…]")
+_BULLET_GAP = re.compile(r"\s+[\-\+–]\s+")
+
+
 def _title_end(view: str, folded: str, start: int, end: int) -> int | None:
     """Where a heading title beginning at ``start`` ends, or None when what follows is not a heading title.
 
@@ -403,7 +409,7 @@ def _title_end(view: str, folded: str, start: int, end: int) -> int | None:
     if caps_run is not None:
         return caps_run
     head = folded[start : words[min(len(words), 12) - 1].end()]
-    head = re.split(r"[.:!?…]", head, maxsplit=1)[0]
+    head = _TITLE_STOP.split(head, maxsplit=1)[0]
     if not (rules.section_cue.search(head) or head.startswith("ve ")):
         return None
     for number, word in enumerate(words):
@@ -417,7 +423,7 @@ def _title_end(view: str, folded: str, start: int, end: int) -> int | None:
         stop = next((i for i, c in enumerate(gap) if c in ".:!?…"), None)
         if stop is not None:
             return previous.end() + stop + 1
-        if re.fullmatch(r"\s+[\-\+–]\s+", gap):  # "… khắc phục - Từ tháng …": an inline bullet follows
+        if _BULLET_GAP.fullmatch(gap):  # "… khắc phục - Từ tháng …": an inline bullet follows
             return previous.end()
         if (
             token[0].isupper()

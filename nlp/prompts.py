@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from nlp.data.patterns import compile as compiled
 from nlp.lexicon import load_yaml
 from nlp.normalize import fold
 
@@ -59,7 +60,7 @@ class _Prompt:
 
 @cache
 def _compile(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern.replace(" ", _GAP), re.DOTALL)
+    return compiled(pattern.replace(" ", _GAP), re.DOTALL)
 
 
 _LEADING_WORDS = re.compile(r"[a-z ]+")

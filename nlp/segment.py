@@ -88,6 +88,8 @@ def _strip_numbering(folded: str) -> tuple[str, int, int]:
 
 
 def _is_all_caps(text: str) -> bool:
+    if text[1:].islower():  # no capital after the first character: at most one of its letters is a capital
+        return False
     letters = _LETTER.findall(text)
     return len(letters) >= 4 and sum(map(str.isupper, letters)) / len(letters) > 0.85
 
@@ -151,20 +153,19 @@ def is_structural_line(line: Line, in_header: bool = False) -> bool:
     return rules.fields_any.match(folded) is not None
 
 
+_SIGNATURE = re.compile(
+    r"^(nguoi (tu )?kiem diem|nguoi viet|t/?m\.? |tm\.? |thay mat|xac nhan cua|y kien (nhan xet|danh gia))"
+)
+_DATE_LINE = re.compile(r"ngay .{0,12}thang")
+
+
 def _signature_start(doc: Doc, lines: list[Line]) -> int | None:
     """Index of the first line of the closing signature block, if any."""
-    pattern = re.compile(
-        r"^(nguoi (tu )?kiem diem|nguoi viet|t/?m\.? |tm\.? |thay mat|xac nhan cua|y kien (nhan xet|danh gia))"
-    )
     for index in range(len(lines) - 1, max(-1, len(lines) - 25), -1):
-        if pattern.search(lines[index].folded.strip()):
+        if _SIGNATURE.search(lines[index].folded.strip()):
             start = index
             # a preceding date line ("…, ngày … tháng … năm …") belongs to the signature block
-            while (
-                start > 0
-                and re.search(r"ngay .{0,12}thang", lines[start - 1].folded)
-                and len(lines[start - 1].text) < 80
-            ):
+            while start > 0 and _DATE_LINE.search(lines[start - 1].folded) and len(lines[start - 1].text) < 80:
                 start -= 1
             return start
     return None
@@ -259,6 +260,9 @@ def _is_field(line: Line) -> bool:
 
 
 _TERMINAL_END = (".", "!", "?", "…", ";")
+_FIELD_LABEL = re.compile(r"\b(ho va ten|ho ten|ngay sinh|chuc vu|don vi cong tac)\s*:")
+_SHORT_LABEL = re.compile(r"^(?:[\-\+\*•]\s*)?[^\W\d_][^:.;!?]{0,40}:")
+_LETTER_RUN = re.compile(r"[^\W\d_]+")
 
 
 def _reads_as_header(line: Line) -> bool:
@@ -267,16 +271,16 @@ def _reads_as_header(line: Line) -> bool:
     text = line.text.strip()
     if is_structural_line(line, in_header=True) or _is_field(line) or _is_all_caps(text):
         return True
-    if re.search(r"\b(ho va ten|ho ten|ngay sinh|chuc vu|don vi cong tac)\s*:", line.folded):
+    if _FIELD_LABEL.search(line.folded):
         return True
     if text.endswith(":") and "kiem diem" in line.folded and len(text.split()) <= 25:  # "… tự kiểm điểm như sau:"
         return True
-    label = re.match(r"^(?:[\-\+\*•]\s*)?[^\W\d_][^:.;!?]{0,40}:", text)
+    label = _SHORT_LABEL.match(text)
     if label and len(label.group().split()) <= 6:  # "Chức vụ quản lý: …", "Công tác: …"
         return True
     if text.startswith("(") and text.endswith(")") and len(text) < 200:  # a note under the title
         return True
-    words = len(re.findall(r"[^\W\d_]+", text))
+    words = len(_LETTER_RUN.findall(text))
     if words < 8:
         return True
     return words < 15 and not text.rstrip(' "”)').endswith(_TERMINAL_END)

@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 from underthesea import sent_tokenize
 
-from nlp import language
+from nlp import language, layout, segment
 from nlp.classify import SentenceScores, default_classifier
+from nlp.detect import completeness
 from nlp.detect.sentence_rules import sentence_candidates
 from nlp.features import _anchor_rules, find_anchors
 from nlp.layout import split_sentences
@@ -148,3 +149,42 @@ def test_anchors_behind_one_alternation_of_every_folded_kind(reports: list[str])
 def test_word_tokens_by_split_are_the_vectorizer_tokens(reports: list[str]) -> None:
     for text in [*reports[::5], *_CODE_EDGE, "a\u2028b\x1fc\x85d\u200be"]:
         assert text.split() == _TOKEN.findall(text)
+
+
+_CAPS_EDGE = [
+    "",
+    "A",
+    "AB",
+    "ABCD",
+    "Abcd",
+    "ABCd",
+    "aBCDE",
+    "Xⓐⓑⓒ",
+    "ǅABC",
+    "ǅabc",
+    "1ABCD",
+    "Ư Ơ Ô Ê",
+    "Đảng ỦY",
+    "ĐẢNG ỦY",
+]
+
+
+@pytest.mark.parametrize("check", [segment._is_all_caps, layout._is_caps])
+def test_all_caps_answered_early_for_lines_without_capitals(reports: list[str], check) -> None:
+    def reference(text: str) -> bool:
+        letters = layout._LETTER.findall(text)
+        return len(letters) >= 4 and sum(map(str.isupper, letters)) / len(letters) > 0.85
+
+    lines = [line for report in reports for line in report.splitlines()]
+    for text in [*lines, *(line.upper() for line in lines[::50]), *_CAPS_EDGE]:
+        assert check(text) == reference(text), text
+
+
+def test_placeholder_cues_are_in_every_placeholder(reports: list[str]) -> None:
+    edge = ["……", "…", "....", "...", "____", "___", "nam 20..", "năm 20..", "[]", "[x" + "y" * 40 + "]", "xxx", "xx"]
+    units = [unit.folded for text in reports[::4] for unit in prepare(text).units]
+    lines = [line for report in reports for line in report.lower().splitlines()]
+    for text in [*units, *lines, *edge, *(f"a {e} b" for e in edge)]:
+        found = completeness._PLACEHOLDER.search(text)
+        cued = any(cue in text for cue in completeness._PLACEHOLDER_CUES)
+        assert found is None or cued, text

@@ -13,6 +13,9 @@ from nlp.schema import SECTION_IDS, Finding
 ACHIEVEMENT_FAMILY = {"achievements", "ideology_ethics", "duties", "commitments"}
 SECTION_ORDER = SECTION_IDS
 _PLACEHOLDER = re.compile(r"…{2,}|\.{4,}|_{4,}|\bnam 20\.\.|\[[^\]]{0,30}\]|\bx{3,}\b")
+# Each branch of _PLACEHOLDER holds one of these: a unit with none of them has no placeholder (a few substring
+# tests instead of the pattern tried at every character; tests/test_fast_paths_warm.py holds them together).
+_PLACEHOLDER_CUES = ("…", "....", "____", "nam 20..", "[", "xxx")
 
 
 @cache
@@ -93,7 +96,8 @@ def _placeholders(doc: Doc, lang: str) -> list[Finding]:
     for index, unit in enumerate(doc.units):
         if unit.section == "signature":
             continue
-        match = _PLACEHOLDER.search(unit.folded)
+        folded = unit.folded
+        match = _PLACEHOLDER.search(folded) if any(cue in folded for cue in _PLACEHOLDER_CUES) else None
         leftover = unit.lexicon_hits("form_leftover")
         if match:
             start, end, phrase = match.start(), match.end(), unit.text[match.start() : match.end()]
