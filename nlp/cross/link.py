@@ -10,18 +10,39 @@ year only: they are listed in ``Linkage.unlinked``.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 
 from nlp.cross.identity import sub_unit_heads, within_parent
 from nlp.cross.records import Identity, Linkage, PersonLink, UnitLink, Unlinked
+from nlp.normalize import fold
 
 
 def same_unit(a: str, b: str) -> bool:
-    """Two unit keys name the same unit: equal, or one's words all in the other's ("thon dong lac" / "dong lac")."""
+    """Two unit keys name the same unit: equal, one's words all in the other's ("thon dong lac" / "dong lac"), or the
+    same words with some written as initials ("htx dvnn khe son" / "hop tac xa dich vu nong nghiep khe son")."""
     if a == b:
         return True
     wa, wb = set(a.split()), set(b.split())
-    return len(min(wa, wb, key=len)) >= 2 and (wa <= wb or wb <= wa)
+    if len(min(wa, wb, key=len)) >= 2 and (wa <= wb or wb <= wa):
+        return True
+    return _abbreviated_alike(a.split(), b.split())
+
+
+_VOWEL = re.compile(r"[aeiouy]")
+
+
+def _initials(words: list[str]) -> str:
+    """The name as letters: a word written as initials ("htx", "dkkv": no vowel) as itself, any other by its first."""
+    return "".join(w if not _VOWEL.search(w) else w[0] for w in words)
+
+
+def _abbreviated_alike(a: list[str], b: list[str]) -> bool:
+    """Same initials, at least one side abbreviated, and the same proper name at the end (its last two words)."""
+    if a == b or len(a) < 3 or len(b) < 3 or a[-2:] != b[-2:]:
+        return False
+    abbreviated = any(not _VOWEL.search(w) for w in a + b)
+    return abbreviated and _initials(a) == _initials(b)
 
 
 def _group(identities: list[Identity]) -> list[tuple[list[Identity], str]]:
@@ -82,7 +103,51 @@ def _attach_to_parents(
         target_members, _ = result[id(target)]
         result[id(target)] = ([*target_members, *attached], "parent")
         del result[id(group)]
-    return list(result.values())
+    return _attach_by_folder(list(result.values()))
+
+
+def _attach_by_folder(groups: list[tuple[list[Identity], str]]) -> list[tuple[list[Identity], str]]:
+    """A group of one folder without a collective report, whose headers this year name no other đảng bộ above it,
+    joins the folder's only group with a collective report (the organiser put them together): as members of a chi bộ inside
+    the đảng bộ when that report is a đảng bộ's and their chi bộ is another unit, else as the same unit written
+    differently."""
+    with_collective = [g for g in groups if any(m.role == "collective" for m in g[0])]
+    by_folder: dict[str, list[int]] = defaultdict(list)
+    for index, group in enumerate(with_collective):
+        for folder in {m.folder for m in group[0]}:
+            by_folder[folder].append(index)
+    merged = {id(g): (list(g[0]), g[1]) for g in with_collective}
+    latest = max((m.year for g in groups for m in g[0] if m.year), default=None)
+    kept = []
+    for group in groups:
+        if any(group is g for g in with_collective):
+            continue
+        folders = {m.folder for m in group[0]}
+        targets = {i for f in folders for i in by_folder.get(f, [])}
+        if len(folders) != 1 or len(targets) != 1 or len(by_folder[next(iter(folders))]) != 1:
+            kept.append(group)
+            continue
+        target = with_collective[targets.pop()]
+        collective = next(m for m in target[0] if m.role == "collective")
+        parents = {m.parent_key for m in group[0] if m.parent_key and m.year == latest}
+        if collective.unit_key and any(not same_unit(p, collective.unit_key) for p in parents):
+            kept.append(group)  # this year's headers name another đảng bộ above their chi bộ
+            continue
+        inside = _is_dang_bo(collective.unit_name) and collective.unit_key
+        joined = [
+            within_parent(m)
+            if inside and m.role != "collective" and m.unit_key and not same_unit(m.unit_key, collective.unit_key)
+            else m
+            for m in group[0]
+        ]
+        members, basis = merged[id(target)]
+        merged[id(target)] = ([*members, *joined], basis if basis == "parent" else "folder")
+    return [merged[id(g)] for g in with_collective] + kept
+
+
+def _is_dang_bo(name: str | None) -> bool:
+    """The unit is a đảng bộ (its own collective report's body), not a chi bộ."""
+    return bool(name) and bool(re.match(r"^\W*(dang bo|dang uy|db)\b", fold(name)))
 
 
 def _collective(candidates: list[Identity]) -> Identity | None:

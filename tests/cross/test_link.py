@@ -138,3 +138,36 @@ def test_a_writer_who_changed_unit_is_linked_by_name_and_birth():
     assert linkage.persons == [] and ("old/2024/y.txt", "one_year_only") in {
         (u.file, u.reason) for u in linkage.unlinked
     }
+
+
+def test_unit_names_written_with_initials_are_one_unit():
+    from nlp.cross.link import same_unit
+
+    assert same_unit("htx dich vu nong nghiep khe son", "hop tac xa dvnn khe son")
+    assert same_unit("benh vien dkkv lam dien", "benh vien da khoa khu vuc lam dien")
+    assert not same_unit("htx dich vu nong nghiep khe son", "htx dich vu nong nghiep khe thuong")
+    assert not same_unit("thon dong", "thon tay")
+
+
+def test_a_folder_s_reports_without_a_unit_of_their_own_join_its_only_collective_report():
+    collective = _member("dang-bo/tap-the.txt", "", "benh vien lam dien", role="collective")
+    collective = collective.model_copy(update={"unit_name": "Đảng bộ Bệnh viện Lâm Điền"})
+    head_of_ward = _member(
+        "dang-bo/a.txt",
+        "Hồ Sỹ Tuấn",
+        "khoi ngoai",
+        posts=["bi_thu", "truong_phong"],
+        head=True,
+        head_level="branch",
+    )  # fmt: skip  (a chi bộ whose header names no đảng bộ above it)
+    linkage = link_reports([collective, head_of_ward])
+    assert [(u.key, u.basis, sorted(u.individuals)) for u in linkage.units] == [
+        ("benh vien lam dien", "folder", ["dang-bo/a.txt"])
+    ]
+    tuan = next(i for i in linkage.identities if i.file == "dang-bo/a.txt")
+    assert not tuan.head and tuan.posts[0] == "bi_thu_chi_bo"  # a chi bộ's secretary inside the đảng bộ
+    # in a chi bộ's own folder, a differently written header is the same unit: its secretary stays the head
+    chi_bo = collective.model_copy(update={"unit_name": "Chi bộ Bệnh viện Lâm Điền"})
+    secretary = _member("dang-bo/b.txt", "Lê An", "bv lam dien xyz", posts=["bi_thu"], head=True, head_level="branch")
+    linkage = link_reports([chi_bo, secretary])
+    assert next(i for i in linkage.identities if i.file == "dang-bo/b.txt").head
