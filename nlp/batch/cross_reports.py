@@ -5,17 +5,23 @@ the same unit when ``--previous`` names last year's batch output): units are the
 joined where the header names the same chi bộ / đảng bộ, so matching grows with the reports of a unit, never with
 all pairs of the district.
 
+What the checks read from each report — the writer's identity and the report's passages — is prepared by the
+batch workers beside each analysis (:mod:`nlp.batch.cross_inputs`, ``<hash>.cross``); the driver reads these and loads
+a report's full analysis only when it gets findings. Where they are missing or stale, it reads the plain analysis
+and builds them (the same findings either way).
+
 The default sentence encoder (``static``, :mod:`nlp.cross.static_encoder`) costs microseconds a sentence: each
 unit's sentences are encoded as it is checked, and nothing is kept; from ``PARALLEL_UNITS`` units on, the units are
-checked (and their outputs rendered) in ``jobs`` processes, and the driver writes the outputs in unit order. With ``e5`` (``--cross-matcher e5``), the
-sentences the checks compare are embedded by the workers beside each analysis and kept in the batch store by
+checked (and their outputs rendered) in ``jobs`` processes, and the driver writes the outputs in unit order. With
+``e5`` (``--cross-matcher e5``), the sentences the checks compare are embedded by the workers beside each analysis and kept in the batch store by
 sentence hash; the driver embeds only what is missing there (reports analysed by an earlier run without the checks,
 last year's reports without a store of embeddings).
 
 A report with cross findings gets its per-report JSON and HTML page rewritten with the findings applied (status,
 scores and band as :func:`nlp.cross.findings.apply_findings` says) and its summary row recomputed; the analysis as
-the worker wrote it is kept beside it (``<hash>.json.plain``), so that every run — the first or a ``--resume`` —
-checks the plain analyses again and gives the same findings, and a report whose unit changed is checked afresh.
+the worker wrote it is kept beside it (``<hash>.json.plain``, a hard link of the worker's file where the file system
+has them), so that every run — the first or a ``--resume`` — checks the plain analyses again and gives the same
+findings, and a report whose unit changed is checked afresh.
 """
 
 from __future__ import annotations

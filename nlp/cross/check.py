@@ -10,7 +10,16 @@ from nlp.cross.identity import identify
 from nlp.cross.link import link_reports
 from nlp.cross.match import Matcher
 from nlp.cross.passages import Passage, passages
-from nlp.cross.records import AnalysedReport, CollectiveRow, CrossResult, Identity, Linkage, PreviousRow, UnitLink
+from nlp.cross.records import (
+    AnalysedReport,
+    CollectiveRow,
+    CrossResult,
+    Identity,
+    Linkage,
+    PreparedReport,
+    PreviousRow,
+    UnitLink,
+)
 from nlp.cross.responsibility import responsibility_statements, responsible, shortcomings, statements_for
 from nlp.cross.verdict import (
     collective_baseline,
@@ -23,21 +32,30 @@ from nlp.schema import AnalysisResult, Finding
 
 
 class _Reports:
-    """The batch's results, their identities and (lazily) their passages."""
+    """The batch's results, their identities and their passages: read from each result when first needed, or as a
+    :class:`PreparedReport` gives them (its result loaded only when first needed)."""
 
-    def __init__(self, reports: list[AnalysedReport], linkage: Linkage) -> None:
-        self.results: dict[str, AnalysisResult] = {r.path: r.result for r in reports}
+    def __init__(self, reports: list[AnalysedReport | PreparedReport], linkage: Linkage) -> None:
+        self._results: dict[str, AnalysisResult] = {r.path: r.result for r in reports if isinstance(r, AnalysedReport)}
+        self._loaders = {r.path: r.load for r in reports if isinstance(r, PreparedReport)}
         self.identities: dict[str, Identity] = {i.file: i for i in linkage.identities}
-        self._passages: dict[str, list[Passage]] = {}
+        self._passages: dict[str, list[Passage]] = {
+            r.path: r.passages for r in reports if isinstance(r, PreparedReport)
+        }
+
+    def result(self, file: str) -> AnalysisResult:
+        if file not in self._results:
+            self._results[file] = self._loaders[file]()
+        return self._results[file]
 
     def passages(self, file: str) -> list[Passage]:
         if file not in self._passages:
-            self._passages[file] = passages(file, self.results[file])
+            self._passages[file] = passages(file, self.result(file))
         return self._passages[file]
 
 
 def cross_check(
-    reports: Iterable[AnalysedReport],
+    reports: Iterable[AnalysedReport | PreparedReport],
     *,
     lang: str = "vi",
     matcher: Matcher | None = None,
@@ -48,10 +66,11 @@ def cross_check(
     Matching stays within a unit: a collective shortcoming is compared with the sentences of that unit's responsible
     writers only, a previous shortcoming with the same writer's report of this year only. ``adjust`` may correct
     the identities read from the reports before linking (a caller that knows the files belong together and which
-    year each reviews: :func:`nlp.cross.pair.check_pair`).
+    year each reviews: :func:`nlp.cross.pair.check_pair`). A :class:`PreparedReport` gives its identity and passages
+    as they were read beforehand, and its result is loaded only if the report gets findings.
     """
     reports = list(reports)
-    identities = [identify(r.path, r.result) for r in reports]
+    identities = [r.identity if isinstance(r, PreparedReport) else identify(r.path, r.result) for r in reports]
     linkage = link_reports(adjust(identities) if adjust else identities)
     batch = _Reports(reports, linkage)
     matcher = matcher or Matcher()
@@ -62,7 +81,7 @@ def cross_check(
         previous_rows.extend(_previous_rows(unit, linkage, batch, matcher))
     findings = _findings(collective_rows, previous_rows, batch, lang)
     results = {
-        file: apply_findings(batch.results[file], found, batch.identities[file], collective_rows, lang)
+        file: apply_findings(batch.result(file), found, batch.identities[file], collective_rows, lang)
         for file, found in findings.items()
     }
     return CrossResult(
@@ -78,7 +97,11 @@ def cross_check(
 def texts_to_embed(result: AnalysisResult) -> list[str]:
     """The sentences of one analysed report that the checks may embed (so that a batch worker can embed them beside
     the analysis, in parallel, and hand them to ``Matcher.seed``); a superset of what one run embeds."""
-    items = passages("", result)
+    return passage_texts(passages("", result))
+
+
+def passage_texts(items: list[Passage]) -> list[str]:
+    """:func:`texts_to_embed` of a report whose passages are at hand."""
     clauses = [s.passage for s in responsibility_statements(items)]
     return list(dict.fromkeys(p.text for p in [*embedding_candidates(items), *clauses]))
 
@@ -162,12 +185,12 @@ def _findings(
     found: dict[str, list[Finding]] = {}
     for row in collective_rows:
         year = batch.identities[row.shortcoming.file].year
-        finding = collective_finding(row, batch.results[row.file], year, lang)
+        finding = collective_finding(row, batch.result(row.file), year, lang)
         if finding:
             found.setdefault(row.file, []).append(finding)
     for row in previous_rows:
         year = batch.identities[row.shortcoming.file].year
-        finding = previous_finding(row, batch.results[row.file], year, lang)
+        finding = previous_finding(row, batch.result(row.file), year, lang)
         if finding:
             found.setdefault(row.file, []).append(finding)
     return found
