@@ -98,8 +98,10 @@ def find_posts(*written: str | None) -> tuple[list[str], list[str]]:
             if charge:
                 areas.append(charge.group(1).strip())
             body = _body(piece)
-            if body:
-                areas.append(body)
+            if body:  # the body, a shorter name of it, and the areas of a post the body is ("Khoa Dược")
+                words = body.split()
+                areas.extend([body, " ".join(words[:-1])] if len(words) >= 4 else [body])
+                areas.extend(a for p in posts() if p.pattern.search(body) for a in p.areas)
             for post in posts():
                 if post.pattern.search(piece):
                     if post.id not in found:

@@ -180,3 +180,9 @@ def test_headers_as_the_new_writers_typed_them():
     assert identity.name == "Đoàn Minh Triết"
     assert (identity.unit_key, identity.parent_key) == ("co quan phuong", "phuong dong lan")
     assert unit_key("ĐẢNG BỘ P. ĐÔNG LÂN") == unit_key("Đảng bộ phường Đông Lân")
+
+
+def test_a_body_s_shorter_name_and_the_areas_of_the_post_it_names():
+    _, areas = find_posts(None, "Trưởng khoa Dược; Tổ trưởng Tổ chuyên gia đấu thầu thuốc")
+    assert "to chuyen gia dau thau" in areas  # "Tổ chuyên gia đấu thầu" in the collective text
+    assert "han dung" in areas  # Khoa Dược: a pharmacist's areas
