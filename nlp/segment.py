@@ -414,7 +414,7 @@ def segment_words(text: str) -> list[str]:
         return word_tokenize(text)
     tokens = [
         match if len(match) > 6 else _normalized_token(match)  # token_normalize keeps longer tokens as they are
-        for match in map(re.Match.group, regex_tokenize.patterns.finditer(normalize_characters_in_text(text)))
+        for match in _regex_tokens(normalize_characters_in_text(text))
     ]
     words: list[str] = []
     for tag, token in zip(model.predict([[token] for token in tokens]), tokens, strict=True):
@@ -423,6 +423,31 @@ def segment_words(text: str) -> list[str]:
         else:
             words.append(token)
     return words
+
+
+# A run of letters (no digit, no "_", not the modifier letter ʺ that underthesea reads as punctuation) followed by
+# a space, the end or one of , ; ) ! ? is one token of underthesea's pattern: every branch before its ``word`` branch
+# needs a digit, a mark (. - & ' @ : ° …) or "Th" plus any character plus "s" ("Th.S"), hence "Th" is left out.
+_PLAIN_WORD = re.compile(r"(?!Th)[^\W\d_ʺ]+(?=[\s,;)!?]|\Z)")
+_SPACES = re.compile(r"\s*")
+
+
+def _regex_tokens(text: str) -> list[str]:
+    """The matches of underthesea's token pattern in ``text`` (what ``finditer`` gives), a plain word taken without
+    trying the pattern's other branches on it. No match begins at a space (no branch starts with one or matches
+    nothing), so each match is searched from the next non-space character."""
+    tokens: list[str] = []
+    position, size = 0, len(text)
+    plain, search, spaces = _PLAIN_WORD.match, regex_tokenize.patterns.search, _SPACES.match
+    while (start := spaces(text, position).end()) < size:
+        match = plain(text, start) or search(text, start)
+        if match is None:
+            break
+        if match.end() == match.start():  # an empty match: finditer's own stepping
+            return list(map(re.Match.group, regex_tokenize.patterns.finditer(text)))
+        tokens.append(match.group())
+        position = match.end()
+    return tokens
 
 
 def anchor_tokens(text: str, tokens: list[str], offset: int = 0) -> list[tuple[int, int]]:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from underthesea import sent_tokenize
+from underthesea.pipeline.word_tokenize import regex_tokenize
 
 from nlp import language, layout, segment
 from nlp.classify import SentenceScores, default_classifier
@@ -188,3 +189,28 @@ def test_placeholder_cues_are_in_every_placeholder(reports: list[str]) -> None:
         found = completeness._PLACEHOLDER.search(text)
         cued = any(cue in text for cue in completeness._PLACEHOLDER_CUES)
         assert found is None or cued, text
+
+
+_TOKEN_EDGE = [
+    "Th sau Th.S Ths. ThS. Thạc sĩ Th, s Thu Thuse Th\ts TH S th s",
+    "http://a.vn https: http:x ftp ftps:// abc.vn/x a.b.c.d, xã.vn email a@b.vn e-mail NĐ-CP H&M T.Ư",
+    "v.v... v.v. v.v, °C 3x4 43H-0530 4K 02/05/2014 10:20:50 1.600m-2.000m 60.542.000 4.123,2 100,000",
+    "H'Mông N’Thôn Hạ Tp. Mr. Mrs. Ms. Dr. TP. Hồ Chí Minh UBND. ABC.",
+    ":) =)) ♥‿♥ :D <3 ʺtừʺ ʺ a_b _x x_ ² ½ Ⅻ ١٢ 中文 abc中 tiếng-Việt từ--từ ==> -> >> =>",
+    "việc, năm; (tổ) chức! sao? được: “trích” «dẫn» 'đơn' lẻ\u200bkhông\xa0cách\u3000rộng",
+    "",
+    "   ",
+    "a",
+    "Th",
+    "Đảng",
+]
+
+
+def test_plain_words_are_the_token_pattern_matches(reports: list[str]) -> None:
+    def reference(text: str) -> list[str]:
+        return [m.group() for m in regex_tokenize.patterns.finditer(text)]
+
+    lines = [line for report in reports for line in report.splitlines()]
+    relaid = [one_line(report) for report in reports[::11]]
+    for text in [*lines, *relaid, *_TOKEN_EDGE, *(t.upper() for t in _TOKEN_EDGE), *(t.lower() for t in _TOKEN_EDGE)]:
+        assert segment._regex_tokens(text) == reference(text), text
