@@ -126,7 +126,8 @@ def _drop_report_year(
 
 def anchor_kinds(unit: Unit) -> list[str]:
     """Kinds of anchor present in a unit, in a stable order."""
-    return [k for k in ANCHOR_KINDS if unit.anchors.get(k)]
+    anchors = unit.anchors
+    return [k for k in ANCHOR_KINDS if anchors.get(k)] if anchors else []
 
 
 def is_first_person(unit: Unit) -> bool:

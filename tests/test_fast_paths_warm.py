@@ -8,8 +8,10 @@ cases.
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
+import numpy as np
 import pytest
 from underthesea import sent_tokenize
 from underthesea.pipeline.word_tokenize import regex_tokenize
@@ -18,9 +20,9 @@ from nlp import language, layout, segment
 from nlp.classify import SentenceScores, default_classifier
 from nlp.detect import completeness
 from nlp.detect.sentence_rules import sentence_candidates
-from nlp.features import _anchor_rules, find_anchors
+from nlp.features import _anchor_rules, anchor_kinds, find_anchors
 from nlp.layout import split_sentences
-from nlp.model.features import featurize
+from nlp.model.features import _dense_index, dense_names, featurize, unit_dense
 from nlp.model.linear_arrays import _TOKEN
 from nlp.normalize import _VIETNAMESE_MARKED, _WORD, has_diacritics
 from nlp.pipeline import prepare
@@ -214,3 +216,42 @@ def test_plain_words_are_the_token_pattern_matches(reports: list[str]) -> None:
     relaid = [one_line(report) for report in reports[::11]]
     for text in [*lines, *relaid, *_TOKEN_EDGE, *(t.upper() for t in _TOKEN_EDGE), *(t.lower() for t in _TOKEN_EDGE)]:
         assert segment._regex_tokens(text) == reference(text), text
+
+
+def test_dense_features_as_set_one_by_one(reports: list[str]) -> None:
+    def reference(doc, unit, found) -> np.ndarray:  # the former vector, each name looked up in turn
+        index = _dense_index(dense_names())
+        vector = np.zeros(len(index), dtype=np.float32)
+        for candidate in found:
+            column = index.get(f"rule:{candidate.rule}")
+            if column is not None:
+                vector[column] = max(vector[column], candidate.strength)
+        for hit in unit.hits:
+            column = index.get(f"lex:{hit.lexicon}")
+            if column is not None:
+                vector[column] += 1.0
+        anchors = 0
+        for kind, spans in unit.anchors.items():
+            column = index.get(f"anchor:{kind}")
+            if column is not None and spans:
+                vector[column] = 1.0
+                anchors += len(spans)
+        for key in (f"section:{unit.section}", f"kind:{unit.kind}", f"role:{doc.role}"):
+            if key in index:
+                vector[index[key]] = 1.0
+        vector[index["anchors:count"]] = math.log1p(anchors)
+        vector[index["words:log"]] = math.log1p(len(unit.words) or len(unit.text.split()))
+        vector[index["diacritics"]] = 1.0 if doc.diacritics else 0.0
+        return vector
+
+    for text in [*reports[::3], one_line(reports[5])]:
+        doc = prepare(text)
+        for unit, found in zip(doc.units, sentence_candidates(doc), strict=True):
+            expected = reference(doc, unit, found)
+            got = unit_dense(doc, unit, found)
+            assert got.dtype == expected.dtype and got.tobytes() == expected.tobytes(), unit.text
+            assert anchor_kinds(unit) == [
+                k
+                for k in ("number", "date", "document", "deadline", "case", "person", "named", "quoted")
+                if unit.anchors.get(k)
+            ]

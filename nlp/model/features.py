@@ -63,22 +63,33 @@ def _dense_index(names: tuple[str, ...]) -> dict[str, int]:
     return {name: i for i, name in enumerate(names)}
 
 
+@cache
+def _prefixed_columns(prefix: str) -> dict[str, int]:
+    """Column of each ``<prefix><name>`` dense feature, by name (``rule:``, ``lex:``, ``anchor:``…)."""
+    return {name[len(prefix) :]: i for name, i in _dense_index(dense_names()).items() if name.startswith(prefix)}
+
+
 def unit_dense(doc: Doc, unit: Unit, found: list[Candidate]) -> np.ndarray:
     """The dense feature vector of one unit (see :func:`dense_names`)."""
-    names = dense_names()
-    index = _dense_index(names)
-    vector = np.zeros(len(names), dtype=np.float32)
+    index = _dense_index(dense_names())
+    vector = np.zeros(len(index), dtype=np.float32)
+    rule_columns = _prefixed_columns("rule:")
     for candidate in found:
-        column = index.get(f"rule:{candidate.rule}")
+        column = rule_columns.get(candidate.rule)
         if column is not None:
             vector[column] = max(vector[column], candidate.strength)
+    lexicon_columns = _prefixed_columns("lex:")
+    hits: dict[int, int] = {}  # column → hits, each adding 1.0 to its column (exact in float32)
     for hit in unit.hits:
-        column = index.get(f"lex:{hit.lexicon}")
+        column = lexicon_columns.get(hit.lexicon)
         if column is not None:
-            vector[column] += 1.0
+            hits[column] = hits.get(column, 0) + 1
+    for column, count in hits.items():
+        vector[column] = count
     anchors = 0
+    anchor_columns = _prefixed_columns("anchor:")
     for kind, spans in unit.anchors.items():
-        column = index.get(f"anchor:{kind}")
+        column = anchor_columns.get(kind)
         if column is not None and spans:
             vector[column] = 1.0
             anchors += len(spans)
