@@ -118,10 +118,12 @@ _FOLDED_RHYMES = frozenset(_fold(r) for r in _RHYMES)
 # \S runs for chunks: that pattern compiles in a fraction of a millisecond, the general one (wide classes, no
 # IGNORECASE for that reason) in about ten, so it is compiled only for text that needs it.
 # In plain text the codes themselves are searched (the chunk around each is then found from it: back to the
-# whitespace before, on to the whitespace after), instead of trying the lazy chunk pattern at every chunk.
+# whitespace before, on to the whitespace after), instead of trying the lazy chunk pattern at every chunk. The code
+# pattern opens with the class of every code's first character (a dot between letters found at its dot), so the
+# matcher skips straight to those characters; each branch then checks what that character was.
 _FIRST_SPACELESS = "\u2e80"
 _CODE_CHUNK_PLAIN = re.compile(r"(?<!\S)\S*?(?:[@\d]|://|(?<!\S)[wW][wW][wW]\.|[^\W\d_]\.[^\W\d_])\S*")
-_CODE_PLAIN = re.compile(r"[@\d]|://|(?<!\S)[wW][wW][wW]\.|[^\W\d_]\.[^\W\d_]")
+_CODE_PLAIN = re.compile(r"[@\d:wW.](?:(?<=[@\d])|(?<=:)//|(?<!\S[wW])(?<=[wW])[wW][wW]\.|(?<=[^\W\d_]\.)(?=[^\W\d_]))")
 _CHUNK_REST = re.compile(r"\S*")
 
 
