@@ -112,17 +112,13 @@ _FOLDED_RHYMES = frozenset(_fold(r) for r in _RHYMES)
 # Chunks (between spaces, and apart from the scripts written without spaces: Chinese, Japanese, Korean) that are
 # e-mail addresses, URLs or codes: with "@", "://", "www.", a digit (01-HD, COVID-19, 9001:2015) or a dot between
 # letters (KĐ.ĐG, TP.HCM, bao-cao.docx). What they spell is evidence of nothing.
-# Chunks that are codes, found by one pattern over the whole text: a chunk (from where the previous character is no
-# chunk character to its end) holding "@", a digit, "://", "www." at its start, or a dot between letters; each is
-# replaced by a space. Text with no character of the scripts written without spaces (nearly every report) has plain
-# \S runs for chunks: that pattern compiles in a fraction of a millisecond, the general one (wide classes, no
-# IGNORECASE for that reason) in about ten, so it is compiled only for text that needs it.
-# In plain text the codes themselves are searched (the chunk around each is then found from it: back to the
-# whitespace before, on to the whitespace after), instead of trying the lazy chunk pattern at every chunk. The code
-# pattern opens with the class of every code's first character (a dot between letters found at its dot), so the
-# matcher skips straight to those characters; each branch then checks what that character was.
+# Text with no character of the scripts written without spaces (nearly every report) has plain \S runs for chunks:
+# there the codes themselves are searched and the chunk around each found from it (back to the whitespace before, on
+# to the whitespace after). The code pattern opens with the class of every code's first character (a dot between
+# letters found at its dot), so the matcher skips straight to those characters; each branch then checks what that
+# character was. Other text goes through one chunk pattern (wide classes, no IGNORECASE for that reason: about ten
+# milliseconds to compile, so only for text that needs it).
 _FIRST_SPACELESS = "\u2e80"
-_CODE_CHUNK_PLAIN = re.compile(r"(?<!\S)\S*?(?:[@\d]|://|(?<!\S)[wW][wW][wW]\.|[^\W\d_]\.[^\W\d_])\S*")
 _CODE_PLAIN = re.compile(r"[@\d:wW.](?:(?<=[@\d])|(?<=:)//|(?<!\S[wW])(?<=[wW])[wW][wW]\.|(?<=[^\W\d_]\.)(?=[^\W\d_]))")
 _CHUNK_REST = re.compile(r"\S*")
 
@@ -144,8 +140,9 @@ def _drop_codes(text: str) -> str:
 
 
 def _drop_plain_codes(text: str) -> str:
-    """What ``_CODE_CHUNK_PLAIN.sub(" ", text)`` gives: each chunk (a run of non-space characters) that holds a code
-    made one space, the chunk found from its first code."""
+    r"""Each chunk (a run of non-space characters) of ``text`` that holds a code made one space, the chunk found from
+    its first code: what the chunk pattern ``(?<!\S)\S*?(?:[@\d]|://|(?<!\S)[wW][wW][wW]\.|[^\W\d_]\.[^\W\d_])\S*``
+    replaced by a space gives (``tests/test_fast_paths_warm.py``)."""
     parts: list[str] = []
     position = 0
     while (code := _CODE_PLAIN.search(text, position)) is not None:
