@@ -428,19 +428,25 @@ def segment_words(text: str) -> list[str]:
 # A run of letters (no digit, no "_", not the modifier letter ʺ that underthesea reads as punctuation) followed by
 # a space, the end or one of , ; ) ! ? is one token of underthesea's pattern: every branch before its ``word`` branch
 # needs a digit, a mark (. - & ' @ : ° …) or "Th" plus any character plus "s" ("Th.S"), hence "Th" is left out.
-_PLAIN_WORD = re.compile(r"(?!Th)[^\W\d_ʺ]+(?=[\s,;)!?]|\Z)")
+# Such words in a row, with the spaces between them, are taken by one match and split.
+_PLAIN_WORDS = re.compile(r"(?:(?!Th)[^\W\d_ʺ]+(?:\s+|(?=[,;)!?])|\Z))+")
 _SPACES = re.compile(r"\s*")
 
 
 def _regex_tokens(text: str) -> list[str]:
-    """The matches of underthesea's token pattern in ``text`` (what ``finditer`` gives), a plain word taken without
-    trying the pattern's other branches on it. No match begins at a space (no branch starts with one or matches
+    """The matches of underthesea's token pattern in ``text`` (what ``finditer`` gives), plain words taken without
+    trying the pattern's other branches on them. No match begins at a space (no branch starts with one or matches
     nothing), so each match is searched from the next non-space character."""
     tokens: list[str] = []
     position, size = 0, len(text)
-    plain, search, spaces = _PLAIN_WORD.match, regex_tokenize.patterns.search, _SPACES.match
+    plain, search, spaces = _PLAIN_WORDS.match, regex_tokenize.patterns.search, _SPACES.match
     while (start := spaces(text, position).end()) < size:
-        match = plain(text, start) or search(text, start)
+        words = plain(text, start)
+        if words is not None:
+            tokens += words.group().split()
+            position = words.end()
+            continue
+        match = search(text, start)
         if match is None:
             break
         if match.end() == match.start():  # an empty match: finditer's own stepping
