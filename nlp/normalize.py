@@ -15,7 +15,12 @@ from underthesea.pipeline.text_normalize import token_normalize
 _BULLETS = "•●▪▫◦‣⁃∙➢➣➤►▶❖◆◇■□✓✔❑○\uf0b7\uf0a7\uf0d8\uf076\uf0fc\uf0a8"
 _BULLET_LINE = re.compile(rf"^([ \t]*)[{re.escape(_BULLETS)}][ \t]*", re.MULTILINE)
 _DASH_BULLET = re.compile(r"^([ \t]*)[–—−][ \t]+", re.MULTILINE)
-_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+# A run of spaces becomes one space: the runs that are not one space already (a space and more, or starting with
+# another space character); a single space is left where it is instead of being replaced by itself.
+_SPACES = re.compile(
+    r"(?: [ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]|[\t\u00a0\u2000-\u200a\u202f\u205f\u3000])"
+    r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]*"
+)
 _ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _MANY_BLANK_LINES = re.compile(r"\n{3,}")

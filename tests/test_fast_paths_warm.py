@@ -25,7 +25,7 @@ from nlp.features import _anchor_rules, anchor_kinds, find_anchors
 from nlp.layout import split_sentences
 from nlp.model.features import _dense_index, dense_names, featurize, unit_dense
 from nlp.model.linear_arrays import _TOKEN
-from nlp.normalize import _VIETNAMESE_MARKED, _WORD, has_diacritics
+from nlp.normalize import _SPACES, _VIETNAMESE_MARKED, _WORD, has_diacritics
 from nlp.pipeline import prepare
 from nlp.relayout import one_line, wrap
 
@@ -258,3 +258,12 @@ def test_dense_features_as_set_one_by_one(reports: list[str]) -> None:
                 for k in ("number", "date", "document", "deadline", "case", "person", "named", "quoted")
                 if unit.anchors.get(k)
             ]
+
+
+def test_space_runs_replaced_only_where_not_one_space(reports: list[str]) -> None:
+    every_run = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")  # the former pattern
+    edge = ["", " ", "  ", "a b", "a  b", "a\tb", " \t ", "\u00a0", "a \u3000 b\u2009c", "\t", "x \n  y\u202f"]
+    paths = sorted((ROOT / "examples").glob("*.txt"))
+    raw = [path.read_bytes().decode("utf-8", "replace") for path in paths]
+    for text in [*reports, *raw, *edge]:
+        assert _SPACES.sub(" ", text) == every_run.sub(" ", text), text[:80]
