@@ -22,6 +22,7 @@ class Shortcoming:
 
     passage: Passage
     attribution: str = ""  # folded text saying who is in charge (the sentence itself or the next one)
+    fields: Passage | None = None  # for a clause dividing fields ("… phụ trách A, B và C"): those fields
 
 
 @dataclass
@@ -204,6 +205,13 @@ def statements_for(item: Shortcoming, statements: list[Shortcoming], matcher: Ma
     thất thoát nước và an toàn lao động", only when one of them is the item's)."""
     found = []
     for statement in statements:
+        if statement.fields is not None:  # a division of fields: about an item one of its fields names, in meaning too
+            topics = topic_words(statement.fields.folded, statement.fields)
+            shared = any(len(t & item.passage.syllables) >= 2 for t in topics)
+            close = matcher.score(item.passage, statement.fields).score >= matching("same_item_floor")
+            if shared and covers_topic(item.passage, topics) and close:
+                found.append(statement)
+            continue
         topic = cue("statement_topic", statement.passage.folded)
         if topic and not covers_topic(item.passage, topic_words(topic.group(1), statement.passage)):
             continue
@@ -232,7 +240,8 @@ def responsibility_statements(items: list[Passage]) -> list[Shortcoming]:
     its own item only."""
     found = []
     for item in items:
-        if item.section != "collective_responsibility":
+        responsibility_part = item.section == "collective_responsibility"
+        if not responsibility_part and (item.section in _ITEM_SECTIONS or not cue("assignment_clause", item.folded)):
             continue
         offset = 0
         for clause in item.text.split(";"):
@@ -242,6 +251,13 @@ def responsibility_statements(items: list[Passage]) -> list[Shortcoming]:
             if len(clause) < 12:
                 continue
             passage = make_passage(clause, item.section, file=item.file, start=start)
-            if cue("attribution", passage.folded):
+            assigned = cue("assignment_clause", passage.folded)
+            if assigned and not responsibility_part:  # "Phân công …: đồng chí X … phụ trách A, B và C"
+                fields = make_passage(clause[assigned.start(1) :], item.section, file=item.file)
+                found.append(Shortcoming(passage, passage.folded, fields))
+            elif responsibility_part and cue("attribution", passage.folded):
                 found.append(Shortcoming(passage, passage.folded))
     return found
+
+
+_ITEM_SECTIONS = ("shortcomings", "causes")  # their sentences say whose area an item is themselves

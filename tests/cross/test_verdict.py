@@ -386,3 +386,26 @@ def test_more_stock_lines_and_claims_of_good_results(matcher):
     claim = "Tôi trực tiếp giải quyết kịp thời các đơn thư của phụ huynh, không để tồn đọng."
     assert contrary(make_passage(claim, "achievements"))
     assert not contrary(make_passage("Trung thực, cẩn thận; không để xảy ra thất thoát.", "ideology_ethics"))
+
+
+def test_a_division_of_fields_in_the_collective_report_gives_areas(matcher):
+    from nlp.cross.responsibility import responsibility_statements, statements_for
+
+    text = (
+        "Phân công trong Ban Chấp hành: đồng chí Bí thư phụ trách chung; đồng chí Lê Thị Hoa, Phó Bí thư, phụ trách "
+        "công tác tư tưởng và công tác kiểm soát nhiễm khuẩn."
+    )
+    statements = responsibility_statements([make_passage(text, None)])
+    assert [s.fields.text for s in statements if s.fields] == [
+        "chung",
+        "công tác tư tưởng và công tác kiểm soát nhiễm khuẩn.",
+    ]
+    infection = Shortcoming(
+        make_passage(
+            "Công tác kiểm soát nhiễm khuẩn còn yếu: tháng 8/2025 xảy ra chùm 4 ca nhiễm khuẩn bệnh viện.",
+            "shortcomings",
+        )
+    )
+    fund = Shortcoming(make_passage("Quỹ Tương trợ thu 34,5 triệu đồng nhưng chưa công khai.", "shortcomings"))
+    assert [s.passage.text[:22] for s in statements_for(infection, statements, matcher)] == ["đồng chí Lê Thị Hoa, P"]
+    assert statements_for(fund, statements, matcher) == []  # "tư tưởng" shares one syllable with "Tương trợ"
