@@ -127,10 +127,12 @@ def _body(piece: str) -> str | None:
 
 def bodies_of(identity: Identity) -> list[str]:
     """The bodies the writer's posts head, as words ("Chủ nhiệm Ủy ban Kiểm tra Đảng ủy" → "uy ban kiem tra")."""
-    found = []
-    for written in (identity.party_post, identity.gov_post):
-        found.extend(b for piece in post_pieces(written or "") if (b := _body(piece.strip(" ."))))
-    return found
+    return list(_bodies(identity.party_post, identity.gov_post))
+
+
+@cache
+def _bodies(*written: str | None) -> tuple[str, ...]:
+    return tuple(b for value in written for piece in post_pieces(value or "") if (b := _body(piece.strip(" ."))))
 
 
 _FIELD_SPLIT = re.compile(r"\s*(?:[,;:]|\bva\b|\bcung\b)\s*")

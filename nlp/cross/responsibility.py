@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
-from nlp.cross.config import cue, matching, posts, settings
+from nlp.cross.config import cue, cues, matching, posts, settings
 from nlp.cross.identity import bodies_of, post_pieces
 from nlp.cross.match import Matcher
 from nlp.cross.passages import Passage, make_passage
@@ -73,7 +74,7 @@ def named_posts(folded: str) -> list[str]:
     taken: list[tuple[int, int]] = []
     found: list[str] = []
     for post in posts():
-        patterns = [post.pattern, *(re.compile(rf"\b{re.escape(n)}\b") for n in post.named)]
+        patterns = [post.pattern, *(_phrase(n) for n in post.named)]
         for pattern in patterns:
             for match in pattern.finditer(folded):
                 if any(s < match.end() and match.start() < e for s, e in taken):
@@ -138,7 +139,7 @@ def _names(folded: str, key: str | None) -> bool:
     """The text names the person (the whole name, two syllables at least)."""
     if not key or len(key.split()) < 2:
         return False
-    return bool(re.search(rf"\b{re.escape(fold(key))}\b", folded))
+    return bool(_phrase(fold(key)).search(folded))
 
 
 def _in_area_of(
@@ -174,10 +175,16 @@ def _names_post(folded: str, person: Identity) -> bool:
     written = " ; ".join(p for p in (person.party_post, person.gov_post) if p)
     pieces = post_pieces(written) if written else []
     heads = {" ".join(p.split()[:n]) for p in pieces for n in range(4, len(p.split()) + 1)}  # "… dự án [Công ty]"
-    return any(re.search(rf"\b{re.escape(h)}\b", folded) for h in heads)
+    return any(_phrase(h).search(folded) for h in heads)
 
 
 _NOT_WORD = re.compile(r"[^a-z0-9đ]+")
+
+
+@cache
+def _phrase(words: str) -> re.Pattern[str]:
+    """A folded phrase as a whole-word pattern (compiled once)."""
+    return re.compile(rf"\b{re.escape(words)}\b")
 
 
 def in_area(folded: str, areas: list[str]) -> bool:
@@ -195,7 +202,7 @@ def _is_head_post(post_id: str) -> bool:
 def _after_attribution(folded: str) -> str:
     """The part of an attribution that names the person (after 'do đồng chí', 'đồng chí … phụ trách')."""
     parts = []
-    for pattern in (re.compile(p) for p in settings()["cues"]["attribution"]):
+    for pattern in cues()["attribution"]:
         parts.extend(folded[m.start() : m.end() + 60] for m in pattern.finditer(folded))
     return " ".join(parts)
 
