@@ -617,31 +617,33 @@ def split_sentences(text: str) -> list[str]:
                 while after < size and text[after] in " \t":
                     after += 1
                 if after >= size or text[after].isupper():
-                    sentence = text[start:dot_end].strip()
-                    if sentence:
-                        sentences.append(sentence)
-                    while dot_end < size and text[dot_end] in _SENTENCE_SPACE:
-                        dot_end += 1
-                    start = dot_end
+                    dot_end = start = _close_sentence(text, start, dot_end, sentences)
                 found = _SENTENCE_END.search(text, dot_end)
                 continue
         if _ends_here(text, index, tokenizer.abbrev_types):
             end = index + 1
             while end < size and text[end] in ".?!":
                 end += 1
-            sentence = text[start:end].strip()
-            if sentence:
-                sentences.append(sentence)
-            while end < size and text[end] in _SENTENCE_SPACE:
-                end += 1
-            start = end
-            found = _SENTENCE_END.search(text, end)
+            start = _close_sentence(text, start, end, sentences)
+            found = _SENTENCE_END.search(text, start)
             continue
         found = _SENTENCE_END.search(text, index + 1)
     final = text[start:].strip()
     if final:
         sentences.append(final)
     return sentences
+
+
+def _close_sentence(text: str, start: int, end: int, sentences: list[str]) -> int:
+    """Add ``text[start:end]`` (stripped, if anything is left) and return where the next sentence starts: after the
+    spaces that follow."""
+    sentence = text[start:end].strip()
+    if sentence:
+        sentences.append(sentence)
+    size = len(text)
+    while end < size and text[end] in _SENTENCE_SPACE:
+        end += 1
+    return end
 
 
 def _ends_here(text: str, index: int, abbreviations: set[str]) -> bool:
