@@ -98,10 +98,11 @@ def _classifier(model: str | None):
     return load_classifier(model)
 
 
-def warm_up(model: str | None = None, encoder: bool = True) -> None:
+def warm_up(model: str | None = None, encoder: bool = False) -> None:
     """Load the models once per worker process, before the first real file: the classifier and (``encoder``) the e5
-    encoder that embeds sentences for the cross-report checks. The forkserver loads the classifier only: the
-    encoder's thread pool must not be forked."""
+    encoder that embeds sentences for the cross-report checks. By default the encoder is left to its first use: only
+    a batch with ``--cross-matcher e5`` embeds in the workers, and most never do. The forkserver loads the
+    classifier only: the encoder's thread pool must not be forked."""
     from nlp.pipeline import analyze
 
     with contextlib.suppress(Exception):
