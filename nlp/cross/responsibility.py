@@ -58,13 +58,18 @@ def shortcomings(items: list[Passage]) -> list[Shortcoming]:
 _DATE = re.compile(r"\b(thang|ngay|quy|nam|tu|den)\s+\d{1,2}(\s*/\s*\d{1,2})?(\s*/\s*\d{4})?\b|\b\d{1,2}/\d{4}\b")
 
 
+def has_figures(folded: str) -> bool:
+    """The folded text gives a figure other than a date ("tháng 8/2025", "ngày 14/3" are none)."""
+    return bool(re.search(r"\d", _DATE.sub(" ", folded)))
+
+
 def _only_attribution(item: Passage) -> bool:
     """A short sentence that only says who is in charge of the shortcoming before it: "Việc này do đồng chí …", or
     one with no shortcoming wording and no figure but dates ("Lĩnh vực giảm thất thoát do đồng chí Phó Giám đốc …
     trực tiếp chỉ đạo")."""
     if not cue("attribution", item.folded) or len(item.text) >= 160:
         return False
-    if re.search(r"\d", _DATE.sub(" ", item.folded)):
+    if has_figures(item.folded):
         return False
     return bool(cue("attribution_opening", item.folded)) or not cue("fault_words", item.folded)
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from nlp.cross.config import cue, matching, settings
 from nlp.cross.match import Match, Matcher, syllable_overlap
 from nlp.cross.passages import Passage
-from nlp.cross.responsibility import _DATE, Shortcoming, covers_topic, in_area, topic_words
+from nlp.cross.responsibility import Shortcoming, covers_topic, has_figures, in_area, topic_words
 
 
 @dataclass
@@ -114,7 +114,9 @@ def _denial(
             (
                 p
                 for p in candidates
-                if cue("area_denial", p.folded) and not _figures(p) and not _scoped_elsewhere(item, p, others)
+                if cue("area_denial", p.folded)
+                and not (p.numbers and has_figures(p.folded))
+                and not _scoped_elsewhere(item, p, others)
             ),
             None,
         )
@@ -130,11 +132,6 @@ def _denial(
         if _mutual(match, item, others, matcher):
             return Decision("denied", match.passage, match.score)
     return None
-
-
-def _figures(said: Passage) -> bool:
-    """The sentence gives figures other than dates ("tháng 8/2025" is no figure)."""
-    return bool(said.numbers) and bool(re.search(r"\d", _DATE.sub(" ", said.folded)))
 
 
 def _own_area_claim(item: Shortcoming, said: Passage, others: list[Shortcoming]) -> bool:
