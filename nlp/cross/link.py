@@ -133,16 +133,21 @@ def _attach_by_folder(groups: list[tuple[list[Identity], str]]) -> list[tuple[li
         if collective.unit_key and any(not same_unit(p, collective.unit_key) for p in parents):
             kept.append(group)  # this year's headers name another đảng bộ above their chi bộ
             continue
-        inside = _is_dang_bo(collective.unit_name) and collective.unit_key
-        joined = [
-            within_parent(m)
-            if inside and m.role != "collective" and m.unit_key and not same_unit(m.unit_key, collective.unit_key)
-            else m
-            for m in group[0]
-        ]
+        joined = [within_parent(m) if in_another_chi_bo(m, collective) else m for m in group[0]]
         members, basis = merged[id(target)]
         merged[id(target)] = ([*members, *joined], basis if basis == "parent" else "folder")
     return [merged[id(g)] for g in with_collective] + kept
+
+
+def in_another_chi_bo(member: Identity, collective: Identity) -> bool:
+    """A writer whose header names a unit other than that of the collective report he or she is checked against,
+    when that report is a đảng bộ's: a member of one of its chi bộ (the header need not name the đảng bộ above)."""
+    return (
+        member.role != "collective"
+        and bool(member.unit_key and collective.unit_key)
+        and _is_dang_bo(collective.unit_name)
+        and not same_unit(member.unit_key or "", collective.unit_key or "")
+    )
 
 
 def _is_dang_bo(name: str | None) -> bool:

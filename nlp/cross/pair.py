@@ -10,7 +10,7 @@ from datetime import date
 
 from nlp.cross.check import cross_check
 from nlp.cross.identity import within_parent
-from nlp.cross.link import same_unit
+from nlp.cross.link import in_another_chi_bo, same_unit
 from nlp.cross.match import Matcher
 from nlp.cross.records import AnalysedReport, CrossResult, Identity
 from nlp.schema import AnalysisResult
@@ -76,12 +76,14 @@ def check_pair(
 
 
 def _inside(identity: Identity, collective: Identity | None) -> Identity:
-    """The writer as a member of the collective's đảng bộ when the header puts the writer's chi bộ under it."""
-    if collective is None or identity.role == "collective" or not identity.parent_key or not collective.unit_key:
+    """The writer as a member of the collective's đảng bộ when the header puts the writer's chi bộ under it, or
+    names a chi bộ (and no đảng bộ above it) while the collective report is a đảng bộ's."""
+    if collective is None or identity.role == "collective" or not collective.unit_key:
         return identity
-    if identity.unit_key == collective.unit_key or not same_unit(identity.parent_key, collective.unit_key):
-        return identity
-    return within_parent(identity)
+    if identity.parent_key:
+        under = identity.unit_key != collective.unit_key and same_unit(identity.parent_key, collective.unit_key)
+        return within_parent(identity) if under else identity
+    return within_parent(identity) if in_another_chi_bo(identity, collective) else identity
 
 
 def _year(*identities: Identity | None) -> int | None:

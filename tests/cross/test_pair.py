@@ -70,3 +70,24 @@ def test_pair_refusals(scattered):
     assert stdin.exit_code == 2
     same = runner.invoke(app, ["analyze", str(scattered / "bao-cao.txt"), "--previous", str(scattered / "bao-cao.txt")])
     assert same.exit_code == 2
+
+
+def test_a_chi_bo_secretary_checked_against_the_dang_bo_report_is_not_its_head():
+    from nlp import analyze
+
+    collective = (
+        "ĐẢNG BỘ SỞ XÂY DỰNG TỈNH AN LẠC\n\nBÁO CÁO KIỂM ĐIỂM TẬP THỂ BAN CHẤP HÀNH ĐẢNG BỘ NĂM 2025\n\n"
+        "I. ƯU ĐIỂM, KẾT QUẢ ĐẠT ĐƯỢC\nHoàn thành 12/12 chỉ tiêu.\n\nII. HẠN CHẾ, KHUYẾT ĐIỂM\n"
+        "1. Còn 46 hồ sơ cấp phép xây dựng quá hạn giải quyết.\n"
+    )
+    secretary = (
+        "CHI BỘ PHÒNG QUY HOẠCH\n\nBẢN KIỂM ĐIỂM CÁ NHÂN NĂM 2025\n\nHọ và tên: Lê Văn An\n"
+        "Chức vụ Đảng: Bí thư Chi bộ Phòng Quy hoạch\n\nI. ƯU ĐIỂM, KẾT QUẢ ĐẠT ĐƯỢC\n"
+        "Tôi hoàn thành 8 đồ án quy hoạch.\n\nII. HẠN CHẾ, KHUYẾT ĐIỂM\nTôi còn chậm 2 báo cáo quý.\n"
+    )
+    checked = check_pair(
+        AnalysedReport("an.txt", analyze(secretary)), collective=AnalysedReport("tap-the.txt", analyze(collective))
+    ).checked
+    writer = next(i for i in checked.linkage.identities if i.file == "an.txt")
+    assert not writer.head and "bi_thu_chi_bo" in writer.posts
+    assert not [r for r in checked.collective_rows if r.file == "an.txt"]  # no post of his covers the item
