@@ -30,7 +30,7 @@ _YEAR_ANY = re.compile(r"\bnam (20[12]\d)\b")
 _DATE_YEAR = re.compile(r"ngay .{0,12}thang\s*(\d{1,2})?.{0,8}nam\s*(20\d\d)")
 _SCORE_PART = re.compile(r"(\d{1,3}(?:[\.,]\d{1,2})?)\s*(?:diem)?\s*/\s*(30|70|100)\b")
 _SCORE_TOTAL = re.compile(r"tong(?: cong| so)?(?: diem)?\s*[:=]?\s*(\d{1,3}(?:[\.,]\d{1,2})?)\s*(?:diem|/\s*100)")
-_PLACEHOLDER = re.compile(r"(…|\.{4,}|_{3,})")
+_PLACEHOLDER = re.compile(r"(?:…|\.{4,}|_{3,})(?:[….\s_]*)")  # dots or underscores left for the writer to fill
 _SCORE_BLOCK = re.compile(r"/\s*(30|70)\b")
 _COLLECTIVE_WORDS = re.compile(r"\b(chi bo|chi uy|dang uy|tap the)\b")
 _PLACE_DATE = re.compile(r"ngay .{0,12}thang .{0,12}nam")

@@ -148,3 +148,13 @@ def test_header_fields_behind_bullets_and_a_name_with_a_rank():
     )
     header = analyze(text).header
     assert (header.name, header.party_position) == ("Đoàn Minh Triết", "Bí thư Chi bộ")
+
+
+def test_a_header_field_left_as_dots_is_empty():
+    from nlp import analyze
+
+    text = (
+        "ĐẢNG BỘ XÃ A\n\nBẢN KIỂM ĐIỂM CÁ NHÂN\n\nHọ và tên: …………………………..……\n"
+        "I. ƯU ĐIỂM, KẾT QUẢ ĐẠT ĐƯỢC\nTôi dự đủ 12 kỳ sinh hoạt chi bộ.\n"
+    )
+    assert analyze(text).header.name is None
