@@ -53,6 +53,7 @@ class _LayoutRules:
     list_lead: re.Pattern[str]
     abbreviation_end: re.Pattern[str]
     reference_end: re.Pattern[str]
+    number_takers: frozenset[str]
     numbering_only: re.Pattern[str]
     prefix_only: re.Pattern[str]
     wrap_share: float
@@ -85,6 +86,7 @@ def _rules() -> _LayoutRules:
         list_lead=compiled(data["list_lead"]),
         abbreviation_end=compiled(rf"(?:^|\s)(?:{abbreviations})$"),
         reference_end=compiled(data["reference_end"]),
+        number_takers=frozenset(data["number_takers"]),
         numbering_only=compiled(data["numbering_only"]),
         prefix_only=compiled(data["prefix_only"]),
         wrap_share=float(data["wrapped"]["min_share"]),
@@ -363,6 +365,8 @@ def _heading_cuts(view: str, folded: str, start: int, end: int) -> list[int]:
     rules = _rules()
     for match in rules.heading_number.finditer(view, start, end):
         position = match.start()
+        if _number_of_word_before(folded, position, start, match):
+            continue
         if not _preceded_by_boundary(view, position, start) and not _names_section(view, folded, match):
             continue
         title_end = _title_end(view, folded, match.end(), end)
@@ -377,6 +381,15 @@ def _heading_cuts(view: str, folded: str, start: int, end: int) -> list[int]:
 
 
 _UNKNOWN_END = -1
+
+
+def _number_of_word_before(folded: str, position: int, line_start: int, match: re.Match[str]) -> bool:
+    """A number right after a word that takes one ("chi bộ ở Xưởng kết cấu số 2. Công tác …", "trong quý IV. Về
+    …") is that word's number, not a heading run into the line."""
+    if match.group()[:1] not in "0123456789IVX":
+        return False
+    before = folded[line_start:position].split()
+    return bool(before) and before[-1] in _rules().number_takers
 
 
 def _names_section(view: str, folded: str, match: re.Match[str]) -> bool:

@@ -257,3 +257,22 @@ def test_cues_still_match_across_a_blanked_page_number():
     text = "Cả hai việc đều do tôi phụ trách, nên tôi chịu trách\n2\nnhiệm chính về việc đơn vị bị hạ mức đánh giá."
     (unit,) = prepare(text).content_units
     assert any(h.phrase == "chịu trách nhiệm" for h in unit.hits)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "- Chưa thành lập được chi bộ ở Xưởng kết cấu số 2. Công tác tổ chức do đồng chí Phó Bí thư Đảng ủy phụ trách"
+        " và còn chậm so với kế hoạch của Đảng ủy.",
+        "- Tiến độ thu nợ còn chậm, nhất là trong quý IV. Công tác kiểm tra do đồng chí Phó Giám đốc phụ trách chưa"
+        " sát với thực tế của các đội sản xuất.",
+    ],
+)
+def test_a_number_after_a_word_that_takes_one_is_not_a_run_in_heading(line):
+    """A number after "số" or "quý" ends a sentence; it neither opens a heading nor moves the section."""
+    text = f"II. HẠN CHẾ, KHUYẾT ĐIỂM\n{line}\n- Hồ sơ đảng viên mới còn thiếu 3 bộ.\n"
+    result = analyze(text)
+    sentences = [(result.text[s.start : s.end], s.section) for s in result.sentences]
+    assert all(section == "shortcomings" for _, section in sentences)
+    assert len(sentences) == 4
+    assert sentences[2][0].startswith("Công tác") and sentences[2][0].endswith(("Đảng ủy.", "đội sản xuất."))
