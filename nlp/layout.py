@@ -443,6 +443,7 @@ def _title_end(view: str, folded: str, start: int, end: int) -> int | None:
             and not token.isupper()
             and (before[0].islower() or before[0].isdigit())
             and token.lower() not in rules.title_capitalised_words
+            and token not in rules.open_name_words  # "Về phần việc Công đoàn, …": a body's name goes on
             and before.lower() not in rules.continuation_words
         ):
             return _trim(view, start, word.start())[1]

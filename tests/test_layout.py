@@ -276,3 +276,12 @@ def test_a_number_after_a_word_that_takes_one_is_not_a_run_in_heading(line):
     assert all(section == "shortcomings" for _, section in sentences)
     assert len(sentences) == 4
     assert sentences[2][0].startswith("Công tác") and sentences[2][0].endswith(("Đảng ủy.", "đội sản xuất."))
+
+
+def test_a_body_named_in_a_ve_opening_stays_in_its_sentence():
+    """ "Về phần việc Công đoàn, …" is one sentence: "Công" opens a name, it does not end a title."""
+    line = (
+        "Về phần việc Công đoàn, bản thân không thấy có hạn chế gì; các phong trào thi đua đều tổ chức đúng kế hoạch."
+    )
+    result = analyze(f"II. HẠN CHẾ, KHUYẾT ĐIỂM\n- Có lúc còn chậm cập nhật hồ sơ viên chức 10 ngày.\n{line}\n")
+    assert [result.text[s.start : s.end] for s in result.sentences][-1] == line
