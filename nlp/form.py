@@ -299,7 +299,7 @@ _INLINE_FIELD = re.compile(
     re.IGNORECASE,
 )
 _BULLET = re.compile(r"^(?:[-–—•*+]|\d{1,2}[.)])\s*")
-_AFTER_NAME = re.compile(r"\s+[-–—]\s+|\s*[(,;]")
+_AFTER_NAME = re.compile(r"\s+[-–—]\s+|\s*[(,;]|\s+(?=(?:[Ss]inh|SINH)\s+(?:năm|ngày|NĂM|NGÀY)\b)")
 
 
 def _field_parts(text: str) -> list[str]:

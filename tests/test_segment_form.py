@@ -158,3 +158,12 @@ def test_a_header_field_left_as_dots_is_empty():
         "I. ƯU ĐIỂM, KẾT QUẢ ĐẠT ĐƯỢC\nTôi dự đủ 12 kỳ sinh hoạt chi bộ.\n"
     )
     assert analyze(text).header.name is None
+
+
+def test_a_name_given_as_toi_ten_with_the_birth_year_on_the_same_line():
+    text = (
+        "CB bản Nà Tăm\nBẢN TỰ KIỂM ĐIỂM ĐẢNG VIÊN NĂM 2025\n"
+        "Tôi tên: LÒ VĂN PẤN           Sinh năm 1976\nChức vụ: Đảng viên; Tổ trưởng tổ an ninh bản\n"
+        "1. Ưu điểm\n- Chấp hành tốt chủ trương của Đảng, pháp luật của Nhà nước.\n"
+    )
+    assert analyze(text).header.name == "LÒ VĂN PẤN"

@@ -116,6 +116,12 @@ def body_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
 
 
 @cache
+def fields() -> tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]:
+    """(keys, topics) of ``positions.yaml``'s ``fields``: an area naming a key covers the topics too."""
+    return tuple((tuple(f["keys"]), tuple(f["topics"])) for f in load_yaml("positions.yaml")["fields"])
+
+
+@cache
 def body_abbreviations() -> dict[str, str]:
     """Folded abbreviation of a party body at the start of a header line → its words ("cb" → "chi bo")."""
     return dict(settings()["body_abbreviations"])

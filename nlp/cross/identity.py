@@ -7,7 +7,7 @@ import unicodedata
 from functools import cache
 from pathlib import PurePosixPath
 
-from nlp.cross.config import body_abbreviations, body_patterns, cues, head_levels, posts, unit_abbreviations
+from nlp.cross.config import body_abbreviations, body_patterns, cues, fields, head_levels, posts, unit_abbreviations
 from nlp.cross.records import Identity
 from nlp.lexicon import load_yaml
 from nlp.normalize import fold
@@ -154,6 +154,17 @@ def assigned_areas(text: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+def with_fields(areas: list[str]) -> list[str]:
+    """The areas, and the topics of every field of work one of them names (positions.yaml ``fields``: "to bao ve an
+    ninh" covers a drug case, "chi cuc bao ve moi truong" waste water)."""
+    found = list(areas)
+    spaced = [f" {' '.join(re.findall(r'[a-z0-9đ]+', area))} " for area in areas]
+    for keys, topics in fields():
+        if any(f" {key} " in area for key in keys for area in spaced):
+            found.extend(topics)
+    return list(dict.fromkeys(found))
+
+
 def head_level(*written: str | None) -> str | None:
     """The level of the head posts named in the post fields: ``committee`` (the đảng ủy or the whole enterprise /
     agency), ``branch`` (a chi bộ or a sub-unit inside it), ``own`` (neither said: the writer's own unit); None
@@ -272,7 +283,7 @@ def identify(path: str, result: AnalysisResult) -> Identity:
     if not found and not collective and header.position:
         found, areas = find_posts(header.position)
     if not collective:
-        areas = list(dict.fromkeys([*areas, *assigned_areas(result.text)]))
+        areas = with_fields([*areas, *assigned_areas(result.text)])
     name = None if collective else header.name
     unit, parent = _unit_names(result)
     return Identity(
@@ -372,5 +383,5 @@ def _branch_places(identity: Identity) -> list[str]:
             folded = " ".join(fold(piece).split())
             kinds = list(_SUB_UNIT.finditer(folded))
             if kinds and kinds[-1].start() > 0:
-                places.append(folded[kinds[-1].start() :])
+                places.append(" ".join(re.findall(r"[a-z0-9đ]+", folded[kinds[-1].start() :])))
     return list(dict.fromkeys(p for p in places if len(p.split()) >= 2))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from nlp.cross.config import cue, matching, settings
+from nlp.cross.config import cue, cues, matching, settings
 from nlp.cross.match import Match, Matcher, syllable_overlap
 from nlp.cross.passages import Passage
 from nlp.cross.responsibility import Shortcoming, covers_topic, has_figures, in_area, topic_words
@@ -31,7 +31,10 @@ class Decision:
 
 
 def owns(item: Passage) -> bool:
-    """A first-person sentence that gives the writer's own part or responsibility (not only a shared one)."""
+    """A first-person sentence that gives the writer's own part or responsibility (not only a shared one) in a fault:
+    "tôi chịu trách nhiệm chính về công tác X; công tác này đã thực hiện đúng quy định" owns the area, not a fault."""
+    if clean_claim(item):
+        return False
     if cue("own_part", item.folded):
         return True
     role = cue("role_opening", item.folded)
@@ -52,10 +55,21 @@ def _mutual(match: Match, item: Shortcoming, others: list[Shortcoming], matcher:
 
 def contrary(item: Passage) -> bool:
     """The sentence says the contrary of a fault: no shortcoming, not the writer's area, a good result."""
-    if cue("area_denial", item.folded):
+    if cue("area_denial", item.folded) or clean_claim(item):
         return True
     claims = cue("good_result", item.folded) or item.has("denial")
     return bool(claims) and not cue("own_part", item.folded) and not cue("outcome_not_fixed", item.folded)
+
+
+def clean_claim(item: Passage) -> bool:
+    """A claim of good results that admits no fault at all ("… đã được thực hiện đúng trình tự, thủ tục, không để
+    xảy ra sai sót"): fault wording counts only outside the phrases that deny one."""
+    if not cue("good_result", item.folded):
+        return False
+    rest = item.folded
+    for pattern in cues()["no_fault"]:
+        rest = pattern.sub(" ", rest)
+    return not cue("fault_words", rest) and not cue("outcome_not_fixed", rest) and not cue("own_fault", rest)
 
 
 def _about(match: Match) -> bool:
@@ -85,10 +99,15 @@ def collective_verdict(
         if _mutual(m, item, others, matcher) and not _scoped_elsewhere(item, m.passage, others)
     ]
     owned = next((m for m in same if owns(m.passage) and _about(m) and not cue("area_denial", m.passage.folded)), None)
+    denying = next((m for m in same if cue("area_denial", m.passage.folded)), None)
+    if denying and (
+        owned is None or denying.score >= owned.score or denying.overlap >= owned.overlap
+    ):  # "… đúng là có khuyết điểm, nhưng … không
+        return Decision("denied", denying.passage, denying.score)  # thuộc trách nhiệm của tôi"
     if owned:
         return Decision("owned", owned.passage, owned.score)
     denial = _denial(item, why, areas, mine or [item], report, others, matcher)
-    if denial:
+    if denial and not (same and _shares_responsibility(same[0], denial)):
         return denial
     if same:
         return Decision("diffused", same[0].passage, same[0].score)
@@ -96,6 +115,17 @@ def collective_verdict(
     if general:
         return Decision("diffused", general, None)
     return Decision("absent")
+
+
+def _shares_responsibility(match: Match, denial: Decision) -> bool:
+    """The sentence naming the item itself says the writer shares the responsibility for it ("… bản thân cùng chịu
+    trách nhiệm chung với tập thể về việc …"): that outweighs a claim of good results found only through the
+    writer's area."""
+    return (
+        denial.passage is not match.passage
+        and bool(cue("diffuse", match.passage.folded))
+        and not contrary(match.passage)
+    )
 
 
 def _denial(

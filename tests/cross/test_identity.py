@@ -186,3 +186,17 @@ def test_a_body_s_shorter_name_and_the_areas_of_the_post_it_names():
     _, areas = find_posts(None, "Trưởng khoa Dược; Tổ trưởng Tổ chuyên gia đấu thầu thuốc")
     assert "to chuyen gia dau thau" in areas  # "Tổ chuyên gia đấu thầu" in the collective text
     assert "han dung" in areas  # Khoa Dược: a pharmacist's areas
+
+
+def test_fields_of_work_cover_their_topics_and_a_listed_assignment_is_read():
+    from nlp.cross.identity import assigned_areas, find_posts, with_fields
+
+    _, areas = find_posts("Tổ trưởng Tổ bảo vệ an ninh, trật tự thôn Đông")
+    assert "ma tuy" in with_fields(areas) and "ma tuy" not in with_fields(["thu quy"])
+    _, areas = find_posts("Chi cục trưởng Chi cục Bảo vệ môi trường")
+    assert "chi cuc bao ve moi truong" in areas and "nuoc thai" in with_fields(areas)
+    _, areas = find_posts("Chánh Thanh tra Sở Xây dựng")
+    assert "thanh tra" in areas
+    listed = assigned_areas("- Lĩnh vực được phân công: đất đai; kiểm soát thủ tục hành chính; thủy lợi\n")
+    assert listed == ["dat dai", "kiem soat thu tuc hanh chinh", "thuy loi"]
+    assert "tram bom" in with_fields(listed)

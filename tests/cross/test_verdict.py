@@ -409,3 +409,42 @@ def test_a_division_of_fields_in_the_collective_report_gives_areas(matcher):
     fund = Shortcoming(make_passage("Quỹ Tương trợ thu 34,5 triệu đồng nhưng chưa công khai.", "shortcomings"))
     assert [s.passage.text[:22] for s in statements_for(infection, statements, matcher)] == ["đồng chí Lê Thị Hoa, P"]
     assert statements_for(fund, statements, matcher) == []  # "tư tưởng" shares one syllable with "Tương trợ"
+
+
+def test_owning_an_area_and_claiming_it_went_well_is_a_denial(matcher):
+    """ "Tôi trực tiếp chịu trách nhiệm về X; X đã làm đúng quy định" takes the area, not the fault."""
+    claim = (
+        "Tôi trực tiếp chịu trách nhiệm về công tác thu quỹ của thôn; năm 2025 các khoản thu đều thực hiện đúng quy "
+        "định, sổ sách công khai.",
+        "shortcomings",
+    )
+    assert not owns(make_passage(*claim))
+    assert collective_verdict(FUND, ["named"], ["thu quy"], _report(claim), OTHERS, matcher).verdict == "denied"
+    admits = make_passage("Tôi trực tiếp chịu trách nhiệm về thu quỹ; tôi chưa đôn đốc 41 hộ chậm nộp.", "shortcomings")
+    assert owns(admits)
+
+
+def test_an_explicit_denial_of_the_item_outweighs_an_owned_side_fault(matcher):
+    report = _report(
+        ("Tôi chưa kịp nhắc các hộ xóm Bến dọn đất đá lấn ra đường nội đồng sau mùa mưa.", "shortcomings"),
+        (
+            "Việc đường bê tông xóm Bến khởi công chậm, đúng là có khuyết điểm, nhưng vốn do Ban phát triển thôn thu "
+            "nên phần này không thuộc trách nhiệm của tôi.",
+            "shortcomings",
+        ),
+    )
+    decision = collective_verdict(ROAD, ["area"], ["duong be tong"], report, OTHERS, matcher)
+    assert decision.verdict == "denied" and decision.passage.text.startswith("Việc đường bê tông")
+
+
+def test_shared_responsibility_for_the_item_itself_outweighs_a_claim_found_through_the_area(matcher):
+    report = _report(
+        ("Hướng dẫn 3 quần chúng ưu tú học lớp nhận thức về Đảng, sinh hoạt chi bộ đều đặn, nền nếp.", "duties"),
+        (
+            "Là chi ủy viên phụ trách công tác tổ chức, bản thân cùng chịu trách nhiệm chung với tập thể về việc chi bộ "
+            "không kết nạp được đảng viên mới.",
+            "collective_responsibility",
+        ),
+    )
+    areas = ["sinh hoat chi bo", "ket nap dang", "dang vien moi"]
+    assert collective_verdict(PARTY, ["area"], areas, report, OTHERS, matcher).verdict == "diffused"
