@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Container, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -37,8 +38,15 @@ def syllables(text: str) -> list[str]:
     return _SYLLABLE.findall(unicodedata.normalize("NFC", text).lower())
 
 
-def segment(tokens: list[str], known: dict[str, int], max_word: int = MAX_WORD) -> list[str]:
-    """Greedy longest match of ``tokens`` (syllables) against ``known`` entries; a syllable not known stays alone."""
+def segment(
+    tokens: list[str], known: Mapping[str, int], max_word: int = MAX_WORD, starts: Container[str] | None = None
+) -> list[str]:
+    """Greedy longest match of ``tokens`` (syllables) against ``known`` entries; a syllable not known stays alone.
+
+    ``starts`` (:func:`word_starts` of ``known``), when given, makes it cheaper with the same words: a longer match
+    is tried only while the syllables so far begin some entry."""
+    if starts is not None:
+        return _segment_by_starts(tokens, known, max_word, starts)
     words, i = [], 0
     while i < len(tokens):
         for size in range(min(max_word, len(tokens) - i), 0, -1):
@@ -47,6 +55,34 @@ def segment(tokens: list[str], known: dict[str, int], max_word: int = MAX_WORD) 
                 words.append(word)
                 i += size
                 break
+    return words
+
+
+def word_starts(known: Iterable[str], max_word: int = MAX_WORD) -> frozenset[str]:
+    """The first two, three… syllables of every entry of two to ``max_word`` syllables (the entry itself included):
+    where the syllables read so far are not one of these, no longer entry can match."""
+    starts = set()
+    for entry in known:
+        parts = entry.split(" ")
+        if 1 < len(parts) <= max_word:
+            starts.update(" ".join(parts[:size]) for size in range(2, len(parts) + 1))
+    return frozenset(starts)
+
+
+def _segment_by_starts(tokens: list[str], known: Mapping[str, int], max_word: int, starts: Container[str]) -> list[str]:
+    words, i, count = [], 0, len(tokens)
+    while i < count:
+        best = word = tokens[i]
+        size, end, limit = 1, i + 1, min(i + max_word, count)
+        while end < limit:
+            word = f"{word} {tokens[end]}"
+            if word not in starts:
+                break
+            end += 1
+            if word in known:
+                best, size = word, end - i
+        words.append(best)
+        i += size
     return words
 
 
@@ -63,6 +99,7 @@ class StaticEncoder:
         self._folded: dict[str, int] = {}
         for word, index in sorted(self.vocab.items(), key=lambda item: item[1]):  # most frequent entries first
             self._folded.setdefault(fold(word), index)
+        self._vocab_starts, self._folded_starts = word_starts(self.vocab), word_starts(self._folded)
 
     @property
     def dimensions(self) -> int:
@@ -73,10 +110,14 @@ class StaticEncoder:
         """The vocabulary entries of ``text``'s words (words not known at all are left out); a text written without
         diacritics is read through the folded forms ("quy" as "quỹ" where that is the most frequent)."""
         tokens = syllables(text)
-        folded = [fold(t) for t in tokens]
-        lookup = self._folded if folded == tokens else self.vocab
-        words = segment(folded if lookup is self._folded else tokens, lookup)
-        return [lookup[w] for w in words if w in lookup]
+        if not tokens:
+            return []
+        folded = fold(" ".join(tokens)).split(" ")  # folding maps each character to one, a space to a space
+        if folded == tokens:  # no diacritics: the folded forms
+            words = segment(folded, self._folded, starts=self._folded_starts)
+            return [self._folded[w] for w in words if w in self._folded]
+        words = segment(tokens, self.vocab, starts=self._vocab_starts)
+        return [self.vocab[w] for w in words if w in self.vocab]
 
     def encode(self, texts: list[str]) -> np.ndarray:
         """One L2-normalised row per text (zeros for a text with no known word)."""

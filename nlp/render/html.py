@@ -48,7 +48,24 @@ def _asset(name: str) -> str:
 
 
 def _e(value: object) -> str:
-    return escape(str(value), quote=True)
+    """``value`` escaped for HTML text and attributes (a string with nothing to escape is returned as it is: most
+    of a page's hundreds of short strings)."""
+    text = value if type(value) is str else str(value)
+    if "&" in text or "<" in text or ">" in text or '"' in text or "'" in text:
+        return escape(text, quote=True)
+    return text
+
+
+@cache
+def _et(key: str, lang: str) -> str:
+    """An interface string without placeholders, escaped (the same few on every page)."""
+    return _e(t(key, lang))
+
+
+@cache
+def _el(group: str, key: str, lang: str) -> str:
+    """A display label, escaped."""
+    return _e(label(group, key, lang))
 
 
 @cache
@@ -84,11 +101,11 @@ def render_html(result: AnalysisResult, *, lang: str | None = None) -> str:
         "title": _e(title),
         "css": _asset("palette.css") + _asset("report.css"),
         "js": _asset("report.js"),
-        "skip": _e(t("skip", lang)),
+        "skip": _et("skip", lang),
         "top": _top(view, lang),
         "toolbar": _toolbar(view, lang),
-        "text_heading": _e(t("text_heading", lang)),
-        "text_help": _e(t("text_help", lang)),
+        "text_heading": _et("text_heading", lang),
+        "text_help": _et("text_help", lang),
         "body": _report_body(view, lang),
         "footer": _e(t("generated_by", lang, classifier=result.classifier, schema=result.schema_version)),
     }
@@ -102,23 +119,17 @@ def _sentence_link(view: ReportView, offset: int, lang: str) -> str:
     target = view.sentence_at(offset)
     if target is None:
         return ""
-    return f' <a class="goto" href="#s-{target.index}" data-goto="{target.index}">→ {_e(t("see_in_text", lang))}</a>'
+    return f' <a class="goto" href="#s-{target.index}" data-goto="{target.index}">→ {_et("see_in_text", lang)}</a>'
 
 
 def _finding_item(finding: Finding, lang: str, link: str = "") -> str:
-    severity = label("severities", finding.severity, lang)
-    review = f" review-{finding.review}" if finding.review else ""
     parts = [
-        f'<li class="f{review}" data-category="{_e(finding.category)}" data-rule="{_e(finding.rule)}">',
-        f'<span class="chip c-{_e(finding.category)}">{_e(category_name(finding.category, lang))}</span>',
-        f'<span class="sev sev-{_e(finding.severity)}">{_e(severity)}</span> ',
+        _finding_head(finding.category, finding.rule, finding.severity, finding.review, lang),
+        f'<span class="msg">{_e(finding.message)}</span>{link}',
     ]
-    if finding.review:  # a reviewer's decision from the feedback store (nlp.feedback.apply)
-        parts.append(f'<span class="review">{_e(t(f"review_{finding.review}", lang))}</span> ')
-    parts += [f'<span class="msg">{_e(finding.message)}</span>{link}']
     if finding.suggestion:
         parts.append(
-            f'<div class="sugg"><span class="sugg-label">{_e(t("suggestion", lang))}:</span> {_e(finding.suggestion)}</div>'
+            f'<div class="sugg"><span class="sugg-label">{_et("suggestion", lang)}:</span> {_e(finding.suggestion)}</div>'
         )
     if finding.evidence is not None:  # a cross-report finding: the other report's sentence, quoted
         parts.append(_cross_evidence(finding.evidence, lang))
@@ -126,12 +137,27 @@ def _finding_item(finding: Finding, lang: str, link: str = "") -> str:
     return "".join(parts)
 
 
+@cache
+def _finding_head(category: str, rule: str, severity: str, review: str | None, lang: str) -> str:
+    """The start of a finding's item: its rule, category chip, severity and a reviewer's decision (the same for
+    every finding of a rule)."""
+    review_class = f" review-{review}" if review else ""
+    head = (
+        f'<li class="f{review_class}" data-category="{_e(category)}" data-rule="{_e(rule)}">'
+        f'<span class="chip c-{_e(category)}">{_el("categories", category, lang)}</span>'
+        f'<span class="sev sev-{_e(severity)}">{_el("severities", severity, lang)}</span> '
+    )
+    if review:  # a reviewer's decision from the feedback store (nlp.feedback.apply)
+        head += f'<span class="review">{_e(t(f"review_{review}", lang))}</span> '
+    return head
+
+
 def _cross_evidence(evidence, lang: str) -> str:
     """The other report's sentence a cross-report finding rests on: its file (and year) and the sentence."""
     source = f"{evidence.file}, {evidence.year}" if evidence.year else evidence.file
     return (
         f'<blockquote class="cross-ev" data-file="{_e(evidence.file)}" data-start="{evidence.start}" '
-        f'data-end="{evidence.end}"><span class="cross-ev-label">{_e(t("cross_evidence", lang))} '
+        f'data-end="{evidence.end}"><span class="cross-ev-label">{_et("cross_evidence", lang)} '
         f"({_e(source)}):</span> {_e(evidence.quote)}</blockquote>"
     )
 
@@ -186,13 +212,13 @@ def _top(view: ReportView, lang: str) -> str:
     fact_items = "".join(facts)
     masthead = (
         '<header class="masthead">'
-        f'<div class="who"><div class="kicker">{_e(t("page_title", lang))}</div>'
+        f'<div class="who"><div class="kicker">{_et("page_title", lang)}</div>'
         f"<h1>{_e(who)}</h1></div>"
         f'<div class="verdict"><span class="band band-{_e(band)}">'
         f'<span class="sym" aria-hidden="true">{_e(symbol)}</span>'
-        f"{_e(t('band', lang))}: {_e(label('bands', band, lang))}</span>"
+        f"{_et('band', lang)}: {_el('bands', band, lang)}</span>"
         f'<span class="hint">{_e(band_hint(band, lang))}</span></div>'
-        f'<dl class="facts" aria-label="{_e(t("report_info", lang))}">{fact_items}</dl>'
+        f'<dl class="facts" aria-label="{_et("report_info", lang)}">{fact_items}</dl>'
         "</header>"
     )
 
@@ -203,45 +229,45 @@ def _top(view: ReportView, lang: str) -> str:
         width = max(0.0, min(100.0, value))
         why = explanations.get(score, "")
         rows.append(
-            f'<li class="score-row {score}"><span class="name" id="score-{score}">{_e(label("scores", score, lang))}</span>'
+            f'<li class="score-row {score}"><span class="name" id="score-{score}">{_el("scores", score, lang)}</span>'
             f'<span class="bar" role="img" aria-labelledby="score-{score}" aria-label="{_e(number(value))}/100">'
             f'<span class="fill-{_band_class(value)}" style="width:{width:.1f}%"></span></span>'
             f'<span class="val">{_e(number(value))}</span>'
             + (f'<span class="why">{_e(why)}</span>' if why else "")
             + "</li>"
         )
-    scores = f'<section class="card"><h2>{_e(t("scores", lang))}</h2><ul class="scores">{"".join(rows)}</ul></section>'
+    scores = f'<section class="card"><h2>{_et("scores", lang)}</h2><ul class="scores">{"".join(rows)}</ul></section>'
 
     acc = result.accountability
     icon = {"present": "✓", "missing": "✗", "not_applicable": "–"}.get(acc.status, "")
     acc_html = (
-        f'<section class="card"><h2>{_e(t("accountability", lang))}</h2>'
+        f'<section class="card"><h2>{_et("accountability", lang)}</h2>'
         f'<div class="status status-{_e(acc.status)}"><span aria-hidden="true">{icon}</span>'
-        f"{_e(label('accountability', acc.status, lang))}</div>"
+        f"{_el('accountability', acc.status, lang)}</div>"
     )
     if acc.explanation:
         acc_html += f"<p>{_e(acc.explanation)}</p>"
     if acc.head_responsibility is not None:
         head = t("head_yes", lang) if acc.head_responsibility else t("head_no", lang)
-        acc_html += f"<p>{_e(t('head_responsibility', lang))}: <strong>{_e(head)}</strong></p>"
+        acc_html += f"<p>{_et('head_responsibility', lang)}: <strong>{_e(head)}</strong></p>"
     evidence = _refs(view, acc.evidence, lang)
     if evidence:
-        acc_html += f"<h3>{_e(t('evidence', lang))}</h3>{evidence}"
+        acc_html += f"<h3>{_et('evidence', lang)}</h3>{evidence}"
     collective = _refs(view, acc.collective_shortcomings, lang)
     if collective:
-        acc_html += f"<h3>{_e(t('collective_shortcomings', lang))}</h3>{collective}"
+        acc_html += f"<h3>{_et('collective_shortcomings', lang)}</h3>{collective}"
     acc_html += "</section>"
 
     if result.missing_sections:
-        missing_items = "".join(f"<li>{_e(label('sections', s, lang))}</li>" for s in result.missing_sections)
+        missing_items = "".join(f"<li>{_el('sections', s, lang)}</li>" for s in result.missing_sections)
         missing = f'<ul class="plain">{missing_items}</ul>'
     else:
         none_key = "missing_fragment" if result.scope == "fragment" else "missing_none"
         missing = f'<p class="none">{_e(t(none_key, lang))}</p>'
     source_items = "".join(f"<li>{_e(line)}</li>" for line in source_notes(result, lang))
     parts_html = (
-        f'<section class="card"><h2>{_e(t("missing_sections", lang))}</h2>{missing}'
-        f'<h2 style="margin-top:.9rem">{_e(t("source", lang))}</h2><ul class="plain">{source_items}</ul></section>'
+        f'<section class="card"><h2>{_et("missing_sections", lang)}</h2>{missing}'
+        f'<h2 style="margin-top:.9rem">{_et("source", lang)}</h2><ul class="plain">{source_items}</ul></section>'
     )
 
     if view.report_findings:
@@ -254,8 +280,8 @@ def _top(view: ReportView, lang: str) -> str:
         )
         report_level = f'<ul class="findings">{items}</ul>'
     else:
-        report_level = f'<p class="none">{_e(t("report_findings_none", lang))}</p>'
-    summary = f'<section class="card wide" id="report-findings"><h2>{_e(t("report_findings", lang))}</h2>{report_level}</section>'
+        report_level = f'<p class="none">{_et("report_findings_none", lang)}</p>'
+    summary = f'<section class="card wide" id="report-findings"><h2>{_et("report_findings", lang)}</h2>{report_level}</section>'
 
     return f'{masthead}<div class="cards">{scores}{acc_html}{parts_html}{summary}</div>'
 
@@ -272,18 +298,18 @@ def _toolbar(view: ReportView, lang: str) -> str:
             f'<label class="legend-item{disabled}" title="{_e(group_text("category_help", category, lang))}">'
             f'<input type="checkbox" data-filter="{_e(category)}" checked{disabled}>'
             f'<span class="swatch c-{_e(category)}" aria-hidden="true"></span>'
-            f"{_e(category_name(category, lang))} "
+            f"{_el('categories', category, lang)} "
             f'<span class="count">({count})</span></label>'
         )
     items.append(
         f'<span class="legend-item"><span class="swatch structural" aria-hidden="true"></span>'
-        f"{_e(t('structural_legend', lang))}</span>"
+        f"{_et('structural_legend', lang)}</span>"
     )
     flagged = len(view.flagged())
     total = t("sentences_flagged", lang, n=flagged) if flagged else t("no_flags", lang)
     return (
-        f'<nav class="toolbar" aria-label="{_e(t("filters", lang))}">'
-        f'<span class="label">{_e(t("filters", lang))}:</span>{"".join(items)}'
+        f'<nav class="toolbar" aria-label="{_et("filters", lang)}">'
+        f'<span class="label">{_et("filters", lang)}:</span>{"".join(items)}'
         f'<span class="count">{_e(total)}</span></nav>'
     )
 
@@ -354,23 +380,24 @@ def _marks(view: SentenceView, start: int, end: int) -> list[tuple[int, int, lis
 
 
 def _sentence_html(view: SentenceView, start: int, end: int, text: str, lang: str) -> str:
-    classes = ["s"]
-    if view.sentence.structural:
-        classes.append("structural")
+    index, sentence, categories = view.index, view.sentence, view.categories
+    classes = "s structural" if sentence.structural else "s"
     if view.heading:
-        classes.append("heading")
-    categories = " ".join(view.categories)
-    attrs = [f'id="s-{view.index}"', f'data-i="{view.index}"', f'data-start="{start}"', f'data-end="{end}"']
-    attrs.append(f'data-categories="{_e(categories)}"')
-    if view.sentence.section:
-        attrs.append(f'data-section="{_e(view.sentence.section)}"')
-    if view.flagged:
-        classes.append("flag")
-        classes.extend(f"cat-{c}" for c in view.categories)
-        attrs.append(f'data-show="{_e(view.primary)}"')
-        attrs.append(f'data-n="{view.number}"')
-        attrs.append('tabindex="0" role="button" aria-pressed="false"')
-        attrs.append(f'aria-describedby="n-{view.index}"')
+        classes += " heading"
+    attrs = (
+        f'id="s-{index}" data-i="{index}" data-start="{start}" data-end="{end}" '
+        f'data-categories="{_e(" ".join(categories))}"'
+    )
+    if sentence.section:
+        attrs += f' data-section="{_e(sentence.section)}"'
+    if categories:  # a flagged sentence
+        classes += " flag" + "".join(f" cat-{c}" for c in categories)
+        attrs += (
+            f' data-show="{_e(view.primary)}" data-n="{view.number}" tabindex="0" role="button" aria-pressed="false"'
+            f' aria-describedby="n-{index}"'
+        )
+    if not view.findings:  # no phrase marks
+        return f'<span class="{classes}" {attrs}>{_e(text[start:end])}</span>'
     inner = []
     cursor = start
     for a, b, cats in _marks(view, start, end):
@@ -378,7 +405,7 @@ def _sentence_html(view: SentenceView, start: int, end: int, text: str, lang: st
         inner.append(f'<mark class="hit" data-categories="{_e(" ".join(cats))}">{_e(text[a:b])}</mark>')
         cursor = b
     inner.append(_e(text[cursor:end]))
-    return f'<span class="{" ".join(classes)}" {" ".join(attrs)}>{"".join(inner)}</span>'
+    return f'<span class="{classes}" {attrs}>{"".join(inner)}</span>'
 
 
 def _note_html(view: SentenceView, lang: str) -> str:
@@ -390,7 +417,7 @@ def _note_html(view: SentenceView, lang: str) -> str:
         probability = round(100 * float(getattr(view.sentence, category, 0.0)))
         items.append(
             f'<li class="f" data-category="{_e(category)}"><span class="chip c-{_e(category)}">'
-            f"{_e(category_name(category, lang))}</span> "
+            f"{_el('categories', category, lang)}</span> "
             f'<span class="msg">{_e(t("label_only", lang, cat=category_name(category, lang), p=probability))}</span></li>'
         )
     return (
