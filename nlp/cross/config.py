@@ -79,6 +79,7 @@ class Post:
     named: tuple[str, ...]
     area_from: re.Pattern[str] | None = None
     party_head: bool = False
+    charge_replaces_areas: bool = False  # a field the header gives ("phụ trách …") replaces the post's own areas
 
 
 @cache
@@ -97,6 +98,7 @@ def posts() -> tuple[Post, ...]:
                 named=tuple(entry.get("named", [])),
                 area_from=re.compile(entry["area_from"]) if entry.get("area_from") else None,
                 party_head=bool(entry.get("party_head", False)),
+                charge_replaces_areas=bool(entry.get("charge_replaces_areas", False)),
             )
         )
     return tuple(result)
@@ -113,6 +115,12 @@ def body_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     """The title, kind and qualifier patterns of ``positions.yaml``'s ``bodies`` (the body a post heads)."""
     bodies = load_yaml("positions.yaml")["bodies"]
     return re.compile(bodies["title"]), re.compile(bodies["kind"]), re.compile(bodies["qualifiers"])
+
+
+@cache
+def staff_pattern() -> re.Pattern[str]:
+    """``positions.yaml``'s ``bodies.staff``: a post piece that names a member of a body's staff, not a post."""
+    return re.compile(load_yaml("positions.yaml")["bodies"]["staff"])
 
 
 @cache

@@ -7,7 +7,16 @@ import unicodedata
 from functools import cache
 from pathlib import PurePosixPath
 
-from nlp.cross.config import body_abbreviations, body_patterns, cues, fields, head_levels, posts, unit_abbreviations
+from nlp.cross.config import (
+    body_abbreviations,
+    body_patterns,
+    cues,
+    fields,
+    head_levels,
+    posts,
+    staff_pattern,
+    unit_abbreviations,
+)
 from nlp.cross.records import Identity
 from nlp.lexicon import load_yaml
 from nlp.normalize import fold
@@ -90,13 +99,20 @@ def find_posts(*written: str | None) -> tuple[list[str], list[str]]:
     for value in written:
         if not value:
             continue
+        listing = False  # after "phụ trách kiểm tra", the next pieces ("quản lý hóa đơn", "hoàn thuế") go on the list
         for piece in post_pieces(value):
             piece = piece.strip(" .")
-            if piece.startswith(("nguyen ", "truoc day ")):  # a former post
+            named_post = any(post.pattern.search(piece) for post in posts())
+            if listing and not named_post and 1 <= len(piece.split()) <= 6:
+                areas.append(" ".join(re.findall(r"[a-z0-9đ]+", piece)))
                 continue
+            listing = False
+            if piece.startswith(("nguyen ", "truoc day ")) or staff_pattern().match(piece):  # a former post; a
+                continue  # member of a body's staff ("công chức Đội Kê khai – Kế toán thuế") holds no post in it
             charge = _IN_CHARGE.search(piece)
             if charge:
                 areas.append(charge.group(1).strip())
+                listing = True
             body = _body(piece)
             if body:  # the body, a shorter name of it, and the areas of a post the body is ("Khoa Dược")
                 words = body.split()
@@ -106,7 +122,8 @@ def find_posts(*written: str | None) -> tuple[list[str], list[str]]:
                 if post.pattern.search(piece):
                     if post.id not in found:
                         found.append(post.id)
-                        areas.extend(post.areas)
+                        if not (post.charge_replaces_areas and any(_IN_CHARGE.search(p) for p in post_pieces(value))):
+                            areas.extend(post.areas)  # "Phó Hiệu trưởng, phụ trách công tác học sinh": that field only
                     own = post.area_from.search(piece) if post.area_from else None
                     if own:
                         areas.append(own.group(1).strip())
@@ -370,6 +387,18 @@ def _is_party_head(post_id: str) -> bool:
 _PLACE_TAIL = re.compile(r"(?:\b[A-ZĐÀ-Ỹ][\wÀ-ỹ]*\s+){0,3}[A-ZĐÀ-Ỹ][\wÀ-ỹ]*\s*$")
 
 
+_CHI_BO = re.compile(r"\bchi bo\b")
+
+
+def _names_a_place(piece: str) -> bool:
+    """The piece ends in a proper name: its last word is capitalised ("… thôn Bàu Sen"), or a capitalised word
+    opens the last part of a compound name ("Chi bộ Quản lý nợ – Kê khai", "Khoa Kinh tế – Du lịch")."""
+    if _PLACE_TAIL.search(piece):
+        return True
+    last = re.split(r"\s[-–]\s", piece)[-1].split()
+    return len(last) >= 2 and last[0][:1].isupper() and piece.split()[0][:1].isupper()
+
+
 def _branch_places(identity: Identity) -> list[str]:
     """The sub-unit a writer's chi bộ or post is named after, from its type word on ("Bí thư Chi bộ thôn Bàu Sen" →
     "thon bau sen", "Giám đốc Xí nghiệp nước Sông Mai" → "xi nghiep nuoc song mai"): a đảng bộ shortcoming that
@@ -378,10 +407,10 @@ def _branch_places(identity: Identity) -> list[str]:
     for written in (identity.party_post, identity.gov_post, identity.unit_name):
         for piece in re.split(r"[;,]|\bkiêm\b", re.sub(r"\([^)]*\)", "", written or "")):
             piece = piece.strip(" .")
-            if not piece or piece.isupper() or not _PLACE_TAIL.search(piece):
+            if not piece or piece.isupper() or not _names_a_place(piece):
                 continue
             folded = " ".join(fold(piece).split())
-            kinds = list(_SUB_UNIT.finditer(folded))
-            if kinds and kinds[-1].start() > 0:
+            kinds = list(_SUB_UNIT.finditer(folded)) or list(_CHI_BO.finditer(folded))
+            if kinds and kinds[-1].start() > 0 and folded[kinds[-1].end() :].strip(" -–"):
                 places.append(" ".join(re.findall(r"[a-z0-9đ]+", folded[kinds[-1].start() :])))
     return list(dict.fromkeys(p for p in places if len(p.split()) >= 2))

@@ -157,14 +157,27 @@ def _in_area_of(
     folded = item.passage.folded
     if _subject_of_another(folded, person, people):
         return False
+    if not someone_named and in_area(folded, bodies_of(person)):  # "… 33 hồ sơ thuộc các lớp của Tổ Mẫu giáo"
+        return True
     here = in_area(folded, person.places)
     elsewhere = any(in_area(folded, p.places) for p in people if p is not person)
     by_post = (
         not named - {p for p in named if _is_head_post(p)}
+        and not _names_body_of_another(folded, person, people)
         and in_area(folded, person.areas)
         and (here or not person.places or not elsewhere)
     )
     return by_post or (not someone_named and here)
+
+
+def _names_body_of_another(folded: str, person: Identity, people: list[Identity]) -> bool:
+    """A clause of the shortcoming opens on a body another writer heads ("…; Chi hội Phụ nữ khu phố, đơn vị được
+    giao chủ trì mô hình, không duy trì …") and none on the person's own: it is that body's, not in the person's area
+    by post."""
+    openings = [" ".join(_NOT_WORD.sub(" ", clause).split()[:8]) for clause in re.split(r"[;:]", folded)]
+    if any(in_area(opening, bodies_of(person)) for opening in openings):
+        return False
+    return any(in_area(opening, bodies_of(p)) for opening in openings for p in people if p is not person)
 
 
 def _subject_of_another(folded: str, person: Identity, people: list[Identity]) -> bool:

@@ -200,3 +200,22 @@ def test_fields_of_work_cover_their_topics_and_a_listed_assignment_is_read():
     listed = assigned_areas("- Lĩnh vực được phân công: đất đai; kiểm soát thủ tục hành chính; thủy lợi\n")
     assert listed == ["dat dai", "kiem soat thu tuc hanh chinh", "thuy loi"]
     assert "tram bom" in with_fields(listed)
+
+
+def test_staff_of_a_body_holds_no_post_and_a_charge_list_and_a_deputy_s_own_field():
+    from nlp.cross.identity import find_posts
+
+    assert find_posts(None, "không (công chức Đội Kê khai – Kế toán thuế)") == ([], [])
+    found, areas = find_posts(None, "Phó Trưởng Thuế cơ sở 5, phụ trách kiểm tra, quản lý hóa đơn, hoàn thuế")
+    assert {"kiem tra", "quan ly hoa don", "hoan thue"} <= set(areas)
+    found, areas = find_posts(None, "Phó Hiệu trưởng, phụ trách công tác học sinh, sinh viên và ký túc xá")
+    assert found == ["pho_hieu_truong"] and "kiem dinh" not in areas and "cong tac hoc sinh" in areas
+    assert "kiem dinh" in find_posts(None, "Phó Hiệu trưởng")[1]
+
+
+def test_a_chi_bo_inside_a_dang_bo_is_its_secretary_s_place():
+    from nlp.cross.identity import _branch_places
+
+    secretary = Identity(file="x", role="leader", form="2A", party_post="Bí thư Chi bộ Quản lý nợ – Kê khai")
+    assert _branch_places(secretary) == ["chi bo quan ly no ke khai"]
+    assert _branch_places(Identity(file="y", role="leader", form="2A", party_post="Bí thư Chi bộ")) == []

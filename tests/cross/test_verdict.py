@@ -448,3 +448,41 @@ def test_shared_responsibility_for_the_item_itself_outweighs_a_claim_found_throu
     )
     areas = ["sinh hoat chi bo", "ket nap dang", "dang vien moi"]
     assert collective_verdict(PARTY, ["area"], areas, report, OTHERS, matcher).verdict == "diffused"
+
+
+def test_a_body_named_in_the_item_and_a_body_opening_another_clause():
+    kindergarten = _holder("t", ["to_truong"], "Tổ trưởng tổ Mẫu giáo")
+    deputy = _holder("p", ["pho_hieu_truong"], "Phó Hiệu trưởng phụ trách chuyên môn")
+    records = shortcomings(
+        [
+            make_passage(
+                "Còn 41 hồ sơ trẻ thiếu mã định danh, trong đó 33 hồ sơ thuộc các lớp của Tổ Mẫu giáo; việc cập nhật do "
+                "đồng chí Phó Hiệu trưởng phụ trách chuyên môn chỉ đạo.",
+                "shortcomings",
+            )
+        ]
+    )[0]
+    assert {r.identity.file for r in responsible(records, [kindergarten, deputy])} == {"t", "p"}
+    village = _holder("v", ["truong_thon"], "Trưởng khu phố", areas=["quy vi nguoi ngheo", "dong gop"])
+    front = _holder("m", ["mat_tran"], "Trưởng Ban công tác Mặt trận khu phố")
+    fund = Shortcoming(
+        make_passage(
+            "Quỹ Vì người nghèo mới đạt 62,8% chỉ tiêu; Ban công tác Mặt trận khu phố chưa đến từng hộ vận động.",
+            "shortcomings",
+        )
+    )
+    assert [r.identity.file for r in responsible(fund, [village, front])] == ["m"]
+
+
+def test_a_person_named_after_a_comma_as_the_one_in_charge():
+    item = shortcomings(
+        [
+            make_passage(
+                "Lấn chiếm vỉa hè đường Cây Gáo vẫn tái diễn, còn 15 hộ vi phạm; đồng chí Trưởng khu phố, người được "
+                "giao trực tiếp theo dõi việc này, chưa phối hợp với Công an phường.",
+                "shortcomings",
+            )
+        ]
+    )[0]
+    village = _holder("v", ["truong_thon"], "Trưởng khu phố")
+    assert [r.why for r in responsible(item, [village])] == [["named"]]
