@@ -185,9 +185,12 @@ def collective_baseline(report: list[Passage]) -> list[Passage]:
 
 def _closest(item: Shortcoming, said: Passage, mine: list[Shortcoming], areas: list[str], matcher: Matcher) -> bool:
     """``item`` is the shortcoming a claim in the person's area is held against: of those the person answers for by
-    post, the ones naming an area the claim names (all of them when none does), the one the claim is closest to."""
+    post, the ones naming an area the claim names (all of them when none does and the claim is about a whole field,
+    not one activity: "Phối hợp tổ chức hội nghị viên chức đúng quy định"), the one the claim is closest to."""
     named = [a for a in areas if in_area(said.folded, [a])]
-    sharing = [o for o in mine if in_area(o.passage.folded, named)] or mine
+    sharing = [o for o in mine if in_area(o.passage.folded, named)]
+    if not sharing and cue("field_claim", said.folded):  # "Công tác tài chính … đúng quy định": the whole field
+        sharing = mine
     if item not in sharing:
         return False
     score = matcher.score(item.passage, said).score

@@ -486,3 +486,30 @@ def test_a_person_named_after_a_comma_as_the_one_in_charge():
     )[0]
     village = _holder("v", ["truong_thon"], "Trưởng khu phố")
     assert [r.why for r in responsible(item, [village])] == [["named"]]
+
+
+def test_more_ways_of_saying_the_item_is_not_the_writer_s_fault(matcher):
+    for said in (
+        "Về thu quỹ Quốc phòng - an ninh mà tập thể nêu: việc thu do Ban tài chính xã trực tiếp làm, nên đây không phải "
+        "khuyết điểm thuộc trách nhiệm của Trưởng thôn.",
+        "Riêng việc 41 hộ chưa nộp quỹ Quốc phòng - an ninh: thôn không được giao nhiệm vụ này nên tôi không có khuyết "
+        "điểm ở nội dung đó.",
+        "Thu quỹ Quốc phòng - an ninh đạt 68% là do kinh tế các hộ khó khăn, không phải do thôn thiếu trách nhiệm.",
+    ):
+        report = _report((said, "shortcomings"))
+        assert collective_verdict(FUND, ["named"], ["thu quy"], report, OTHERS, matcher).verdict == "denied", said
+
+
+def test_a_claim_about_one_activity_is_not_held_against_an_item_of_another_field(matcher):
+    union = Shortcoming(
+        make_passage(
+            "Chi bộ không kết nạp được đảng viên mới; 2 quần chúng ưu tú chưa được Ban Chấp hành Công đoàn họp xét.",
+            "shortcomings",
+        )
+    )
+    activity = ("Phối hợp tổ chức hội nghị người lao động tháng 01/2025 đúng quy định.", "duties")
+    decision = collective_verdict(union, ["area"], ["cong doan", "nguoi lao dong"], _report(activity), [union], matcher)
+    assert decision.verdict == "absent"
+    field = ("Công tác công đoàn năm 2025 thực hiện đúng quy định, không có sai sót.", "duties")
+    decision = collective_verdict(union, ["area"], ["cong doan", "nguoi lao dong"], _report(field), [union], matcher)
+    assert decision.verdict == "denied"
