@@ -357,8 +357,13 @@ def _short_of_whole(folded: str) -> bool:
 
 
 def outcome(item: Passage) -> str:
-    """fixed / partly / not_fixed: partial-progress cues, or something done before something not done ("đã ký …;
+    """fixed / partly / not_fixed: the writer's own conclusion when the sentence states one; else partial-progress cues, or something done before something not done ("đã ký …;
     tuy nhiên vẫn chưa …"), read as partly; something not done as not_fixed; else fixed."""
+    if cue("outcome_stated_not_fixed", item.folded):  # the writer's own conclusion: "… hạn chế này chưa khắc phục được"
+        return "not_fixed"
+    stated = cue("outcome_stated_fixed", item.folded)  # "… hạn chế này đã khắc phục", nothing left undone after it
+    if stated and not cue("outcome_not_fixed", item.folded[stated.end() :]):
+        return "fixed"
     done, undone = cue("outcome_done", item.folded), cue("outcome_not_fixed", item.folded)
     done_first = done is not None and undone is not None and done.start() < undone.start()
     if done_first and cue("handed_on", item.folded):  # "đã chuyển hồ sơ sang …, đến nay chưa có kết quả"

@@ -513,3 +513,18 @@ def test_a_claim_about_one_activity_is_not_held_against_an_item_of_another_field
     field = ("Công tác công đoàn năm 2025 thực hiện đúng quy định, không có sai sót.", "duties")
     decision = collective_verdict(union, ["area"], ["cong doan", "nguoi lao dong"], _report(field), [union], matcher)
     assert decision.verdict == "denied"
+
+
+def test_the_writer_s_own_conclusion_decides_the_outcome():
+    def said(text: str) -> str:
+        return outcome(make_passage(text, "previous_remediation"))
+
+    assert said("Tỷ lệ làm rõ án năm 2025 đạt 55% (11/20 vụ), vẫn chưa đạt 65%; hạn chế này chưa khắc phục được.") == (
+        "not_fixed"
+    )
+    assert said(
+        "Sinh hoạt chuyên đề: năm 2025 chi bộ tổ chức đủ 4/4 kỳ, còn lại 2 kỳ ghép; hạn chế này đã khắc phục."
+    ) == ("fixed")
+    assert said("Số hóa hồ sơ: năm 2024 mới đạt 40%, đến tháng 5/2025 đã hoàn thành 100% (3.420 bộ).") == "fixed"
+    assert said("Hai giáo trình đến nay vẫn chưa hoàn thành, mới có bản thảo 5/8 bài.") == "not_fixed"
+    assert said("Đã khắc phục một phần: thu được 1,5 tỷ đồng, còn 2,6 tỷ đồng chưa thu.") == "partly"
