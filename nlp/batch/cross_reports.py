@@ -441,7 +441,17 @@ def _write_checked(out_dir: Path, row: dict, json_bytes: bytes, html_bytes: byte
 
 def _keep_plain(json_path: Path, plain: Path) -> None:
     """``plain`` a second name of the worker's JSON (a hard link: nothing read or written; the JSON is then replaced
-    by a new file, so the link keeps the analysis), or a copy where the file system has no hard links."""
+    by a new file, so the link keeps the analysis), or a copy where the file system has no hard links. The link is
+    made under its own name at once (one step, and as atomic as a rename); a name already taken goes through a
+    temporary link."""
+    try:
+        os.link(json_path, plain)
+        return
+    except FileExistsError:  # a leftover of an interrupted run: replaced below
+        pass
+    except OSError:
+        write_atomic(str(plain), json_path.read_bytes())
+        return
     temporary = plain.with_name(f"{plain.name}.{os.getpid()}.tmp")
     try:
         temporary.unlink(missing_ok=True)

@@ -248,8 +248,13 @@ def build_view(result: AnalysisResult) -> ReportView:
     heading_ranges = [(start, end) for start, end in headings if end > start]
     views: list[SentenceView] = []
     for index, sentence in enumerate(result.sentences):
-        findings = sorted(by_sentence.get(index, []), key=lambda item: (item[1].start, item[0]))
-        categories = sort_categories({*sentence.labels, *(finding.category for _, finding in findings)})
+        found = by_sentence.get(index)
+        if found:
+            findings = sorted(found, key=lambda item: (item[1].start, item[0]))
+            categories = sort_categories({*sentence.labels, *(finding.category for _, finding in findings)})
+        else:  # most sentences: no finding, and few labels
+            findings = []
+            categories = sort_categories(sentence.labels) if sentence.labels else []
         heading = sentence.structural and any(start <= sentence.start < end for start, end in heading_ranges)
         views.append(SentenceView(index, sentence, categories, findings, heading=heading))
     views.sort(key=lambda view: (view.start, view.end, view.index))

@@ -9,6 +9,7 @@ newlines included, is kept as it is; section names are drawn by CSS from ``data-
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from functools import cache
 from html import escape
 from importlib import resources
@@ -332,13 +333,14 @@ def _effective_spans(view: ReportView, length: int) -> dict[int, tuple[int, int]
 def _regions(view: ReportView, spans: dict[int, tuple[int, int]], length: int) -> list[tuple[int, int, int | None]]:
     """Cover ``[0, length)`` with section regions and the gaps between them; no boundary cuts a sentence."""
     ranges = sorted(spans.values())
+    starts = [start for start, _ in ranges]
 
     def snap(offset: int) -> int:
-        for start, end in ranges:
-            if start < offset < end:
-                return start
-            if start >= offset:
-                break
+        """The start of the range that has ``offset`` strictly inside, else ``offset``: the ranges are disjoint and
+        in order (:func:`_effective_spans`), so only the last one starting before ``offset`` can."""
+        position = bisect_left(starts, offset) - 1
+        if position >= 0 and offset < ranges[position][1]:
+            return ranges[position][0]
         return offset
 
     regions: list[tuple[int, int, int | None]] = []
