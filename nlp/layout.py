@@ -55,6 +55,7 @@ class _LayoutRules:
     reference_end: re.Pattern[str]
     number_takers: frozenset[str]
     numbering_only: re.Pattern[str]
+    not_title: re.Pattern[str]
     prefix_only: re.Pattern[str]
     wrap_share: float
     wrap_width_share: float
@@ -88,6 +89,7 @@ def _rules() -> _LayoutRules:
         reference_end=compiled(data["reference_end"]),
         number_takers=frozenset(data["number_takers"]),
         numbering_only=compiled(data["numbering_only"]),
+        not_title=compiled(structure["heading"]["not_title"]),
         prefix_only=compiled(data["prefix_only"]),
         wrap_share=float(data["wrapped"]["min_share"]),
         wrap_width_share=float(data["wrapped"]["width_share"]),
@@ -423,6 +425,8 @@ def _title_end(view: str, folded: str, start: int, end: int) -> int | None:
         return caps_run
     head = folded[start : words[min(len(words), 12) - 1].end()]
     head = _TITLE_STOP.split(head, maxsplit=1)[0]
+    if rules.not_title.match(head.lstrip()):  # "2. Chưa áp dụng biện pháp …" opens an item, not a title
+        return None
     if not (rules.section_cue.search(head) or head.startswith("ve ")):
         return None
     for number, word in enumerate(words):

@@ -32,6 +32,7 @@ _LETTER = re.compile(r"[^\W\d_]")
 class _Rules:
     numbering: list[re.Pattern[str]]
     max_heading_chars: int
+    not_title: re.Pattern[str]
     fields: dict[str, re.Pattern[str]]
     # Cue lists joined into one alternation each: one search tells whether any of them matches.
     section_any: list[tuple[str, re.Pattern[str]]]
@@ -51,6 +52,7 @@ def _rules() -> _Rules:
     return _Rules(
         numbering=[compiled(p) for p in data["heading"]["numbering"]],
         max_heading_chars=int(data["heading"]["max_chars"]),
+        not_title=compiled(data["heading"]["not_title"]),
         fields={k: compiled(v) for k, v in data["header_fields"].items()},
         section_any=[(s["id"], _any_of(s["cues"])) for s in data["sections"]],
         structural_any=_any_of(data["structural_lines"]),
@@ -100,6 +102,8 @@ def classify_heading(line: Line) -> _Heading | None:
     text, folded = line.text, line.folded.strip()
     rest, removed, level = _strip_numbering(folded)
     rest = rest.lstrip()
+    if rules.not_title.match(rest):  # "2. Chưa áp dụng biện pháp cưỡng chế …": an item, not a heading
+        return None
     colon = text.find(":", removed)
     head_part = rest
     inline = False

@@ -285,3 +285,18 @@ def test_a_body_named_in_a_ve_opening_stays_in_its_sentence():
     )
     result = analyze(f"II. HẠN CHẾ, KHUYẾT ĐIỂM\n- Có lúc còn chậm cập nhật hồ sơ viên chức 10 ngày.\n{line}\n")
     assert [result.text[s.start : s.end] for s in result.sentences][-1] == line
+
+
+def test_a_numbered_item_that_opens_on_a_fault_is_not_a_heading():
+    """ "2. Chưa áp dụng biện pháp cưỡng chế …" is the second shortcoming, not the heading "Biện pháp khắc phục"."""
+    text = (
+        "II. HẠN CHẾ, KHUYẾT ĐIỂM\n1. Còn 12 hồ sơ xóa nợ chưa hoàn thiện.\n"
+        "2. Chưa áp dụng biện pháp cưỡng chế trích tiền từ tài khoản đối với 5 doanh nghiệp ở xã An Cư.\n"
+        "Nguyên nhân: ngại va chạm với doanh nghiệp.\n"
+    )
+    result = analyze(text)
+    sentences = [(result.text[s.start : s.end], s.section) for s in result.sentences]
+    assert (
+        "Chưa áp dụng biện pháp cưỡng chế trích tiền từ tài khoản đối với 5 doanh nghiệp ở xã An Cư.",
+        "shortcomings",
+    ) in (sentences)
