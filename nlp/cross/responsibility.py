@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import pairwise
 
 from nlp.cross.config import cue, cues, matching, posts, settings
 from nlp.cross.identity import bodies_of, post_pieces
@@ -155,7 +156,9 @@ def _in_area_of(
     text names no other post for it, and, for the manager of a sub-unit, no other sub-unit than his or hers), or it
     happened in the writer's chi bộ or sub-unit inside a đảng bộ (when the text names no one by name for it)."""
     folded = item.passage.folded
-    if _subject_of_another(folded, person, people):
+    if _subject_of_another(folded, person, people) and not _opens_a_clause(
+        folded, [*bodies_of(person), *person.places]
+    ):
         return False
     if not someone_named and in_area(folded, bodies_of(person)):  # "… 33 hồ sơ thuộc các lớp của Tổ Mẫu giáo"
         return True
@@ -174,10 +177,16 @@ def _names_body_of_another(folded: str, person: Identity, people: list[Identity]
     """A clause of the shortcoming opens on a body another writer heads ("…; Chi hội Phụ nữ khu phố, đơn vị được
     giao chủ trì mô hình, không duy trì …") and none on the person's own: it is that body's, not in the person's area
     by post."""
-    openings = [" ".join(_NOT_WORD.sub(" ", clause).split()[:8]) for clause in re.split(r"[;:]", folded)]
-    if any(in_area(opening, bodies_of(person)) for opening in openings):
+    if _opens_a_clause(folded, bodies_of(person)):
         return False
-    return any(in_area(opening, bodies_of(p)) for opening in openings for p in people if p is not person)
+    return any(_opens_a_clause(folded, bodies_of(p)) for p in people if p is not person)
+
+
+def _opens_a_clause(folded: str, areas: list[str]) -> bool:
+    """One of the areas is named in the first words of a clause of the text (clauses split at ";" and ":")."""
+    return bool(areas) and any(
+        in_area(" ".join(_NOT_WORD.sub(" ", clause).split()[:8]), areas) for clause in re.split(r"[;:]", folded)
+    )
 
 
 def _subject_of_another(folded: str, person: Identity, people: list[Identity]) -> bool:
@@ -232,7 +241,7 @@ def statements_for(item: Shortcoming, statements: list[Shortcoming], matcher: Ma
     for statement in statements:
         if statement.fields is not None:  # a division of fields: about an item one of its fields names, in meaning too
             topics = topic_words(statement.fields.folded, statement.fields)
-            shared = any(len(t & item.passage.syllables) >= 2 for t in topics)
+            shared = _shares_a_phrase(item.passage, statement.fields)
             close = matcher.score(item.passage, statement.fields).score >= matching("same_item_floor")
             if shared and covers_topic(item.passage, topics) and close:
                 found.append(statement)
@@ -246,6 +255,18 @@ def statements_for(item: Shortcoming, statements: list[Shortcoming], matcher: Ma
 
 
 _TOPIC_SPLIT = re.compile(r"\s*(?:,|;|\bva\b)\s*")
+
+
+def _shares_a_phrase(item: Passage, fields: Passage) -> bool:
+    """The item names one of the fields: two syllables of a field in a row, one of them a content syllable, in the
+    item's text ("phổ cập" is not named by "Phó Hiệu trưởng … cập nhật")."""
+    words = f" {_NOT_WORD.sub(' ', item.folded)} "
+    for topic in _TOPIC_SPLIT.split(fields.folded):
+        written = _NOT_WORD.sub(" ", topic).split()
+        pairs = pairwise(written)
+        if any(f" {a} {b} " in words for a, b in pairs if {a, b} & fields.syllables):
+            return True
+    return False
 
 
 def topic_words(topics: str, line: Passage) -> list[set[str]]:

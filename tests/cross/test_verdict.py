@@ -528,3 +528,25 @@ def test_the_writer_s_own_conclusion_decides_the_outcome():
     assert said("Số hóa hồ sơ: năm 2024 mới đạt 40%, đến tháng 5/2025 đã hoàn thành 100% (3.420 bộ).") == "fixed"
     assert said("Hai giáo trình đến nay vẫn chưa hoàn thành, mới có bản thảo 5/8 bài.") == "not_fixed"
     assert said("Đã khắc phục một phần: thu được 1,5 tỷ đồng, còn 2,6 tỷ đồng chưa thu.") == "partly"
+
+
+def test_a_clause_that_opens_on_the_writer_s_own_chi_bo_is_hers_whoever_opens_the_sentence():
+    committee = _holder("k", ["uy_ban_kiem_tra"], "Chủ nhiệm Ủy ban Kiểm tra Đảng ủy")
+    branch = _holder("n", ["bi_thu_chi_bo"], "Đội trưởng Đội Quản lý nợ", places=["chi bo quan ly no ke khai"])
+    dues = Shortcoming(
+        make_passage(
+            "Ủy ban Kiểm tra Đảng ủy mới thực hiện 1/2 cuộc kiểm tra; Chi bộ Quản lý nợ – Kê khai nộp đảng phí quý II "
+            "chậm 27 ngày.",
+            "shortcomings",
+        )
+    )
+    assert {r.identity.file for r in responsible(dues, [committee, branch])} == {"k", "n"}
+
+
+def test_a_field_is_named_by_its_words_in_a_row_not_by_stray_syllables():
+    from nlp.cross.responsibility import _shares_a_phrase
+
+    fields = make_passage("công tác phát triển số lượng, tuyển sinh và phổ cập", "shortcomings")
+    stray = make_passage("Việc cập nhật dữ liệu do đồng chí Phó Hiệu trưởng chỉ đạo còn chậm.", "shortcomings")
+    named = make_passage("Tỷ lệ phổ cập giáo dục mầm non cho trẻ 5 tuổi chưa đạt.", "shortcomings")
+    assert not _shares_a_phrase(stray, fields) and _shares_a_phrase(named, fields)
