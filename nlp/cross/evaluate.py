@@ -28,7 +28,7 @@ import yaml
 from nlp.cross.check import cross_check
 from nlp.cross.config import matcher_names, settings
 from nlp.cross.match import Matcher
-from nlp.cross.records import AnalysedReport, CrossResult, Quote
+from nlp.cross.records import AnalysedReport, CollectiveRow, CrossResult, Quote
 from nlp.normalize import fold, normalize
 
 LINKED = Path(__file__).resolve().parents[2] / "corpus" / "linked"
@@ -216,7 +216,9 @@ def _collective(sets: list[tuple[Path, dict]], checked: CrossResult, errors: lis
         for item in data.get("collective_shortcomings") or []:
             mine = [r for r in rows if _covers(r.shortcoming, item["quote"])]
             matched_rows.update(id(r) for r in mine)
-            by_person = {names.get(r.file): r for r in mine}
+            by_person: dict[str | None, CollectiveRow] = {}
+            for row in mine:  # an item the checks read as two sentences: its first (lead) sentence's verdict
+                by_person.setdefault(names.get(row.file), row)
             responsible.gold += len(item["responsible"])
             responsible.tp += sum(1 for p in item["responsible"] if p in by_person)
             for person, gold in (item.get("verdicts") or {}).items():

@@ -130,13 +130,22 @@ def _attach_by_folder(groups: list[tuple[list[Identity], str]]) -> list[tuple[li
         target = with_collective[targets.pop()]
         collective = next(m for m in target[0] if m.role == "collective")
         parents = {m.parent_key for m in group[0] if m.parent_key and m.year == latest}
-        if collective.unit_key and any(not same_unit(p, collective.unit_key) for p in parents):
+        if collective.unit_key and any(not _renamed_alike(p, collective.unit_key) for p in parents):
             kept.append(group)  # this year's headers name another đảng bộ above their chi bộ
             continue
         joined = [within_parent(m) if in_another_chi_bo(m, collective) else m for m in group[0]]
         members, basis = merged[id(target)]
         merged[id(target)] = ([*members, *joined], basis if basis == "parent" else "folder")
     return [merged[id(g)] for g in with_collective] + kept
+
+
+def _renamed_alike(a: str, b: str) -> bool:
+    """In one folder: the same unit, or the same kind of unit with the same place name under an older name ("truong
+    cao dang nghe tay hoa" / "truong cao dang kinh te ki thuat tay hoa", a school renamed at a merger)."""
+    if same_unit(a, b):
+        return True
+    wa, wb = a.split(), b.split()
+    return len(wa) >= 4 and len(wb) >= 4 and wa[:2] == wb[:2] and wa[-2:] == wb[-2:]
 
 
 def in_another_chi_bo(member: Identity, collective: Identity) -> bool:

@@ -171,3 +171,17 @@ def test_a_folder_s_reports_without_a_unit_of_their_own_join_its_only_collective
     secretary = _member("dang-bo/b.txt", "Lê An", "bv lam dien xyz", posts=["bi_thu"], head=True, head_level="branch")
     linkage = link_reports([chi_bo, secretary])
     assert next(i for i in linkage.identities if i.file == "dang-bo/b.txt").head
+
+
+def test_a_chi_bo_whose_header_names_the_dang_bo_by_its_old_name_joins_the_folder_s_collective_report():
+    from nlp.cross.link import _renamed_alike
+
+    assert _renamed_alike("truong cao dang nghe tay hoa", "truong cao dang kinh te ki thuat tay hoa")
+    assert not _renamed_alike("xa tan phu", "phuong tan phu")
+    assert not _renamed_alike("truong cao dang nghe tay hoa", "truong cao dang nghe dong son")
+    collective = _member("dang-bo/tap-the.txt", "", "truong cao dang kinh te ki thuat tay hoa", role="collective")
+    collective = collective.model_copy(update={"unit_name": "Đảng bộ Trường Cao đẳng Kinh tế – Kỹ thuật Tây Hòa"})
+    dean = _member("dang-bo/k.txt", "Phạm Thị Nhung", "khoa kinh te du lich", parent="truong cao dang nghe tay hoa")
+    dean = dean.model_copy(update={"posts": ["bi_thu", "truong_phong"], "head": True, "head_level": "branch"})
+    linkage = link_reports([collective, dean])
+    assert [sorted(u.individuals) for u in linkage.units] == [["dang-bo/k.txt"]]
