@@ -92,6 +92,24 @@ def test_linked_test_sets_are_frozen():
     """L07–L10 and L13–L25 are the frozen test part: their files may not change (corpus/scripts/linked_test_hash.py)."""
     import linked_test_hash
 
-    frozen = ["L07", "L08", "L09", "L10", "L13", "L14", "L15", "L16", "L17", "L18", "L19", "L20", "L21", "L22", "L23", "L24", "L25"]
+    frozen = [
+        "L07",
+        "L08",
+        "L09",
+        "L10",
+        "L13",
+        "L14",
+        "L15",
+        "L16",
+        "L17",
+        "L18",
+        "L19",
+        "L20",
+        "L21",
+        "L22",
+        "L23",
+        "L24",
+        "L25",
+    ]
     assert [p.name for p in linked_test_hash.test_sets()] == frozen
     assert linked_test_hash.test_hash() == (LINKED / "test.sha256").read_text(encoding="utf-8").strip()
