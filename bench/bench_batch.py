@@ -59,11 +59,13 @@ def _tree(root: Path, reports: int, seed: int) -> tuple[Path, float]:
 
 
 class _TreeMemory(threading.Thread):
-    """Samples the summed RSS of this process and all its descendants."""
+    """Samples the summed RSS of this process and all its descendants, and the machine's load average (the
+    one-minute figure, which other processes on a shared machine raise)."""
 
     def __init__(self) -> None:
         super().__init__(daemon=True)
         self.peak = 0
+        self.loads: list[float] = []
         self._halt = threading.Event()
 
     def run(self) -> None:
@@ -76,6 +78,7 @@ class _TreeMemory(threading.Thread):
                 with contextlib.suppress(psutil.Error):
                     total += process.memory_info().rss
             self.peak = max(self.peak, total)
+            self.loads.append(os.getloadavg()[0])
 
     def stop(self) -> int:
         self._halt.set()
@@ -172,6 +175,8 @@ def single(tree: Path, out: Path, jobs: int, cross: bool = True, matcher: str | 
         "driver_peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale / 2**20,
         "worker_peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * scale / 2**20,
         "tree_peak_mb": tree_peak / 2**20,
+        "load_mean": sum(sampler.loads) / max(len(sampler.loads), 1),
+        "load_max": max(sampler.loads, default=0.0),
         "cross_seconds": report.cross.seconds if report.cross else 0.0,
         "embed_seconds": report.embed_seconds,
         "prepare_seconds": report.prepare_seconds,
@@ -308,7 +313,8 @@ def cross_series(args: argparse.Namespace) -> None:
 def _phases(off: dict, on: dict, jobs: int) -> None:
     """Where the difference between the runs with the checks on and off goes: each phase's wall time (off → on),
     the workers' time preparing the checks' inputs (spread over the processes), and the CPU time of the whole
-    process tree, which the load of other processes on the machine disturbs less than the wall time."""
+    process tree, which the load of other processes on the machine disturbs less than the wall time, and the load
+    average sampled during each run (with 2 cores, anything much above 2 is other work sharing them)."""
     cpu_off, cpu_on = (run["driver_cpu_seconds"] + run["worker_cpu_seconds"] for run in (off, on))
     phases = ", ".join(
         f"{name} {off[key]:.1f} → {on[key]:.1f}"
@@ -317,7 +323,9 @@ def _phases(off: dict, on: dict, jobs: int) -> None:
     print(
         f"          wall s (off → on): {phases}, checks {on['cross_seconds']:.1f}; workers preparing the checks' "
         f"inputs {on['prepare_seconds'] / jobs:.1f} s a process; CPU s {cpu_off:.0f} → {cpu_on:.0f} "
-        f"(+{cpu_on - cpu_off:.0f}, {100 * (cpu_on - cpu_off) / cpu_on:.1f}%)",
+        f"(+{cpu_on - cpu_off:.0f}, {100 * (cpu_on - cpu_off) / cpu_on:.1f}%); load average during the runs "
+        f"{off.get('load_mean', 0.0):.1f} (max {off.get('load_max', 0.0):.1f}) → {on.get('load_mean', 0.0):.1f} "
+        f"(max {on.get('load_max', 0.0):.1f})",
         flush=True,
     )
 
