@@ -30,7 +30,8 @@ _UNIT_PREFIX = re.compile(r"^(chi bo|dang bo|dang uy)\s+")
 _UNIT_BODY = re.compile(r"^(chi bo|dang bo|dang uy)\b")
 _I_FOR_Y = re.compile(r"\b(ch|gh|kh|ng|nh|ph|th|tr|[bcdghklmnpqrstvx])y\b")  # "Mỹ" / "Mĩ", "Lý" / "Lí"
 _YEAR_DIR = re.compile(r"^(?:19|20)\d\d$")
-_IN_CHARGE = re.compile(r"\bphu trach ([a-z ]{3,40})$")
+_IN_CHARGE = re.compile(r"\bphu trach ([^,;()]{3,60})$")
+_CHARGE_SPLIT = re.compile(r"\s+(?:va|cung)\s+")
 
 
 def name_key(name: str | None) -> str | None:
@@ -110,13 +111,19 @@ def find_posts(*written: str | None) -> tuple[list[str], list[str]]:
             if piece.startswith(("nguyen ", "truoc day ")) or staff_pattern().match(piece):  # a former post; a
                 continue  # member of a body's staff ("công chức Đội Kê khai – Kế toán thuế") holds no post in it
             charge = _IN_CHARGE.search(piece)
-            if charge:
-                areas.append(charge.group(1).strip())
+            if charge:  # "phụ trách xã Thạch Liễn và xã Phú Nham", "phụ trách chăm sóc sức khỏe bà mẹ – trẻ em"
+                written = " ".join(re.findall(r"[a-z0-9đ]+", charge.group(1)))
+                areas.extend(a for a in [written, *_CHARGE_SPLIT.split(written)] if len(a.split()) >= 2)
                 listing = True
             body = _body(piece)
             if body:  # the body, a shorter name of it, and the areas of a post the body is ("Khoa Dược")
                 words = body.split()
                 areas.extend([body, " ".join(words[:-1])] if len(words) >= 4 else [body])
+                function = " ".join(words[1:]) if kind_word_count(body) == 1 else " ".join(words[2:])
+                if (
+                    len(function.split()) >= 3
+                ):  # "Tổ Kiểm tra – kiểm soát nội bộ" names its work: "kiểm tra, kiểm soát nội bộ"
+                    areas.append(function)
                 areas.extend(a for p in posts() if p.pattern.search(body) for a in p.areas)
             for post in posts():
                 if post.pattern.search(piece):
@@ -129,6 +136,13 @@ def find_posts(*written: str | None) -> tuple[list[str], list[str]]:
                         areas.append(own.group(1).strip())
                     break
     return found, list(dict.fromkeys(a for a in areas if a))
+
+
+def kind_word_count(body: str) -> int:
+    """How many words the kind of body takes at the start of ``body`` ("to" 1, "chi doan" 2)."""
+    _, kind, _ = body_patterns()
+    opened = kind.match(body)
+    return len(opened.group(0).split()) if opened else 0
 
 
 def _body(piece: str) -> str | None:

@@ -35,6 +35,7 @@ class Passage:
     named: frozenset[str] = frozenset()
     syllables: frozenset[str] = frozenset()
     generic: float = 0.0
+    opens_line: bool = True  # the sentence starts a line of the report (after a list marker), not the middle of one
 
     def has(self, lexicon: str) -> bool:
         """True if a phrase of ``lexicon`` occurs in the sentence."""
@@ -85,12 +86,12 @@ def passage_row(item: Passage) -> list:
     """``item`` as a JSON-ready list (its file left out: the reader gives it), read back by :func:`from_row`."""
     hits = [[h.start, h.end, h.lexicon, h.phrase] for h in item.hits]
     sets = [sorted(item.numbers), sorted(item.named), sorted(item.syllables)]
-    return [item.start, item.end, item.text, item.section, item.folded, hits, *sets, item.generic]
+    return [item.start, item.end, item.text, item.section, item.folded, hits, *sets, item.generic, item.opens_line]
 
 
 def from_row(row: list, file: str) -> Passage:
     """The passage a :func:`passage_row` list describes, as a sentence of ``file``."""
-    start, end, text, section, folded, hits, numbers, named, syllables, generic = row
+    start, end, text, section, folded, hits, numbers, named, syllables, generic, *rest = row
     return Passage(
         file=file,
         start=start,
@@ -103,6 +104,7 @@ def from_row(row: list, file: str) -> Passage:
         named=frozenset(named),
         syllables=frozenset(syllables),
         generic=generic,
+        opens_line=bool(rest[0]) if rest else True,
     )
 
 
@@ -156,8 +158,9 @@ def passages(file: str, result: AnalysisResult) -> list[Passage]:
         if result.text[sentence.start : sentence.end].strip() == result.text[start:end]:  # not joined to a lead
             kinds[start] = sentence.anchors
         spans.append((start, end, sentence.section, sentence.generic))
-    return [
-        make_passage(
+    found = []
+    for start, end, section, generic in spans:
+        item = make_passage(
             result.text[start:end],
             section,
             file=file,
@@ -166,8 +169,17 @@ def passages(file: str, result: AnalysisResult) -> list[Passage]:
             accent_insensitive=insensitive,
             anchor_kinds=kinds.get(start),
         )
-        for start, end, section, generic in spans
-    ]
+        item.opens_line = _opens_line(result.text, start)
+        found.append(item)
+    return found
+
+
+_LINE_LEAD = re.compile(r"(?:^|\n)[ \t]*(?:[-+•*–]|\(?\d{1,2}(?:\.\d{1,2})*[.)/]|[a-hđ][.)]|[IVX]{1,4}[.)])?[ \t]*$")
+
+
+def _opens_line(text: str, start: int) -> bool:
+    """Nothing but spaces and a list marker stands between the start of the line and ``start``."""
+    return bool(_LINE_LEAD.search(text, max(0, start - 60), start)) or start == 0
 
 
 def _continues(text: str, lead: int, start: int) -> bool:

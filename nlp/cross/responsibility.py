@@ -42,8 +42,16 @@ def shortcomings(items: list[Passage]) -> list[Shortcoming]:
     """The shortcomings a report names: sentences of its shortcomings part that are not causes, sub-headings,
     introductions or denials; a following sentence that only says who is in charge is attached to the one before."""
     found: list[Shortcoming] = []
+    by_lines = _items_by_lines(items)
+    previous: Passage | None = None
     for item in items:
         if item.section != "shortcomings" or cue("not_shortcoming", item.folded):
+            previous = None
+            continue
+        continues = by_lines and found and previous is not None and not item.opens_line
+        previous = item
+        if continues:  # a later sentence of the same list item ("…; Trường bị nhắc nhở. Mô hình … không duy trì …")
+            found[-1].attribution += " " + item.folded
             continue
         if _INTRO.search(item.text) and not item.numbers:
             continue
@@ -57,6 +65,15 @@ def shortcomings(items: list[Passage]) -> list[Shortcoming]:
 
 
 _DATE = re.compile(r"\b(thang|ngay|quy|nam|tu|den)\s+\d{1,2}(\s*/\s*\d{1,2})?(\s*/\s*\d{4})?\b|\b\d{1,2}/\d{4}\b")
+
+
+def _items_by_lines(items: list[Passage]) -> bool:
+    """The shortcomings part lays its items out one per line (some sentences open a line, some go on one): a
+    sentence that does not open a line is then a later sentence of the item before. A part pasted as one paragraph
+    (no sentence but the first opens a line) or written one sentence per line is read sentence by sentence."""
+    part = [p for p in items if p.section == "shortcomings"]
+    opening = sum(1 for p in part if p.opens_line)
+    return opening >= 2 and opening < len(part)
 
 
 def has_figures(folded: str) -> bool:
@@ -102,22 +119,31 @@ def responsible(
         named_text += " " + statement.attribution
     named = set(named_posts(_after_attribution(named_text))) if named_text.strip() else set()
     by_name = {id(p) for p in people if _names(named_text, p.key)}
+    by_body = {id(p) for p in people if in_area(named_text, bodies_of(p))}  # "… Đoàn Thanh niên trường chủ trì"
     holders = [p for p in people if not by_name and (set(p.posts) & named or _names_post(named_text, p))]
     by_post = _most_specific(_after_attribution(named_text), holders)
     result = []
     for person in people:
-        if not person.posts:
+        if not person.posts and not _has_a_charge(person):
             continue
         why = []
         if person.head:
             why.append("head")
-        if id(person) in by_name or id(person) in by_post:
+        if id(person) in by_name or id(person) in by_post or id(person) in by_body:
             why.append("named")
         elif _in_area_of(item, person, named, bool(by_name), people):
             why.append("area")
         if why:
             result.append(Responsibility(person, why))
     return result
+
+
+def _has_a_charge(person: Identity) -> bool:
+    """A writer without a post whose header still gives a job in charge of a field ("Y sĩ, phụ trách tiêm chủng mở
+    rộng", "Cán bộ tín dụng phụ trách xã Thạch Liễn"): answers for that field like a post holder. A member whose header
+    gives no such field answers for nothing."""
+    written = " ".join(w for w in (person.party_post, person.gov_post) if w)
+    return bool(person.areas) and bool(re.search(r"\bphu trach\b", fold(written)))
 
 
 def _most_specific(folded: str, holders: list[Identity]) -> set[int]:

@@ -550,3 +550,51 @@ def test_a_field_is_named_by_its_words_in_a_row_not_by_stray_syllables():
     stray = make_passage("Việc cập nhật dữ liệu do đồng chí Phó Hiệu trưởng chỉ đạo còn chậm.", "shortcomings")
     named = make_passage("Tỷ lệ phổ cập giáo dục mầm non cho trẻ 5 tuổi chưa đạt.", "shortcomings")
     assert not _shares_a_phrase(stray, fields) and _shares_a_phrase(named, fields)
+
+
+def _result(text: str):
+    from nlp import analyze
+
+    return analyze(text)
+
+
+def test_a_list_item_of_two_sentences_is_one_shortcoming_and_its_second_sentence_names_who():
+    from nlp.cross.passages import passages
+
+    text = (
+        "ĐẢNG BỘ XÃ AN PHÚ\nCHI BỘ TRƯỜNG MẦM NON AN PHÚ\nBÁO CÁO KIỂM ĐIỂM TẬP THỂ CHI BỘ NĂM 2025\n"
+        "II. HẠN CHẾ, KHUYẾT ĐIỂM\n"
+        "1. Kiểm tra phòng cháy tháng 10/2025 phát hiện 2 bình chữa cháy hết hạn ở bếp ăn. Mô hình bếp an toàn Chi bộ "
+        "giao Ban Chấp hành Công đoàn trường chủ trì không duy trì được việc kiểm tra hằng tuần.\n"
+        "2. Tỷ lệ huy động trẻ 3 tuổi ra lớp đạt 84,7%, thấp hơn nghị quyết 92%.\n"
+    )
+    found = shortcomings(passages("t.txt", _result(text)))
+    assert [s.passage.text[:22] for s in found] == ["Kiểm tra phòng cháy th", "Tỷ lệ huy động trẻ 3 t"]
+    union = _holder("u", ["chu_tich_cong_doan"], "Chủ tịch Công đoàn trường")
+    assert [r.why for r in responsible(found[0], [union])] == [["named"]]
+    pasted = text.replace("\n1. ", " ").replace("\n2. ", " ").replace("ĐIỂM\n", "ĐIỂM\n")
+    assert len(shortcomings(passages("t.txt", _result(pasted)))) == 3  # one paragraph: read sentence by sentence
+
+
+def test_a_job_in_charge_of_a_field_answers_for_it_without_a_post():
+    from nlp.cross.identity import find_posts
+
+    found, areas = find_posts(None, "Cán bộ tín dụng phụ trách xã Thạch Liễn và xã Phú Nham")
+    assert found == [] and {"xa thach lien", "xa phu nham"} <= set(areas)
+    officer = _holder("c", [], "Cán bộ tín dụng phụ trách xã Thạch Liễn và xã Phú Nham", areas=areas)
+    member = _holder("m", [], "Giao dịch viên", areas=[])
+    debt = Shortcoming(make_passage("Nợ quá hạn tại xã Thạch Liễn 1,84%, vượt mức trần 1%.", "shortcomings"))
+    assert [r.identity.file for r in responsible(debt, [officer, member])] == ["c"]
+    _, areas = find_posts(None, "Tổ trưởng Tổ Kiểm tra – kiểm soát nội bộ")
+    assert "kiem tra kiem soat noi bo" in areas
+
+
+def test_still_more_denials_and_claims(matcher):
+    for said in (
+        "Về thu quỹ Quốc phòng - an ninh: thôn đã thu đúng quy trình, còn việc đôn đốc các hộ là trách nhiệm của tổ "
+        "trưởng tổ tự quản.",
+        "Về thu quỹ Quốc phòng - an ninh là phần việc tôi trực tiếp phụ trách, tôi đã làm hết trách nhiệm.",
+        "Thu quỹ Quốc phòng - an ninh của thôn vẫn duy trì hoạt động bình thường, không có hộ nào bỏ nộp kéo dài.",
+    ):
+        report = _report((said, "shortcomings"))
+        assert collective_verdict(FUND, ["named"], ["thu quy"], report, OTHERS, matcher).verdict == "denied", said
