@@ -113,7 +113,9 @@ def find_posts(*written: str | None) -> tuple[list[str], list[str]]:
             charge = _IN_CHARGE.search(piece)
             if charge:  # "phụ trách xã Thạch Liễn và xã Phú Nham", "phụ trách chăm sóc sức khỏe bà mẹ – trẻ em"
                 written = " ".join(re.findall(r"[a-z0-9đ]+", charge.group(1)))
-                areas.extend(a for a in [written, *_CHARGE_SPLIT.split(written)] if len(a.split()) >= 2)
+                dashed = [" ".join(re.findall(r"[a-z0-9đ]+", p)) for p in re.split(r"\s[-–]\s", charge.group(1))]
+                parts = [*_CHARGE_SPLIT.split(written), *(p for p in dashed if len(p.split()) >= 3)]
+                areas.extend(a for a in [written, *parts] if len(a.split()) >= 2)
                 listing = True
             body = _body(piece)
             if body:  # the body, a shorter name of it, and the areas of a post the body is ("Khoa Dược")

@@ -117,10 +117,13 @@ def responsible(
     named_text = item.attribution
     for statement in statements or []:
         named_text += " " + statement.attribution
-    named = set(named_posts(_after_attribution(named_text))) if named_text.strip() else set()
     by_name = {id(p) for p in people if _names(named_text, p.key)}
     by_body = {id(p) for p in people if in_area(named_text, bodies_of(p))}  # "… Đoàn Thanh niên trường chủ trì"
-    holders = [p for p in people if not by_name and (set(p.posts) & named or _names_post(named_text, p))]
+    # a post written after a name is that person's ("đồng chí Hà Thị Piềng, Chi hội trưởng Chi hội Phụ nữ"); a post
+    # named on its own still names its holder ("do đồng chí Phó Giám đốc phụ trách; cán bộ … là đồng chí Doãn Minh Khôi")
+    unnamed = _without_named_people(named_text, [p for p in people if id(p) in by_name])
+    named = set(named_posts(_after_attribution(unnamed))) if unnamed.strip() else set()
+    holders = [p for p in people if id(p) not in by_name and (set(p.posts) & named or _names_post(unnamed, p))]
     by_post = _most_specific(_after_attribution(named_text), holders)
     result = []
     for person in people:
@@ -136,6 +139,15 @@ def responsible(
         if why:
             result.append(Responsibility(person, why))
     return result
+
+
+def _without_named_people(folded: str, named: list[Identity]) -> str:
+    """The text with each named person's name and the words that follow it (the person's own post) blanked."""
+    for person in named:
+        for match in _phrase(fold(person.key or "")).finditer(folded):
+            end = min(len(folded), match.end() + 70)
+            folded = folded[: match.start()] + " " * (end - match.start()) + folded[end:]
+    return folded
 
 
 def _has_a_charge(person: Identity) -> bool:
@@ -191,7 +203,8 @@ def _in_area_of(
     here = in_area(folded, person.places)
     elsewhere = any(in_area(folded, p.places) for p in people if p is not person)
     by_post = (
-        not named - {p for p in named if _is_head_post(p)}
+        not someone_named
+        and not named - {p for p in named if _is_head_post(p)}
         and not _names_body_of_another(folded, person, people)
         and in_area(folded, person.areas)
         and (here or not person.places or not elsewhere)

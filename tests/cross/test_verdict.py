@@ -598,3 +598,22 @@ def test_still_more_denials_and_claims(matcher):
     ):
         report = _report((said, "shortcomings"))
         assert collective_verdict(FUND, ["named"], ["thu quy"], report, OTHERS, matcher).verdict == "denied", said
+
+
+def test_a_post_after_a_name_is_that_person_s_and_a_post_on_its_own_still_names_its_holder():
+    deputy = _holder("d", ["pho_giam_doc"], "Phó Giám đốc phụ trách tín dụng")
+    officer = _holder("nguyễn văn khôi", [], "Cán bộ tín dụng phụ trách hai xã", areas=["hai xa"])
+    women = _holder("hà thị piềng", ["chi_hoi_truong_phu_nu"], "Chi hội trưởng Chi hội Phụ nữ")
+    farmers = _holder("n", ["chi_hoi_truong_nong_dan"], "Chi hội trưởng Chi hội Nông dân")
+    debt = Shortcoming(
+        make_passage("Nợ quá hạn tại hai xã vượt mức trần 1%.", "shortcomings"),
+        "day la linh vuc tin dung do dong chi pho giam doc phu trach; can bo tin dung truc tiep theo doi hai xa la "
+        "dong chi nguyen van khoi.",
+    )
+    assert {r.identity.file for r in responsible(debt, [deputy, officer])} == {"d", "nguyễn văn khôi"}
+    census = Shortcoming(
+        make_passage("Công tác dân số: 3 hộ sinh con thứ ba.", "shortcomings"),
+        "dong chi ha thi pieng, chi uy vien, chi hoi truong chi hoi phu nu, duoc chi bo phan cong phu trach cong tac "
+        "dan so.",
+    )
+    assert [r.identity.file for r in responsible(census, [women, farmers])] == ["hà thị piềng"]
