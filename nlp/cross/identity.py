@@ -217,7 +217,10 @@ def head_level(*written: str | None) -> str | None:
     return None
 
 
-_OTHER_POST_FIELD = re.compile(r"^\W*(cong viec( hien nay| dang lam)?|chuc vu doan the|chuc vu khac|nhiem vu)\s*:\s*")
+_OTHER_POST_FIELD = re.compile(
+    r"^\W*(cong viec( hien nay| dang lam)?|chuc vu doan the|chuc vu khac|nhiem vu|cong tac doan the|tham gia doan the|chuc danh)"
+    r"\s*:\s*"
+)
 
 
 def _other_post_fields(text: str) -> list[str]:

@@ -219,3 +219,12 @@ def test_a_chi_bo_inside_a_dang_bo_is_its_secretary_s_place():
     secretary = Identity(file="x", role="leader", form="2A", party_post="Bí thư Chi bộ Quản lý nợ – Kê khai")
     assert _branch_places(secretary) == ["chi bo quan ly no ke khai"]
     assert _branch_places(Identity(file="y", role="leader", form="2A", party_post="Bí thư Chi bộ")) == []
+
+
+def test_a_post_given_under_cong_tac_doan_the_is_read():
+    text = (
+        "ĐẢNG BỘ PHƯỜNG AN BÌNH\nCHI BỘ KHU PHỐ 3\nBẢN TỰ KIỂM ĐIỂM ĐẢNG VIÊN NĂM 2025\nHọ và tên: TRẦN VĂN LỘC\n"
+        "Công tác đoàn thể: Chi hội trưởng Chi hội Cựu chiến binh khu phố 3\nChi bộ sinh hoạt: Chi bộ khu phố 3\n"
+        "1. Ưu điểm\n- Chấp hành tốt chủ trương của Đảng.\n"
+    )
+    assert identify("x.txt", analyze(text)).posts == ["chi_hoi_truong_ccb"]
