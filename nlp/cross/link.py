@@ -130,13 +130,32 @@ def _attach_by_folder(groups: list[tuple[list[Identity], str]]) -> list[tuple[li
         target = with_collective[targets.pop()]
         collective = next(m for m in target[0] if m.role == "collective")
         parents = {m.parent_key for m in group[0] if m.parent_key and m.year == latest}
-        if collective.unit_key and any(not _renamed_alike(p, collective.unit_key) for p in parents):
+        another = collective.unit_key and any(not _renamed_alike(p, collective.unit_key) for p in parents)
+        if another and not _same_unit_abbreviated(group[0], collective):
             kept.append(group)  # this year's headers name another đảng bộ above their chi bộ
             continue
         joined = [within_parent(m) if in_another_chi_bo(m, collective) else m for m in group[0]]
         members, basis = merged[id(target)]
         merged[id(target)] = ([*members, *joined], basis if basis == "parent" else "folder")
     return [merged[id(g)] for g in with_collective] + kept
+
+
+def _same_unit_abbreviated(members: list[Identity], collective: Identity) -> bool:
+    """The group's chi bộ is the collective report's, written with abbreviations or cut at a line end ("Chi bộ Trung
+    tâm VHTT và TT" / "Chi bộ TT Văn hóa - Thể thao và Truyền thông xã" / "Chi bộ Trung tâm Văn hóa - Thể thao"): the
+    same đảng bộ above, and the initials of one name open the other's."""
+    if not collective.unit_key or not collective.parent_key:
+        return False
+    theirs = _initials(collective.unit_key.split())
+    for member in members:
+        if member.role == "collective" or not member.unit_key or not member.parent_key:
+            return False
+        if not same_unit(member.parent_key, collective.parent_key):
+            return False
+        mine = _initials(member.unit_key.split())
+        if len(min(mine, theirs, key=len)) < 4 or not (mine.startswith(theirs) or theirs.startswith(mine)):
+            return False
+    return True
 
 
 def _renamed_alike(a: str, b: str) -> bool:

@@ -37,6 +37,8 @@ def owns(item: Passage) -> bool:
         return False
     if cue("own_part", item.folded):
         return True
+    if item.first_person and cue("own_fault", item.folded) and not _diffuse_only(item.folded):
+        return True  # "Tôi ký ban hành quy chế … chậm", "tôi là người duyệt cuối …, đã không đối chiếu …"
     role = cue("role_opening", item.folded)
     if role and not _diffuse_only(item.folded[role.end() :]):
         return True
@@ -57,14 +59,23 @@ def contrary(item: Passage) -> bool:
     """The sentence says the contrary of a fault: no shortcoming, not the writer's area, a good result."""
     if cue("area_denial", item.folded) or clean_claim(item):
         return True
-    claims = cue("good_result", item.folded) or item.has("denial")
+    claims = good_result(item.folded) or item.has("denial")
     return bool(claims) and not cue("own_part", item.folded) and not cue("outcome_not_fixed", item.folded)
+
+
+def good_result(folded: str) -> bool:
+    """A claim of good results not taken back by the word before it ("chưa chặt chẽ" claims nothing)."""
+    for pattern in cues()["good_result"]:
+        for match in pattern.finditer(folded):
+            if not cue("negated_good", folded[max(0, match.start() - 16) : match.start()]):
+                return True
+    return False
 
 
 def clean_claim(item: Passage) -> bool:
     """A claim of good results that admits no fault at all ("… đã được thực hiện đúng trình tự, thủ tục, không để
     xảy ra sai sót"): fault wording counts only outside the phrases that deny one."""
-    if not cue("good_result", item.folded):
+    if not good_result(item.folded):
         return False
     rest = item.folded
     for pattern in cues()["no_fault"]:

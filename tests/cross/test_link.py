@@ -185,3 +185,14 @@ def test_a_chi_bo_whose_header_names_the_dang_bo_by_its_old_name_joins_the_folde
     dean = dean.model_copy(update={"posts": ["bi_thu", "truong_phong"], "head": True, "head_level": "branch"})
     linkage = link_reports([collective, dean])
     assert [sorted(u.individuals) for u in linkage.units] == [["dang-bo/k.txt"]]
+
+
+def test_a_chi_bo_written_with_abbreviations_in_one_folder_is_the_collective_report_s():
+    collective = _member(
+        "dang-bo/tap-the.txt", "", "trung tam van hoa the thao", role="collective", parent="xa thuong kieu"
+    )
+    short = _member("dang-bo/a.txt", "Khổng Thị Duyên", "trung tam vhtt va tt", parent="xa thuong kieu")
+    other = _member("dang-bo/b.txt", "Lê Văn Tâm", "tram y te xa", parent="xa thuong kieu")
+    linkage = link_reports([collective, short, other])
+    joined = next(u for u in linkage.units if u.collective)
+    assert joined.individuals == ["dang-bo/a.txt"]

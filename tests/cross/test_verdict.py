@@ -617,3 +617,20 @@ def test_a_post_after_a_name_is_that_person_s_and_a_post_on_its_own_still_names_
         "dan so.",
     )
     assert [r.identity.file for r in responsible(census, [women, farmers])] == ["hà thị piềng"]
+
+
+def test_a_good_result_taken_back_claims_nothing_and_a_plain_own_fault_owns():
+    from nlp.cross.verdict import contrary
+
+    assert not contrary(
+        make_passage("Việc kiểm soát tin, bài có lúc chưa chặt chẽ, còn để xảy ra sai sót.", "shortcomings")
+    )
+    assert contrary(make_passage("Việc kiểm soát tin, bài chặt chẽ, không để xảy ra sai sót.", "shortcomings"))
+    signed = make_passage(
+        "Tôi ký ban hành quy chế chi nhuận bút mới chậm 3 tháng, nên nhuận bút quý II bị trả chậm.", "shortcomings"
+    )
+    assert owns(signed)
+    shared = make_passage(
+        "Bản thân tôi cùng chịu trách nhiệm chung với tập thể về việc chậm trả nhuận bút.", "shortcomings"
+    )
+    assert not owns(shared)
