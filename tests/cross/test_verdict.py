@@ -634,3 +634,21 @@ def test_a_good_result_taken_back_claims_nothing_and_a_plain_own_fault_owns():
         "Bản thân tôi cùng chịu trách nhiệm chung với tập thể về việc chậm trả nhuận bút.", "shortcomings"
     )
     assert not owns(shared)
+
+
+def test_a_division_of_work_that_gives_a_field_to_a_body(matcher):
+    from nlp.cross.responsibility import responsibility_statements, statements_for
+
+    office = _holder("h", ["truong_phong"], "Trưởng phòng Hành chính – Trị sự")
+    other = _holder("t", ["truong_phong"], "Trưởng phòng Kỹ thuật – Công nghệ")
+    lines = [
+        make_passage(
+            "Từ tháng 8/2025, Ban Biên tập giao Phòng Hành chính – Trị sự làm đầu mối khai thác quảng cáo, tài trợ.",
+            "duties",
+        )
+    ]
+    revenue = Shortcoming(
+        make_passage("Doanh thu quảng cáo, tài trợ cả năm đạt 11,2 tỷ đồng, bằng 74,7% kế hoạch.", "shortcomings")
+    )
+    statements = statements_for(revenue, responsibility_statements(lines), matcher)
+    assert [r.identity.file for r in responsible(revenue, [office, other], statements)] == ["h"]
