@@ -158,10 +158,11 @@ def _denial(
                 if cue("area_denial", p.folded)
                 and not (p.numbers and has_figures(p.folded))
                 and not _scoped_elsewhere(item, p, others)
+                and not _about_another(item, p, others, matcher)
             ),
             None,
         )
-        claims = [p for p in candidates if contrary(p) and in_area(p.folded, areas)]
+        claims = [p for p in candidates if contrary(p) and in_area(p.folded, areas) and _speaks_for_the_field(p)]
         general = general or next((p for p in claims if _closest(item, p, mine or [item], areas, matcher)), None)
         if general:
             return Decision("denied", general, None)
@@ -173,6 +174,22 @@ def _denial(
         if _mutual(match, item, others, matcher):
             return Decision("denied", match.passage, match.score)
     return None
+
+
+def _speaks_for_the_field(said: Passage) -> bool:
+    """A claim that answers for a field ("Công tác tài chính … đúng quy định", "… do tôi phụ trách …", "tôi …"),
+    not the report of one activity ("Phối hợp tổ chức hội nghị viên chức đúng quy định")."""
+    return bool(cue("field_claim", said.folded) or cue("own_area", said.folded) or said.first_person)
+
+
+def _about_another(item: Shortcoming, said: Passage, others: list[Shortcoming], matcher: Matcher) -> bool:
+    """The sentence names another collective shortcoming, not this one ("… việc lớp dạy bơi không mở được không thuộc
+    trách nhiệm của Chi đoàn" is about the drowning, not about young people leaving without papers)."""
+    own = matcher.score(item.passage, said).score
+    return any(
+        o is not item and (score := matcher.score(o.passage, said).score) >= matching("same_item") and score > own
+        for o in others
+    )
 
 
 def _own_area_claim(item: Shortcoming, said: Passage, others: list[Shortcoming]) -> bool:

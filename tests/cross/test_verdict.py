@@ -7,6 +7,7 @@ from nlp.cross.passages import make_passage
 from nlp.cross.records import Identity
 from nlp.cross.responsibility import Shortcoming, responsible, shortcomings
 from nlp.cross.verdict import collective_verdict, outcome, owns, previous_verdict
+from nlp.normalize import fold
 
 FUND = shortcomings(
     [
@@ -652,3 +653,21 @@ def test_a_division_of_work_that_gives_a_field_to_a_body(matcher):
     )
     statements = statements_for(revenue, responsibility_statements(lines), matcher)
     assert [r.identity.file for r in responsible(revenue, [office, other], statements)] == ["h"]
+
+
+def test_learning_lessons_with_the_collective_is_not_sharing_responsibility(matcher):
+    from nlp.cross.verdict import _diffuse_only
+
+    assert not _diffuse_only(fold("Bản thân cùng tập thể nghiêm túc rút kinh nghiệm."))
+    assert _diffuse_only(fold("Bản thân cùng tập thể chi ủy chịu trách nhiệm về các hạn chế trên."))
+
+
+def test_a_claim_that_meets_the_requirement_admits_no_fault_and_no_direct_responsibility_denies():
+    from nlp.cross.verdict import clean_claim, contrary
+
+    met = make_passage(
+        "Tôi chịu trách nhiệm trực tiếp chỉ đạo ôn thi và kết quả đạt yêu cầu đề ra, không có học sinh bị đình chỉ thi.",
+        "achievements",
+    )
+    assert clean_claim(met) and contrary(met) and not owns(met)
+    assert contrary(make_passage("Phòng chỉ làm nhiệm vụ tham mưu, nên tôi không có trách nhiệm trực tiếp.", "causes"))
