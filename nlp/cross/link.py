@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
+from nlp.cross.config import settings
 from nlp.cross.identity import sub_unit_heads, within_parent
 from nlp.cross.records import Identity, Linkage, PersonLink, UnitLink, Unlinked
 from nlp.normalize import fold
@@ -21,12 +22,23 @@ from nlp.normalize import fold
 def same_unit(a: str, b: str) -> bool:
     """Two unit keys name the same unit: equal, one's words all in the other's ("thon dong lac" / "dong lac"), or the
     same words with some written as initials ("htx dvnn khe son" / "hop tac xa dich vu nong nghiep khe son")."""
-    if a == b:
+    if a == b or a.replace(" ", "") == b.replace(" ", ""):  # "buon eabrang" / "buon ea brang"
         return True
     wa, wb = set(a.split()), set(b.split())
     if len(min(wa, wb, key=len)) >= 2 and (wa <= wb or wb <= wa):
         return True
-    return _abbreviated_alike(a.split(), b.split())
+    if _abbreviated_alike(a.split(), b.split()):
+        return True
+    la, lb = _without_levels(a), _without_levels(b)  # "… huyện Châu Điền" renamed "… khu vực Châu Điền" in 2025
+    return (la, lb) != (a, b) and len(la.split()) >= 3 and la == lb
+
+
+def _without_levels(key: str) -> str:
+    """The unit key without the words that give its level ("huyen", "khu vuc": cross.yaml ``unit_level_words``)."""
+    words = f" {key} "
+    for level in settings()["unit_level_words"]:
+        words = words.replace(f" {level} ", " ")
+    return " ".join(words.split())
 
 
 _VOWEL = re.compile(r"[aeiouy]")

@@ -196,3 +196,14 @@ def test_a_chi_bo_written_with_abbreviations_in_one_folder_is_the_collective_rep
     linkage = link_reports([collective, short, other])
     joined = next(u for u in linkage.units if u.collective)
     assert joined.individuals == ["dang-bo/a.txt"]
+
+
+def test_unit_names_that_differ_by_level_words_spacing_or_abbreviations_are_one_unit():
+    from nlp.cross.identity import unit_key
+    from nlp.cross.link import same_unit
+
+    assert same_unit("buon eabrang", "buon ea brang")
+    old = unit_key("Chi nhánh Văn phòng Đăng ký đất đai huyện Châu Điền")
+    new = unit_key("CN VPĐKĐĐ khu vực Châu Điền")
+    assert same_unit(old, new)
+    assert not same_unit("xa tan phu", "phuong tan phu")

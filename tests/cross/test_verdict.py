@@ -671,3 +671,15 @@ def test_a_claim_that_meets_the_requirement_admits_no_fault_and_no_direct_respon
     )
     assert clean_claim(met) and contrary(met) and not owns(met)
     assert contrary(make_passage("Phòng chỉ làm nhiệm vụ tham mưu, nên tôi không có trách nhiệm trực tiếp.", "causes"))
+
+
+def test_more_stock_lines_on_last_year(matcher):
+    from nlp.cross.verdict import previous_verdict
+
+    item = Shortcoming(make_passage("Sắp xếp hồ sơ trong kho còn lộn xộn, chưa lập danh mục.", "shortcomings"))
+    for said in (
+        "Về việc sắp xếp hồ sơ trong kho, bản thân đã tiếp thu và khắc phục.",
+        "Về việc sắp xếp hồ sơ trong kho, bản thân đã quan tâm chỉ đạo, đôn đốc các bộ phận liên quan.",
+    ):
+        decision = previous_verdict(item, [make_passage(said, "previous_remediation")], matcher)
+        assert decision.verdict == "stock_line", said
