@@ -122,10 +122,9 @@ def find_posts(*written: str | None) -> tuple[list[str], list[str]]:
                 words = body.split()
                 areas.extend([body, " ".join(words[:-1])] if len(words) >= 4 else [body])
                 function = " ".join(words[1:]) if kind_word_count(body) == 1 else " ".join(words[2:])
-                if (
-                    len(function.split()) >= 3
-                ):  # "Tổ Kiểm tra – kiểm soát nội bộ" names its work: "kiểm tra, kiểm soát nội bộ"
+                if len(function.split()) >= 3:  # "Tổ Kiểm tra – kiểm soát nội bộ": "kiểm tra, kiểm soát nội bộ"
                     areas.append(function)
+                areas.extend(_team_works(piece))
                 areas.extend(a for p in posts() if p.pattern.search(body) for a in p.areas)
             for post in posts():
                 if post.pattern.search(piece):
@@ -138,6 +137,16 @@ def find_posts(*written: str | None) -> tuple[list[str], list[str]]:
                         areas.append(own.group(1).strip())
                     break
     return found, list(dict.fromkeys(a for a in areas if a))
+
+
+def _team_works(piece: str) -> list[str]:
+    """A team named after two works ("Tổ trưởng Tổ Lưu trữ – Cơ sở dữ liệu", "tổ Kế toán – Ngân quỹ"): each work,
+    of two words or more, is an area of its head."""
+    team = re.search(r"\b(?:to|doi) (?!truong\b)(.+)$", piece)
+    if not team or not re.search(r"\s[-–]\s", team.group(1)):
+        return []
+    parts = [" ".join(re.findall(r"[a-z0-9đ]+", p)) for p in re.split(r"\s[-–]\s", team.group(1))]
+    return [p for p in parts if len(p.split()) >= 2]
 
 
 def kind_word_count(body: str) -> int:

@@ -37,8 +37,9 @@ def owns(item: Passage) -> bool:
         return False
     if cue("own_part", item.folded):
         return True
-    if item.first_person and cue("own_fault", item.folded) and not _diffuse_only(item.folded):
-        return True  # "Tôi ký ban hành quy chế … chậm", "tôi là người duyệt cuối …, đã không đối chiếu …"
+    fault = cue("own_fault", item.folded) if item.first_person else None
+    if fault and "trach nhiem" not in fault.group(0):  # "Tôi ký ban hành quy chế … chậm", "chính tôi đã ký … khi chưa
+        return True  # xem …", not "bản thân cùng chịu trách nhiệm chung … về việc chậm …"
     role = cue("role_opening", item.folded)
     if role and not _diffuse_only(item.folded[role.end() :]):
         return True

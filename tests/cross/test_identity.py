@@ -228,3 +228,11 @@ def test_a_post_given_under_cong_tac_doan_the_is_read():
         "1. Ưu điểm\n- Chấp hành tốt chủ trương của Đảng.\n"
     )
     assert identify("x.txt", analyze(text)).posts == ["chi_hoi_truong_ccb"]
+
+
+def test_a_team_named_after_two_works_and_a_database_is_not_a_qualifier():
+    from nlp.cross.identity import find_posts
+
+    _, areas = find_posts(None, "Tổ trưởng Tổ Lưu trữ – Cơ sở dữ liệu")
+    assert {"luu tru", "co so du lieu"} <= set(areas)
+    assert "cong doan" in find_posts(None, "Chủ tịch Công đoàn cơ sở")[1]

@@ -683,3 +683,18 @@ def test_more_stock_lines_on_last_year(matcher):
     ):
         decision = previous_verdict(item, [make_passage(said, "previous_remediation")], matcher)
         assert decision.verdict == "stock_line", said
+
+
+def test_not_the_team_s_part_and_a_plain_own_fault_beside_a_shared_part(matcher):
+    said = (
+        "Về thu quỹ Quốc phòng - an ninh: tổ đã thu đúng quy trình; việc đôn đốc các hộ chậm nộp thuộc khâu của bộ phận "
+        "tài chính xã, không phải phần việc của tổ.",
+        "shortcomings",
+    )
+    assert collective_verdict(FUND, ["named"], ["thu quy"], _report(said), OTHERS, matcher).verdict == "denied"
+    signed = make_passage(
+        "Chính tôi đã ký giấy chứng nhận khi chưa xem phiếu kiểm tra, để giấy ghi thừa 236 m2; tôi nhận phần trách "
+        "nhiệm của người ký.",
+        "shortcomings",
+    )
+    assert owns(signed)
