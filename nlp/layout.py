@@ -53,6 +53,7 @@ class _LayoutRules:
     list_lead: re.Pattern[str]
     abbreviation_end: re.Pattern[str]
     reference_end: re.Pattern[str]
+    initials_end: re.Pattern[str]
     number_takers: frozenset[str]
     numbering_only: re.Pattern[str]
     not_title: re.Pattern[str]
@@ -87,6 +88,7 @@ def _rules() -> _LayoutRules:
         list_lead=compiled(data["list_lead"]),
         abbreviation_end=compiled(rf"(?:^|\s)(?:{abbreviations})$"),
         reference_end=compiled(data["reference_end"]),
+        initials_end=compiled(data["initials_end"]),
         number_takers=frozenset(data["number_takers"]),
         numbering_only=compiled(data["numbering_only"]),
         not_title=compiled(structure["heading"]["not_title"]),
@@ -707,5 +709,7 @@ def _joins(previous: str, sentence: str, rules: _LayoutRules) -> bool:
     if rules.numbering_only.match(previous):
         return True
     if rules.reference_end.search(previous) and sentence[:1].isdigit():
+        return True
+    if rules.initials_end.search(previous):  # "Anh N.V.T." + "(27 tuổi) …": a person's initials, not a sentence end
         return True
     return bool(rules.abbreviation_end.search(previous))

@@ -300,3 +300,11 @@ def test_a_numbered_item_that_opens_on_a_fault_is_not_a_heading():
         "Chưa áp dụng biện pháp cưỡng chế trích tiền từ tài khoản đối với 5 doanh nghiệp ở xã An Cư.",
         "shortcomings",
     ) in (sentences)
+
+
+def test_a_person_s_initials_do_not_end_a_sentence():
+    text = (
+        "II. HẠN CHẾ\n6. Anh N.V.T. (32 tuổi) cai nghiện về từ tháng 5/2025 nhưng chưa được theo dõi.\n7. Còn nợ quỹ.\n"
+    )
+    result = analyze(text)
+    assert [result.text[s.start : s.end] for s in result.sentences][1].endswith("chưa được theo dõi.")

@@ -33,6 +33,11 @@ def same_unit(a: str, b: str) -> bool:
     return (la, lb) != (a, b) and len(la.split()) >= 3 and la == lb
 
 
+def _without_party(key: str) -> str:
+    """A unit key without its leading "chi bo" / "dang bo"."""
+    return re.sub(r"^(chi bo|dang bo|dang uy)\s+", "", key)
+
+
 def _without_levels(key: str) -> str:
     """The unit key without the words that give its level ("huyen", "khu vuc": cross.yaml ``unit_level_words``)."""
     words = f" {key} "
@@ -141,7 +146,11 @@ def _attach_by_folder(groups: list[tuple[list[Identity], str]]) -> list[tuple[li
             continue
         target = with_collective[targets.pop()]
         collective = next(m for m in target[0] if m.role == "collective")
-        parents = {m.parent_key for m in group[0] if m.parent_key and m.year == latest}
+        parents = {  # a "parent" that is the writer's own unit written again says nothing of the đảng bộ above
+            m.parent_key
+            for m in group[0]
+            if m.parent_key and m.year == latest and not same_unit(m.parent_key, _without_party(m.unit_key or ""))
+        }
         another = collective.unit_key and any(not _renamed_alike(p, collective.unit_key) for p in parents)
         if another and not _same_unit_abbreviated(group[0], collective):
             kept.append(group)  # this year's headers name another đảng bộ above their chi bộ

@@ -363,6 +363,8 @@ def _has_result(item: Passage) -> bool:
     """Says what was done and how far: a figure, a date or an outcome word, not a stock line alone."""
     if cue("stock_remediation", item.folded) and not item.numbers:
         return False
+    if cue("outcome_stated_not_fixed", item.folded) or cue("outcome_not_fixed", item.folded):
+        return True  # "… chưa thực hiện được do …, đến nay vẫn chưa có …": what became of it, not a stock line
     return bool(item.numbers or item.named) or bool(cue("outcome_done", item.folded))
 
 

@@ -207,3 +207,13 @@ def test_unit_names_that_differ_by_level_words_spacing_or_abbreviations_are_one_
     new = unit_key("CN VPĐKĐĐ khu vực Châu Điền")
     assert same_unit(old, new)
     assert not same_unit("xa tan phu", "phuong tan phu")
+
+
+def test_a_header_that_names_the_writer_s_own_unit_twice_names_no_other_dang_bo():
+    collective = _member("dang-bo/tap-the.txt", "", "cong ty thuy loi ha quang", role="collective")
+    collective = collective.model_copy(update={"unit_name": "Đảng bộ Công ty thủy lợi Hạ Quảng"})
+    worker = _member(
+        "dang-bo/t.txt", "Lò Văn Tính", "chi bo xi nghiep thuy loi dong coi", parent="xi nghiep thuy loi dong coi"
+    )
+    linkage = link_reports([collective, worker])
+    assert [sorted(u.individuals) for u in linkage.units] == [["dang-bo/t.txt"]]

@@ -698,3 +698,19 @@ def test_not_the_team_s_part_and_a_plain_own_fault_beside_a_shared_part(matcher)
         "shortcomings",
     )
     assert owns(signed)
+
+
+def test_a_plain_not_fixed_is_reported_and_more_stock(matcher):
+    from nlp.cross.verdict import previous_verdict
+
+    item = Shortcoming(make_passage("Đường điện chiếu sáng xóm Đồng chưa làm được.", "shortcomings"))
+    said = make_passage(
+        "Đường điện chiếu sáng xóm Đồng: chưa thực hiện được do không huy động được kinh phí, đến nay vẫn chưa có điện.",
+        "previous_remediation",
+    )
+    decision = previous_verdict(item, [said], matcher)
+    assert (decision.verdict, decision.outcome) == ("reported", "not_fixed")
+    stock = make_passage(
+        "Việc làm đường điện chiếu sáng xóm Đồng đã được quan tâm hơn so với năm trước.", "previous_remediation"
+    )
+    assert previous_verdict(item, [stock], matcher).verdict == "stock_line"
