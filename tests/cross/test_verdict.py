@@ -714,3 +714,16 @@ def test_a_plain_not_fixed_is_reported_and_more_stock(matcher):
         "Việc làm đường điện chiếu sáng xóm Đồng đã được quan tâm hơn so với năm trước.", "previous_remediation"
     )
     assert previous_verdict(item, [stock], matcher).verdict == "stock_line"
+
+
+def test_taking_one_s_own_part_owns_and_personal_conduct_is_no_claim_about_an_item(matcher):
+    took = make_passage(
+        "Tôi nhận phần trách nhiệm vì đã đồng ý để thôn thu quỹ theo từng hộ thay vì làm việc với các tổ từ đầu năm.",
+        "collective_responsibility",
+    )
+    assert owns(took)
+    conduct = (
+        "Giữ vững lập trường tư tưởng, không có biểu hiện suy thoái, thu quỹ gia đình đóng đầy đủ, đúng hạn.",
+        "ideology_ethics",
+    )
+    assert collective_verdict(FUND, ["head"], [], _report(conduct), OTHERS, matcher).verdict == "absent"
