@@ -31,6 +31,14 @@ _DATE_YEAR = re.compile(r"ngay .{0,12}thang\s*(\d{1,2})?.{0,8}nam\s*(20\d\d)")
 _SCORE_PART = re.compile(r"(\d{1,3}(?:[\.,]\d{1,2})?)\s*(?:diem)?\s*/\s*(30|70|100)\b")
 _SCORE_TOTAL = re.compile(r"tong(?: cong| so)?(?: diem)?\s*[:=]?\s*(\d{1,3}(?:[\.,]\d{1,2})?)\s*(?:diem|/\s*100)")
 _PLACEHOLDER = re.compile(r"(?:…|\.{4,}|_{3,})(?:[….\s_]*)")  # dots or underscores left for the writer to fill
+def _only_prompts(value: str) -> bool:
+    """A field left blank around the form's own words ("……Chi bộ ……"): nothing but placeholders and field labels."""
+    if not _PLACEHOLDER.search(value):
+        return False
+    rest = fold(_PLACEHOLDER.sub(" ", value))
+    return not _rules().blank_field_words.sub(" ", rest).strip(" .,;:-")
+
+
 _SCORE_BLOCK = re.compile(r"/\s*(30|70)\b")
 _COLLECTIVE_WORDS = re.compile(r"\b(chi bo|chi uy|dang uy|tap the)\b")
 _PLACE_DATE = re.compile(r"ngay .{0,12}thang .{0,12}nam")
@@ -64,6 +72,7 @@ class _FormRules:
     form_code: re.Pattern[str]
     ratings: list[tuple[str, list[re.Pattern[str]]]]
     fields: dict[str, re.Pattern[str]]
+    blank_field_words: re.Pattern[str]  # the form's own words in a field left blank ("……Chi bộ ……")
 
 
 def _words(phrases: list[str]) -> list[re.Pattern[str]]:
@@ -91,6 +100,7 @@ def _rules() -> _FormRules:
         form_code=compiled(data["form_code"]),
         ratings=[(r["level"], _words(r["cues"])) for r in data["ratings"]],
         fields={k: compiled(v) for k, v in data["header_fields"].items()},
+        blank_field_words=_any_word(data["blank_field_words"]),
     )
 
 
@@ -274,7 +284,7 @@ def read_header(doc: Doc) -> Header:
                     value = part[match.end() :].strip(" .:;-")
                     if name == "name":  # "Đoàn Minh Triết - Thiếu tá", "Lê Văn An (Tư An)": the name alone
                         value = _AFTER_NAME.split(value)[0].strip(" .:;-")
-                    if value and not _PLACEHOLDER.fullmatch(value):
+                    if value and not _PLACEHOLDER.fullmatch(value) and not _only_prompts(value):
                         values[name] = value
                     break
     block = _left_block(header_lines)

@@ -167,3 +167,10 @@ def test_a_name_given_as_toi_ten_with_the_birth_year_on_the_same_line():
         "1. Ưu điểm\n- Chấp hành tốt chủ trương của Đảng, pháp luật của Nhà nước.\n"
     )
     assert analyze(text).header.name == "LÒ VĂN PẤN"
+
+
+def test_a_field_left_as_dots_around_the_form_s_own_words_is_empty():
+    text = "Họ và tên: Nguyễn Văn An\nĐơn vị công tác: ……Chi bộ ……\n1. Ưu điểm\n- Chấp hành tốt chủ trương của Đảng.\n"
+    assert analyze(text).header.unit is None
+    filled = text.replace("……Chi bộ ……", "Chi bộ thôn Đông ……")
+    assert analyze(filled).header.unit.startswith("Chi bộ thôn Đông")
