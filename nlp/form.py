@@ -31,6 +31,8 @@ _DATE_YEAR = re.compile(r"ngay .{0,12}thang\s*(\d{1,2})?.{0,8}nam\s*(20\d\d)")
 _SCORE_PART = re.compile(r"(\d{1,3}(?:[\.,]\d{1,2})?)\s*(?:diem)?\s*/\s*(30|70|100)\b")
 _SCORE_TOTAL = re.compile(r"tong(?: cong| so)?(?: diem)?\s*[:=]?\s*(\d{1,3}(?:[\.,]\d{1,2})?)\s*(?:diem|/\s*100)")
 _PLACEHOLDER = re.compile(r"(?:…|\.{4,}|_{3,})(?:[….\s_]*)")  # dots or underscores left for the writer to fill
+
+
 def _only_prompts(value: str) -> bool:
     """A field left blank around the form's own words ("……Chi bộ ……"): nothing but placeholders and field labels."""
     if not _PLACEHOLDER.search(value):
