@@ -86,6 +86,18 @@ def test_checker_reports_a_broken_set(tmp_path):
     data["collective_shortcomings"][0]["verdicts"]["Lê Văn An"]["quote"] = "Tôi nhận phần mình."
     (set_dir / "set.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     assert check_linked.check_set(set_dir) == []
+    # a responsible person's posts are this year's, whatever order the years are listed in
+    (set_dir / "2024").mkdir()
+    (set_dir / "2025" / "tran-thi-binh.txt").write_text("Họ và tên: Trần Thị Bình\nTrưởng thôn.\n", encoding="utf-8")
+    (set_dir / "2024" / "tran-thi-binh.txt").write_text("Họ và tên: Trần Thị Bình\nĐảng viên.\n", encoding="utf-8")
+    binh = {**data["reports"][1], "file": "2025/tran-thi-binh.txt", "person": "Trần Thị Bình", "head": False}
+    binh.update(party_post=None, gov_post="Trưởng thôn")
+    last_year = {**binh, "file": "2024/tran-thi-binh.txt", "year": 2024, "form": "02A", "guidance": "HD25-2023"}
+    data["reports"] += [binh, {**last_year, "role": "member", "gov_post": None}]
+    data["collective_shortcomings"][0]["responsible"].append("Trần Thị Bình")
+    data["collective_shortcomings"][0]["verdicts"]["Trần Thị Bình"] = {"verdict": "absent"}
+    (set_dir / "set.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    assert not [e for e in check_linked.check_set(set_dir) if "holds no post" in e]
 
 
 def test_linked_test_sets_are_frozen():

@@ -317,7 +317,7 @@ def _check_collective(linked: LinkedSet, reports: list[dict[str, Any]]) -> None:
         for person in responsible:
             if person not in known:
                 linked.error(f"{where}: responsible {person!r} is not a listed person")
-            elif _has_no_post(known[person]) and person not in heads:
+            elif _has_no_post(current.get(person) or known[person]) and person not in heads:  # this year's posts
                 linked.error(f"{where}: {person} holds no post and cannot be responsible")
         for head in sorted(heads - set(responsible)):
             linked.error(f"{where}: the head {head} is not in responsible")
