@@ -227,7 +227,7 @@ def head_level(*written: str | None) -> str | None:
 
 
 _OTHER_POST_FIELD = re.compile(
-    r"^\W*(cong viec( hien nay| dang lam)?|chuc vu doan the|chuc vu khac|nhiem vu|cong tac doan the|tham gia doan the|chuc danh)"
+    r"^\W*(cong viec( hien nay| dang lam)?|chuc vu doan the|chuc vu khac|nhiem vu|cong tac doan the|tham gia doan the|doan the|chuc danh)"
     r"\s*:\s*"
 )
 

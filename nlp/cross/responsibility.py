@@ -117,7 +117,7 @@ def responsible(
     named_text = item.attribution
     for statement in statements or []:
         named_text += " " + statement.attribution
-    by_name = {id(p) for p in people if _names(named_text, p.key)}
+    by_name = {id(p) for p in people if _names(named_text, p.key) or _names(item.passage.folded, p.key)}
     by_body = {id(p) for p in people if in_area(named_text, bodies_of(p))}  # "… Đoàn Thanh niên trường chủ trì"
     # a post written after a name is that person's ("đồng chí Hà Thị Piềng, Chi hội trưởng Chi hội Phụ nữ"); a post
     # named on its own still names its holder ("do đồng chí Phó Giám đốc phụ trách; cán bộ … là đồng chí Doãn Minh Khôi")

@@ -727,3 +727,15 @@ def test_taking_one_s_own_part_owns_and_personal_conduct_is_no_claim_about_an_it
         "ideology_ethics",
     )
     assert collective_verdict(FUND, ["head"], [], _report(conduct), OTHERS, matcher).verdict == "absent"
+
+
+def test_a_writer_named_in_the_item_itself_answers_for_it():
+    liaison = _holder("hoàng văn thắm", ["cong_an"], "Công an viên thôn")
+    warning = Shortcoming(
+        make_passage(
+            "Cảnh báo sạt lở chiều 14/8/2025 không được truyền kịp thời đến 9 hộ; đồng chí Hoàng Văn Thắm nhận tin qua "
+            "nhóm Zalo nhưng đến sáng hôm sau các hộ mới được báo.",
+            "shortcomings",
+        )
+    )
+    assert [r.why for r in responsible(warning, [liaison])] == [["named"]]
