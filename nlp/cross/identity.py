@@ -32,6 +32,18 @@ _I_FOR_Y = re.compile(r"\b(ch|gh|kh|ng|nh|ph|th|tr|[bcdghklmnpqrstvx])y\b")  # "
 _YEAR_DIR = re.compile(r"^(?:19|20)\d\d$")
 _IN_CHARGE = re.compile(r"\bphu trach ([^,;()]{3,60})$")
 _CHARGE_SPLIT = re.compile(r"\s+(?:va|cung)\s+")
+_WORD = re.compile(r"[a-z0-9đ]+")
+_DASH = re.compile(r"\s[-–]\s")
+
+
+def words_of(folded: str) -> str:
+    """The words of a folded text, punctuation dropped ("to toan – tin," → "to toan tin")."""
+    return " ".join(_WORD.findall(folded))
+
+
+def dash_parts(folded: str) -> list[str]:
+    """The words of each part of a name joined by dashes ("luu tru – co so du lieu" → two parts)."""
+    return [words_of(part) for part in _DASH.split(folded)]
 
 
 def name_key(name: str | None) -> str | None:
@@ -105,16 +117,16 @@ def find_posts(*written: str | None) -> tuple[list[str], list[str]]:
             piece = piece.strip(" .")
             named_post = any(post.pattern.search(piece) for post in posts())
             if listing and not named_post and 1 <= len(piece.split()) <= 6:
-                areas.append(" ".join(re.findall(r"[a-z0-9đ]+", piece)))
+                areas.append(words_of(piece))
                 continue
             listing = False
             if piece.startswith(("nguyen ", "truoc day ")) or staff_pattern().match(piece):  # a former post; a
                 continue  # member of a body's staff ("công chức Đội Kê khai – Kế toán thuế") holds no post in it
             charge = _IN_CHARGE.search(piece)
             if charge:  # "phụ trách xã Thạch Liễn và xã Phú Nham", "phụ trách chăm sóc sức khỏe bà mẹ – trẻ em"
-                written = " ".join(re.findall(r"[a-z0-9đ]+", charge.group(1)))
-                dashed = [" ".join(re.findall(r"[a-z0-9đ]+", p)) for p in re.split(r"\s[-–]\s", charge.group(1))]
-                parts = [*_CHARGE_SPLIT.split(written), *(p for p in dashed if len(p.split()) >= 3)]
+                written = words_of(charge.group(1))
+                dashed = [p for p in dash_parts(charge.group(1)) if len(p.split()) >= 3]
+                parts = [*_CHARGE_SPLIT.split(written), *dashed]
                 areas.extend(a for a in [written, *parts] if len(a.split()) >= 2)
                 listing = True
             body = _body(piece)
@@ -143,10 +155,9 @@ def _team_works(piece: str) -> list[str]:
     """A team named after two works ("Tổ trưởng Tổ Lưu trữ – Cơ sở dữ liệu", "tổ Kế toán – Ngân quỹ"): each work,
     of two words or more, is an area of its head."""
     team = re.search(r"\b(?:to|doi) (?!truong\b)(.+)$", piece)
-    if not team or not re.search(r"\s[-–]\s", team.group(1)):
+    if not team or not _DASH.search(team.group(1)):
         return []
-    parts = [" ".join(re.findall(r"[a-z0-9đ]+", p)) for p in re.split(r"\s[-–]\s", team.group(1))]
-    return [p for p in parts if len(p.split()) >= 2]
+    return [p for p in dash_parts(team.group(1)) if len(p.split()) >= 2]
 
 
 def kind_word_count(body: str) -> int:
@@ -159,7 +170,7 @@ def kind_word_count(body: str) -> int:
 def _body(piece: str) -> str | None:
     """The body a post heads, as words ("chu tich cong doan co so" → "cong doan"; positions.yaml ``bodies``)."""
     title, kind, qualifiers = body_patterns()
-    words = " ".join(re.findall(r"[a-z0-9đ]+", piece))
+    words = words_of(piece)
     opened = title.match(words)
     if not opened:
         return None
@@ -192,7 +203,7 @@ def assigned_areas(text: str) -> list[str]:
                     for trim in cues()["field_trim"]:
                         phrase = trim.sub("", phrase.strip()).strip()
                     if 2 <= len(phrase.split()) <= 6:
-                        found.append(" ".join(re.findall(r"[a-z0-9đ]+", phrase)))
+                        found.append(words_of(phrase))
     return list(dict.fromkeys(found))
 
 
@@ -200,7 +211,7 @@ def with_fields(areas: list[str]) -> list[str]:
     """The areas, and the topics of every field of work one of them names (positions.yaml ``fields``: "to bao ve an
     ninh" covers a drug case, "chi cuc bao ve moi truong" waste water)."""
     found = list(areas)
-    spaced = [f" {' '.join(re.findall(r'[a-z0-9đ]+', area))} " for area in areas]
+    spaced = [f" {words_of(area)} " for area in areas]
     for keys, topics in fields():
         if any(f" {key} " in area for key in keys for area in spaced):
             found.extend(topics)
@@ -440,5 +451,5 @@ def _branch_places(identity: Identity) -> list[str]:
             folded = " ".join(fold(piece).split())
             kinds = list(_SUB_UNIT.finditer(folded)) or list(_CHI_BO.finditer(folded))
             if kinds and kinds[-1].start() > 0 and folded[kinds[-1].end() :].strip(" -–"):
-                places.append(" ".join(re.findall(r"[a-z0-9đ]+", folded[kinds[-1].start() :])))
+                places.append(words_of(folded[kinds[-1].start() :]))
     return list(dict.fromkeys(p for p in places if len(p.split()) >= 2))

@@ -9,7 +9,7 @@ from functools import cache
 from itertools import pairwise
 
 from nlp.cross.config import cue, cues, matching, posts, settings
-from nlp.cross.identity import bodies_of, post_pieces
+from nlp.cross.identity import bodies_of, post_pieces, words_of
 from nlp.cross.match import Matcher
 from nlp.cross.passages import Passage, make_passage
 from nlp.cross.records import Identity
@@ -164,10 +164,9 @@ def _most_specific(folded: str, holders: list[Identity]) -> set[int]:
     business)."""
     if len(holders) < 2:
         return {id(p) for p in holders}
-    words = set(_NOT_WORD.sub(" ", folded).split())
+    words = set(words_of(folded).split())
     written = {
-        id(p): set(_NOT_WORD.sub(" ", fold(" ".join(w for w in (p.party_post, p.gov_post) if w))).split())
-        for p in holders
+        id(p): set(words_of(fold(" ".join(w for w in (p.party_post, p.gov_post) if w))).split()) for p in holders
     }
     common = set.intersection(*written.values())  # the title they share says nothing about which of them
     common |= set(settings()["stop_syllables"].split())
@@ -224,13 +223,13 @@ def _names_body_of_another(folded: str, person: Identity, people: list[Identity]
 def _opens_a_clause(folded: str, areas: list[str]) -> bool:
     """One of the areas is named in the first words of a clause of the text (clauses split at ";" and ":")."""
     return bool(areas) and any(
-        in_area(" ".join(_NOT_WORD.sub(" ", clause).split()[:8]), areas) for clause in re.split(r"[;:]", folded)
+        in_area(" ".join(words_of(clause).split()[:8]), areas) for clause in re.split(r"[;:]", folded)
     )
 
 
 def _subject_of_another(folded: str, person: Identity, people: list[Identity]) -> bool:
     """The shortcoming opens on a body that another writer heads."""
-    opening = " ".join(_NOT_WORD.sub(" ", folded).split()[:8])
+    opening = " ".join(words_of(folded).split()[:8])
     return any(in_area(opening, bodies_of(p)) for p in people if p is not person)
 
 
@@ -244,9 +243,6 @@ def _names_post(folded: str, person: Identity) -> bool:
     return any(_phrase(h).search(folded) for h in heads)
 
 
-_NOT_WORD = re.compile(r"[^a-z0-9đ]+")
-
-
 @cache
 def _phrase(words: str) -> re.Pattern[str]:
     """A folded phrase as a whole-word pattern (compiled once)."""
@@ -257,7 +253,7 @@ def in_area(folded: str, areas: list[str]) -> bool:
     """The shortcoming's text names one of the areas (punctuation between words ignored: "tổ Toán – Tin")."""
     if not areas:
         return False
-    words = f" {_NOT_WORD.sub(' ', folded)} "
+    words = f" {words_of(folded)} "
     return any(f" {a} " in words for a in areas)
 
 
@@ -299,9 +295,9 @@ _TOPIC_SPLIT = re.compile(r"\s*(?:,|;|\bva\b)\s*")
 def _shares_a_phrase(item: Passage, fields: Passage) -> bool:
     """The item names one of the fields: two syllables of a field in a row, one of them a content syllable, in the
     item's text ("phổ cập" is not named by "Phó Hiệu trưởng … cập nhật")."""
-    words = f" {_NOT_WORD.sub(' ', item.folded)} "
+    words = f" {words_of(item.folded)} "
     for topic in _TOPIC_SPLIT.split(fields.folded):
-        written = _NOT_WORD.sub(" ", topic).split()
+        written = words_of(topic).split()
         pairs = pairwise(written)
         if any(f" {a} {b} " in words for a, b in pairs if {a, b} & fields.syllables):
             return True
