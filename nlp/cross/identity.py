@@ -293,6 +293,7 @@ def _header_bodies(text: str) -> list[str]:
     bodies = []
     for line in text.splitlines()[:12]:
         cell = _COLUMN_GAP.split(line.strip())[0].strip() if line.strip() else ""
+        cell = _without_date_line(cell)
         national = _NATIONAL_HEADING.search(fold(cell))
         if national and national.start() > 0:  # the two columns pasted onto one line: keep the left one
             cell = cell[: national.start()].strip()
@@ -306,6 +307,23 @@ def _header_bodies(text: str) -> list[str]:
             else:
                 bodies.append(cell)
     return bodies
+
+
+_DATE_LINE = re.compile(r",\s*ng[àa]y\s+\d", re.IGNORECASE)
+
+
+def _without_date_line(cell: str) -> str:
+    """The header cell without the place and date of the right column pasted after it on the same line ("CHI BỘ
+    TRẠM Y TẾ Hòa Khánh, ngày 12 tháng 12 năm 2024" → "CHI BỘ TRẠM Y TẾ"): the place is cut too where the unit
+    is written in capitals and the place is not."""
+    date = _DATE_LINE.search(cell)
+    if not date:
+        return cell
+    words = cell[: date.start()].split()
+    if words and words[0].isupper():
+        while len(words) > 1 and not words[-1].isupper():
+            words.pop()
+    return " ".join(words)
 
 
 def _unit_names(result: AnalysisResult) -> tuple[str | None, str | None]:

@@ -1,7 +1,8 @@
 """Linking: reports grouped into units, each unit's collective report, and writers linked across two years.
 
 Units are grouped by the chi bộ / đảng bộ named in the header where reports give it, else by folder; each unit
-says which was used (``basis``). A chi bộ that sent no collective report of its own, whose headers name above it a
+says which was used (``basis``). Reports of two folders are joined only when their headers name the same unit by a
+proper name under the same body above (a district has many "Chi bộ Trạm Y tế"). A chi bộ that sent no collective report of its own, whose headers name above it a
 đảng bộ that did, is attached to that đảng bộ (``basis`` "parent"): its writers answer to the đảng bộ's report, and
 a head post of theirs counts there only when it is a post of the đảng ủy or of the whole enterprise or agency
 (:func:`nlp.cross.identity.within_parent`). Nothing here raises for a unit without a collective report or a writer found in one
@@ -90,12 +91,34 @@ def _group(identities: list[Identity]) -> list[tuple[list[Identity], str]]:
                 groups.append((keyless, "folder", None))
     merged: list[tuple[list[Identity], str, str | None]] = []
     for members, basis, key in groups:
-        same = next((g for g in merged if key and g[2] and same_unit(g[2], key)), None)
+        same = next((g for g in merged if key and g[2] and _one_unit_across_folders(g, (members, basis, key))), None)
         if same:
             merged[merged.index(same)] = (same[0] + members, "header", same[2])
         else:
             merged.append((members, basis, key))
     return _attach_to_parents(merged)
+
+
+def _one_unit_across_folders(
+    a: tuple[list[Identity], str, str | None], b: tuple[list[Identity], str, str | None]
+) -> bool:
+    """Groups of two folders are one unit only when their headers name it alike, the bodies above them (where both
+    name one) are the same, and the name is more than a kind of unit: "Chi bộ Trạm Y tế" or "Chi bộ Khối Điều trị"
+    in two folders are two units of two communes or two hospitals."""
+    if not same_unit(a[2] or "", b[2] or ""):
+        return False
+    parents_a = {m.parent_key for m in a[0] if m.parent_key}
+    parents_b = {m.parent_key for m in b[0] if m.parent_key}
+    if parents_a and parents_b:
+        agree = any(same_unit(x, y) for x in parents_a for y in parents_b)
+        return agree and (_names_a_unit(a[2] or "") or any(_names_a_unit(p) for p in parents_a | parents_b))
+    return _names_a_unit(a[2] or "") and _names_a_unit(b[2] or "")
+
+
+def _names_a_unit(key: str) -> bool:
+    """The key holds a proper name, not only words for a kind of unit (cross.yaml ``unit_kind_words``)."""
+    generic = set(settings()["unit_kind_words"]) | set(" ".join(settings()["unit_level_words"]).split())
+    return len([w for w in _without_party(key).split() if w not in generic]) >= 2
 
 
 def _attach_to_parents(

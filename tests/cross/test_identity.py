@@ -5,6 +5,7 @@ from __future__ import annotations
 from nlp import analyze
 from nlp.cross.config import posts as all_posts
 from nlp.cross.identity import (
+    _header_bodies,
     assigned_areas,
     birth_date,
     find_posts,
@@ -236,3 +237,8 @@ def test_a_team_named_after_two_works_and_a_database_is_not_a_qualifier():
     _, areas = find_posts(None, "Tổ trưởng Tổ Lưu trữ – Cơ sở dữ liệu")
     assert {"luu tru", "co so du lieu"} <= set(areas)
     assert "cong doan" in find_posts(None, "Chủ tịch Công đoàn cơ sở")[1]
+
+
+def test_the_date_line_pasted_after_the_chi_bo_is_not_part_of_its_name():
+    text = "ĐẢNG BỘ XÃ HÒA KHÁNH\nCHI BỘ TRẠM Y TẾ Hòa Khánh, ngày 12 tháng 12 năm 2024\n\nBẢN KIỂM ĐIỂM CÁ NHÂN\n"
+    assert _header_bodies(text) == ["ĐẢNG BỘ XÃ HÒA KHÁNH", "CHI BỘ TRẠM Y TẾ"]

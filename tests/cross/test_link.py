@@ -217,3 +217,45 @@ def test_a_header_that_names_the_writer_s_own_unit_twice_names_no_other_dang_bo(
     )
     linkage = link_reports([collective, worker])
     assert [sorted(u.individuals) for u in linkage.units] == [["dang-bo/t.txt"]]
+
+
+def _in(folder: str, name: str, unit: str, parent: str | None, role: str = "leader") -> Identity:
+    return Identity(
+        file=f"{folder}/2025/{name}.txt",
+        role=role,
+        form="01" if role == "collective" else "2A",
+        year=2025,
+        name=None if role == "collective" else name,
+        key=None if role == "collective" else name,
+        unit_name=unit,
+        unit_key=unit,
+        parent_key=parent,
+        folder=folder,
+    )
+
+
+def test_a_kind_of_unit_named_alike_in_two_folders_is_two_units():
+    """ "Chi bộ Trạm Y tế" of two communes, "Chi bộ Khối Điều trị" of two hospitals: each stays with its folder."""
+    linkage = link_reports(
+        [
+            _in("hoa-khanh", "tap-the", "tram y te", "xa hoa khanh", "collective"),
+            _in("hoa-khanh", "an", "tram y te", "xa hoa khanh"),
+            _in("dong-khe", "tap-the", "tram y te xa dong khe", "xa dong khe", "collective"),
+            _in("dong-khe", "binh", "tram y te xa dong khe", "xa dong khe"),
+            _in("song-khoang", "chi", "khoi dieu tri", None),
+            _in("bac-nghi", "dung", "khoi dieu tri", None),
+        ]
+    )
+    folders = [{f.split("/")[0] for f in [u.collective, *u.individuals] if f} for u in linkage.units]
+    assert sorted(map(sorted, folders)) == [["bac-nghi"], ["dong-khe"], ["hoa-khanh"], ["song-khoang"]]
+
+
+def test_one_unit_named_in_two_folders_is_still_joined():
+    linkage = link_reports(
+        [
+            _in("tap-the", "tap-the", "tram y te xa dong khe", "xa dong khe", "collective"),
+            _in("ca-nhan", "binh", "tram y te", "xa dong khe"),
+            _in("ca-nhan-2", "chi", "tram y te xa dong khe", None),
+        ]
+    )
+    assert len(linkage.units) == 1 and len(linkage.units[0].individuals) == 2
