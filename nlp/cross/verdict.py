@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from nlp.cross.config import cue, cues, matching, settings
 from nlp.cross.match import Match, Matcher, syllable_overlap
@@ -64,8 +65,10 @@ def contrary(item: Passage) -> bool:
     return bool(claims) and not cue("own_part", item.folded) and not cue("outcome_not_fixed", item.folded)
 
 
+@lru_cache(maxsize=1 << 16)
 def good_result(folded: str) -> bool:
-    """A claim of good results not taken back by the word before it ("chưa chặt chẽ" claims nothing)."""
+    """A claim of good results not taken back by the word before it ("chưa chặt chẽ" claims nothing; remembered: the
+    checks ask it of the same sentence once per collective shortcoming)."""
     for pattern in cues()["good_result"]:
         for match in pattern.finditer(folded):
             if not cue("negated_good", folded[max(0, match.start() - 16) : match.start()]):
