@@ -20,13 +20,22 @@ from nlp.cross.records import (
     PreviousRow,
     UnitLink,
 )
-from nlp.cross.responsibility import responsibility_statements, responsible, shortcomings, statements_for
+from nlp.cross.responsibility import (
+    Responsibility,
+    Shortcoming,
+    holds_a_post,
+    responsibility_statements,
+    responsible,
+    shortcomings,
+    statements_for,
+)
 from nlp.cross.verdict import (
     collective_baseline,
     collective_verdict,
     embedding_candidates,
     previous_baseline,
     previous_verdict,
+    speaks_to,
 )
 from nlp.schema import AnalysisResult, Finding
 
@@ -116,6 +125,7 @@ def _collective_rows(unit: UnitLink, batch: _Reports, matcher: Matcher) -> list[
     matcher.prepare([i.passage for i in items])
     matcher.prepare([*(i.passage for i in items), *(s.passage for s in statements)])
     duties = [(item, responsible(item, people, statements_for(item, statements, matcher))) for item in items]
+    duties = [(item, [*found, *_speaking(item, found, people, batch, items, matcher)]) for item, found in duties]
     answering = {d.identity.file for _, found in duties for d in found}
     matcher.prepare([p for file in sorted(answering) for p in collective_baseline(batch.passages(file))])  # one batch
     by_post: dict[str, list] = {}
@@ -151,6 +161,25 @@ def _collective_rows(unit: UnitLink, batch: _Reports, matcher: Matcher) -> list[
                 )
             )
     return rows
+
+
+def _speaking(
+    item: Shortcoming,
+    found: list[Responsibility],
+    people: list[Identity],
+    batch: _Reports,
+    items: list[Shortcoming],
+    matcher: Matcher,
+) -> list[Responsibility]:
+    """Post holders no text holds responsible for ``item`` whose own report takes it up as their own matter."""
+    held = {d.identity.file for d in found}
+    return [
+        Responsibility(person, ["speaks"])
+        for person in people
+        if person.file not in held
+        and holds_a_post(person)
+        and speaks_to(item, batch.passages(person.file), items, matcher)
+    ]
 
 
 def _previous_rows(unit: UnitLink, linkage: Linkage, batch: _Reports, matcher: Matcher) -> list[PreviousRow]:

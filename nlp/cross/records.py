@@ -136,7 +136,7 @@ class CollectiveRow(_Model):
     person: str
     file: str
     posts: list[str] = Field(default_factory=list)
-    why: list[Literal["head", "named", "area"]] = Field(default_factory=list)
+    why: list[Literal["head", "named", "area", "speaks"]] = Field(default_factory=list)
     verdict: CollectiveVerdict
     sentence: Quote | None = Field(None, description="the person's sentence the verdict rests on")
     similarity: float | None = None

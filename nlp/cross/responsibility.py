@@ -127,7 +127,7 @@ def responsible(
     by_post = _most_specific(_after_attribution(named_text), holders)
     result = []
     for person in people:
-        if not person.posts and not _has_a_charge(person):
+        if not holds_a_post(person):
             continue
         why = []
         if person.head:
@@ -148,6 +148,11 @@ def _without_named_people(folded: str, named: list[Identity]) -> str:
             end = min(len(folded), match.end() + 70)
             folded = folded[: match.start()] + " " * (end - match.start()) + folded[end:]
     return folded
+
+
+def holds_a_post(person: Identity) -> bool:
+    """A post, or a job in charge of a field: a member without either answers for nothing."""
+    return bool(person.posts) or _has_a_charge(person)
 
 
 def _has_a_charge(person: Identity) -> bool:

@@ -132,6 +132,23 @@ def collective_verdict(
     return Decision("absent")
 
 
+def speaks_to(item: Shortcoming, report: list[Passage], others: list[Shortcoming], matcher: Matcher) -> bool:
+    """The writer's own report takes the collective shortcoming up as his or her own matter, though neither the
+    collective text nor the post says so: a sentence naming it (the same item, closer to it than to any other, sharing
+    its concrete words) that owns it ("Tôi được chi bộ giao theo dõi tuyển sinh mà không lập danh sách …"), calls it
+    the writer's own field ("… do tôi phụ trách …") or says it is not ("… không thuộc phần việc tôi được phân công").
+    A shared responsibility alone ("là trách nhiệm chung của cả chi bộ") is not enough: anyone may write it."""
+    sections = set(settings()["collective_sections"]) | set(settings()["denial_sections"])
+    candidates = [p for p in report if p.section in sections]
+    for match in matcher.same_item(item.passage, candidates, collective_baseline(report)):
+        said = match.passage
+        if match.overlap < matching("speaks_overlap") or not _mutual(match, item, others, matcher):
+            continue
+        if (owns(said) and _about(match)) or cue("own_area", said.folded) or cue("area_denial", said.folded):
+            return True
+    return False
+
+
 def _shares_responsibility(match: Match, denial: Decision) -> bool:
     """The sentence naming the item itself says the writer shares the responsibility for it ("… bản thân cùng chịu
     trách nhiệm chung với tập thể về việc …"): that outweighs a claim of good results found only through the

@@ -6,7 +6,7 @@ from __future__ import annotations
 from nlp.cross.passages import make_passage
 from nlp.cross.records import Identity
 from nlp.cross.responsibility import Shortcoming, responsible, shortcomings
-from nlp.cross.verdict import collective_verdict, outcome, owns, previous_verdict
+from nlp.cross.verdict import collective_verdict, outcome, owns, previous_verdict, speaks_to
 from nlp.normalize import fold
 
 FUND = shortcomings(
@@ -739,3 +739,31 @@ def test_a_writer_named_in_the_item_itself_answers_for_it():
         )
     )
     assert [r.why for r in responsible(warning, [liaison])] == [["named"]]
+
+
+def test_a_report_that_takes_the_item_up_as_its_own_makes_its_writer_answer(matcher):
+    """Neither the collective text nor the post names the writer, but the writer's own report does."""
+    owning = _report(
+        (
+            "Tôi được chi bộ giao vận động làm tuyến đường bê tông nội đồng xóm Bến dài 1,2 km nhưng để khởi công "
+            "chậm 4 tháng vì tôi không họp các hộ hiến đất sớm.",
+            "shortcomings",
+        )
+    )
+    denying = _report(
+        (
+            "Việc tuyến đường bê tông nội đồng xóm Bến khởi công chậm 4 tháng không thuộc phần việc tôi được phân "
+            "công.",
+            "collective_responsibility",
+        )
+    )
+    sharing = _report(
+        (
+            "Tuyến đường bê tông nội đồng xóm Bến khởi công chậm là trách nhiệm chung của cả chi bộ.",
+            "collective_responsibility",
+        )
+    )
+    assert speaks_to(ROAD, owning, OTHERS, matcher)
+    assert speaks_to(ROAD, denying, OTHERS, matcher)
+    assert not speaks_to(ROAD, sharing, OTHERS, matcher)  # anyone may write that
+    assert not speaks_to(FUND, owning, OTHERS, matcher)  # another item
