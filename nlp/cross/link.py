@@ -151,13 +151,15 @@ def _attach_by_folder(groups: list[tuple[list[Identity], str]]) -> list[tuple[li
     joins the folder's only group with a collective report (the organiser put them together): as members of a chi bộ inside
     the đảng bộ when that report is a đảng bộ's and their chi bộ is another unit, else as the same unit written
     differently."""
-    with_collective = [g for g in groups if any(m.role == "collective" for m in g[0])]
+    latest = max((m.year for g in groups for m in g[0] if m.year), default=None)
+    with_collective = [  # a group holding only last year's collective report joins too (the unit renamed since)
+        g for g in groups if any(m.role == "collective" and (latest is None or m.year == latest) for m in g[0])
+    ]
     by_folder: dict[str, list[int]] = defaultdict(list)
     for index, group in enumerate(with_collective):
         for folder in {m.folder for m in group[0]}:
             by_folder[folder].append(index)
     merged = {id(g): (list(g[0]), g[1]) for g in with_collective}
-    latest = max((m.year for g in groups for m in g[0] if m.year), default=None)
     kept = []
     for group in groups:
         if any(group is g for g in with_collective):

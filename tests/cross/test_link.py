@@ -259,3 +259,16 @@ def test_one_unit_named_in_two_folders_is_still_joined():
         ]
     )
     assert len(linkage.units) == 1 and len(linkage.units[0].individuals) == 2
+
+
+def test_last_year_s_collective_report_under_an_older_name_joins_this_year_s_unit():
+    old = _in("phu-nham", "tap-the-2024", "cong ti co phan van tai o to phu nham", None, "collective")
+    old = old.model_copy(update={"file": "phu-nham/2024/tap-the.txt", "year": 2024})
+    linkage = link_reports(
+        [
+            _in("phu-nham", "tap-the", "cong ti co phan van tai hanh khach phu nham", None, "collective"),
+            _in("phu-nham", "an", "cong ti co phan van tai hanh khach phu nham", None),
+            old,
+        ]
+    )
+    assert len(linkage.units) == 1 and linkage.units[0].previous_collective == "phu-nham/2024/tap-the.txt"
