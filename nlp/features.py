@@ -6,6 +6,7 @@ Offsets of hits and anchors are relative to the unit; add ``unit.start`` for tex
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from functools import cache
 
@@ -58,12 +59,15 @@ def _anchor_rules() -> _AnchorRules:
     )
 
 
-def find_anchors(text: str, folded: str) -> dict[str, list[tuple[int, int]]]:
-    """Concrete anchors in one unit, by kind (spans relative to the unit; each pattern's matches in turn)."""
+def find_anchors(text: str, folded: str, kinds: Collection[str] | None = None) -> dict[str, list[tuple[int, int]]]:
+    """Concrete anchors in one unit, by kind (spans relative to the unit; each pattern's matches in turn);
+    ``kinds``: only these kinds are looked for (None: all of :data:`ANCHOR_KINDS`)."""
     rules = _anchor_rules()
     found: dict[str, list[tuple[int, int]]] = {}
     earliest = rules.folded_any.search(folded)
     for kind, rule in rules.folded.items() if earliest is not None else ():
+        if kinds is not None and kind not in kinds:
+            continue
         if not (first := rule.any.search(folded, earliest.start())):
             continue
         # no pattern of the kind matches before the alternation's first match: each one is searched from there
@@ -71,6 +75,8 @@ def find_anchors(text: str, folded: str) -> dict[str, list[tuple[int, int]]]:
         if spans:
             found[kind] = spans
     for kind, rule in rules.cased.items():
+        if kinds is not None and kind not in kinds:
+            continue
         if not (first := rule.any.search(text)):
             continue
         spans = []

@@ -18,6 +18,8 @@ _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _LIST_NUMBER = re.compile(r"^\W*(?:\d+|[ivx]+)[.)]\s*")  # "4. Giải trình …": a list number is no figure
 _SYLLABLE = re.compile(r"[a-z0-9đ]+")
 _STOP_SETTING = "stop_syllables"
+_NAMED_KINDS_ORDER = ("named", "person", "case")  # the anchor kinds a passage keeps as named words
+_NAMED_KINDS = frozenset(_NAMED_KINDS_ORDER)
 
 
 @dataclass
@@ -60,10 +62,9 @@ def make_passage(
     """A passage from a sentence's text (hits and anchors computed here; ``anchor_kinds``: the kinds of anchor the
     analysis found in this very sentence, when known — without a named one, the anchors are not looked for again)."""
     folded = _mask_collisions(text, fold(text))
-    named_kinds = ("named", "person", "case")
-    known_none = anchor_kinds is not None and not set(named_kinds) & set(anchor_kinds)
-    anchors = {} if known_none else find_anchors(text, folded)
-    named = {folded[s:e].strip() for kind in named_kinds for s, e in anchors.get(kind, [])}
+    known_none = anchor_kinds is not None and not _NAMED_KINDS.intersection(anchor_kinds)
+    anchors = {} if known_none else find_anchors(text, folded, _NAMED_KINDS)
+    named = {folded[s:e].strip() for kind in _NAMED_KINDS_ORDER for s, e in anchors.get(kind, [])}
     stop = _stop()
     return Passage(
         file=file,
@@ -77,7 +78,7 @@ def make_passage(
             n.replace(",", ".") for n in _NUMBER.findall(_LIST_NUMBER.sub("", folded)) if not _is_year(n)
         ),
         named=frozenset(n for n in named if n),
-        syllables=frozenset(s for s in _SYLLABLE.findall(folded) if s not in stop and not s.isdigit()),
+        syllables=frozenset(s for s in set(_SYLLABLE.findall(folded)) - stop if not s.isdigit()),
         generic=generic,
     )
 
