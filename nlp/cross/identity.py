@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import PurePosixPath
 
 from nlp.cross.config import (
@@ -34,6 +34,11 @@ _IN_CHARGE = re.compile(r"\bphu trach ([^,;()]{3,60})$")
 _CHARGE_SPLIT = re.compile(r"\s+(?:va|cung)\s+")
 _WORD = re.compile(r"[a-z0-9đ]+")
 _DASH = re.compile(r"\s[-–]\s")
+
+
+# A header line folded once a report, not once per field looked for in it (assigned areas, other post fields,
+# header bodies, date of birth): the same lines are read by each.
+_fold_line = lru_cache(maxsize=1 << 12)(fold)
 
 
 def words_of(folded: str) -> str:
@@ -77,7 +82,7 @@ def birth_date(text: str) -> str | None:
     """The date of birth from the header ("Ngày sinh: 14/3/1971" → "1971-03-14"; a year alone → "1971")."""
     for line in text.splitlines()[:60]:
         for part in re.split(r"\s{2,}|\t| \| ", line):
-            folded = fold(part).strip()
+            folded = _fold_line(part).strip()
             match = _birth_field().match(folded)
             if not match:
                 inline = re.search(r"\b(ngay sinh|nam sinh|sinh ngay)\s*[:\.]", folded)
@@ -196,7 +201,7 @@ def assigned_areas(text: str) -> list[str]:
     phân công: …" or a first-person sentence ("tôi được Đảng ủy phân công theo dõi công tác đất đai")."""
     found = []
     for line in text.splitlines()[:80]:
-        folded = fold(line)
+        folded = _fold_line(line)
         for pattern in cues()["assigned_field"]:
             for match in pattern.finditer(folded):
                 for phrase in _FIELD_SPLIT.split(match.group(1)):
@@ -247,7 +252,7 @@ def _other_post_fields(text: str) -> list[str]:
     """Header lines that name posts outside the two post fields ("Công việc hiện nay: …; Chi hội trưởng …")."""
     found = []
     for line in text.splitlines()[:30]:
-        match = _OTHER_POST_FIELD.match(fold(line))
+        match = _OTHER_POST_FIELD.match(_fold_line(line))
         if match:
             found.append(line[match.end() :])
     return found
@@ -294,10 +299,10 @@ def _header_bodies(text: str) -> list[str]:
     for line in text.splitlines()[:12]:
         cell = _COLUMN_GAP.split(line.strip())[0].strip() if line.strip() else ""
         cell = _without_date_line(cell)
-        national = _NATIONAL_HEADING.search(fold(cell))
+        national = _NATIONAL_HEADING.search(_fold_line(cell))
         if national and national.start() > 0:  # the two columns pasted onto one line: keep the left one
             cell = cell[: national.start()].strip()
-        folded = _expand_body(fold(cell))
+        folded = _expand_body(_fold_line(cell))
         shift = len(folded) - len(cell)  # an abbreviation written out at the start
         if _UNIT_BODY.match(folded) and len(cell) < 90 and not re.search(r"\bviet nam\b", folded):
             inner = _INNER_BODY.search(folded)  # "ĐẢNG BỘ XÃ AN HÒA – CHI BỘ THÔN 3" pasted onto one line
