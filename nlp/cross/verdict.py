@@ -16,6 +16,7 @@ from nlp.cross.config import cue, cues, matching, settings
 from nlp.cross.match import Match, Matcher, syllable_overlap
 from nlp.cross.passages import Passage
 from nlp.cross.responsibility import Shortcoming, covers_topic, has_figures, in_area, topic_words
+from nlp.cross.stance import stance
 
 
 @dataclass
@@ -31,11 +32,32 @@ class Decision:
 # -- collective shortcoming × responsible person ------------------------------------------------------------
 
 
+def reads_as(item: Passage, label: str) -> bool:
+    """The stance model (:mod:`nlp.cross.stance`) reads the sentence as ``label`` (owned, diffused, denied), with at
+    least the probability ``stance.<label>`` of cross.yaml; never without a shipped model."""
+    probabilities = stance(item.text)
+    if not probabilities:
+        return False
+    return (
+        max(probabilities, key=probabilities.__getitem__) == label
+        and probabilities[label] >= settings()["stance"][label]
+    )
+
+
+def denies(item: Passage) -> bool:
+    """The sentence says the item is not the writer's fault or area: by the denial cues, or as the stance model reads
+    it ("… là do đơn vị đó hạch toán nhầm …, không phải sai sót của kế toán …, nên tôi không nhận …")."""
+    return bool(cue("area_denial", item.folded)) or reads_as(item, "denied")
+
+
 def owns(item: Passage) -> bool:
     """A first-person sentence that gives the writer's own part or responsibility (not only a shared one) in a fault:
-    "tôi chịu trách nhiệm chính về công tác X; công tác này đã thực hiện đúng quy định" owns the area, not a fault."""
-    if clean_claim(item):
+    "tôi chịu trách nhiệm chính về công tác X; công tác này đã thực hiện đúng quy định" owns the area, not a fault.
+    A sentence the stance model reads as a denial owns nothing, one it reads as owning in the first person does."""
+    if clean_claim(item) or reads_as(item, "denied"):
         return False
+    if item.first_person and reads_as(item, "owned"):
+        return True
     if cue("own_part", item.folded):
         return True
     fault = cue("own_fault", item.folded) if item.first_person else None
@@ -113,8 +135,8 @@ def collective_verdict(
         for m in matcher.same_item(item.passage, candidates, baseline)
         if _mutual(m, item, others, matcher) and not _scoped_elsewhere(item, m.passage, others)
     ]
-    owned = next((m for m in same if owns(m.passage) and _about(m) and not cue("area_denial", m.passage.folded)), None)
-    denying = next((m for m in same if cue("area_denial", m.passage.folded)), None)
+    owned = next((m for m in same if owns(m.passage) and _about(m) and not denies(m.passage)), None)
+    denying = next((m for m in same if denies(m.passage)), None)
     if denying and (
         owned is None or denying.score >= owned.score or denying.overlap >= owned.overlap
     ):  # "… đúng là có khuyết điểm, nhưng … không
@@ -138,13 +160,14 @@ def speaks_to(item: Shortcoming, report: list[Passage], others: list[Shortcoming
     its concrete words) that owns it ("Tôi được chi bộ giao theo dõi tuyển sinh mà không lập danh sách …"), calls it
     the writer's own field ("… do tôi phụ trách …") or says it is not ("… không thuộc phần việc tôi được phân công").
     A shared responsibility alone ("là trách nhiệm chung của cả chi bộ") is not enough: anyone may write it."""
-    sections = set(settings()["collective_sections"]) | set(settings()["denial_sections"])
-    candidates = [p for p in report if p.section in sections]
+    owning_sections = set(settings()["collective_sections"])
+    candidates = [p for p in report if p.section in owning_sections | set(settings()["denial_sections"])]
     for match in matcher.same_item(item.passage, candidates, collective_baseline(report)):
         said = match.passage
         if match.overlap < matching("speaks_overlap") or not _mutual(match, item, others, matcher):
             continue
-        if (owns(said) and _about(match)) or cue("own_area", said.folded) or cue("area_denial", said.folded):
+        owning = said.section in owning_sections and owns(said) and _about(match)
+        if owning or cue("own_area", said.folded) or cue("area_denial", said.folded):
             return True
     return False
 
