@@ -50,13 +50,26 @@ def fingerprint() -> str:
 
 def prepare(result: AnalysisResult) -> bytes:
     """The prepared inputs of one analysed report (what :func:`read` reads back)."""
+    return prepared(result)[0]
+
+
+def prepared(result: AnalysisResult) -> tuple[bytes, Identity]:
+    """The prepared inputs of one analysed report, and the writer's identity they hold (its path fields empty)."""
     identity = identify("", result)
     data = {
         "version": fingerprint(),
         "identity": identity.model_dump(mode="json", exclude=_PATH_FIELDS),
         "passages": [passage_row(item) for item in passages("", result)],
     }
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), identity
+
+
+def page_after_checks(identity: Identity) -> bool:
+    """True when the report's page is better rendered once, by the checks, than by the worker and again by the
+    checks: a writer with a post, whom the collective check may give findings (more than half of them get some; a
+    member without a post, or a collective report, gets findings only from last year's check, seldom). The checks
+    render every page the worker left out, with the findings or without (:mod:`nlp.batch.cross_reports`)."""
+    return bool(identity.posts or identity.head)
 
 
 def read(path: Path, report: str) -> tuple[Identity, list[Passage]] | None:

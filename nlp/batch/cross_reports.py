@@ -280,6 +280,8 @@ class _UnitOutcome:
     checked: CrossResult
     rendered: dict[str, tuple[bytes | None, bytes | None, dict]]
     pairs: int
+    pages: dict[str, bytes | None] = field(default_factory=dict)  # pages the workers left out, of reports without
+    # findings: rendered here from the analysis (None when already written: a content no other file has)
 
 
 def _check_unit(job: _UnitJob, matchers: MatcherFactory | None = None) -> _UnitOutcome | None:
@@ -314,7 +316,35 @@ def _check_unit(job: _UnitJob, matchers: MatcherFactory | None = None) -> _UnitO
         else:
             rendered[row["path"]] = (json_bytes, html_bytes, fresh)
     checked.results = {}
-    return _UnitOutcome(checked, rendered, matcher.pairs)
+    return _UnitOutcome(checked, rendered, matcher.pairs, _missing_pages(job, rendered))
+
+
+def _missing_pages(job: _UnitJob, rendered: dict) -> dict[str, bytes | None]:
+    """The pages of this unit's reports without findings that the workers left to the checks
+    (:func:`nlp.batch.cross_inputs.page_after_checks`), rendered from the analysis: written here for a content no
+    other file of the batch has, else returned for the driver to write. A report whose cross findings of an earlier
+    run no longer hold (it has a ``.json.plain``) is left to the driver, which writes its JSON and page again."""
+    from nlp.render import render_html
+
+    pages: dict[str, bytes | None] = {}
+    seen = {row["sha256"] for row in job.rows if row["path"] in rendered}  # the same content with findings
+    for row in job.rows:
+        if row["path"] in rendered or row["sha256"] in seen:
+            continue
+        seen.add(row["sha256"])
+        json_path, html_path = job.out_dir / row["json"], job.out_dir / row["html"]
+        if html_path.is_file() or plain_path(json_path).is_file():
+            continue
+        result = _load(json_path)
+        if result is None:
+            continue
+        html_bytes = render_html(result, lang=job.lang).encode("utf-8")
+        if row["path"] in job.alone:
+            write_atomic(str(html_path), html_bytes)
+            pages[row["path"]] = None
+        else:
+            pages[row["path"]] = html_bytes
+    return pages
 
 
 def _outcomes(jobs: list[_UnitJob], processes: int, matchers: MatcherFactory | None) -> Iterator[_UnitOutcome | None]:
@@ -421,6 +451,10 @@ class _Writer:
                 self.rewritten.add(sha)
                 self.summary.reports += 1
                 self.summary.findings += len(outcome.checked.findings[row["path"]])
+            elif row["path"] in outcome.pages:  # a page the worker left to the checks, without findings
+                html_bytes = outcome.pages[row["path"]]
+                if html_bytes is not None:
+                    write_atomic(str(self.out_dir / row["html"]), html_bytes)
             elif plain_path(json_path).is_file():  # cross findings of an earlier run that no longer hold
                 result = _load(json_path)
                 if result is not None:
@@ -460,6 +494,23 @@ def _keep_plain(json_path: Path, plain: Path) -> None:
     except OSError:
         temporary.unlink(missing_ok=True)
         write_atomic(str(plain), json_path.read_bytes())
+
+
+def render_missing_pages(results: list[dict], out_dir: Path, lang: str) -> int:
+    """Render the page of every report that has none (left to checks that did not run: a run stopped before them
+    and resumed without them, or a unit whose reports could not be read back); returns how many."""
+    from nlp.render import render_html
+
+    done = 0
+    for row in results:
+        if not row.get("html") or not row.get("json") or (out_dir / row["html"]).is_file():
+            continue
+        html_path = out_dir / row["html"]
+        result = _load(out_dir / row["json"])
+        if result is not None:
+            write_atomic(str(html_path), render_html(result, lang=lang).encode("utf-8"))
+            done += 1
+    return done
 
 
 def write_csvs(out_dir: Path, sheets: dict[str, list[list]]) -> None:

@@ -280,6 +280,8 @@ def _analyse_all(
             cross_reports.plain_path(json_path).unlink(missing_ok=True)
             if not outcome.cross:  # prepared inputs of an earlier analysis would not match this one
                 cross_inputs.sidecar_path(json_path).unlink(missing_ok=True)
+            if not outcome.page:  # left to the checks, which render a missing page: none of an earlier analysis
+                (out_dir / report_files(outcome.sha256)[1]).unlink(missing_ok=True)
         if outcome.embeddings:
             store.put_embeddings(outcome.embeddings)
         report.embed_seconds += outcome.embed_seconds
@@ -482,6 +484,7 @@ def _finish(
             matcher=options.cross_matcher,
             jobs=report.jobs,
         )
+    cross_reports.render_missing_pages(results, report.out_dir, lang)  # pages the workers left to the checks
     reviewed = reviews.apply_reviews(
         results,
         report.out_dir,

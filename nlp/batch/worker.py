@@ -66,6 +66,7 @@ class Outcome:
     embed_seconds: float = 0.0
     cross: bool = False  # the report's prepared cross-check inputs were written (or are in ``files``)
     cross_seconds: float = 0.0  # time spent preparing them
+    page: bool = True  # the report's page was rendered (False: left to the cross-report checks, which render it)
 
 
 def report_files(sha256: str) -> tuple[str, str]:
@@ -142,16 +143,17 @@ def _analyse(task: Task) -> Outcome:
     started = time.perf_counter()
     shingles = shingle_hashes(result, task.shingle_words)
     shingle_seconds = time.perf_counter() - started
-    files = {
-        json_path: result.model_dump_json().encode("utf-8"),
-        html_path: render_html(result, lang=task.lang).encode("utf-8"),
-    }
+    files = {json_path: result.model_dump_json().encode("utf-8")}
+    page = True
     started = time.perf_counter()
     if task.cross:
-        from nlp.batch.cross_inputs import SUFFIX, prepare
+        from nlp.batch.cross_inputs import SUFFIX, page_after_checks, prepared
 
-        files[json_path.removesuffix(".json") + SUFFIX] = prepare(result)
+        files[json_path.removesuffix(".json") + SUFFIX], identity = prepared(result)
+        page = not page_after_checks(identity)  # else the checks render it once, with its findings or without
     cross_seconds = time.perf_counter() - started
+    if page:
+        files[html_path] = render_html(result, lang=task.lang).encode("utf-8")
     if task.out_dir is not None:
         for relative, content in files.items():
             write_atomic(os.path.join(task.out_dir, relative), content)
@@ -171,6 +173,7 @@ def _analyse(task: Task) -> Outcome:
         embed_seconds,
         task.cross,
         cross_seconds,
+        page,
     )
 
 
