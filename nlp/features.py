@@ -64,11 +64,12 @@ def find_anchors(text: str, folded: str, kinds: Collection[str] | None = None) -
     ``kinds``: only these kinds are looked for (None: all of :data:`ANCHOR_KINDS`)."""
     rules = _anchor_rules()
     found: dict[str, list[tuple[int, int]]] = {}
-    earliest = rules.folded_any.search(folded)
-    for kind, rule in rules.folded.items() if earliest is not None else ():
+    # a few kinds: each one's own alternation (cheaper than the alternation of every folded pattern first)
+    earliest = rules.folded_any.search(folded) if kinds is None else None
+    for kind, rule in rules.folded.items() if earliest is not None or kinds is not None else ():
         if kinds is not None and kind not in kinds:
             continue
-        if not (first := rule.any.search(folded, earliest.start())):
+        if not (first := rule.any.search(folded, earliest.start() if earliest is not None else 0)):
             continue
         # no pattern of the kind matches before the alternation's first match: each one is searched from there
         spans = [m.span() for p in rule.patterns for m in p.finditer(folded, first.start())]
