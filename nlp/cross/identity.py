@@ -190,7 +190,18 @@ def bodies_of(identity: Identity) -> list[str]:
 
 @cache
 def _bodies(*written: str | None) -> tuple[str, ...]:
-    return tuple(b for value in written for piece in post_pieces(value or "") if (b := _body(piece.strip(" ."))))
+    """The bodies of the post pieces; a body named after two works also by its first ("Quản đốc Xưởng bảo dưỡng –
+    sửa chữa" heads "xuong bao duong sua chua", which the collective report calls "Xưởng bảo dưỡng")."""
+    found = []
+    for value in written:
+        for piece in post_pieces(value or ""):
+            body = _body(piece.strip(" ."))
+            if body:
+                found.append(body)
+                first = _body(_DASH.split(piece)[0].strip(" .")) if _DASH.search(piece) else None
+                if first and first != body:
+                    found.append(first)
+    return tuple(dict.fromkeys(found))
 
 
 _FIELD_SPLIT = re.compile(r"\s*(?:[,;:]|\bva\b|\bcung\b)\s*")

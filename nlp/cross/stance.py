@@ -42,6 +42,7 @@ class StanceModel:
     bias: np.ndarray
     vector_weight: float
     labels: tuple[str, ...] = LABELS
+    thresholds: dict[str, float] = field(default_factory=dict)  # trusted from this probability (stance_train)
     _cache: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
 
     def features(self, texts: list[str]) -> np.ndarray:
@@ -70,9 +71,20 @@ class StanceModel:
         """The label probabilities of one sentence."""
         return dict(zip(self.labels, map(float, self.probabilities([text])[0]), strict=True))
 
+    def reads_as(self, text: str, label: str) -> bool:
+        """``label`` is the sentence's most probable stance, at or above its trusted threshold."""
+        probabilities = self.of(text)
+        best = max(probabilities, key=probabilities.__getitem__)
+        return best == label and probabilities[label] >= self.thresholds.get(label, 0.5)
+
     def save(self, folder: Path = MODEL_DIR) -> None:
         folder.mkdir(parents=True, exist_ok=True)
-        meta = {"labels": list(self.labels), "vector_weight": self.vector_weight, "ngrams": NGRAMS}
+        meta = {
+            "labels": list(self.labels),
+            "vector_weight": self.vector_weight,
+            "ngrams": NGRAMS,
+            "thresholds": self.thresholds,
+        }
         (folder / "stance.json").write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
         ordered = sorted(self.vocabulary, key=self.vocabulary.__getitem__)
         (folder / "vocab.txt").write_text("\n".join(ordered) + "\n", encoding="utf-8")
@@ -90,6 +102,7 @@ def load(folder: Path = MODEL_DIR) -> StanceModel:
         bias=arrays["bias"],
         vector_weight=float(meta["vector_weight"]),
         labels=tuple(meta["labels"]),
+        thresholds=dict(meta.get("thresholds") or {}),
     )
 
 
@@ -103,3 +116,9 @@ def stance(text: str) -> dict[str, float]:
     """Label probabilities of one sentence by the shipped model ({} without one)."""
     model = default_model()
     return model.of(text) if model else {}
+
+
+def reads_as(text: str, label: str) -> bool:
+    """The shipped model reads the sentence as ``label`` with a probability it is trusted at (False without one)."""
+    model = default_model()
+    return model.reads_as(text, label) if model else False

@@ -16,7 +16,7 @@ from nlp.cross.config import cue, cues, matching, settings
 from nlp.cross.match import Match, Matcher, syllable_overlap
 from nlp.cross.passages import Passage
 from nlp.cross.responsibility import Shortcoming, covers_topic, has_figures, in_area, topic_words
-from nlp.cross.stance import stance
+from nlp.cross.stance import reads_as as model_reads_as
 
 
 @dataclass
@@ -33,15 +33,9 @@ class Decision:
 
 
 def reads_as(item: Passage, label: str) -> bool:
-    """The stance model (:mod:`nlp.cross.stance`) reads the sentence as ``label`` (owned, diffused, denied), with at
-    least the probability ``stance.<label>`` of cross.yaml; never without a shipped model."""
-    probabilities = stance(item.text)
-    if not probabilities:
-        return False
-    return (
-        max(probabilities, key=probabilities.__getitem__) == label
-        and probabilities[label] >= settings()["stance"][label]
-    )
+    """The stance model (:mod:`nlp.cross.stance`) reads the sentence as ``label`` (owned, diffused, denied) with a
+    probability its held-out writers were right at; never without a shipped model."""
+    return model_reads_as(item.text, label)
 
 
 def denies(item: Passage) -> bool:

@@ -28,8 +28,7 @@ def test_the_shipped_model_gives_probabilities_for_every_label():
     ("sentence", "label"),
     [
         (
-            "Khoản chênh lệch khi đối chiếu là do đơn vị bạn hạch toán nhầm, không phải sai sót của bộ phận kế toán, "
-            "nên tôi không nhận đây là hạn chế của Phòng.",
+            "Khoản chênh lệch là do đơn vị bạn hạch toán nhầm trên sổ của họ, không phải sai sót của kế toán cơ quan.",
             "denied",
         ),
         (
