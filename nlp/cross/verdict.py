@@ -40,7 +40,7 @@ def reads_as(item: Passage, label: str) -> bool:
 
 def denies(item: Passage) -> bool:
     """The sentence says the item is not the writer's fault or area: by the denial cues, or as the stance model reads
-    it ("… là do đơn vị đó hạch toán nhầm …, không phải sai sót của kế toán …, nên tôi không nhận …")."""
+    it ("… là do đơn vị đó hạch toán nhầm …, không phải sai sót của kế toán …")."""
     return bool(cue("area_denial", item.folded)) or reads_as(item, "denied")
 
 
@@ -269,7 +269,7 @@ def _general_diffuse(
     """A shared-responsibility line about the collective's shortcomings in general (not about another item, and
     not scoped to named topics that leave ``shortcoming`` out: "Về phát triển đảng viên …: …")."""
     for item in candidates:
-        if not cue("diffuse", item.folded) or owns(item):
+        if not cue("diffuse", item.folded) or owns(item) or cue("points_elsewhere", item.folded):
             continue
         if item.section != "collective_responsibility" and not item.first_person:
             continue
