@@ -140,7 +140,7 @@ def _collective_rows(unit: UnitLink, batch: _Reports, matcher: Matcher) -> list[
             decision = collective_verdict(
                 item,
                 duty.why,
-                person.areas,
+                [*person.areas, *duty.fields],
                 batch.passages(person.file),
                 items,
                 matcher,

@@ -32,7 +32,8 @@ class Responsibility:
     """Why a person answers for a collective shortcoming."""
 
     identity: Identity
-    why: list[str] = field(default_factory=list)  # "head", "named", "area"
+    why: list[str] = field(default_factory=list)  # "head", "named", "area", "speaks"
+    fields: list[str] = field(default_factory=list)  # fields the collective's division of work gives the writer
 
 
 # -- shortcomings ---------------------------------------------------------------------------------------------
@@ -132,13 +133,27 @@ def responsible(
         why = []
         if person.head:
             why.append("head")
+        fields = []
         if id(person) in by_name or id(person) in by_post or id(person) in by_body:
             why.append("named")
+            fields = [_field_words(s.fields.folded) for s in statements or [] if s.fields is not None]
         elif _in_area_of(item, person, named, bool(by_name), people):
             why.append("area")
         if why:
-            result.append(Responsibility(person, why))
+            result.append(Responsibility(person, why, [f for phrase in fields for f in phrase]))
     return result
+
+
+def _field_words(folded: str) -> list[str]:
+    """The fields of a division of work as area phrases ("chuyên môn, công tác bán trú và …" → "chuyen mon", "ban
+    tru", …)."""
+    found = []
+    for topic in _TOPIC_SPLIT.split(folded):
+        for trim in cues()["field_trim"]:
+            topic = trim.sub("", topic.strip()).strip()
+        if len(words_of(topic).split()) >= 2:
+            found.append(words_of(topic))
+    return found
 
 
 def _without_named_people(folded: str, named: list[Identity]) -> str:
@@ -283,7 +298,7 @@ def statements_for(item: Shortcoming, statements: list[Shortcoming], matcher: Ma
             topics = topic_words(statement.fields.folded, statement.fields)
             shared = _shares_a_phrase(item.passage, statement.fields)
             close = matcher.score(item.passage, statement.fields).score >= matching("same_item_floor")
-            if shared and covers_topic(item.passage, topics) and close:
+            if shared and covers_topic(item.passage, topics) and (close or _names_a_field(item.passage, statement.fields)):
                 found.append(statement)
             continue
         topic = cue("statement_topic", statement.passage.folded)
@@ -295,6 +310,14 @@ def statements_for(item: Shortcoming, statements: list[Shortcoming], matcher: Ma
 
 
 _TOPIC_SPLIT = re.compile(r"\s*(?:,|;|\bva\b)\s*")
+
+
+def _names_a_field(item: Passage, fields: Passage) -> bool:
+    """The item names one field of the division whole, two words or more ("… bếp ăn bán trú …" names "công tác bán
+    trú"; the words that open a field without naming it, cross.yaml ``field_trim``, left out): no closeness in meaning
+    to the whole list is asked then (a list of three fields is never close to one sentence about one of them)."""
+    words = f" {words_of(item.folded)} "
+    return any(set(p.split()) & fields.syllables and f" {p} " in words for p in _field_words(fields.folded))
 
 
 def _shares_a_phrase(item: Passage, fields: Passage) -> bool:

@@ -41,7 +41,9 @@ def reads_as(item: Passage, label: str) -> bool:
 def denies(item: Passage) -> bool:
     """The sentence says the item is not the writer's fault or area: by the denial cues, or as the stance model reads
     it ("… là do đơn vị đó hạch toán nhầm …, không phải sai sót của kế toán …")."""
-    return bool(cue("area_denial", item.folded)) or reads_as(item, "denied")
+    if cue("area_denial", item.folded):  # "… thuộc trách nhiệm chung của Ban giám hiệu và tổ …" shares it
+        return not (cue("diffuse", item.folded) and reads_as(item, "diffused"))
+    return reads_as(item, "denied")
 
 
 def owns(item: Passage) -> bool:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from nlp.cross.passages import make_passage
 from nlp.cross.records import Identity
 from nlp.cross.responsibility import Shortcoming, responsible, shortcomings
-from nlp.cross.verdict import collective_verdict, outcome, owns, previous_verdict, speaks_to
+from nlp.cross.verdict import collective_verdict, denies, outcome, owns, previous_verdict, speaks_to
 from nlp.normalize import fold
 
 FUND = shortcomings(
@@ -767,3 +767,45 @@ def test_a_report_that_takes_the_item_up_as_its_own_makes_its_writer_answer(matc
     assert speaks_to(ROAD, denying, OTHERS, matcher)
     assert not speaks_to(ROAD, sharing, OTHERS, matcher)  # anyone may write that
     assert not speaks_to(FUND, owning, OTHERS, matcher)  # another item
+
+
+def test_a_division_of_three_fields_names_an_item_that_names_one_of_them_whole(matcher):
+    """A list of fields is never close in meaning to one sentence about one of them: naming a field whole is enough,
+    and the field then counts as the writer's area for the claims of his or her report."""
+    from nlp.cross.responsibility import responsibility_statements, statements_for
+
+    division = make_passage(
+        "Theo phân công đầu năm, đồng chí Phó Hiệu trưởng phụ trách chuyên môn, công tác bán trú và việc duy trì sĩ "
+        "số học sinh.",
+        None,
+    )
+    statements = responsibility_statements([division])
+    kitchen = Shortcoming(
+        make_passage(
+            "Tháng 10/2025 đoàn kiểm tra của xã phát hiện bếp ăn bán trú ở điểm trường chính lưu mẫu thức ăn "
+            "không đủ 24 giờ.",
+            "shortcomings",
+        )
+    )
+    assert len(statements_for(kitchen, statements, matcher)) == 1
+    deputy = Identity(file="d.txt", role="leader", form="2A", name="B", key="b", posts=["pho_hieu_truong"], head=False)
+    (duty,) = responsible(kitchen, [deputy], statements_for(kitchen, statements, matcher))
+    assert duty.why == ["named"] and "ban tru" in duty.fields
+    claim = (
+        "Công tác bán trú do tôi phụ trách được duy trì nền nếp, cả năm không để xảy ra ngộ độc thực phẩm.",
+        "achievements",
+    )
+    decision = collective_verdict(kitchen, duty.why, duty.fields, _report(claim), [kitchen, FUND], matcher)
+    assert decision.verdict == "denied"
+
+
+def test_a_shared_responsibility_put_on_bodies_is_no_denial():
+    shared = make_passage(
+        "Những thiếu sót ở bếp ăn bán trú thuộc trách nhiệm chung của Ban giám hiệu và tổ nuôi dưỡng.",
+        "collective_responsibility",
+    )
+    other = make_passage(
+        "Việc lưu mẫu thức ăn thuộc trách nhiệm của tổ nuôi dưỡng, không thuộc phần việc tôi được phân công.",
+        "collective_responsibility",
+    )
+    assert not denies(shared) and denies(other)
