@@ -41,9 +41,15 @@ def reads_as(item: Passage, label: str) -> bool:
 def denies(item: Passage) -> bool:
     """The sentence says the item is not the writer's fault or area: by the denial cues, or as the stance model reads
     it ("… là do đơn vị đó hạch toán nhầm …, không phải sai sót của kế toán …")."""
-    if cue("area_denial", item.folded):  # "… thuộc trách nhiệm chung của Ban giám hiệu và tổ …" shares it
-        return not (cue("diffuse", item.folded) and reads_as(item, "diffused"))
-    return reads_as(item, "denied")
+    return denial_cue(item) or reads_as(item, "denied")
+
+
+def denial_cue(item: Passage) -> bool:
+    """A denial cue that is not a shared responsibility put on bodies the writer belongs to ("… thuộc trách nhiệm
+    chung của Ban giám hiệu và tổ …": a diffuse wording the stance model reads as diffusing)."""
+    if not cue("area_denial", item.folded):
+        return False
+    return not (cue("diffuse", item.folded) and reads_as(item, "diffused"))
 
 
 def owns(item: Passage) -> bool:
@@ -77,7 +83,7 @@ def _mutual(match: Match, item: Shortcoming, others: list[Shortcoming], matcher:
 
 def contrary(item: Passage) -> bool:
     """The sentence says the contrary of a fault: no shortcoming, not the writer's area, a good result."""
-    if cue("area_denial", item.folded) or clean_claim(item):
+    if denial_cue(item) or clean_claim(item):
         return True
     claims = good_result(item.folded) or item.has("denial")
     return bool(claims) and not cue("own_part", item.folded) and not cue("outcome_not_fixed", item.folded)
@@ -163,7 +169,7 @@ def speaks_to(item: Shortcoming, report: list[Passage], others: list[Shortcoming
         if match.overlap < matching("speaks_overlap") or not _mutual(match, item, others, matcher):
             continue
         owning = said.section in owning_sections and owns(said) and _about(match)
-        if owning or cue("own_area", said.folded) or cue("area_denial", said.folded):
+        if owning or cue("own_area", said.folded) or denial_cue(said):
             return True
     return False
 
@@ -195,7 +201,7 @@ def _denial(
             (
                 p
                 for p in candidates
-                if cue("area_denial", p.folded)
+                if denial_cue(p)
                 and not (p.numbers and has_figures(p.folded))
                 and not _scoped_elsewhere(item, p, others)
                 and not _about_another(item, p, others, matcher)
