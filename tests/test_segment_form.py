@@ -174,3 +174,20 @@ def test_a_field_left_as_dots_around_the_form_s_own_words_is_empty():
     assert analyze(text).header.unit is None
     filled = text.replace("……Chi bộ ……", "Chi bộ thôn Đông ……")
     assert analyze(filled).header.unit.startswith("Chi bộ thôn Đông")
+
+
+def test_the_collective_form_s_title_on_its_own_line_opens_no_self_rating_section():
+    """ "BÁO CÁO" / "KIỂM ĐIỂM, ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG TẬP THỂ NĂM 2025" is the title, not the heading of
+    part IV: the paragraph after it (the division of work) stays in the report's opening."""
+    text = (
+        "ĐẢNG BỘ XÃ AN HÒA\nCHI BỘ TRƯỜNG TIỂU HỌC AN HÒA\n\nBÁO CÁO\n"
+        "KIỂM ĐIỂM, ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG TẬP THỂ NĂM 2025\n\n"
+        "Theo phân công đầu năm, đồng chí Phó Hiệu trưởng phụ trách chuyên môn và công tác bán trú.\n\n"
+        "I. ƯU ĐIỂM, KẾT QUẢ ĐẠT ĐƯỢC\nChi bộ duy trì 12/12 kỳ sinh hoạt.\n\n"
+        "II. HẠN CHẾ, KHUYẾT ĐIỂM\nBếp ăn bán trú lưu mẫu thức ăn không đủ 24 giờ.\n"
+    )
+    result = analyze(text)
+    division = next(s for s in result.sentences if "Theo phân công" in result.text[s.start : s.end])
+    assert division.section != "self_rating" and not division.structural
+    title = next(s for s in result.sentences if "XẾP LOẠI CHẤT LƯỢNG" in result.text[s.start : s.end])
+    assert title.structural
