@@ -28,6 +28,7 @@ from nlp.cross.responsibility import (
     responsible,
     shortcomings,
     statements_for,
+    with_divided_fields,
 )
 from nlp.cross.verdict import (
     collective_baseline,
@@ -122,6 +123,7 @@ def _collective_rows(unit: UnitLink, batch: _Reports, matcher: Matcher) -> list[
     items = shortcomings(collective)
     statements = responsibility_statements(collective)
     people = [batch.identities[f] for f in unit.individuals if batch.identities[f].key]
+    people = with_divided_fields(people, statements)
     matcher.prepare([i.passage for i in items])
     matcher.prepare([*(i.passage for i in items), *(s.passage for s in statements)])
     duties = [(item, responsible(item, people, statements_for(item, statements, matcher))) for item in items]

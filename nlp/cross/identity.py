@@ -109,13 +109,16 @@ def post_pieces(value: str) -> list[str]:
     return [fold(piece) for piece in _POST_SPLIT.split(text)]
 
 
+_NONE_GIVEN = re.compile(r"^\W*(khong|chua co)\b(?!\s+(chuyen trach|truc tiep))")
+
+
 def find_posts(*written: str | None) -> tuple[list[str], list[str]]:
     """Ids of the posts named in the header's post fields (each piece matched to the first post that fits), and
     the areas they cover (the posts' own, and any a piece names: "phụ trách kho dược", "tổ trưởng tổ Toán")."""
     found: list[str] = []
     areas: list[str] = []
     for value in written:
-        if not value:
+        if not value or _NONE_GIVEN.match(fold(value)):  # "không (cán bộ Công an xã, làm nhiệm vụ trực ban)"
             continue
         listing = False  # after "phụ trách kiểm tra", the next pieces ("quản lý hóa đơn", "hoàn thuế") go on the list
         for piece in post_pieces(value):

@@ -9,7 +9,7 @@ from functools import cache
 from itertools import pairwise
 
 from nlp.cross.config import cue, cues, matching, posts, settings
-from nlp.cross.identity import bodies_of, post_pieces, words_of
+from nlp.cross.identity import bodies_of, post_pieces, with_fields, words_of
 from nlp.cross.match import Matcher
 from nlp.cross.passages import Passage, make_passage
 from nlp.cross.records import Identity
@@ -118,14 +118,7 @@ def responsible(
     named_text = item.attribution
     for statement in statements or []:
         named_text += " " + statement.attribution
-    by_name = {id(p) for p in people if _names(named_text, p.key) or _names(item.passage.folded, p.key)}
-    by_body = {id(p) for p in people if in_area(named_text, bodies_of(p))}  # "… Đoàn Thanh niên trường chủ trì"
-    # a post written after a name is that person's ("đồng chí Hà Thị Piềng, Chi hội trưởng Chi hội Phụ nữ"); a post
-    # named on its own still names its holder ("do đồng chí Phó Giám đốc phụ trách; cán bộ … là đồng chí Doãn Minh Khôi")
-    unnamed = _without_named_people(named_text, [p for p in people if id(p) in by_name])
-    named = set(named_posts(_after_attribution(unnamed))) if unnamed.strip() else set()
-    holders = [p for p in people if id(p) not in by_name and (set(p.posts) & named or _names_post(unnamed, p))]
-    by_post = _most_specific(_after_attribution(named_text), holders)
+    by_name, by_body, by_post, named = _named_in(named_text, item.passage.folded, people)
     result = []
     for person in people:
         if not holds_a_post(person):
@@ -142,6 +135,43 @@ def responsible(
         if why:
             result.append(Responsibility(person, why, [f for phrase in fields for f in phrase]))
     return result
+
+
+def _named_in(named_text: str, item_text: str, people: list[Identity]) -> tuple[set[int], set[int], set[int], set[str]]:
+    """Who a text saying whose area something is names: by name, by a body they head, by post (the most specific
+    holders), and the posts it names."""
+    by_name = {id(p) for p in people if _names(named_text, p.key) or _names(item_text, p.key)}
+    by_body = {id(p) for p in people if in_area(named_text, bodies_of(p))}  # "… Đoàn Thanh niên trường chủ trì"
+    # a post written after a name is that person's ("đồng chí Hà Thị Piềng, Chi hội trưởng Chi hội Phụ nữ"); a post
+    # named on its own still names its holder ("do đồng chí Phó Giám đốc phụ trách; cán bộ … là đồng chí Doãn Minh Khôi")
+    unnamed = _without_named_people(named_text, [p for p in people if id(p) in by_name])
+    named = set(named_posts(_after_attribution(unnamed))) if unnamed.strip() else set()
+    holders = [p for p in people if id(p) not in by_name and (set(p.posts) & named or _names_post(unnamed, p))]
+    return by_name, by_body, _most_specific(_after_attribution(named_text), holders), named
+
+
+def with_divided_fields(people: list[Identity], statements: list[Shortcoming]) -> list[Identity]:
+    """The writers, each one a division of work in the collective report gives fields to with those fields (and the
+    topics they cover) as areas in place of the default areas of the posts: "đồng chí Phó Trưởng Công an xã phụ trách
+    giao thông và phòng cháy" answers for those by area, not for every police matter. The head keeps all."""
+    given: dict[int, list[str]] = {}
+    for statement in statements:
+        if statement.fields is None:
+            continue
+        by_name, by_body, by_post, _ = _named_in(_naming_part(statement), "", people)
+        for person in people:
+            if id(person) in by_name | by_body | by_post:
+                given.setdefault(id(person), []).extend(_field_words(statement.fields.folded))
+    return [
+        p.model_copy(update={"areas": with_fields(given[id(p)])}) if given.get(id(p)) and not p.head else p
+        for p in people
+    ]
+
+
+def _naming_part(division: Shortcoming) -> str:
+    """The part of a division-of-work clause that says who, without the fields after it."""
+    folded = division.passage.folded
+    return folded[: max(0, len(folded) - len(division.fields.folded if division.fields else ""))]
 
 
 def _field_words(folded: str) -> list[str]:
@@ -298,7 +328,11 @@ def statements_for(item: Shortcoming, statements: list[Shortcoming], matcher: Ma
             topics = topic_words(statement.fields.folded, statement.fields)
             shared = _shares_a_phrase(item.passage, statement.fields)
             close = matcher.score(item.passage, statement.fields).score >= matching("same_item_floor")
-            if shared and covers_topic(item.passage, topics) and (close or _names_a_field(item.passage, statement.fields)):
+            if (
+                shared
+                and covers_topic(item.passage, topics)
+                and (close or _names_a_field(item.passage, statement.fields))
+            ):
                 found.append(statement)
             continue
         topic = cue("statement_topic", statement.passage.folded)
@@ -350,7 +384,8 @@ def responsibility_statements(items: list[Passage]) -> list[Shortcoming]:
     found = []
     for item in items:
         responsibility_part = item.section == "collective_responsibility"
-        if not responsibility_part and (item.section in _ITEM_SECTIONS or not cue("assignment_clause", item.folded)):
+        divides = any(cue("assignment_clause", clause) for clause in item.folded.split(";"))
+        if not responsibility_part and (item.section in _ITEM_SECTIONS or not divides):
             continue
         offset = 0
         for clause in item.text.split(";"):

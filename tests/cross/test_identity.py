@@ -242,3 +242,15 @@ def test_a_team_named_after_two_works_and_a_database_is_not_a_qualifier():
 def test_the_date_line_pasted_after_the_chi_bo_is_not_part_of_its_name():
     text = "ĐẢNG BỘ XÃ HÒA KHÁNH\nCHI BỘ TRẠM Y TẾ Hòa Khánh, ngày 12 tháng 12 năm 2024\n\nBẢN KIỂM ĐIỂM CÁ NHÂN\n"
     assert _header_bodies(text) == ["ĐẢNG BỘ XÃ HÒA KHÁNH", "CHI BỘ TRẠM Y TẾ"]
+
+
+def test_a_post_field_that_says_none_gives_no_post_whatever_its_note():
+    assert find_posts("không", "không (cán bộ Công an xã, làm nhiệm vụ trực ban, tuần tra)") == ([], [])
+    assert find_posts("Đảng viên", "Cán bộ Công an xã, làm nhiệm vụ tuần tra")[0] == []  # staff of the police
+    assert find_posts("Bí thư chi bộ", "Trưởng thôn")[0] == ["bi_thu", "truong_thon"]
+
+
+def test_project_board_abbreviations_are_written_out():
+    assert unit_key("Chi bộ Ban QLDA ĐTXD khu vực Đắc Lũy") == unit_key(
+        "Chi bộ Ban Quản lý dự án đầu tư xây dựng khu vực Đắc Lũy"
+    )

@@ -809,3 +809,23 @@ def test_a_shared_responsibility_put_on_bodies_is_no_denial():
         "collective_responsibility",
     )
     assert not denies(shared) and denies(other)
+
+
+def test_a_division_of_work_replaces_the_default_areas_of_the_posts_it_names():
+    """Two deputies of a police station: each answers by area for the fields the division gives, not for every
+    police matter; the head keeps all."""
+    from nlp.cross.responsibility import responsibility_statements, with_divided_fields
+
+    division = make_passage(
+        "Chi bộ phân công: đồng chí Phó Bí thư Phùng Văn Thịnh phụ trách an toàn giao thông và phòng cháy, "
+        "chữa cháy; đồng chí Hoàng Thị Sương phụ trách an ninh nông thôn và tệ nạn ma túy.",
+        None,
+    )
+    people = [
+        Identity(file=f"{k}.txt", role="leader", form="2A", name=n, key=n.casefold(), posts=["truong_cong_an"],
+                 areas=["an ninh", "ma tuy", "an toan giao thong", "phong chay"])
+        for k, n in (("t", "Phùng Văn Thịnh"), ("s", "Hoàng Thị Sương"))
+    ]  # fmt: skip
+    thinh, suong = with_divided_fields(people, responsibility_statements([division]))
+    assert "ma tuy" not in thinh.areas and any("giao thong" in a for a in thinh.areas)
+    assert "ma tuy" in " ".join(suong.areas) and not any("giao thong" in a for a in suong.areas)
