@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from nlp.cross.config import cue, cues, matching, settings
+from nlp.cross.identity import words_of
 from nlp.cross.match import Match, Matcher, syllable_overlap
 from nlp.cross.passages import Passage
 from nlp.cross.responsibility import Shortcoming, covers_topic, has_figures, in_area, topic_words
@@ -208,7 +209,7 @@ def _denial(
             ),
             None,
         )
-        claims = [p for p in candidates if contrary(p) and in_area(p.folded, areas) and _speaks_for_the_field(p)]
+        claims = [p for p in candidates if contrary(p) and in_area(p.folded, areas) and _speaks_for_the_field(p, areas)]
         general = general or next((p for p in claims if _closest(item, p, mine or [item], areas, matcher)), None)
         if general:
             return Decision("denied", general, None)
@@ -222,10 +223,13 @@ def _denial(
     return None
 
 
-def _speaks_for_the_field(said: Passage) -> bool:
-    """A claim that answers for a field ("Công tác tài chính … đúng quy định", "… do tôi phụ trách …", "tôi …"),
-    not the report of one activity ("Phối hợp tổ chức hội nghị viên chức đúng quy định")."""
-    return bool(cue("field_claim", said.folded) or cue("own_area", said.folded) or said.first_person)
+def _speaks_for_the_field(said: Passage, areas: list[str] | None = None) -> bool:
+    """A claim that answers for a field ("Công tác tài chính … đúng quy định", "… do tôi phụ trách …", "tôi …", or
+    one opening on the writer's own area or body: "Quỹ Công đoàn năm 2025 được thu, chi đúng nguyên tắc"), not the
+    report of one activity ("Phối hợp tổ chức hội nghị viên chức đúng quy định")."""
+    if cue("field_claim", said.folded) or cue("own_area", said.folded) or said.first_person:
+        return True
+    return bool(areas) and in_area(" ".join(words_of(said.folded).split()[:4]), areas or [])
 
 
 def _about_another(item: Shortcoming, said: Passage, others: list[Shortcoming], matcher: Matcher) -> bool:
