@@ -254,3 +254,6 @@ def test_project_board_abbreviations_are_written_out():
     assert unit_key("Chi bộ Ban QLDA ĐTXD khu vực Đắc Lũy") == unit_key(
         "Chi bộ Ban Quản lý dự án đầu tư xây dựng khu vực Đắc Lũy"
     )
+    assert unit_key("Chi bộ Trung tâm GDNN - GDTX khu vực Đồng Trảng") == unit_key(
+        "Chi bộ Trung tâm Giáo dục nghề nghiệp – Giáo dục thường xuyên khu vực Đồng Trảng"
+    )
