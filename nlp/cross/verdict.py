@@ -220,6 +220,15 @@ def _denial(
     for match in matcher.same_item(item.passage, claims, collective_baseline(report), "denial"):
         if _mutual(match, item, others, matcher):
             return Decision("denied", match.passage, match.score)
+    # a claim only the stance model reads ("Việc thu, nộp đảng phí được duy trì đầy đủ, đúng kỳ …; không có đảng viên
+    # nợ đảng phí"): held against the item only when it plainly names the same item, in its words too
+    read = [
+        p for p in candidates if p not in claims and reads_as(p, "denied") and not _scoped_elsewhere(item, p, others)
+    ]
+    for match in matcher.same_item(item.passage, read, collective_baseline(report)):
+        plain = match.score >= matching("same_item") and match.overlap >= matching("read_claim_overlap")
+        if plain and _mutual(match, item, others, matcher):
+            return Decision("denied", match.passage, match.score)
     return None
 
 

@@ -829,3 +829,13 @@ def test_a_division_of_work_replaces_the_default_areas_of_the_posts_it_names():
     thinh, suong = with_divided_fields(people, responsibility_statements([division]))
     assert "ma tuy" not in thinh.areas and any("giao thong" in a for a in thinh.areas)
     assert "ma tuy" in " ".join(suong.areas) and not any("giao thong" in a for a in suong.areas)
+
+
+def test_a_claim_only_the_stance_model_reads_counts_when_it_plainly_names_the_item(matcher):
+    fees = Shortcoming(
+        make_passage("Có 5 đảng viên nộp đảng phí chậm từ 2 đến 3 tháng trong năm 2025.", "shortcomings")
+    )
+    claim = ("Việc thu, nộp đảng phí được duy trì đầy đủ, đúng kỳ; không có đảng viên nào nộp đảng phí chậm.", "duties")
+    vague = ("Thực hiện đầy đủ như đã đăng ký với chi bộ.", "commitments")
+    assert collective_verdict(fees, ["head"], [], _report(claim), [fees, FUND], matcher).verdict == "denied"
+    assert collective_verdict(fees, ["head"], [], _report(vague), [fees, FUND], matcher).verdict == "absent"
