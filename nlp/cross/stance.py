@@ -57,10 +57,18 @@ class StanceModel:
         return rows
 
     def probabilities(self, texts: list[str]) -> np.ndarray:
-        """One row of label probabilities per text (in ``labels`` order); each text computed once."""
+        """One row of label probabilities per text (in ``labels`` order); each text computed once. The n-gram part is
+        summed from the weights of the n-grams present (the same as the dense :meth:`features` product, without
+        building a row of the whole vocabulary)."""
         missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
         if missing:
-            logits = self.features(missing) @ self.weights.T + self.bias
+            size = len(self.vocabulary)
+            vectors = default_encoder().encode(missing) * self.vector_weight
+            logits = vectors @ self.weights[:, size:].T + self.bias
+            for row, text in enumerate(missing):
+                found = list({self.vocabulary[g] for g in ngrams(text) if g in self.vocabulary})
+                if found:
+                    logits[row] += self.weights[:, found].sum(axis=1) / np.sqrt(len(found))
             logits -= logits.max(axis=1, keepdims=True)
             exp = np.exp(logits)
             for text, row in zip(missing, exp / exp.sum(axis=1, keepdims=True), strict=True):

@@ -164,7 +164,13 @@ def speaks_to(item: Shortcoming, report: list[Passage], others: list[Shortcoming
     the writer's own field ("… do tôi phụ trách …") or says it is not ("… không thuộc phần việc tôi được phân công").
     A shared responsibility alone ("là trách nhiệm chung của cả chi bộ") is not enough: anyone may write it."""
     owning_sections = set(settings()["collective_sections"])
-    candidates = [p for p in report if p.section in owning_sections | set(settings()["denial_sections"])]
+    floor = matching("speaks_overlap")  # the words first: only the few sentences that share them are embedded
+    candidates = [
+        p
+        for p in report
+        if p.section in owning_sections | set(settings()["denial_sections"])
+        and syllable_overlap(item.passage, p) >= floor
+    ]
     for match in matcher.same_item(item.passage, candidates, collective_baseline(report)):
         said = match.passage
         if match.overlap < matching("speaks_overlap") or not _mutual(match, item, others, matcher):
@@ -222,12 +228,15 @@ def _denial(
             return Decision("denied", match.passage, match.score)
     # a claim only the stance model reads ("Việc thu, nộp đảng phí được duy trì đầy đủ, đúng kỳ …; không có đảng viên
     # nợ đảng phí"): held against the item only when it plainly names the same item, in its words too
-    read = [
-        p for p in candidates if p not in claims and reads_as(p, "denied") and not _scoped_elsewhere(item, p, others)
+    floor = matching("read_claim_overlap")  # the words first: only the few sentences that share them are embedded
+    rest = [
+        p
+        for p in candidates
+        if p not in claims and syllable_overlap(item.passage, p) >= floor and not _scoped_elsewhere(item, p, others)
     ]
-    for match in matcher.same_item(item.passage, read, collective_baseline(report)):
+    for match in matcher.same_item(item.passage, rest, collective_baseline(report)):
         plain = match.score >= matching("same_item") and match.overlap >= matching("read_claim_overlap")
-        if plain and _mutual(match, item, others, matcher):
+        if plain and reads_as(match.passage, "denied") and _mutual(match, item, others, matcher):
             return Decision("denied", match.passage, match.score)
     return None
 
