@@ -133,8 +133,18 @@ def _attach_to_parents(
         if any(group is g for g in with_collective):
             continue
         parents = {m.parent_key for m in members if m.parent_key}
+        folders = {m.folder for m in members}
         target = next(
-            (g for g in with_collective if g[2] != key and any(same_unit(g[2], p) for p in parents)),
+            (
+                g
+                for g in with_collective
+                if g[2] != key
+                and any(
+                    same_unit(g[2], p)
+                    and (folders & {m.folder for m in g[0]} or (_names_a_unit(g[2]) and _names_a_unit(p)))
+                    for p in parents
+                )  # in another folder only by a proper name ("Chi bộ Văn phòng" of two companies are two)
+            ),
             None,
         )
         if target is None:
@@ -177,6 +187,8 @@ def _attach_by_folder(groups: list[tuple[list[Identity], str]]) -> list[tuple[li
             if m.parent_key and m.year == latest and not same_unit(m.parent_key, _without_party(m.unit_key or ""))
         }
         another = collective.unit_key and any(not _renamed_alike(p, collective.unit_key) for p in parents)
+        if another and _older_name([m for m in group[0] if m.year == latest and m.role != "collective"], collective):
+            another = False
         if another and not _same_unit_abbreviated(group[0], collective):
             kept.append(group)  # this year's headers name another đảng bộ above their chi bộ
             continue
@@ -184,6 +196,18 @@ def _attach_by_folder(groups: list[tuple[list[Identity], str]]) -> list[tuple[li
         members, basis = merged[id(target)]
         merged[id(target)] = ([*members, *joined], basis if basis == "parent" else "folder")
     return [merged[id(g)] for g in with_collective] + kept
+
+
+def _older_name(members: list[Identity], collective: Identity) -> bool:
+    """This year's writers of a group name the collective report's chi bộ by a name it had before a merger ("Bảo tàng
+    Tổng hợp tỉnh" / "Bảo tàng tỉnh Kim Đài"): the same body above, and the same kind of unit (its first two words)."""
+    theirs = (collective.unit_key or "").split()[:2]
+    return bool(collective.parent_key and members) and all(
+        m.parent_key
+        and same_unit(m.parent_key, collective.parent_key or "")
+        and (m.unit_key or "").split()[:2] == theirs
+        for m in members
+    )
 
 
 def _same_unit_abbreviated(members: list[Identity], collective: Identity) -> bool:

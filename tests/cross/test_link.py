@@ -272,3 +272,25 @@ def test_last_year_s_collective_report_under_an_older_name_joins_this_year_s_uni
         ]
     )
     assert len(linkage.units) == 1 and linkage.units[0].previous_collective == "phu-nham/2024/tap-the.txt"
+
+
+def test_a_member_writing_the_unit_s_older_name_under_the_same_body_joins_its_folder():
+    collective = _in("bao-tang", "tap-the", "bao tang tinh kim dai", "so van hoa", "collective")
+    linkage = link_reports(
+        [
+            collective,
+            _in("bao-tang", "an", "bao tang tinh kim dai", "so van hoa"),
+            _in("bao-tang", "hau", "bao tang tong hop tinh", "so van hoa"),  # the chi bộ's name before the merger
+        ]
+    )
+    assert len(linkage.units) == 1 and len(linkage.units[0].individuals) == 2
+
+
+def test_a_chi_bo_van_phong_is_not_attached_to_another_folder_s_unit_by_a_kind_of_name():
+    land = _in("dat-dai", "tap-the", "chi nhanh van phong dang ki dat dai chau dien", None, "collective")
+    office = _in("xo-so", "an", "chi bo van phong", "van phong")  # "Chi bộ Văn phòng" of a lottery company
+    company = _in("mia-duong", "binh", "to may", "cong ti co phan mia duong tan que")
+    generic = _in("moi-truong", "tap-the", "cong ti co phan", None, "collective")  # a collective cut at "Công ty CP"
+    linkage = link_reports([land, office, company, generic])
+    for unit in linkage.units:
+        assert len({f.split("/")[0] for f in [unit.collective, *unit.individuals] if f}) == 1
