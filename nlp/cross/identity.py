@@ -41,8 +41,10 @@ _DASH = re.compile(r"\s[-–]\s")
 _fold_line = lru_cache(maxsize=1 << 12)(fold)
 
 
+@lru_cache(maxsize=1 << 16)
 def words_of(folded: str) -> str:
-    """The words of a folded text, punctuation dropped ("to toan – tin," → "to toan tin")."""
+    """The words of a folded text, punctuation dropped ("to toan – tin," → "to toan tin"; remembered: the checks ask
+    it of the same sentence for every area of every person)."""
     return " ".join(_WORD.findall(folded))
 
 
