@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from functools import cache
 
 from nlp.cross.config import settings
 from nlp.cross.identity import sub_unit_heads, within_parent
@@ -90,13 +91,47 @@ def _group(identities: list[Identity]) -> list[tuple[list[Identity], str]]:
             if keyless:
                 groups.append((keyless, "folder", None))
     merged: list[tuple[list[Identity], str, str | None]] = []
+    index: dict[str, list[int]] = defaultdict(list)  # a proper-name word → the merged groups that have it
     for members, basis, key in groups:
-        same = next((g for g in merged if key and g[2] and _one_unit_across_folders(g, (members, basis, key))), None)
-        if same:
-            merged[merged.index(same)] = (same[0] + members, "header", same[2])
+        tokens = _tokens(key, members)
+        near = sorted({i for token in tokens for i in index.get(token, [])})
+        same = next(
+            (i for i in near if key and merged[i][2] and _one_unit_across_folders(merged[i], (members, basis, key))),
+            None,
+        )
+        if same is not None:
+            merged[same] = (merged[same][0] + members, "header", merged[same][2])
+            position = same
         else:
             merged.append((members, basis, key))
+            position = len(merged) - 1
+        for token in tokens:
+            if position not in index[token]:
+                index[token].append(position)
     return _attach_to_parents(merged)
+
+
+def _tokens(key: str | None, members: list[Identity]) -> set[str]:
+    """What two groups that may be one unit share: a word of the key that is not a kind of unit, or the key written
+    without spaces ("buon eabrang" / "buon ea brang"); for a key made only of such words ("tram y te"), the words of
+    the bodies above it ("xa dong khe"). Only groups sharing one are compared, so joining folders grows with the
+    reports of a unit, not with all pairs of the district."""
+    found = _proper_words(key or "")
+    if not found:
+        found = {w for m in members if m.parent_key for w in _proper_words(m.parent_key)}
+    if key:
+        found.add("=" + key.replace(" ", ""))
+    return found
+
+
+def _proper_words(key: str) -> set[str]:
+    generic = _generic_words()
+    return {w for w in _without_party(key).split() if w not in generic}
+
+
+@cache
+def _generic_words() -> frozenset[str]:
+    return frozenset(settings()["unit_kind_words"]) | frozenset(" ".join(settings()["unit_level_words"]).split())
 
 
 def _one_unit_across_folders(
@@ -117,7 +152,7 @@ def _one_unit_across_folders(
 
 def _names_a_unit(key: str) -> bool:
     """The key holds a proper name, not only words for a kind of unit (cross.yaml ``unit_kind_words``)."""
-    generic = set(settings()["unit_kind_words"]) | set(" ".join(settings()["unit_level_words"]).split())
+    generic = _generic_words()
     return len([w for w in _without_party(key).split() if w not in generic]) >= 2
 
 
@@ -127,6 +162,10 @@ def _attach_to_parents(
     """Groups without a collective report whose headers name, above their chi bộ, the unit of a group that has one
     are merged into that group (its key stays the unit's)."""
     with_collective = [g for g in groups if g[2] and any(m.role == "collective" for m in g[0])]
+    by_word: dict[str, list[int]] = defaultdict(list)  # a proper-name word of a unit → the groups with that unit
+    for position, g in enumerate(with_collective):
+        for token in _tokens(g[2], []):
+            by_word[token].append(position)
     result: dict[int, tuple[list[Identity], str]] = {id(g): (list(g[0]), g[1]) for g in groups}
     for group in groups:
         members, _, key = group
@@ -134,10 +173,11 @@ def _attach_to_parents(
             continue
         parents = {m.parent_key for m in members if m.parent_key}
         folders = {m.folder for m in members}
+        near = sorted({i for p in parents for token in _tokens(p, []) for i in by_word.get(token, [])})
         target = next(
             (
                 g
-                for g in with_collective
+                for g in (with_collective[i] for i in near)
                 if g[2] != key
                 and any(
                     same_unit(g[2], p)

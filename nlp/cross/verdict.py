@@ -171,12 +171,15 @@ def speaks_to(item: Shortcoming, report: list[Passage], others: list[Shortcoming
         if p.section in owning_sections | set(settings()["denial_sections"])
         and syllable_overlap(item.passage, p) >= floor
     ]
-    for match in matcher.same_item(item.passage, candidates, collective_baseline(report)):
+    owning = {id(p) for p in candidates if p.section in owning_sections and owns(p)}
+    speaking = [p for p in candidates if id(p) in owning or cue("own_area", p.folded) or denial_cue(p)]
+    if not speaking:  # nothing to match: no embedding, no baseline
+        return False
+    for match in matcher.same_item(item.passage, speaking, collective_baseline(report)):
         said = match.passage
-        if match.overlap < matching("speaks_overlap") or not _mutual(match, item, others, matcher):
+        if not _mutual(match, item, others, matcher):
             continue
-        owning = said.section in owning_sections and owns(said) and _about(match)
-        if owning or cue("own_area", said.folded) or denial_cue(said):
+        if (id(said) in owning and _about(match)) or cue("own_area", said.folded) or denial_cue(said):
             return True
     return False
 

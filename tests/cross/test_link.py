@@ -294,3 +294,16 @@ def test_a_chi_bo_van_phong_is_not_attached_to_another_folder_s_unit_by_a_kind_o
     linkage = link_reports([land, office, company, generic])
     for unit in linkage.units:
         assert len({f.split("/")[0] for f in [unit.collective, *unit.individuals] if f}) == 1
+
+
+def test_groups_are_compared_only_when_they_share_a_proper_name_word():
+    """Joining folders grows with the reports of a unit, not with all pairs of the district: a group is compared only
+    with groups that share a word of its name that is not a kind of unit (or, for a name of kind words only, of the
+    body above it)."""
+    from nlp.cross.link import _tokens
+
+    named = _tokens("tram y te xa dong khe", [])
+    bare = _tokens("tram y te", [_in("a", "x", "tram y te", "xa dong khe")])
+    other = _tokens("tram y te xa hoa khanh", [])
+    assert {"dong", "khe"} <= named and {"dong", "khe"} <= bare
+    assert not (named - {w for w in named if w.startswith("=")}) & other
