@@ -221,11 +221,18 @@ def assigned_areas(text: str) -> list[str]:
         for pattern in cues()["assigned_field"]:
             for match in pattern.finditer(folded):
                 for phrase in _FIELD_SPLIT.split(match.group(1)):
-                    for trim in cues()["field_trim"]:
-                        phrase = trim.sub("", phrase.strip()).strip()
-                    if 2 <= len(phrase.split()) <= 6:
-                        found.append(words_of(phrase))
+                    field = field_words(phrase)
+                    if 2 <= len(field.split()) <= 6:
+                        found.append(field)
     return list(dict.fromkeys(found))
+
+
+def field_words(phrase: str) -> str:
+    """A field of work as words, without those that open or close it without naming it (cross.yaml ``field_trim``:
+    "công tác bán trú" → "ban tru", "… trên địa bàn xã" dropped)."""
+    for trim in cues()["field_trim"]:
+        phrase = trim.sub("", phrase.strip()).strip()
+    return words_of(phrase)
 
 
 def with_fields(areas: list[str]) -> list[str]:

@@ -152,8 +152,7 @@ def _one_unit_across_folders(
 
 def _names_a_unit(key: str) -> bool:
     """The key holds a proper name, not only words for a kind of unit (cross.yaml ``unit_kind_words``)."""
-    generic = _generic_words()
-    return len([w for w in _without_party(key).split() if w not in generic]) >= 2
+    return len(_proper_words(key)) >= 2
 
 
 def _attach_to_parents(

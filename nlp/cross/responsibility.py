@@ -9,7 +9,7 @@ from functools import cache
 from itertools import pairwise
 
 from nlp.cross.config import cue, cues, matching, posts, settings
-from nlp.cross.identity import bodies_of, post_pieces, with_fields, words_of
+from nlp.cross.identity import bodies_of, field_words, post_pieces, with_fields, words_of
 from nlp.cross.match import Matcher
 from nlp.cross.passages import Passage, make_passage
 from nlp.cross.records import Identity
@@ -177,13 +177,7 @@ def _naming_part(division: Shortcoming) -> str:
 def _field_words(folded: str) -> list[str]:
     """The fields of a division of work as area phrases ("chuyên môn, công tác bán trú và …" → "chuyen mon", "ban
     tru", …)."""
-    found = []
-    for topic in _TOPIC_SPLIT.split(folded):
-        for trim in cues()["field_trim"]:
-            topic = trim.sub("", topic.strip()).strip()
-        if len(words_of(topic).split()) >= 2:
-            found.append(words_of(topic))
-    return found
+    return [field for topic in _TOPIC_SPLIT.split(folded) if len((field := field_words(topic)).split()) >= 2]
 
 
 def _without_named_people(folded: str, named: list[Identity]) -> str:

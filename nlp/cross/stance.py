@@ -120,12 +120,6 @@ def default_model() -> StanceModel | None:
     return load() if (MODEL_DIR / "weights.npz").exists() else None
 
 
-def stance(text: str) -> dict[str, float]:
-    """Label probabilities of one sentence by the shipped model ({} without one)."""
-    model = default_model()
-    return model.of(text) if model else {}
-
-
 def reads_as(text: str, label: str) -> bool:
     """The shipped model reads the sentence as ``label`` with a probability it is trusted at (False without one)."""
     model = default_model()

@@ -75,9 +75,12 @@ def fit(examples: list[Example], c: float, vector_weight: float) -> StanceModel:
     classifier.fit(features, target)
     weights = np.zeros((len(LABELS), features.shape[1]), dtype=np.float32)
     bias = np.full(len(LABELS), -1e4)  # a label with no example is never given
-    for row, label in enumerate(classifier.classes_):
-        weights[label] = classifier.coef_[row] if len(classifier.classes_) > 2 else 0.0
-        bias[label] = classifier.intercept_[row] if len(classifier.classes_) > 2 else 0.0
+    classes = list(classifier.classes_)
+    if len(classes) == 2:  # one row of coefficients: the second class against the first, the same softmax
+        weights[classes[1]], bias[classes[1]], bias[classes[0]] = classifier.coef_[0], classifier.intercept_[0], 0.0
+    else:
+        for row, label in enumerate(classes):
+            weights[label], bias[label] = classifier.coef_[row], classifier.intercept_[row]
     return StanceModel(vocabulary, weights, bias, vector_weight)
 
 
@@ -194,10 +197,9 @@ def main(argv: list[str] | None = None) -> int:
         for author in sorted({e.author for e in written})
     }
     if args.report_on:
-        sets = [s for s in args.report_on]
-        quotes = [e for e in linked_examples(("test",)) if e.author in _authors(sets)]
+        quotes = [e for e in linked_examples(("test",)) if e.author in _authors(args.report_on)]
         metrics["linked_sets_read_for_a_figure"] = {
-            "sets": sets,
+            "sets": args.report_on,
             **accuracy(model, quotes),
             "cue_baseline": cue_accuracy(quotes),
         }
