@@ -387,6 +387,15 @@ def test_more_stock_lines_and_claims_of_good_results(matcher):
     claim = "Tôi trực tiếp giải quyết kịp thời các đơn thư của phụ huynh, không để tồn đọng."
     assert contrary(make_passage(claim, "achievements"))
     assert not contrary(make_passage("Trung thực, cẩn thận; không để xảy ra thất thoát.", "ideology_ethics"))
+    # a claim that things were done on time, settled for good, with nothing left over, or without an incident
+    for said in (
+        "Các kiến nghị của hộ kinh doanh đều được tôi trả lời đúng thời hạn, dứt điểm.",
+        "Đến cuối năm không còn đơn nào chưa xử lý, không còn tồn đọng.",
+        "Kho thuốc thú y được kiểm kê hằng quý, không để xảy ra hư hỏng.",
+        "Công tác tiếp dân năm 2025 không có gì phải kiểm điểm.",
+    ):
+        assert contrary(make_passage(said, "achievements")), said
+    assert not contrary(make_passage("Hồ sơ vay vốn còn chậm, chưa đúng hạn ở 2 tổ.", "shortcomings"))
 
 
 def test_a_division_of_fields_in_the_collective_report_gives_areas(matcher):
