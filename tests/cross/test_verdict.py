@@ -396,6 +396,9 @@ def test_more_stock_lines_and_claims_of_good_results(matcher):
     ):
         assert contrary(make_passage(said, "achievements")), said
     assert not contrary(make_passage("Hồ sơ vay vốn còn chậm, chưa đúng hạn ở 2 tổ.", "shortcomings"))
+    # a good word taken back a word or two before it is no claim ("chưa ứng dụng tốt"), unlike "không để … , tốt"
+    assert not contrary(make_passage("Việc tự học tin học chưa ứng dụng tốt vào giảng dạy.", "shortcomings"))
+    assert contrary(make_passage("Không để xảy ra sai sót, công tác kế toán được đánh giá tốt.", "achievements"))
 
 
 def test_a_division_of_fields_in_the_collective_report_gives_areas(matcher):
