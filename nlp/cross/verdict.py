@@ -42,7 +42,18 @@ def reads_as(item: Passage, label: str) -> bool:
 def denies(item: Passage) -> bool:
     """The sentence says the item is not the writer's fault or area: by the denial cues, or as the stance model reads
     it ("… là do đơn vị đó hạch toán nhầm …, không phải sai sót của kế toán …")."""
-    return denial_cue(item) or reads_as(item, "denied")
+    return denial_cue(item) or (reads_as(item, "denied") and not _names_the_fault_only(item))
+
+
+def _names_the_fault_only(item: Passage) -> bool:
+    """The sentence states the fault, claims nothing good and says nothing of whose duty it was ("Phụ cấp … chi trả
+    chậm do kinh phí … phân bổ muộn"): naming the item with an outside cause diffuses it, it does not deny it."""
+    if good_result(item.folded) or cue("duty_words", item.folded):
+        return False
+    rest = item.folded
+    for pattern in cues()["no_fault"]:
+        rest = pattern.sub(" ", rest)
+    return bool(cue("fault_words", rest))
 
 
 def denial_cue(item: Passage) -> bool:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from nlp.cross.passages import make_passage
 from nlp.cross.records import Identity
 from nlp.cross.responsibility import Shortcoming, responsible, shortcomings
-from nlp.cross.verdict import collective_verdict, denies, outcome, owns, previous_verdict, speaks_to
+from nlp.cross.verdict import collective_verdict, denies, outcome, owns, previous_verdict, reads_as, speaks_to
 from nlp.normalize import fold
 
 FUND = shortcomings(
@@ -851,3 +851,19 @@ def test_a_claim_only_the_stance_model_reads_counts_when_it_plainly_names_the_it
     vague = ("Thực hiện đầy đủ như đã đăng ký với chi bộ.", "commitments")
     assert collective_verdict(fees, ["head"], [], _report(claim), [fees, FUND], matcher).verdict == "denied"
     assert collective_verdict(fees, ["head"], [], _report(vague), [fees, FUND], matcher).verdict == "absent"
+
+
+def test_an_item_named_with_an_outside_cause_is_diffused_not_denied():
+    """Naming the fault and an outside cause, with no claim of good results and no word of whose duty it was, does not
+    deny it, though the stance model reads these as denials; saying whose duty or fault it was does."""
+    for said in (
+        "Thù lao cộng tác viên thú y quý III chi trả chậm do kinh phí tỉnh phân bổ muộn.",
+        "Việc tiêm phòng dại ở bản Pá Hốc chậm là do nhiều hộ đi làm nương xa, không nhốt được chó.",
+    ):
+        assert reads_as(make_passage(said, "collective_responsibility"), "denied")
+        assert not denies(make_passage(said, "collective_responsibility")), said
+    for said in (
+        "Tiêm phòng dại ở bản Pá Hốc chậm là do bản chưa vận động các hộ, việc vận động là nhiệm vụ của Ban quản lý bản.",
+        "Tiêm phòng dại ở bản Pá Hốc chậm là do nhiều hộ không nhốt chó, lỗi của các hộ chăn nuôi chứ không phải của trạm.",
+    ):
+        assert denies(make_passage(said, "collective_responsibility")), said
