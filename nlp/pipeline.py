@@ -47,6 +47,22 @@ def analyze(
     """Analyse one report given as text; raise :class:`~nlp.errors.InputError` on empty or huge input.
 
     ``config``: an organisation's configuration (:func:`nlp.config.load_config`); default: the shipped behaviour."""
+    return analyze_document(text, lang=lang, classifier=classifier, source=source, max_chars=max_chars, config=config)[
+        0
+    ]
+
+
+def analyze_document(
+    text: str,
+    *,
+    lang: str = "vi",
+    classifier: SentenceClassifier | None = None,
+    source: SourceInfo | None = None,
+    max_chars: int | None = None,
+    config: Configuration | None = None,
+) -> tuple[AnalysisResult, Doc]:
+    """:func:`analyze`, and the annotated ``Doc`` it read (each unit's folded text, lexicon hits and anchors), for a
+    caller that reads the same sentences again (the batch worker preparing the cross-report checks' inputs)."""
     if lang not in {"vi", "en"}:
         raise ValueError("lang must be 'vi' or 'en'")
     limit = max_chars if max_chars is not None else IngestLimits().max_text_chars
@@ -56,7 +72,8 @@ def analyze(
         raise InputTooLargeError(f"{len(text)} > {limit} characters")
     config = config or _shipped_configuration()
     doc = prepare(text, lexicons=config.lexicons())
-    return _build_result(doc, classifier or default_classifier(), lang, source or construct(SourceInfo), config)
+    result = _build_result(doc, classifier or default_classifier(), lang, source or construct(SourceInfo), config)
+    return result, doc
 
 
 @cache
@@ -93,7 +110,7 @@ def analyze_file(
     from nlp.ingest import read_file  # parsers load only when a file is read
 
     ingested = read_file(path, limits=limits)
-    return _analyze_ingested(ingested, lang, classifier, limits, config)
+    return _analyze_ingested(ingested, lang, classifier, limits, config)[0]
 
 
 def analyze_bytes(
@@ -106,6 +123,19 @@ def analyze_bytes(
     config: Configuration | None = None,
 ) -> AnalysisResult:
     """Analyse an uploaded file's bytes; the format is sniffed from the content, not the name."""
+    return analyze_bytes_document(data, filename, lang=lang, classifier=classifier, limits=limits, config=config)[0]
+
+
+def analyze_bytes_document(
+    data: bytes,
+    filename: str | None = None,
+    *,
+    lang: str = "vi",
+    classifier: SentenceClassifier | None = None,
+    limits: IngestLimits | None = None,
+    config: Configuration | None = None,
+) -> tuple[AnalysisResult, Doc]:
+    """:func:`analyze_bytes`, and the annotated ``Doc`` it read (:func:`analyze_document`)."""
     from nlp.ingest import read_bytes
 
     ingested = read_bytes(data, filename=filename, limits=limits)
@@ -118,7 +148,7 @@ def _analyze_ingested(
     classifier: SentenceClassifier | None,
     limits: IngestLimits | None,
     config: Configuration | None = None,
-) -> AnalysisResult:
+) -> tuple[AnalysisResult, Doc]:
     source = construct(
         SourceInfo,
         format=ingested.format if ingested.format in {"txt", "docx", "pdf"} else "text",
@@ -127,7 +157,9 @@ def _analyze_ingested(
         notes=list(ingested.notes),
     )
     limit = (limits or IngestLimits()).max_text_chars
-    return analyze(ingested.text, lang=lang, classifier=classifier, source=source, max_chars=limit, config=config)
+    return analyze_document(
+        ingested.text, lang=lang, classifier=classifier, source=source, max_chars=limit, config=config
+    )
 
 
 def _build_result(

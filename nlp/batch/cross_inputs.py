@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 
 from nlp.cross.identity import _path_year, identify, unit_folder
 from nlp.cross.passages import Passage, from_row, passage_row, passages
 from nlp.cross.records import Identity
+from nlp.doc import Unit
 from nlp.schema import AnalysisResult
 
 SUFFIX = ".cross"  # "<hash>.cross": not a "*.json" of the report folder
@@ -48,18 +50,20 @@ def fingerprint() -> str:
     return digest.hexdigest()[:32]
 
 
-def prepare(result: AnalysisResult) -> bytes:
+def prepare(result: AnalysisResult, units: Sequence[Unit] | None = None) -> bytes:
     """The prepared inputs of one analysed report (what :func:`read` reads back)."""
-    return prepared(result)[0]
+    return prepared(result, units)[0]
 
 
-def prepared(result: AnalysisResult) -> tuple[bytes, Identity]:
-    """The prepared inputs of one analysed report, and the writer's identity they hold (its path fields empty)."""
+def prepared(result: AnalysisResult, units: Sequence[Unit] | None = None) -> tuple[bytes, Identity]:
+    """The prepared inputs of one analysed report, and the writer's identity they hold (its path fields empty);
+    ``units``: the analysis's own units, annotated with the shipped lexicons, when at hand (their lexicon hits and
+    anchors are taken instead of searched again: :func:`nlp.cross.passages.passages`; the same bytes)."""
     identity = identify("", result)
     data = {
         "version": fingerprint(),
         "identity": identity.model_dump(mode="json", exclude=_PATH_FIELDS),
-        "passages": [passage_row(item) for item in passages("", result)],
+        "passages": [passage_row(item) for item in passages("", result, units)],
     }
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), identity
 

@@ -131,10 +131,10 @@ def analyse(task: Task) -> Outcome:
 
 
 def _analyse(task: Task) -> Outcome:
-    from nlp.pipeline import analyze_bytes
+    from nlp.pipeline import analyze_bytes_document
     from nlp.render import render_html
 
-    result = analyze_bytes(
+    result, doc = analyze_bytes_document(
         task.data, filename=task.name, lang=task.lang, classifier=_classifier(task.model), config=task.config
     )
     json_path, html_path = report_files(task.sha256)
@@ -149,7 +149,8 @@ def _analyse(task: Task) -> Outcome:
     if task.cross:
         from nlp.batch.cross_inputs import SUFFIX, page_after_checks, prepared
 
-        files[json_path.removesuffix(".json") + SUFFIX], identity = prepared(result)
+        shipped = task.config is None or task.config.lexicons() is None  # the units' hits: the passages' lexicons
+        files[json_path.removesuffix(".json") + SUFFIX], identity = prepared(result, doc.units if shipped else None)
         page = not page_after_checks(identity)  # else the checks render it once, with its findings or without
     cross_seconds = time.perf_counter() - started
     if page:

@@ -4,11 +4,12 @@ concrete anchors (numbers, named words) that two reports can share."""
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
 from nlp.cross.config import settings
+from nlp.doc import Unit
 from nlp.features import find_anchors
 from nlp.lexicon import Hit, default_lexicons
 from nlp.normalize import fold
@@ -58,12 +59,20 @@ def make_passage(
     generic: float = 0.0,
     accent_insensitive: bool = False,
     anchor_kinds: Collection[str] | None = None,
+    unit: Unit | None = None,
 ) -> Passage:
     """A passage from a sentence's text (hits and anchors computed here; ``anchor_kinds``: the kinds of anchor the
-    analysis found in this very sentence, when known — without a named one, the anchors are not looked for again)."""
+    analysis found in this very sentence, when known — without a named one, the anchors are not looked for again;
+    ``unit``: the analysis's unit of this very sentence, annotated with the shipped lexicons, when at hand — where
+    its text and folded text are the passage's, its lexicon hits and anchors are taken, not searched again)."""
     folded = _mask_collisions(text, fold(text))
-    known_none = anchor_kinds is not None and not _NAMED_KINDS.intersection(anchor_kinds)
-    anchors = {} if known_none else find_anchors(text, folded, _NAMED_KINDS)
+    if unit is not None and unit.text == text and unit.folded == folded:
+        hits = list(unit.hits)
+        anchors = unit.anchors
+    else:
+        hits = default_lexicons().find(text, folded, accent_insensitive=accent_insensitive)
+        known_none = anchor_kinds is not None and not _NAMED_KINDS.intersection(anchor_kinds)
+        anchors = {} if known_none else find_anchors(text, folded, _NAMED_KINDS)
     named = {folded[s:e].strip() for kind in _NAMED_KINDS_ORDER for s, e in anchors.get(kind, [])}
     stop = _stop()
     return Passage(
@@ -73,7 +82,7 @@ def make_passage(
         text=text,
         section=section,
         folded=folded,
-        hits=default_lexicons().find(text, folded, accent_insensitive=accent_insensitive),
+        hits=hits,
         numbers=frozenset(
             n.replace(",", ".") for n in _NUMBER.findall(_LIST_NUMBER.sub("", folded)) if not _is_year(n)
         ),
@@ -129,13 +138,18 @@ def _is_year(number: str) -> bool:
     return len(number) == 4 and number.isdigit() and number[:2] in {"19", "20"}
 
 
-def passages(file: str, result: AnalysisResult) -> list[Passage]:
-    """Every content sentence of ``result`` (headings, header and signature lines left out)."""
+def passages(file: str, result: AnalysisResult, units: Sequence[Unit] | None = None) -> list[Passage]:
+    """Every content sentence of ``result`` (headings, header and signature lines left out); ``units``: the units
+    of the ``Doc`` the analysis read, one a sentence (:func:`nlp.pipeline.analyze_document`), when it was annotated
+    with the shipped lexicons: their hits and anchors are taken where a passage is one of them (the same passages)."""
     insensitive = not result.source.diacritics
     spans: list[tuple[int, int, str | None, float]] = []
     kinds: dict[int, list[str]] = {}  # span start → the analysis's anchor kinds, for a span that is one sentence
+    annotated: dict[int, Unit] = {}  # span start → the analysis's unit, for a span that is one sentence
+    if units is not None and len(units) != len(result.sentences):
+        units = None
     lead: int | None = None  # start of a structural piece on the same line that the next sentence continues
-    for sentence in result.sentences:
+    for index, sentence in enumerate(result.sentences):
         if sentence.section in {"header", "signature", "self_rating"}:
             lead = None
             continue
@@ -155,9 +169,12 @@ def passages(file: str, result: AnalysisResult) -> list[Passage]:
         if previous and _runs_on(result.text, previous, start, sentence.section):
             spans[-1] = (previous[0], end, previous[2], max(previous[3], sentence.generic))
             kinds.pop(previous[0], None)
+            annotated.pop(previous[0], None)
             continue
         if result.text[sentence.start : sentence.end].strip() == result.text[start:end]:  # not joined to a lead
             kinds[start] = sentence.anchors
+            if units is not None and units[index].start == sentence.start:
+                annotated[start] = units[index]
         spans.append((start, end, sentence.section, sentence.generic))
     found = []
     for start, end, section, generic in spans:
@@ -169,6 +186,7 @@ def passages(file: str, result: AnalysisResult) -> list[Passage]:
             generic=generic,
             accent_insensitive=insensitive,
             anchor_kinds=kinds.get(start),
+            unit=annotated.get(start),
         )
         item.opens_line = _opens_line(result.text, start)
         found.append(item)
