@@ -136,9 +136,23 @@ def body_abbreviations() -> dict[str, str]:
 
 
 @cache
+@cache
 def unit_abbreviations() -> dict[str, str]:
-    """Folded abbreviation → folded words, for unit names ("cty" → "cong ty")."""
-    return dict(settings()["unit_abbreviations"])
+    """Folded one-word abbreviation → folded words, for unit names ("cty" → "cong ty")."""
+    return {k: v for k, v in settings()["unit_abbreviations"].items() if " " not in k}
+
+
+@cache
+def _unit_phrases() -> re.Pattern[str] | None:
+    phrases = sorted((k for k in settings()["unit_abbreviations"] if " " in k), key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(re.escape(p) for p in phrases) + r")\b") if phrases else None
+
+
+def expand_unit_phrases(key: str) -> str:
+    """The abbreviations of several words written out in a folded unit name ("cn&ty", folded "cn ty" → "chan nuoi
+    va thu y"), longest first."""
+    phrases = _unit_phrases()
+    return phrases.sub(lambda m: settings()["unit_abbreviations"][m.group(0)], key) if phrases else key
 
 
 def post(post_id: str) -> Post:

@@ -11,6 +11,7 @@ from nlp.cross.config import (
     body_abbreviations,
     body_patterns,
     cues,
+    expand_unit_phrases,
     fields,
     head_levels,
     posts,
@@ -34,6 +35,7 @@ _IN_CHARGE = re.compile(r"\bphu trach ([^,;()]{3,60})$")
 _CHARGE_SPLIT = re.compile(r"\s+(?:va|cung)\s+")
 _WORD = re.compile(r"[a-z0-9đ]+")
 _DASH = re.compile(r"\s[-–]\s")
+_LETTER_DIGIT = re.compile(r"\b([a-z]{2,})(\d+)\b")
 
 
 # A header line folded once a report, not once per field looked for in it (assigned areas, other post fields,
@@ -70,7 +72,8 @@ def unit_key(name: str | None) -> str | None:
     if not name:
         return None
     folded = _expand_body(" ".join(re.sub(r"[^\w\s]", " ", fold(name)).split()))
-    key = _UNIT_PREFIX.sub("", folded)
+    key = _LETTER_DIGIT.sub(r"\1 \2", _UNIT_PREFIX.sub("", folded))  # "kv4" → "kv 4"
+    key = expand_unit_phrases(key)  # "cn ty" (CN&TY) → "chan nuoi va thu y"
     words = " ".join(unit_abbreviations().get(word, word) for word in key.split())
     return _I_FOR_Y.sub(r"\1i", words) or None
 

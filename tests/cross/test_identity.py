@@ -257,3 +257,15 @@ def test_project_board_abbreviations_are_written_out():
     assert unit_key("Chi bộ Trung tâm GDNN - GDTX khu vực Đồng Trảng") == unit_key(
         "Chi bộ Trung tâm Giáo dục nghề nghiệp – Giáo dục thường xuyên khu vực Đồng Trảng"
     )
+
+
+def test_abbreviations_of_several_words_and_a_number_glued_to_one_are_written_out():
+    """The short names "CN&TY" and "CN và TY" are one abbreviation of several words; "KV4" is "khu vực 4"; a court, a disease-control
+    centre and a market-surveillance team keep their usual short names."""
+    full = unit_key("Chi bộ Trạm Chăn nuôi và Thú y khu vực Bản Sen")
+    assert unit_key("CHI BỘ TRẠM CN&TY KHU VỰC BẢN SEN") == full
+    assert unit_key("Chi bộ Trạm CN và TY KV Bản Sen") == full
+    assert unit_key("Chi bộ TAND KV2 - Hà Vân") == unit_key("Chi bộ Tòa án nhân dân khu vực 2 - Hà Vân")
+    assert unit_key("CHI BỘ CDC HÀ VÂN") == unit_key("Chi bộ Trung tâm Kiểm soát bệnh tật Hà Vân")
+    assert unit_key("Chi bộ Đội QLTT số 3") == unit_key("Chi bộ Đội Quản lý thị trường số 3")
+    assert unit_key("Chi bộ Trạm y tế P3") == "tram y te p3"  # one letter and a number: left as written
