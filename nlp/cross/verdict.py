@@ -68,7 +68,7 @@ def owns(item: Passage) -> bool:
     """A first-person sentence that gives the writer's own part or responsibility (not only a shared one) in a fault:
     "tôi chịu trách nhiệm chính về công tác X; công tác này đã thực hiện đúng quy định" owns the area, not a fault.
     A sentence the stance model reads as a denial owns nothing, one it reads as owning in the first person does."""
-    if clean_claim(item) or reads_as(item, "denied"):
+    if clean_claim(item) or reads_as(item, "denied") or denial_cue(item):
         return False
     if item.first_person and reads_as(item, "owned"):
         return True

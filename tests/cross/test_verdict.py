@@ -393,6 +393,7 @@ def test_more_stock_lines_and_claims_of_good_results(matcher):
         "Đến cuối năm không còn đơn nào chưa xử lý, không còn tồn đọng.",
         "Kho thuốc thú y được kiểm kê hằng quý, không để xảy ra hư hỏng.",
         "Công tác tiếp dân năm 2025 không có gì phải kiểm điểm.",
+        "Việc mua sắm vật tư thú y thực hiện đúng quy trình, bảo đảm đủ hóa chất cho các đợt tiêu độc.",
     ):
         assert contrary(make_passage(said, "achievements")), said
     assert not contrary(make_passage("Hồ sơ vay vốn còn chậm, chưa đúng hạn ở 2 tổ.", "shortcomings"))
@@ -867,3 +868,11 @@ def test_an_item_named_with_an_outside_cause_is_diffused_not_denied():
         "Tiêm phòng dại ở bản Pá Hốc chậm là do nhiều hộ không nhốt chó, lỗi của các hộ chăn nuôi chứ không phải của trạm.",
     ):
         assert denies(make_passage(said, "collective_responsibility")), said
+
+
+def test_not_seeing_a_shortcoming_in_ones_own_field_denies():
+    said = make_passage(
+        "Về công tác kiểm tra do tôi trực tiếp phụ trách, bản thân không thấy có hạn chế đáng kể.",
+        "collective_responsibility",
+    )
+    assert denies(said) and not owns(said)
