@@ -155,17 +155,29 @@ def with_divided_fields(people: list[Identity], statements: list[Shortcoming]) -
     topics they cover) as areas in place of the default areas of the posts: "đồng chí Phó Trưởng Công an xã phụ trách
     giao thông và phòng cháy" answers for those by area, not for every police matter. The head keeps all."""
     given: dict[int, list[str]] = {}
+    charged: set[int] = set()
     for statement in statements:
         if statement.fields is None:
             continue
         by_name, by_body, by_post, _ = _named_in(_naming_part(statement), "", people)
+        if cue("extra_charge", statement.passage.folded):
+            charged |= by_name | by_body | by_post
         for person in people:
             if id(person) in by_name | by_body | by_post:
                 given.setdefault(id(person), []).extend(_field_words(statement.fields.folded))
     return [
-        p.model_copy(update={"areas": with_fields(given[id(p)])}) if given.get(id(p)) and not p.head else p
+        p.model_copy(update={"areas": _divided_areas(p, given[id(p)], id(p) in charged)})
+        if given.get(id(p)) and not p.head
+        else p
         for p in people
     ]
+
+
+def _divided_areas(person: Identity, fields: list[str], charged: bool) -> list[str]:
+    """A division of work gives a post its scope ("đồng chí Phó Giám đốc phụ trách y tế dự phòng"): its fields replace
+    the post's default areas; one that gives a charge on top of the post ("đồng chí …, Trưởng phòng Kế hoạch – Tài
+    chính, được giao làm Tổ trưởng Tổ mua sắm") leaves the post's areas and adds the charge's."""
+    return with_fields([*person.areas, *fields] if charged else fields)
 
 
 def _naming_part(division: Shortcoming) -> str:

@@ -876,3 +876,18 @@ def test_not_seeing_a_shortcoming_in_ones_own_field_denies():
         "collective_responsibility",
     )
     assert denies(said) and not owns(said)
+
+
+def test_a_division_of_work_that_gives_a_charge_on_top_of_a_post_keeps_the_posts_areas():
+    """A charge ("được giao làm Tổ trưởng Tổ mua sắm") adds to the post; the finance head still answers for disbursement."""
+    from nlp.cross.responsibility import responsibility_statements, with_divided_fields
+
+    division = make_passage(
+        "Theo phân công của chi ủy: đồng chí Lò Thị Mến, Trưởng phòng Kế hoạch – Tài chính, được giao làm Tổ trưởng Tổ "
+        "mua sắm hóa chất của Trạm.",
+        None,
+    )
+    person = Identity(file="m.txt", role="leader", form="2A", name="Lò Thị Mến", key="lo thi men",
+                      posts=["truong_phong"], areas=["ke hoach tai chinh", "giai ngan"])  # fmt: skip
+    (men,) = with_divided_fields([person], responsibility_statements([division]))
+    assert "giai ngan" in men.areas and any("mua sam" in a for a in men.areas)
