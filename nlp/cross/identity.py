@@ -120,8 +120,21 @@ _NONE_GIVEN = re.compile(r"^\W*(khong|chua co)\b(?!\s+(chuyen trach|truc tiep))"
 def find_posts(*written: str | None) -> tuple[list[str], list[str]]:
     """Ids of the posts named in the header's post fields (each piece matched to the first post that fits), and
     the areas they cover (the posts' own, and any a piece names: "phụ trách kho dược", "tổ trưởng tổ Toán")."""
+    found, areas, _ = _read_posts(*written)
+    return list(found), list(areas)
+
+
+def charges_of(identity: Identity) -> list[str]:
+    """The fields the writer's own post fields say he or she is in charge of ("Phó Trạm trưởng, phụ trách tiêm phòng
+    và chẩn đoán xét nghiệm" → "tiem phong va chan doan xet nghiem", "tiem phong", …)."""
+    return list(_read_posts(identity.party_post, identity.gov_post)[2])
+
+
+@lru_cache(maxsize=1 << 12)
+def _read_posts(*written: str | None) -> tuple[list[str], list[str], list[str]]:
     found: list[str] = []
     areas: list[str] = []
+    charges: list[str] = []
     for value in written:
         if not value or _NONE_GIVEN.match(fold(value)):  # "không (cán bộ Công an xã, làm nhiệm vụ trực ban)"
             continue
@@ -131,6 +144,7 @@ def find_posts(*written: str | None) -> tuple[list[str], list[str]]:
             named_post = any(post.pattern.search(piece) for post in posts())
             if listing and not named_post and 1 <= len(piece.split()) <= 6:
                 areas.append(words_of(piece))
+                charges.append(words_of(piece))
                 continue
             listing = False
             if piece.startswith(("nguyen ", "truoc day ")) or staff_pattern().match(piece):  # a former post; a
@@ -141,6 +155,7 @@ def find_posts(*written: str | None) -> tuple[list[str], list[str]]:
                 dashed = [p for p in dash_parts(charge.group(1)) if len(p.split()) >= 3]
                 parts = [*_CHARGE_SPLIT.split(written), *dashed]
                 areas.extend(a for a in [written, *parts] if len(a.split()) >= 2)
+                charges.extend(a for a in [written, *parts] if len(a.split()) >= 2)
                 listing = True
             body = _body(piece)
             if body:  # the body, a shorter name of it, and the areas of a post the body is ("Khoa Dược")
@@ -161,7 +176,7 @@ def find_posts(*written: str | None) -> tuple[list[str], list[str]]:
                     if own:
                         areas.append(own.group(1).strip())
                     break
-    return found, list(dict.fromkeys(a for a in areas if a))
+    return found, list(dict.fromkeys(a for a in areas if a)), list(dict.fromkeys(a for a in charges if a))
 
 
 def _team_works(piece: str) -> list[str]:

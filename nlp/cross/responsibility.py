@@ -9,7 +9,7 @@ from functools import cache
 from itertools import pairwise
 
 from nlp.cross.config import cue, cues, matching, posts, settings
-from nlp.cross.identity import bodies_of, field_words, post_pieces, with_fields, words_of
+from nlp.cross.identity import bodies_of, charges_of, field_words, post_pieces, with_fields, words_of
 from nlp.cross.match import Matcher
 from nlp.cross.passages import Passage, make_passage
 from nlp.cross.records import Identity
@@ -175,9 +175,10 @@ def with_divided_fields(people: list[Identity], statements: list[Shortcoming]) -
 
 def _divided_areas(person: Identity, fields: list[str], charged: bool) -> list[str]:
     """A division of work gives a post its scope ("đồng chí Phó Giám đốc phụ trách y tế dự phòng"): its fields replace
-    the post's default areas; one that gives a charge on top of the post ("đồng chí …, Trưởng phòng Kế hoạch – Tài
+    the post's default areas (not those the writer's own post fields name: "Phó Trạm trưởng, phụ trách tiêm phòng");
+    one that gives a charge on top of the post ("đồng chí …, Trưởng phòng Kế hoạch – Tài
     chính, được giao làm Tổ trưởng Tổ mua sắm") leaves the post's areas and adds the charge's."""
-    return with_fields([*person.areas, *fields] if charged else fields)
+    return with_fields([*person.areas, *fields] if charged else [*charges_of(person), *fields])
 
 
 def _naming_part(division: Shortcoming) -> str:

@@ -891,3 +891,20 @@ def test_a_division_of_work_that_gives_a_charge_on_top_of_a_post_keeps_the_posts
                       posts=["truong_phong"], areas=["ke hoach tai chinh", "giai ngan"])  # fmt: skip
     (men,) = with_divided_fields([person], responsibility_statements([division]))
     assert "giai ngan" in men.areas and any("mua sam" in a for a in men.areas)
+
+
+def test_a_division_of_work_keeps_the_fields_the_writers_own_post_names():
+    """The collective gives the deputy the party's recruitment; her own header says she is in charge of vaccination:
+    both are hers."""
+    from nlp.cross.responsibility import responsibility_statements, with_divided_fields
+
+    division = make_passage(
+        "Phân công: đồng chí Phó Bí thư chi bộ phụ trách phát triển đảng viên, giúp đỡ quần chúng ưu tú.", None
+    )
+    deputy = Identity(file="d.txt", role="leader", form="2A", name="Hà Thị Mơ", key="ha thi mo",
+                      posts=["pho_bi_thu", "pho_truong_phong"], party_post="Phó Bí thư Chi bộ",
+                      gov_post="Phó Trạm trưởng, phụ trách tiêm phòng và chẩn đoán xét nghiệm",
+                      areas=["sinh hoat chi bo", "tiem phong"])  # fmt: skip
+    (mo,) = with_divided_fields([deputy], responsibility_statements([division]))
+    assert "tiem phong" in mo.areas and any("phat trien dang vien" in a for a in mo.areas)
+    assert "sinh hoat chi bo" not in mo.areas  # the post's default area gives way to the division
