@@ -160,8 +160,9 @@ def collective_verdict(
     denial = _denial(item, why, areas, mine or [item], report, others, matcher)
     if denial and not (same and _shares_responsibility(same[0], denial)):
         return denial
-    if same:
-        return Decision("diffused", same[0].passage, same[0].score)
+    named = next((m for m in same if _about(m)), None)  # a cause line that shares no words names no item
+    if named:
+        return Decision("diffused", named.passage, named.score)
     general = _general_diffuse(item, candidates, others, matcher)
     if general:
         return Decision("diffused", general, None)

@@ -908,3 +908,27 @@ def test_a_division_of_work_keeps_the_fields_the_writers_own_post_names():
     (mo,) = with_divided_fields([deputy], responsibility_statements([division]))
     assert "tiem phong" in mo.areas and any("phat trien dang vien" in a for a in mo.areas)
     assert "sinh hoat chi bo" not in mo.areas  # the post's default area gives way to the division
+
+
+class _CauseMatcher:
+    """Reads every cause line as naming the road, sharing ``overlap`` of its words."""
+
+    def __init__(self, overlap: float) -> None:
+        self.overlap = overlap
+
+    def same_item(self, query, candidates, baseline, strictness="same_item"):
+        from nlp.cross.match import Match
+
+        return [Match(c, 1.0, 1.0, self.overlap) for c in candidates if c.section == "causes" and query is ROAD.passage]
+
+    def score(self, a, b):
+        from nlp.cross.match import Match
+
+        return Match(b, 1.0 if a is ROAD.passage else 0.5, 0.5, 0.0)
+
+
+def test_a_cause_line_that_shares_no_words_with_the_item_does_not_diffuse_it():
+    """A cause line the encoder puts near the item names it only when it shares its words too."""
+    cause = ("Khách quan: biên chế của thôn thiếu 2 người; khối lượng việc tăng.", "causes")
+    assert collective_verdict(ROAD, ["head"], [], _report(cause), OTHERS, _CauseMatcher(0.1)).verdict == "absent"
+    assert collective_verdict(ROAD, ["head"], [], _report(cause), OTHERS, _CauseMatcher(0.5)).verdict == "diffused"
