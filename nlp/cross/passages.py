@@ -17,7 +17,7 @@ from nlp.schema import AnalysisResult
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _LIST_NUMBER = re.compile(r"^\W*(?:\d+|[ivx]+)[.)]\s*")  # "4. Giải trình …": a list number is no figure
-_SYLLABLE = re.compile(r"[a-z0-9đ]+")
+_SYLLABLE = re.compile(r"[0-9]*[a-zđ][a-z0-9đ]*")  # a run of [a-z0-9đ] with a letter in it (not a bare number)
 _STOP_SETTING = "stop_syllables"
 _NAMED_KINDS_ORDER = ("named", "person", "case")  # the anchor kinds a passage keeps as named words
 _NAMED_KINDS = frozenset(_NAMED_KINDS_ORDER)
@@ -87,7 +87,7 @@ def make_passage(
             n.replace(",", ".") for n in _NUMBER.findall(_LIST_NUMBER.sub("", folded)) if not _is_year(n)
         ),
         named=frozenset(n for n in named if n),
-        syllables=frozenset(s for s in set(_SYLLABLE.findall(folded)) - stop if not s.isdigit()),
+        syllables=frozenset(set(_SYLLABLE.findall(folded)) - stop),
         generic=generic,
     )
 
