@@ -42,7 +42,24 @@ def reads_as(item: Passage, label: str) -> bool:
 def denies(item: Passage) -> bool:
     """The sentence says the item is not the writer's fault or area: by the denial cues, or as the stance model reads
     it ("… là do đơn vị đó hạch toán nhầm …, không phải sai sót của kế toán …")."""
-    return denial_cue(item) or (reads_as(item, "denied") and not _names_the_fault_only(item))
+    return denial_cue(item) or _read_as_denied(item)
+
+
+def _read_as_denied(item: Passage) -> bool:
+    """The stance model reads a denial, and the sentence neither names the fault with only an outside cause nor
+    states the writer's own fault ("… tôi đã để sinh hoạt chi bộ ghép với giao ban …; lỗi này do tôi …")."""
+    return reads_as(item, "denied") and not _names_the_fault_only(item) and not _states_own_fault(item)
+
+
+def _states_own_fault(item: Passage) -> bool:
+    """The writer's own part in a fault said outright ("tôi đã để …", "lỗi này do tôi …"), outside the phrases that
+    deny one ("không để xảy ra sai sót"), in a sentence that disowns nothing ("không phải …", "không thuộc …")."""
+    if not item.first_person or cue("disowning", item.folded):
+        return False
+    rest = item.folded
+    for pattern in cues()["no_fault"]:
+        rest = pattern.sub(" ", rest)
+    return bool(cue("own_part", rest))
 
 
 def _names_the_fault_only(item: Passage) -> bool:
@@ -68,7 +85,7 @@ def owns(item: Passage) -> bool:
     """A first-person sentence that gives the writer's own part or responsibility (not only a shared one) in a fault:
     "tôi chịu trách nhiệm chính về công tác X; công tác này đã thực hiện đúng quy định" owns the area, not a fault.
     A sentence the stance model reads as a denial owns nothing, one it reads as owning in the first person does."""
-    if clean_claim(item) or reads_as(item, "denied") or denial_cue(item):
+    if clean_claim(item) or denial_cue(item) or (reads_as(item, "denied") and not _states_own_fault(item)):
         return False
     if item.first_person and reads_as(item, "owned"):
         return True

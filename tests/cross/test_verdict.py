@@ -932,3 +932,21 @@ def test_a_cause_line_that_shares_no_words_with_the_item_does_not_diffuse_it():
     cause = ("Khách quan: biên chế của thôn thiếu 2 người; khối lượng việc tăng.", "causes")
     assert collective_verdict(ROAD, ["head"], [], _report(cause), OTHERS, _CauseMatcher(0.1)).verdict == "absent"
     assert collective_verdict(ROAD, ["head"], [], _report(cause), OTHERS, _CauseMatcher(0.5)).verdict == "diffused"
+
+
+def test_a_sentence_stating_the_writers_own_part_is_no_denial_however_the_model_leans():
+    """The stance model reads both as denials; the first says the writer's own part outright and disowns nothing."""
+    said = make_passage(
+        "Là Bí thư chi bộ, tôi đã để sinh hoạt chi bộ 3 tháng 8, 9, 10 ghép với giao ban cơ quan và không chỉ đạo thực "
+        "hiện được cuộc giám sát chuyên đề nào theo Chương trình 05-CTr/CB; lỗi này do tôi đặt việc chuyên môn lên "
+        "trước việc Đảng.",
+        "collective_responsibility",
+    )
+    disowning = make_passage(
+        "Riêng việc số hóa hồ sơ bệnh án, tôi cho rằng không phải là chậm tiến độ, vì kế hoạch số hóa là kế hoạch 3 năm "
+        "và 1.200 hồ sơ đã số hóa năm nay là đúng lộ trình đã báo cáo Sở.",
+        "collective_responsibility",
+    )
+    assert reads_as(said, "denied") and reads_as(disowning, "denied")
+    assert owns(said) and not denies(said)
+    assert not owns(disowning)
