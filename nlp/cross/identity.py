@@ -478,8 +478,10 @@ def _sub_units(identity: Identity) -> list[str]:
         for piece in post_pieces(written or ""):
             post = next((p for p in posts() if p.pattern.search(piece)), None)
             kinds = list(_SUB_UNIT.finditer(piece)) if post is not None and post.head else []
-            if kinds and kinds[-1].start() > 0 and len(piece[kinds[-1].start() :].split()) >= 2:
-                found.append(piece[kinds[-1].start() :].strip(" ."))
+            # the last type word naming two words or more ("Trưởng khoa Phòng, chống …" cut at the comma: "khoa Phòng")
+            named = next((k for k in reversed(kinds) if k.start() > 0 and len(piece[k.start() :].split()) >= 2), None)
+            if named:
+                found.append(piece[named.start() :].strip(" ."))
     return found
 
 

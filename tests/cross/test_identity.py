@@ -269,3 +269,18 @@ def test_abbreviations_of_several_words_and_a_number_glued_to_one_are_written_ou
     assert unit_key("CHI BỘ CDC HÀ VÂN") == unit_key("Chi bộ Trung tâm Kiểm soát bệnh tật Hà Vân")
     assert unit_key("Chi bộ Đội QLTT số 3") == unit_key("Chi bộ Đội Quản lý thị trường số 3")
     assert unit_key("Chi bộ Trạm y tế P3") == "tram y te p3"  # one letter and a number: left as written
+
+
+def test_a_department_head_whose_department_name_holds_a_comma_heads_only_it():
+    """The post "Trưởng khoa Phòng, chống bệnh truyền nhiễm" is cut at its comma; the khoa is still a part of the centre whose
+    Bí thư and Giám đốc heads the chi bộ."""
+    from nlp.cross.identity import sub_unit_heads
+
+    def person(name: str, party: str, gov: str, posts: list[str], head: bool) -> Identity:
+        return Identity(file=f"{name}.txt", role="leader", form="2A", name=name, key=name, party_post=party,
+                        gov_post=gov, posts=posts, head=head, head_level="branch",
+                        unit_key="trung tam kiem soat benh tat")  # fmt: skip
+
+    director = person("a", "Bí thư chi bộ", "Giám đốc Trung tâm", ["bi_thu", "giam_doc"], True)
+    ward = person("b", "Chi ủy viên", "Trưởng khoa Phòng, chống bệnh truyền nhiễm", ["chi_uy_vien", "truong_phong"], True)
+    assert [m.head for m in sub_unit_heads([director, ward])] == [True, False]
