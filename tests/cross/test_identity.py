@@ -282,5 +282,7 @@ def test_a_department_head_whose_department_name_holds_a_comma_heads_only_it():
                         unit_key="trung tam kiem soat benh tat")  # fmt: skip
 
     director = person("a", "Bí thư chi bộ", "Giám đốc Trung tâm", ["bi_thu", "giam_doc"], True)
-    ward = person("b", "Chi ủy viên", "Trưởng khoa Phòng, chống bệnh truyền nhiễm", ["chi_uy_vien", "truong_phong"], True)
+    ward = person(
+        "b", "Chi ủy viên", "Trưởng khoa Phòng, chống bệnh truyền nhiễm", ["chi_uy_vien", "truong_phong"], True
+    )
     assert [m.head for m in sub_unit_heads([director, ward])] == [True, False]
