@@ -286,3 +286,16 @@ def test_a_department_head_whose_department_name_holds_a_comma_heads_only_it():
         "b", "Chi ủy viên", "Trưởng khoa Phòng, chống bệnh truyền nhiễm", ["chi_uy_vien", "truong_phong"], True
     )
     assert [m.head for m in sub_unit_heads([director, ward])] == [True, False]
+
+
+def test_the_usual_abbreviations_of_departments_and_schools_are_written_out():
+    pairs = [
+        ("Đảng bộ Sở NN&PTNT tỉnh Hà Lam", "Đảng bộ Sở Nông nghiệp và Phát triển nông thôn tỉnh Hà Lam"),
+        ("Chi bộ Phòng GD&ĐT", "Chi bộ Phòng Giáo dục và Đào tạo"),
+        ("Chi bộ Trường PTDTNT THCS&THPT Mường Lò",
+         "Chi bộ Trường Phổ thông dân tộc nội trú Trung học cơ sở và Trung học phổ thông Mường Lò"),
+        ("Chi bộ BHXH khu vực Ba Tơ", "Chi bộ Bảo hiểm xã hội khu vực Ba Tơ"),
+        ("Chi bộ Phòng TN&MT", "Chi bộ Phòng Tài nguyên và Môi trường"),
+    ]  # fmt: skip
+    for short, full in pairs:
+        assert unit_key(short) == unit_key(full), short
