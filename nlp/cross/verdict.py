@@ -106,8 +106,18 @@ def _diffuse_only(folded: str) -> bool:
 
 
 def _mutual(match: Match, item: Shortcoming, others: list[Shortcoming], matcher: Matcher) -> bool:
-    """The person's sentence is closer to ``item`` than to any other collective shortcoming."""
-    return all(matcher.score(o.passage, match.passage).score <= match.score + 1e-6 for o in others if o is not item)
+    """The person's sentence is closer to ``item`` than to any other collective shortcoming: by score, or, when it
+    shares most of its words with ``item`` (``mutual_overlap``), by far more words than with the other."""
+    for other in others:
+        if other is item:
+            continue
+        rival = matcher.score(other.passage, match.passage)
+        if rival.score <= match.score + 1e-6:
+            continue
+        if match.overlap >= matching("mutual_overlap") and match.overlap >= 2 * rival.overlap:
+            continue
+        return False
+    return True
 
 
 def contrary(item: Passage) -> bool:

@@ -950,3 +950,21 @@ def test_a_sentence_stating_the_writers_own_part_is_no_denial_however_the_model_
     assert reads_as(said, "denied") and reads_as(disowning, "denied")
     assert owns(said) and not denies(said)
     assert not owns(disowning)
+
+
+def test_a_sentence_sharing_most_words_with_an_item_is_about_it_though_the_encoder_puts_it_nearer_another():
+    from nlp.cross.match import Match
+    from nlp.cross.verdict import _mutual
+
+    said = make_passage("Cuộc giám sát chế độ trực ban của đảng viên tôi phụ trách chưa thực hiện.", "shortcomings")
+
+    class _Near:
+        def __init__(self, rival_overlap: float) -> None:
+            self.rival_overlap = rival_overlap
+
+        def score(self, a, b):
+            return Match(b, 1.0, 1.0, self.rival_overlap)  # the encoder scores the rival above the match
+
+    match = Match(said, 0.93, 0.9, 0.62)
+    assert _mutual(match, PARTY, OTHERS, _Near(0.1))
+    assert not _mutual(match, PARTY, OTHERS, _Near(0.4))  # the rival shares words too: the encoder decides
