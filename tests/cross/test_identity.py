@@ -299,3 +299,11 @@ def test_the_usual_abbreviations_of_departments_and_schools_are_written_out():
     ]  # fmt: skip
     for short, full in pairs:
         assert unit_key(short) == unit_key(full), short
+
+
+def test_a_team_leader_is_a_post_holder_and_heads_the_team():
+    from nlp.cross.identity import find_posts
+
+    found, areas = find_posts("Đảng viên", "Đội trưởng Đội bảo vệ – cứu hộ")
+    assert found == ["truong_phong"] and "cuu ho" in areas
+    assert find_posts(None, "Phó Đội trưởng Đội Nghiệp vụ")[0] == ["pho_truong_phong"]
