@@ -142,9 +142,11 @@ def _read_posts(*written: str | None) -> tuple[list[str], list[str], list[str]]:
         for piece in post_pieces(value):
             piece = piece.strip(" .")
             named_post = any(post.pattern.search(piece) for post in posts())
-            if listing and not named_post and 1 <= len(piece.split()) <= 6:
-                areas.append(words_of(piece))
-                charges.append(words_of(piece))
+            if listing and not named_post and 1 <= len(piece.split()) <= 8:
+                # "…, tài sản và mua sắm của Đài": the piece, and each field it joins, without "của Đài"
+                listed = [words_of(piece), *(field_words(p) for p in _CHARGE_SPLIT.split(words_of(piece)))]
+                areas.extend(a for a in listed if a)
+                charges.extend(a for a in listed if a)
                 continue
             listing = False
             if piece.startswith(("nguyen ", "truoc day ")) or staff_pattern().match(piece):  # a former post; a

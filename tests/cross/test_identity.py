@@ -307,3 +307,10 @@ def test_a_team_leader_is_a_post_holder_and_heads_the_team():
     found, areas = find_posts("Đảng viên", "Đội trưởng Đội bảo vệ – cứu hộ")
     assert found == ["truong_phong"] and "cuu ho" in areas
     assert find_posts(None, "Phó Đội trưởng Đội Nghiệp vụ")[0] == ["pho_truong_phong"]
+
+
+def test_the_fields_listed_after_a_charge_are_split_at_va_and_trimmed():
+    from nlp.cross.identity import find_posts
+
+    _, areas = find_posts(None, "Kế toán trưởng, phụ trách công tác tài chính, tài sản và mua sắm của Trạm")
+    assert {"tai san", "mua sam"} <= set(areas)
