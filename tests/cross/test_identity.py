@@ -314,3 +314,10 @@ def test_the_fields_listed_after_a_charge_are_split_at_va_and_trimmed():
 
     _, areas = find_posts(None, "Kế toán trưởng, phụ trách công tác tài chính, tài sản và mua sắm của Trạm")
     assert {"tai san", "mua sam"} <= set(areas)
+
+
+def test_an_administration_and_personnel_office_answers_for_staff_leaving():
+    from nlp.cross.identity import find_posts, with_fields
+
+    _, areas = find_posts(None, "Trưởng phòng Tổ chức – Hành chính")
+    assert {"nghi viec", "tuyen dung"} <= set(with_fields(areas))
