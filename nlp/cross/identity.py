@@ -10,6 +10,7 @@ from pathlib import PurePosixPath
 from nlp.cross.config import (
     body_abbreviations,
     body_patterns,
+    cue,
     cues,
     expand_unit_phrases,
     fields,
@@ -296,8 +297,9 @@ def _other_post_fields(text: str) -> list[str]:
     found = []
     for line in text.splitlines()[:30]:
         match = _OTHER_POST_FIELD.match(_fold_line(line))
-        if match:
-            found.append(line[match.end() :])
+        if match:  # "Công việc: Văn thư – lưu trữ, Văn phòng Khối Mặt trận – Đoàn thể xã": the workplace names no post
+            pieces = re.split(r"[,;]", line[match.end() :])
+            found.append(",".join(p for p in pieces if not cue("workplace_opening", _fold_line(p.strip()))))
     return found
 
 

@@ -321,3 +321,13 @@ def test_an_administration_and_personnel_office_answers_for_staff_leaving():
 
     _, areas = find_posts(None, "Trưởng phòng Tổ chức – Hành chính")
     assert {"nghi viec", "tuyen dung"} <= set(with_fields(areas))
+
+
+def test_a_job_line_naming_a_clerks_work_and_workplace_gives_no_post():
+    """A clerk of the Front's office holds no post: neither "Văn thư – lưu trữ" nor "Văn phòng Khối Mặt trận" is one."""
+    from nlp.cross.identity import _other_post_fields, find_posts
+
+    text = "Họ và tên: Lò Thị Mai\nCông việc: Văn thư – lưu trữ, Văn phòng Khối Mặt trận – Đoàn thể xã\n"
+    assert find_posts(*_other_post_fields(text)) == ([], [])
+    member = "Họ và tên: Lò Văn Tám\nCông việc hiện nay: Chi hội trưởng Chi hội Cựu chiến binh thôn\n"
+    assert find_posts(*_other_post_fields(member))[0]
