@@ -142,8 +142,9 @@ def _one_unit_across_folders(
     in two folders are two units of two communes or two hospitals."""
     if not same_unit(a[2] or "", b[2] or ""):
         return False
-    parents_a = {m.parent_key for m in a[0] if m.parent_key}
-    parents_b = {m.parent_key for m in b[0] if m.parent_key}
+    # bodies above named only by kind ("Đảng bộ Công ty TNHH một thành viên") agree with any company: left out
+    parents_a = {m.parent_key for m in a[0] if m.parent_key and _names_a_unit(m.parent_key)}
+    parents_b = {m.parent_key for m in b[0] if m.parent_key and _names_a_unit(m.parent_key)}
     if parents_a and parents_b:
         agree = any(same_unit(x, y) for x in parents_a for y in parents_b)
         return agree and (_names_a_unit(a[2] or "") or any(_names_a_unit(p) for p in parents_a | parents_b))

@@ -88,8 +88,7 @@ def _member(file: str, name: str, unit: str, *, role: str = "leader", parent: st
         unit_name=unit,
         unit_key=unit,
         parent_key=parent,
-        folder="dang-bo",
-        **extra,
+        **{"folder": "dang-bo", **extra},
     )
 
 
@@ -307,3 +306,24 @@ def test_groups_are_compared_only_when_they_share_a_proper_name_word():
     other = _tokens("tram y te xa hoa khanh", [])
     assert {"dong", "khe"} <= named and {"dong", "khe"} <= bare
     assert not (named - {w for w in named if w.startswith("=")}) & other
+
+
+def test_a_body_above_named_only_by_its_kind_joins_no_two_folders():
+    """ "Chi bộ Văn phòng Công ty" under "Đảng bộ Công ty TNHH một thành viên" (no proper name) in one folder and under
+    a rubber company in another are two units."""
+    one = _member(
+        "thuy-loi/a.txt",
+        "Ninh Thị Duyên",
+        "van phong cong ti",
+        parent="cong ti trach nhiem huu han mot thanh vien",
+        folder="thuy-loi",
+    )
+    two = _member(
+        "cao-su/b.txt",
+        "Vũ Đức Thạo",
+        "van phong cong ti",
+        parent="cong ti trach nhiem huu han mot thanh vien cao su krong dinh",
+        folder="cao-su",
+    )
+    linkage = link_reports([one, two])
+    assert len([u for u in linkage.units if u.individuals]) == 2
