@@ -394,6 +394,7 @@ def test_more_stock_lines_and_claims_of_good_results(matcher):
         "Kho thuốc thú y được kiểm kê hằng quý, không để xảy ra hư hỏng.",
         "Công tác tiếp dân năm 2025 không có gì phải kiểm điểm.",
         "Việc mua sắm vật tư thú y thực hiện đúng quy trình, bảo đảm đủ hóa chất cho các đợt tiêu độc.",
+        "Các kiến nghị của hộ chăn nuôi đều được giải quyết đúng trình tự, không có đơn tồn đọng.",
     ):
         assert contrary(make_passage(said, "achievements")), said
     assert not contrary(make_passage("Hồ sơ vay vốn còn chậm, chưa đúng hạn ở 2 tổ.", "shortcomings"))
