@@ -370,10 +370,13 @@ def _without_date_line(cell: str) -> str:
     if not date:
         return cell
     words = cell[: date.start()].split()
-    if words and words[0].isupper():
-        while len(words) > 1 and not words[-1].isupper():
-            words.pop()
+    if words and words[0].isupper():  # the capitals and the numbers among them ("CHI BỘ ĐỘI XE 3 Phú Nham, ngày …")
+        kept = next((i for i, w in enumerate(words) if not (w.isupper() or _NUMBER_WORD.match(w))), len(words))
+        words = words[: max(kept, 1)]
     return " ".join(words)
+
+
+_NUMBER_WORD = re.compile(r"^(?:số\s*)?\d+[A-Za-z]?[.,]?$", re.IGNORECASE)
 
 
 def _unit_names(result: AnalysisResult) -> tuple[str | None, str | None]:

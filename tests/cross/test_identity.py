@@ -331,3 +331,11 @@ def test_a_job_line_naming_a_clerks_work_and_workplace_gives_no_post():
     assert find_posts(*_other_post_fields(text)) == ([], [])
     member = "Họ và tên: Lò Văn Tám\nCông việc hiện nay: Chi hội trưởng Chi hội Cựu chiến binh thôn\n"
     assert find_posts(*_other_post_fields(member))[0]
+
+
+def test_a_numbered_chi_bo_keeps_its_number_when_the_place_and_date_follow_on_its_line():
+    from nlp.cross.identity import _without_date_line
+
+    assert _without_date_line("CHI BỘ THÔN 3           Tân Phong, ngày 12 tháng 12 năm 2025") == "CHI BỘ THÔN 3"
+    assert _without_date_line("CHI BỘ TRẠM Y TẾ Hòa Khánh, ngày 12 tháng 12 năm 2024") == "CHI BỘ TRẠM Y TẾ"
+    assert unit_key("CHI BỘ THÔN 3") != unit_key("CHI BỘ THÔN 4")
