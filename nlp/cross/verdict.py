@@ -347,10 +347,32 @@ def _general_diffuse(
             continue
         if _scoped_elsewhere(shortcoming, item, others):
             continue
-        about_one = any(matcher.score(o.passage, item).score >= matching("same_item") for o in others)
-        if not about_one:
+        if not _about_one_item(item, shortcoming, others, matcher):
             return item
     return None
+
+
+def _about_one_item(line: Passage, shortcoming: Shortcoming, others: list[Shortcoming], matcher: Matcher) -> bool:
+    """A shared-responsibility line about one collective shortcoming, not the collective's in general: it names one
+    (the same item by the matcher), or, outside its shared-responsibility words, it shares a good part of its words
+    with one (``general_line_overlap``, three at least), more than with ``shortcoming`` ("Công tác bồi dưỡng nghiệp
+    vụ … chưa hoàn thành …, tôi cùng tập thể … chịu trách nhiệm chung")."""
+    rest = line.folded
+    for pattern in cues()["diffuse"]:
+        rest = pattern.sub(" ", rest)
+    words = set(words_of(rest).split()) & line.syllables  # its content syllables outside the shared-responsibility words
+    floor = matching("general_line_overlap")
+
+    def share(item: Shortcoming) -> int:
+        return len(words & item.passage.syllables)
+
+    for other in others:
+        if matcher.score(other.passage, line).score >= matching("same_item"):
+            return True
+        named = share(other)
+        if other is not shortcoming and named >= 3 and named >= floor * len(words) and named > share(shortcoming):
+            return True
+    return False
 
 
 def _scoped_elsewhere(shortcoming: Shortcoming, line: Passage, others: list[Shortcoming]) -> bool:

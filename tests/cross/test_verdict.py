@@ -3,6 +3,7 @@ against this year's report."""
 
 from __future__ import annotations
 
+from nlp.cross.match import syllable_overlap
 from nlp.cross.passages import make_passage
 from nlp.cross.records import Identity
 from nlp.cross.responsibility import Shortcoming, responsible, shortcomings
@@ -969,3 +970,30 @@ def test_a_sentence_sharing_most_words_with_an_item_is_about_it_though_the_encod
     match = Match(said, 0.93, 0.9, 0.62)
     assert _mutual(match, PARTY, OTHERS, _Near(0.1))
     assert not _mutual(match, PARTY, OTHERS, _Near(0.4))  # the rival shares words too: the encoder decides
+
+
+class _FarMatcher:
+    """Puts no sentence near any item: only the words decide."""
+
+    def same_item(self, query, candidates, baseline, strictness="same_item"):
+        return []
+
+    def score(self, a, b):
+        from nlp.cross.match import Match
+
+        return Match(b, 0.5, 0.5, syllable_overlap(a, b))
+
+
+def test_a_shared_responsibility_line_about_another_item_does_not_diffuse_this_one():
+    """Outside its shared-responsibility words the first line names the defence fund, though the encoder does not."""
+    about_fund = (
+        "Việc thu quỹ Quốc phòng - an ninh còn 41 hộ chưa nộp, tôi cùng tập thể chi ủy chịu trách nhiệm chung.",
+        "collective_responsibility",
+    )
+    general = (
+        "Đối với các hạn chế của chi bộ, tôi cùng tập thể chi ủy chịu trách nhiệm chung.",
+        "collective_responsibility",
+    )
+    far = _FarMatcher()
+    assert collective_verdict(ROAD, ["head"], [], _report(about_fund), OTHERS, far).verdict == "absent"
+    assert collective_verdict(ROAD, ["head"], [], _report(general), OTHERS, far).verdict == "diffused"
