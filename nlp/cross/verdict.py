@@ -360,7 +360,8 @@ def _about_one_item(line: Passage, shortcoming: Shortcoming, others: list[Shortc
     rest = line.folded
     for pattern in cues()["diffuse"]:
         rest = pattern.sub(" ", rest)
-    words = set(words_of(rest).split()) & line.syllables  # its content syllables outside the shared-responsibility words
+    # its content syllables outside the shared-responsibility words
+    words = set(words_of(rest).split()) & line.syllables
     floor = matching("general_line_overlap")
 
     def share(item: Shortcoming) -> int:
