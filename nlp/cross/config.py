@@ -143,6 +143,12 @@ def unit_abbreviations() -> dict[str, str]:
 
 
 @cache
+def unit_alternate_abbreviations() -> dict[str, str]:
+    """Folded one-word abbreviations with a second reading ("p": phường or phòng), the second reading."""
+    return dict(settings().get("unit_alternate_abbreviations") or {})
+
+
+@cache
 def _unit_phrases() -> re.Pattern[str] | None:
     phrases = sorted((k for k in settings()["unit_abbreviations"] if " " in k), key=len, reverse=True)
     return re.compile(r"\b(?:" + "|".join(re.escape(p) for p in phrases) + r")\b") if phrases else None

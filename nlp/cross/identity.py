@@ -18,6 +18,7 @@ from nlp.cross.config import (
     posts,
     staff_pattern,
     unit_abbreviations,
+    unit_alternate_abbreviations,
 )
 from nlp.cross.records import Identity
 from nlp.lexicon import load_yaml
@@ -67,16 +68,26 @@ def name_key(name: str | None) -> str | None:
     return key or None
 
 
-def unit_key(name: str | None) -> str | None:
+def unit_key(name: str | None, alternate: bool = False) -> str | None:
     """A unit name for matching: folded, 'chi bộ' / 'đảng bộ' prefix dropped, a final 'y' after a consonant written
-    'i' (both spellings are current), abbreviations written out ("CTY CP" → "cong ty co phan"), spaces collapsed."""
+    'i' (both spellings are current), abbreviations written out ("CTY CP" → "cong ty co phan"), spaces collapsed.
+    ``alternate``: an abbreviation with two readings takes its other one ("P." phường / phòng: cross.yaml
+    ``unit_alternate_abbreviations``)."""
     if not name:
         return None
     folded = _expand_body(" ".join(re.sub(r"[^\w\s]", " ", fold(name)).split()))
     key = _LETTER_DIGIT.sub(r"\1 \2", _UNIT_PREFIX.sub("", folded))  # "kv4" → "kv 4"
     key = expand_unit_phrases(key)  # "cn ty" (CN&TY) → "chan nuoi va thu y"
-    words = " ".join(unit_abbreviations().get(word, word) for word in key.split())
+    table = {**unit_abbreviations(), **unit_alternate_abbreviations()} if alternate else unit_abbreviations()
+    words = " ".join(table.get(word, word) for word in key.split())
     return _I_FOR_Y.sub(r"\1i", words) or None
+
+
+def unit_keys(identity: Identity) -> list[str]:
+    """The writer's unit key, and its other reading where an abbreviation has two ("CHI BỘ P. KINH TẾ")."""
+    keys = [identity.unit_key] if identity.unit_key else []
+    other = unit_key(identity.unit_name, alternate=True)
+    return [*keys, other] if other and other not in keys else keys
 
 
 @cache

@@ -16,7 +16,7 @@ from collections import defaultdict
 from functools import cache
 
 from nlp.cross.config import settings
-from nlp.cross.identity import sub_unit_heads, within_parent
+from nlp.cross.identity import sub_unit_heads, unit_keys, within_parent
 from nlp.cross.records import Identity, Linkage, PersonLink, UnitLink, Unlinked
 from nlp.normalize import fold
 
@@ -77,7 +77,10 @@ def _group(identities: list[Identity]) -> list[tuple[list[Identity], str]]:
             if not identity.unit_key:
                 keyless.append(identity)
                 continue
-            cluster = next((c for c in clusters if same_unit(c[0], identity.unit_key)), None)
+            keys = unit_keys(identity)  # "p kinh te": phường, else phòng
+            cluster = next(
+                (c for key in keys for c in clusters if any(same_unit(k, key) for k in unit_keys(c[1][0]))), None
+            )
             if cluster:
                 cluster[1].append(identity)
             else:

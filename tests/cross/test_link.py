@@ -85,10 +85,9 @@ def _member(file: str, name: str, unit: str, *, role: str = "leader", parent: st
         year=2025,
         name=None if role == "collective" else name,
         key=None if role == "collective" else name.casefold(),
-        unit_name=unit,
         unit_key=unit,
         parent_key=parent,
-        **{"folder": "dang-bo", **extra},
+        **{"folder": "dang-bo", "unit_name": unit, **extra},
     )
 
 
@@ -327,3 +326,25 @@ def test_a_body_above_named_only_by_its_kind_joins_no_two_folders():
     )
     linkage = link_reports([one, two])
     assert len([u for u in linkage.units if u.individuals]) == 2
+
+
+def test_an_abbreviation_with_two_readings_joins_the_unit_of_its_folder():
+    """ "CHI BỘ P. KINH TẾ" reads "phường" first; in a folder of "Chi bộ Phòng Kinh tế" it is the phòng."""
+    from nlp.cross.identity import unit_key
+
+    collective = _member(
+        "kinh-te/tap-the.txt", "", unit_key("Phòng Kinh tế"), role="collective", unit_name="Phòng Kinh tế"
+    )
+    head = _member(
+        "kinh-te/a.txt",
+        "Thân Văn Lực",
+        unit_key("Phòng Kinh tế xã"),
+        unit_name="Phòng Kinh tế xã",
+        parent="xa quynh lac son",
+    )
+    short = _member(
+        "kinh-te/b.txt", "Văn Thị Hảo", unit_key("P. Kinh tế"), unit_name="P. Kinh tế", parent="xa quynh lac son"
+    )
+    assert short.unit_key == "phuong kinh te"
+    units = [u for u in link_reports([collective, short, head]).units if u.collective]
+    assert len(units) == 1 and set(units[0].individuals) == {"kinh-te/a.txt", "kinh-te/b.txt"}
