@@ -997,3 +997,12 @@ def test_a_shared_responsibility_line_about_another_item_does_not_diffuse_this_o
     far = _FarMatcher()
     assert collective_verdict(ROAD, ["head"], [], _report(about_fund), OTHERS, far).verdict == "absent"
     assert collective_verdict(ROAD, ["head"], [], _report(general), OTHERS, far).verdict == "diffused"
+
+
+def test_not_accepting_a_fault_as_ones_own_denies():
+    said = make_passage(
+        "Vụ ngừng việc ở xưởng phát sinh do chủ doanh nghiệp chậm trả lương, nên tôi không nhận đây là khuyết điểm của "
+        "Phòng.",
+        "collective_responsibility",
+    )
+    assert denies(said) and not owns(said)
