@@ -46,9 +46,23 @@ def denies(item: Passage) -> bool:
 
 
 def _read_as_denied(item: Passage) -> bool:
-    """The stance model reads a denial, and the sentence neither names the fault with only an outside cause nor
-    states the writer's own fault ("… tôi đã để sinh hoạt chi bộ ghép với giao ban …; lỗi này do tôi …")."""
-    return reads_as(item, "denied") and not _names_the_fault_only(item) and not _states_own_fault(item)
+    """The stance model reads a denial of a sentence outside the writer's own list of faults and their causes (there,
+    only of one that disowns something: "… không phải là chậm tiến độ …"), and the sentence neither names the fault with only an outside cause nor states the writer's own fault ("… tôi đã để
+    sinh hoạt chi bộ ghép với giao ban …; lỗi này do tôi …")."""
+    return (
+        _model_may_deny(item)
+        and reads_as(item, "denied")
+        and not _names_the_fault_only(item)
+        and not _states_own_fault(item)
+    )
+
+
+def _model_may_deny(item: Passage) -> bool:
+    """Outside the writer's own list of faults and their causes, or there in a sentence that disowns something."""
+    return item.section not in _OWN_FAULT_SECTIONS or bool(cue("disowning", item.folded))
+
+
+_OWN_FAULT_SECTIONS = ("shortcomings", "causes")  # the writer's own faults and their causes: no denial by the model
 
 
 def _states_own_fault(item: Passage) -> bool:
@@ -65,7 +79,7 @@ def _states_own_fault(item: Passage) -> bool:
 def _names_the_fault_only(item: Passage) -> bool:
     """The sentence states the fault, claims nothing good and says nothing of whose duty it was ("Phụ cấp … chi trả
     chậm do kinh phí … phân bổ muộn"): naming the item with an outside cause diffuses it, it does not deny it."""
-    if good_result(item.folded) or cue("duty_words", item.folded):
+    if good_result(item.folded) or cue("duty_words", item.folded) or cue("disowning", item.folded):
         return False
     rest = item.folded
     for pattern in cues()["no_fault"]:
@@ -278,7 +292,12 @@ def _denial(
     ]
     for match in matcher.same_item(item.passage, rest, collective_baseline(report)):
         plain = match.score >= matching("same_item") and match.overlap >= matching("read_claim_overlap")
-        if plain and reads_as(match.passage, "denied") and _mutual(match, item, others, matcher):
+        if (
+            plain
+            and _model_may_deny(match.passage)
+            and reads_as(match.passage, "denied")
+            and _mutual(match, item, others, matcher)
+        ):
             return Decision("denied", match.passage, match.score)
     return None
 

@@ -1006,3 +1006,14 @@ def test_not_accepting_a_fault_as_ones_own_denies():
         "collective_responsibility",
     )
     assert denies(said) and not owns(said)
+
+
+def test_the_stance_model_reads_no_denial_in_the_writers_own_faults_unless_one_disowns():
+    """In the writer's own list of faults a sentence the model reads as a denial is one only when it disowns
+    something; elsewhere the model's reading stands."""
+    said = "Việc tiêm phòng dại ở bản Pá Hốc là phần việc của thú y viên bản."
+    assert reads_as(make_passage(said, "shortcomings"), "denied")
+    assert not denies(make_passage(said, "shortcomings"))
+    assert denies(make_passage(said, "collective_responsibility"))
+    disowning = "Việc tiêm phòng dại ở bản Pá Hốc chậm không phải do trạm mà do hộ chăn nuôi đi nương xa."
+    assert denies(make_passage(disowning, "shortcomings"))
