@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from itertools import pairwise
 
 from nlp.cross.config import cue, cues, matching, posts, settings
@@ -119,6 +119,7 @@ def responsible(
     for statement in statements or []:
         named_text += " " + statement.attribution
     by_name, by_body, by_post, named = _named_in(named_text, item.passage.folded, people)
+    scene = _Scene(item.passage.folded, people)
     result = []
     for person in people:
         if not holds_a_post(person):
@@ -130,7 +131,7 @@ def responsible(
         if id(person) in by_name or id(person) in by_post or id(person) in by_body:
             why.append("named")
             fields = [_field_words(s.fields.folded) for s in statements or [] if s.fields is not None]
-        elif _in_area_of(item, person, named, bool(by_name), people):
+        elif _in_area_of(scene, person, named, bool(by_name)):
             why.append("area")
         if why:
             result.append(Responsibility(person, why, [f for phrase in fields for f in phrase]))
@@ -242,62 +243,102 @@ def _names(folded: str, key: str | None) -> bool:
     return bool(_phrase(fold(key)).search(folded))
 
 
-def _in_area_of(
-    item: Shortcoming, person: Identity, named: set[str], someone_named: bool, people: list[Identity]
-) -> bool:
+class _Scene:
+    """What a shortcoming's text says of each writer of the unit, read once for the shortcoming (each writer's case
+    asks it of every other writer): whose body opens it, whose body opens one of its clauses, whose place it names."""
+
+    def __init__(self, folded: str, people: list[Identity]) -> None:
+        self.folded = folded
+        self._people = people
+        self._sets: tuple[set[int], set[int], set[int]] | None = None
+
+    def _read(self) -> tuple[set[int], set[int], set[int]]:
+        if self._sets is None:
+            opening = _opening(self.folded)
+            clauses = _clause_openings(self.folded)
+            subject, opens, here = set(), set(), set()
+            for person in self._people:
+                bodies = bodies_of(person)
+                if in_area(opening, bodies):
+                    subject.add(id(person))
+                if bodies and any(in_area(clause, bodies) for clause in clauses):
+                    opens.add(id(person))
+                if in_area(self.folded, person.places):
+                    here.add(id(person))
+            self._sets = subject, opens, here
+        return self._sets
+
+    def subject_of_another(self, person: Identity) -> bool:
+        """The shortcoming opens on a body that another writer heads."""
+        return bool(self._read()[0] - {id(person)})
+
+    def names_body_of_another(self, person: Identity) -> bool:
+        """A clause of the shortcoming opens on a body another writer heads ("…; Chi hội Phụ nữ khu phố, đơn vị được
+        giao chủ trì mô hình, không duy trì …") and none on the person's own: it is that body's, not in the person's
+        area by post."""
+        opens = self._read()[1]
+        return id(person) not in opens and bool(opens - {id(person)})
+
+    def here(self, person: Identity) -> bool:
+        """The shortcoming names the person's chi bộ or sub-unit."""
+        return id(person) in self._read()[2]
+
+    def elsewhere(self, person: Identity) -> bool:
+        """The shortcoming names another writer's chi bộ or sub-unit."""
+        return bool(self._read()[2] - {id(person)})
+
+
+def _in_area_of(scene: _Scene, person: Identity, named: set[str], someone_named: bool) -> bool:
     """Unless its subject is a body another writer heads ("Ủy ban Kiểm tra chưa giám sát … tại Xí nghiệp X" is the
     committee's shortcoming, not the xí nghiệp's): the shortcoming is in the area of the person's posts (when the
     text names no other post for it, and, for the manager of a sub-unit, no other sub-unit than his or hers), or it
     happened in the writer's chi bộ or sub-unit inside a đảng bộ (when the text names no one by name for it)."""
-    folded = item.passage.folded
-    if _subject_of_another(folded, person, people) and not _opens_a_clause(
-        folded, [*bodies_of(person), *person.places]
-    ):
+    folded = scene.folded
+    if scene.subject_of_another(person) and not _opens_a_clause(folded, [*bodies_of(person), *person.places]):
         return False
     if not someone_named and in_area(folded, bodies_of(person)):  # "… 33 hồ sơ thuộc các lớp của Tổ Mẫu giáo"
         return True
-    here = in_area(folded, person.places)
-    elsewhere = any(in_area(folded, p.places) for p in people if p is not person)
+    here = scene.here(person)
     by_post = (
         not someone_named
         and not named - {p for p in named if _is_head_post(p)}
-        and not _names_body_of_another(folded, person, people)
+        and not scene.names_body_of_another(person)
         and in_area(folded, person.areas)
-        and (here or not person.places or not elsewhere)
+        and (here or not person.places or not scene.elsewhere(person))
     )
     return by_post or (not someone_named and here)
 
 
-def _names_body_of_another(folded: str, person: Identity, people: list[Identity]) -> bool:
-    """A clause of the shortcoming opens on a body another writer heads ("…; Chi hội Phụ nữ khu phố, đơn vị được
-    giao chủ trì mô hình, không duy trì …") and none on the person's own: it is that body's, not in the person's area
-    by post."""
-    if _opens_a_clause(folded, bodies_of(person)):
-        return False
-    return any(_opens_a_clause(folded, bodies_of(p)) for p in people if p is not person)
-
-
 def _opens_a_clause(folded: str, areas: list[str]) -> bool:
     """One of the areas is named in the first words of a clause of the text (clauses split at ";" and ":")."""
-    return bool(areas) and any(
-        in_area(" ".join(words_of(clause).split()[:8]), areas) for clause in re.split(r"[;:]", folded)
-    )
+    return bool(areas) and any(in_area(clause, areas) for clause in _clause_openings(folded))
 
 
-def _subject_of_another(folded: str, person: Identity, people: list[Identity]) -> bool:
-    """The shortcoming opens on a body that another writer heads."""
-    opening = " ".join(words_of(folded).split()[:8])
-    return any(in_area(opening, bodies_of(p)) for p in people if p is not person)
+@lru_cache(maxsize=1 << 12)
+def _clause_openings(folded: str) -> tuple[str, ...]:
+    """The first eight words of each clause of the text (clauses split at ";" and ":")."""
+    return tuple(_opening(clause) for clause in re.split(r"[;:]", folded))
+
+
+def _opening(folded: str) -> str:
+    """The first eight words of the text."""
+    return " ".join(words_of(folded).split()[:8])
 
 
 def _names_post(folded: str, person: Identity) -> bool:
     """The attribution names one of the person's posts as the person writes it ("Trưởng Ban Quản lý dự án")."""
     if not folded.strip():
         return False
-    written = " ; ".join(p for p in (person.party_post, person.gov_post) if p)
+    return any(head.search(folded) for head in _post_heads(person.party_post, person.gov_post))
+
+
+@lru_cache(maxsize=1 << 12)
+def _post_heads(*posts_written: str | None) -> tuple[re.Pattern[str], ...]:
+    """The patterns of the openings, four words or more, of a writer's post pieces ("… dự án [Công ty]")."""
+    written = " ; ".join(p for p in posts_written if p)
     pieces = post_pieces(written) if written else []
-    heads = {" ".join(p.split()[:n]) for p in pieces for n in range(4, len(p.split()) + 1)}  # "… dự án [Công ty]"
-    return any(_phrase(h).search(folded) for h in heads)
+    heads = {" ".join(p.split()[:n]) for p in pieces for n in range(4, len(p.split()) + 1)}
+    return tuple(_phrase(h) for h in heads)
 
 
 @cache
