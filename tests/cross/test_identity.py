@@ -296,6 +296,14 @@ def test_the_usual_abbreviations_of_departments_and_schools_are_written_out():
          "Chi bộ Trường Phổ thông dân tộc nội trú Trung học cơ sở và Trung học phổ thông Mường Lò"),
         ("Chi bộ BHXH khu vực Ba Tơ", "Chi bộ Bảo hiểm xã hội khu vực Ba Tơ"),
         ("Chi bộ Phòng TN&MT", "Chi bộ Phòng Tài nguyên và Môi trường"),
+        ("Chi bộ Agribank Chi nhánh khu vực Đồng Nai Thượng",
+         "Chi bộ Ngân hàng Nông nghiệp và Phát triển nông thôn Chi nhánh khu vực Đồng Nai Thượng"),
+        ("Chi bộ NHNo&PTNT Chi nhánh khu vực Đồng Nai Thượng",
+         "Chi bộ Ngân hàng Nông nghiệp và Phát triển nông thôn Chi nhánh khu vực Đồng Nai Thượng"),
+        ("Chi bộ Trường PTDT bán trú TH&THCS Na Hang",
+         "Chi bộ Trường Phổ thông dân tộc bán trú Tiểu học và Trung học cơ sở Na Hang"),
+        ("Chi bộ BQL VQG Pù Mát", "Chi bộ Ban Quản lý Vườn quốc gia Pù Mát"),
+        ("Chi bộ Trung tâm Đăng kiểm XCG 29-01", "Chi bộ Trung tâm Đăng kiểm xe cơ giới 29-01"),
     ]  # fmt: skip
     for short, full in pairs:
         assert unit_key(short) == unit_key(full), short
