@@ -347,3 +347,11 @@ def test_a_numbered_chi_bo_keeps_its_number_when_the_place_and_date_follow_on_it
     assert _without_date_line("CHI BỘ THÔN 3           Tân Phong, ngày 12 tháng 12 năm 2025") == "CHI BỘ THÔN 3"
     assert _without_date_line("CHI BỘ TRẠM Y TẾ Hòa Khánh, ngày 12 tháng 12 năm 2024") == "CHI BỘ TRẠM Y TẾ"
     assert unit_key("CHI BỘ THÔN 3") != unit_key("CHI BỘ THÔN 4")
+
+
+def test_a_cashier_holds_no_post_an_accountant_does():
+    from nlp.cross.identity import _other_post_fields, find_posts
+
+    cashier = "Họ và tên: Lò Thị Mai\nCông việc: giao dịch viên kiêm thủ quỹ, Phòng Kế toán – Ngân quỹ\n"
+    assert find_posts(*_other_post_fields(cashier)) == ([], [])
+    assert find_posts(None, "Kế toán kiêm thủ quỹ")[0] == ["ke_toan"]
