@@ -70,10 +70,7 @@ def _states_own_fault(item: Passage) -> bool:
     deny one ("không để xảy ra sai sót"), in a sentence that disowns nothing ("không phải …", "không thuộc …")."""
     if not item.first_person or cue("disowning", item.folded):
         return False
-    rest = item.folded
-    for pattern in cues()["no_fault"]:
-        rest = pattern.sub(" ", rest)
-    return bool(cue("own_part", rest))
+    return bool(cue("own_part", _without_no_fault(item.folded)))
 
 
 def _names_the_fault_only(item: Passage) -> bool:
@@ -81,10 +78,16 @@ def _names_the_fault_only(item: Passage) -> bool:
     chậm do kinh phí … phân bổ muộn"): naming the item with an outside cause diffuses it, it does not deny it."""
     if good_result(item.folded) or cue("duty_words", item.folded) or cue("disowning", item.folded):
         return False
-    rest = item.folded
+    return bool(cue("fault_words", _without_no_fault(item.folded)))
+
+
+@lru_cache(maxsize=1 << 14)
+def _without_no_fault(folded: str) -> str:
+    """The folded sentence without the phrases that deny a fault ("không để xảy ra sai sót", cross.yaml
+    ``no_fault``), so that the fault words left are the ones it admits."""
     for pattern in cues()["no_fault"]:
-        rest = pattern.sub(" ", rest)
-    return bool(cue("fault_words", rest))
+        folded = pattern.sub(" ", folded)
+    return folded
 
 
 def denial_cue(item: Passage) -> bool:
@@ -158,9 +161,7 @@ def clean_claim(item: Passage) -> bool:
     xảy ra sai sót"): fault wording counts only outside the phrases that deny one."""
     if not good_result(item.folded):
         return False
-    rest = item.folded
-    for pattern in cues()["no_fault"]:
-        rest = pattern.sub(" ", rest)
+    rest = _without_no_fault(item.folded)
     return not cue("fault_words", rest) and not cue("outcome_not_fixed", rest) and not cue("own_fault", rest)
 
 
