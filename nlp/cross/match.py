@@ -80,6 +80,8 @@ class Matcher:
         self._embed = embedder or embedder_for(self.name)
         self._scale, self._shift = calibration(self.name)
         self._cache: dict[str, np.ndarray] = {}
+        self._cosines: dict[tuple[str, str], float] = {}  # by the two texts: a verdict asks the same pair again
+        self._baselines: dict[tuple[str, tuple[str, ...]], tuple[float, float]] = {}  # same_item's median, spread
         self._thresholds: dict[str, float] = {}
         self.pairs = 0  # sentence pairs scored (the matching's cost grows with it)
 
@@ -93,6 +95,8 @@ class Matcher:
     def seed(self, vectors: dict[str, np.ndarray]) -> None:
         """Embeddings computed elsewhere (a batch worker, a store), by sentence text: not computed again."""
         self._cache.update(vectors)
+        self._cosines.clear()
+        self._baselines.clear()
 
     @property
     def embedded(self) -> int:
@@ -108,10 +112,15 @@ class Matcher:
                 self._cache[text] = vector
 
     def cosine(self, a: Passage, b: Passage) -> float:
-        """Cosine similarity of the two sentences' embeddings, on the calibrated scale."""
-        if a.text not in self._cache or b.text not in self._cache:
-            self.prepare([a, b])
-        return self._scale * float(np.dot(self._cache[a.text], self._cache[b.text])) + self._shift
+        """Cosine similarity of the two sentences' embeddings, on the calibrated scale (remembered by the two texts)."""
+        key = (a.text, b.text)
+        value = self._cosines.get(key)
+        if value is None:
+            if a.text not in self._cache or b.text not in self._cache:
+                self.prepare([a, b])
+            value = self._scale * float(np.dot(self._cache[a.text], self._cache[b.text])) + self._shift
+            self._cosines[key] = value
+        return value
 
     def score(self, a: Passage, b: Passage) -> Match:
         """Similarity of ``b`` to ``a``: cosine + anchors shared − numbers that disagree + content overlap."""
@@ -141,8 +150,7 @@ class Matcher:
         cosine ``same_item_standout`` standard deviations above their median); ``strictness`` names another set of
         the three thresholds (``denial``)."""
         self.prepare([query, *baseline, *candidates])
-        values = [self.cosine(query, p) for p in baseline] if baseline else [0.0]
-        median, spread = median_of(values), float(np.std(np.array(values))) or 1.0
+        median, spread = self._baseline(query, baseline)
         found = []
         for match in self.ranked(query, candidates):
             if len(match.passage.syllables) < MIN_SYLLABLES:  # "Không có.": too short to name an item
@@ -154,6 +162,17 @@ class Matcher:
                 and match.overlap >= self.threshold("floor_overlap")
             ):
                 found.append(match)
+        return found
+
+    def _baseline(self, query: Passage, baseline: Sequence[Passage]) -> tuple[float, float]:
+        """The median and spread (standard deviation, 1.0 when none) of the query's cosines with the baseline
+        sentences (remembered: a verdict asks them of the same query and report for each strictness)."""
+        key = (query.text, tuple(p.text for p in baseline))
+        found = self._baselines.get(key)
+        if found is None:
+            values = [self.cosine(query, p) for p in baseline] if baseline else [0.0]
+            found = median_of(values), float(np.std(np.array(values))) or 1.0
+            self._baselines[key] = found
         return found
 
 

@@ -197,7 +197,7 @@ def _field_words(folded: str) -> list[str]:
 def _without_named_people(folded: str, named: list[Identity]) -> str:
     """The text with each named person's name and the words that follow it (the person's own post) blanked."""
     for person in named:
-        for match in _phrase(fold(person.key or "")).finditer(folded):
+        for match in _name_pattern(person.key or "").finditer(folded):
             end = min(len(folded), match.end() + 70)
             folded = folded[: match.start()] + " " * (end - match.start()) + folded[end:]
     return folded
@@ -240,7 +240,13 @@ def _names(folded: str, key: str | None) -> bool:
     """The text names the person (the whole name, two syllables at least)."""
     if not key or len(key.split()) < 2:
         return False
-    return bool(_phrase(fold(key)).search(folded))
+    return bool(_name_pattern(key).search(folded))
+
+
+@lru_cache(maxsize=1 << 12)
+def _name_pattern(key: str) -> re.Pattern[str]:
+    """A name key, folded, as a whole-word pattern."""
+    return _phrase(fold(key))
 
 
 class _Scene:
