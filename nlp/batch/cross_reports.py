@@ -26,6 +26,7 @@ findings, and a report whose unit changed is checked afresh.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import sqlite3
@@ -357,8 +358,19 @@ def _outcomes(jobs: list[_UnitJob], processes: int, matchers: MatcherFactory | N
         return
     import multiprocessing
 
-    with multiprocessing.get_context("forkserver").Pool(processes) as pool:
+    with multiprocessing.get_context("forkserver").Pool(processes, initializer=_calm_collector) as pool:
         yield from pool.imap(_check_unit, jobs, chunksize=2)
+
+
+CHECKS_GC_THRESHOLD = (50_000, 20, 100)  # the cyclic collector's thresholds in a checks' process
+
+
+def _calm_collector() -> None:
+    """A checks' process builds many short-lived objects for each unit and keeps none of them after it: its cyclic
+    collector runs less often, and no longer walks what the process loaded at its start (about a tenth of the
+    process's time went to collections that found little)."""
+    gc.freeze()
+    gc.set_threshold(*CHECKS_GC_THRESHOLD)
 
 
 def run_cross_checks(
