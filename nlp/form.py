@@ -371,17 +371,29 @@ def _split_columns(text: str) -> list[str]:
     date = _DATE_INSIDE.search(folded)
     if date and date.start() > 0:
         words = text[: date.start()].split(" ")
-        cut = len(words)
-        while cut > 0 and not _is_caps_word(words[cut - 1]):
-            cut -= 1
+        if words and _is_caps_word(words[0]):  # the capitals and the numbers among them ("CHI BỘ THÔN 3 Tân Phong, …")
+            cut = next((i for i, w in enumerate(words) if not (_in_capitals(w) or _NUMBER.match(w))), len(words))
+        else:
+            cut = len(words)
+            while cut > 0 and not _is_caps_word(words[cut - 1]):
+                cut -= 1
         if 0 < cut < len(words):
             return [" ".join(words[:cut]), text[len(" ".join(words[:cut])) :]]
     return [text]
 
 
+_NUMBER = re.compile(r"^(?:số)?\d+[A-Za-z]?$", re.IGNORECASE)  # "3", "02D" in a unit's name
+
+
 def _is_caps_word(word: str) -> bool:
     letters = [c for c in word if c.isalpha()]
     return bool(letters) and all(c.isupper() for c in letters) and len(letters) > 1
+
+
+def _in_capitals(word: str) -> bool:
+    """Every letter of the word a capital ("Y" of "Y TẾ" too)."""
+    letters = [c for c in word if c.isalpha()]
+    return bool(letters) and all(c.isupper() for c in letters)
 
 
 def _is_caps_continuation(cell: str) -> bool:

@@ -71,6 +71,15 @@ def test_header_fields_and_signature_are_structural():
     assert header and all(s.structural for s in header)
 
 
+def test_a_numbered_chi_bo_keeps_its_number_when_the_place_and_date_follow_on_its_line():
+    """ "CHI BỘ THÔN 3 An Phú, ngày …" (the two columns run together) is "CHI BỘ THÔN 3", not "CHI BỘ THÔN"."""
+    report = make_report().replace("Chi bộ: Chi bộ thôn Đông\n", "", 1)
+    text = report.replace("CHI BỘ THÔN ĐÔNG", "CHI BỘ THÔN 3 An Phú, ngày 12 tháng 12 năm 2024", 1)
+    assert analyze(text).header.branch == "CHI BỘ THÔN 3"
+    spaced = report.replace("CHI BỘ THÔN ĐÔNG", "CHI BỘ TRẠM Y TẾ Hòa Khánh, ngày 12 tháng 12 năm 2024", 1)
+    assert analyze(spaced).header.branch == "CHI BỘ TRẠM Y TẾ"
+
+
 def _strip_marks(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
     return "".join(c for c in decomposed if not unicodedata.combining(c))
