@@ -47,8 +47,9 @@ def denies(item: Passage) -> bool:
 
 def _read_as_denied(item: Passage) -> bool:
     """The stance model reads a denial of a sentence outside the writer's own list of faults and their causes (there,
-    only of one that disowns something: "… không phải là chậm tiến độ …"), and the sentence neither names the fault with only an outside cause nor states the writer's own fault ("… tôi đã để
-    sinh hoạt chi bộ ghép với giao ban …; lỗi này do tôi …")."""
+    only of one that disowns something: "… không phải là chậm tiến độ …"), and the sentence neither names the fault
+    with only an outside cause nor states the writer's own fault ("… tôi đã để sinh hoạt chi bộ ghép với giao ban …;
+    lỗi này do tôi …")."""
     return (
         _model_may_deny(item)
         and reads_as(item, "denied")
