@@ -72,19 +72,21 @@ def _group(identities: list[Identity]) -> list[tuple[list[Identity], str]]:
     groups: list[tuple[list[Identity], str, str | None]] = []  # members, basis, key
     for members in by_folder.values():
         clusters: list[tuple[str, list[Identity]]] = []
+        readings: list[list[str]] = []  # each cluster's first member's unit keys ("p kinh te": phường, else phòng)
         keyless = []
         for identity in members:
             if not identity.unit_key:
                 keyless.append(identity)
                 continue
-            keys = unit_keys(identity)  # "p kinh te": phường, else phòng
-            cluster = next(
-                (c for key in keys for c in clusters if any(same_unit(k, key) for k in unit_keys(c[1][0]))), None
+            keys = unit_keys(identity)
+            found = next(
+                (i for key in keys for i, known in enumerate(readings) if any(same_unit(k, key) for k in known)), None
             )
-            if cluster:
-                cluster[1].append(identity)
+            if found is not None:
+                clusters[found][1].append(identity)
             else:
                 clusters.append((identity.unit_key, [identity]))
+                readings.append(keys)
         if len(clusters) <= 1:
             key = clusters[0][0] if clusters else None
             basis = "both" if clusters and not keyless else "folder"
