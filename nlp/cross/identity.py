@@ -351,7 +351,8 @@ _SENTENCE_LIKE = re.compile(r"\b(toi|ban than|da neu|phan)\b")
 
 def _header_bodies(text: str) -> list[str]:
     """Party bodies named in the first column of the header block, superior first ("ĐẢNG BỘ XÃ …", "CHI BỘ …")."""
-    bodies = []
+    bodies: list[str] = []
+    continued = False  # the line above named a body: a line of capitals under it may go on with its name
     for line in text.splitlines()[:12]:
         cell = _COLUMN_GAP.split(line.strip())[0].strip() if line.strip() else ""
         cell = _without_date_line(cell)
@@ -367,7 +368,21 @@ def _header_bodies(text: str) -> list[str]:
                 bodies.extend([cell[:split].strip(" -–—,"), cell[split:].strip(" -–—,")])
             else:
                 bodies.append(cell)
+            continued = True
+        elif continued and _goes_on_with_name(cell, folded):
+            bodies[-1] = f"{bodies[-1]} {cell}"  # "ĐẢNG BỘ CÔNG TY CỔ PHẦN CƠ KHÍ" / "VÀ XÂY LẮP SÔNG TRÀ"
+        else:
+            continued = False
     return bodies
+
+
+_NOT_A_NAME = re.compile(r"^(bao cao|ban kiem diem|kiem diem|ban tu kiem diem|mau\b|so\b|dang cong san|cong hoa)")
+
+
+def _goes_on_with_name(cell: str, folded: str) -> bool:
+    """A header line that goes on with the name of the body on the line above it (a long name wrapped in the narrow
+    left column): written in capitals, short, and no title, number line or national heading."""
+    return bool(cell) and cell.isupper() and len(cell) < 70 and not _NOT_A_NAME.match(folded)
 
 
 _DATE_LINE = re.compile(r",\s*ng[àa]y\s+\d", re.IGNORECASE)

@@ -13,17 +13,28 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from functools import cache
+from functools import cache, lru_cache
 
+from nlp.cross.abbreviation import read_against, unread_name_for
 from nlp.cross.config import settings
 from nlp.cross.identity import sub_unit_heads, unit_keys, within_parent
 from nlp.cross.records import Identity, Linkage, PersonLink, UnitLink, Unlinked
 from nlp.normalize import fold
 
 
+@lru_cache(maxsize=1 << 16)
 def same_unit(a: str, b: str) -> bool:
     """Two unit keys name the same unit: equal, one's words all in the other's ("thon dong lac" / "dong lac"), or the
-    same words with some written as initials ("htx dvnn khe son" / "hop tac xa dich vu nong nghiep khe son")."""
+    same words with some written as initials ("htx dvnn khe son" / "hop tac xa dich vu nong nghiep khe son"); also
+    after an abbreviation no list holds is read against the other name ("tand khu vuc 4" / "toa an nhan dan khu vuc 4
+    doan khe": :func:`nlp.cross.abbreviation.read_against`)."""
+    if _same_as_written(a, b):
+        return True
+    a_read, b_read = read_against(a, b), read_against(b, a)
+    return (a_read, b_read) != (a, b) and _same_as_written(a_read, b_read)
+
+
+def _same_as_written(a: str, b: str) -> bool:
     if a == b or a.replace(" ", "") == b.replace(" ", ""):  # "buon eabrang" / "buon ea brang"
         return True
     wa, wb = set(a.split()), set(b.split())
@@ -232,7 +243,12 @@ def _attach_by_folder(groups: list[tuple[list[Identity], str]]) -> list[tuple[li
             if m.parent_key and m.year == latest and not same_unit(m.parent_key, _without_party(m.unit_key or ""))
         }
         another = collective.unit_key and any(not _renamed_alike(p, collective.unit_key) for p in parents)
-        if another and _older_name([m for m in group[0] if m.year == latest and m.role != "collective"], collective):
+        writers = [m for m in group[0] if m.year == latest and m.role != "collective"]
+        if another and (
+            _older_name(writers, collective)
+            or _stray_under_same_body(writers, collective, target[0])
+            or _named_unread(writers, collective)
+        ):
             another = False
         if another and not _same_unit_abbreviated(group[0], collective):
             kept.append(group)  # this year's headers name another đảng bộ above their chi bộ
@@ -253,6 +269,25 @@ def _older_name(members: list[Identity], collective: Identity) -> bool:
         and (m.unit_key or "").split()[:2] == theirs
         for m in members
     )
+
+
+def _stray_under_same_body(writers: list[Identity], collective: Identity, unit: list[Identity]) -> bool:
+    """A few of this year's writers name their chi bộ in a way nothing reads ("Chi bộ CDC Dân Linh" beside the
+    collective report's "Chi bộ Trung tâm Kiểm soát bệnh tật"), but the body above it as the collective report does,
+    by a proper name, in its folder: the same unit. Fewer of them than the unit's own writers, so that a sibling chi bộ
+    of the same đảng bộ that sent no collective report of its own is not taken in."""
+    above = collective.parent_key
+    if not above or not writers or not _proper_words(above):
+        return False
+    own = sum(m.year == collective.year and m.role != "collective" for m in unit)
+    return len(writers) < own and all(m.parent_key and same_unit(m.parent_key, above) for m in writers)
+
+
+def _named_unread(writers: list[Identity], collective: Identity) -> bool:
+    """This year's writers of a group in the collective report's folder all name its unit by a brand or an
+    abbreviation nothing reads, the rest of the name the same ("Chi bộ Agribank Chi nhánh khu vực Cồn Vạn")."""
+    theirs = collective.unit_key
+    return bool(theirs and writers) and all(m.unit_key and unread_name_for(m.unit_key, theirs or "") for m in writers)
 
 
 def _same_unit_abbreviated(members: list[Identity], collective: Identity) -> bool:

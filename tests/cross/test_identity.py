@@ -355,3 +355,22 @@ def test_a_cashier_holds_no_post_an_accountant_does():
     cashier = "Họ và tên: Lò Thị Mai\nCông việc: giao dịch viên kiêm thủ quỹ, Phòng Kế toán – Ngân quỹ\n"
     assert find_posts(*_other_post_fields(cashier)) == ([], [])
     assert find_posts(None, "Kế toán kiêm thủ quỹ")[0] == ["ke_toan"]
+
+
+def test_a_body_s_name_wrapped_onto_the_next_header_line_is_read_whole():
+    text = (
+        "ĐẢNG BỘ NGÂN HÀNG NÔNG NGHIỆP VÀ PHÁT TRIỂN              ĐẢNG CỘNG SẢN VIỆT NAM\n"
+        "NÔNG THÔN CHI NHÁNH TỈNH TRÀ PHONG\n"
+        "CHI BỘ NGÂN HÀNG NÔNG NGHIỆP VÀ PHÁT TRIỂN NÔNG THÔN\n"
+        "CHI NHÁNH KHU VỰC CỒN VẠN\n"
+        "                          Cồn Vạn, ngày 11 tháng 12 năm 2025\n"
+        "BÁO CÁO\n"
+    )
+    assert _header_bodies(text) == [
+        "ĐẢNG BỘ NGÂN HÀNG NÔNG NGHIỆP VÀ PHÁT TRIỂN NÔNG THÔN CHI NHÁNH TỈNH TRÀ PHONG",
+        "CHI BỘ NGÂN HÀNG NÔNG NGHIỆP VÀ PHÁT TRIỂN NÔNG THÔN CHI NHÁNH KHU VỰC CỒN VẠN",
+    ]
+    # a title, a number line or a line of stars under the body is no part of its name
+    assert _header_bodies("CHI BỘ THÔN ĐÔNG LẠC\nBÁO CÁO KIỂM ĐIỂM\n") == ["CHI BỘ THÔN ĐÔNG LẠC"]
+    assert _header_bodies("CHI BỘ THÔN ĐÔNG LẠC\n***\nXÓM MỚI\n") == ["CHI BỘ THÔN ĐÔNG LẠC"]
+    assert _header_bodies("CHI BỘ THÔN ĐÔNG LẠC\nSố 12-BC/CB\n") == ["CHI BỘ THÔN ĐÔNG LẠC"]

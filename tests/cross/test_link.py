@@ -348,3 +348,29 @@ def test_an_abbreviation_with_two_readings_joins_the_unit_of_its_folder():
     assert short.unit_key == "phuong kinh te"
     units = [u for u in link_reports([collective, short, head]).units if u.collective]
     assert len(units) == 1 and set(units[0].individuals) == {"kinh-te/a.txt", "kinh-te/b.txt"}
+
+
+def test_a_writer_naming_the_unit_by_an_unknown_abbreviation_under_the_same_body_joins_its_folder():
+    """ "Chi bộ CDC Dân Linh" beside the collective report's "Chi bộ Trung tâm Kiểm soát bệnh tật" (no list reads it),
+    the same Sở above: the same unit. A whole sibling chi bộ of the same đảng bộ that sent no collective report stays
+    out."""
+    unit = [
+        _in("cdc", "tap-the", "trung tam kiem soat benh tat", "so y te tinh dan linh", "collective"),
+        _in("cdc", "an", "trung tam kiem soat benh tat dan linh", "so y te dan linh"),
+        _in("cdc", "binh", "trung tam kiem soat benh tat", "so y te dan linh"),
+    ]
+    stray = _in("cdc", "loi", "cdc dan linh", "so y te dan linh")
+    linkage = link_reports([*unit, stray])
+    assert len(linkage.units) == 1 and stray.file in linkage.units[0].individuals
+    siblings = [_in("cdc", n, "ban bao ve suc khoe can bo", "so y te dan linh") for n in ("c", "d", "e")]
+    linkage = link_reports([*unit, *siblings])
+    checked = next(u for u in linkage.units if u.collective == "cdc/2025/tap-the.txt")
+    assert all(s.file not in checked.individuals for s in siblings)
+
+
+def test_writers_naming_the_unit_by_a_brand_join_their_folder_s_collective_report():
+    full = "ngan hang nong nghiep va phat trien nong thon chi nhanh khu vuc con van"
+    parent = "ngan hang nong nghiep va phat trien nong thon chi nhanh tinh tra phong"
+    brand = [_in("nh", n, "agribank chi nhanh khu vuc con van", "agribank chi nhanh tinh tra phong") for n in "abc"]
+    linkage = link_reports([_in("nh", "tap-the", full, parent, "collective"), *brand])
+    assert len(linkage.units) == 1 and len(linkage.units[0].individuals) == 3
