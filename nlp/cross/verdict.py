@@ -377,7 +377,8 @@ def _about_one_item(line: Passage, shortcoming: Shortcoming, others: list[Shortc
     """A shared-responsibility line about one collective shortcoming, not the collective's in general: it names one
     (the same item by the matcher), or, outside its shared-responsibility words, it shares a good part of its words
     with one (``general_line_overlap``, three at least), more than with ``shortcoming`` ("Công tác bồi dưỡng nghiệp
-    vụ … chưa hoàn thành …, tôi cùng tập thể … chịu trách nhiệm chung")."""
+    vụ … chưa hoàn thành …, tôi cùng tập thể … chịu trách nhiệm chung"), or clearly more of them than with any other
+    item and ``shortcoming`` ("Để 01 đảng viên vi phạm phải xử lý kỷ luật là trách nhiệm của cả chi ủy …")."""
     rest = line.folded
     for pattern in cues()["diffuse"]:
         rest = pattern.sub(" ", rest)
@@ -388,12 +389,15 @@ def _about_one_item(line: Passage, shortcoming: Shortcoming, others: list[Shortc
     def share(item: Shortcoming) -> int:
         return len(words & item.passage.syllables)
 
+    asked = share(shortcoming)
+    most = max((share(o) for o in others if o is not shortcoming), default=0)
     for other in others:
         if matcher.score(other.passage, line).score >= matching("same_item"):
             return True
         named = share(other)
-        if other is not shortcoming and named >= 3 and named >= floor * len(words) and named > share(shortcoming):
-            return True
+        if other is not shortcoming and named >= 3 and named > asked:
+            if named >= floor * len(words) or (named == most and named >= 2 * asked + 2):
+                return True  # a good part of its words, or clearly more of them than any other item's
     return False
 
 
