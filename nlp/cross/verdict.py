@@ -317,10 +317,20 @@ def _about_another(item: Shortcoming, said: Passage, others: list[Shortcoming], 
     """The sentence names another collective shortcoming, not this one ("… việc lớp dạy bơi không mở được không thuộc
     trách nhiệm của Chi đoàn" is about the drowning, not about young people leaving without papers)."""
     own = matcher.score(item.passage, said).score
-    return any(
+    return _names_another_in_words(item, said.syllables, others) or any(
         o is not item and (score := matcher.score(o.passage, said).score) >= matching("same_item") and score > own
         for o in others
     )
+
+
+def _names_another_in_words(item: Shortcoming, words: set[str], others: list[Shortcoming]) -> bool:
+    """Content syllables of a sentence that name another collective shortcoming clearly more than any other and
+    than ``item``: three at least, and at least twice (plus two) those it shares with ``item`` ("Công nợ với chủ
+    ghe, đại lý thu mua … không thuộc nhiệm vụ của Phòng …" is about the overdue debts, not the late orders)."""
+    asked = len(words & item.passage.syllables)
+    shares = [len(words & o.passage.syllables) for o in others if o is not item]
+    most = max(shares, default=0)
+    return most >= 3 and most >= 2 * asked + 2 and shares.count(most) == 1
 
 
 def _own_area_claim(item: Shortcoming, said: Passage, others: list[Shortcoming]) -> bool:
@@ -389,15 +399,14 @@ def _about_one_item(line: Passage, shortcoming: Shortcoming, others: list[Shortc
     def share(item: Shortcoming) -> int:
         return len(words & item.passage.syllables)
 
-    asked = share(shortcoming)
-    most = max((share(o) for o in others if o is not shortcoming), default=0)
+    if _names_another_in_words(shortcoming, words, others):  # clearly more of its words than any other item's
+        return True
     for other in others:
         if matcher.score(other.passage, line).score >= matching("same_item"):
             return True
         named = share(other)
-        if other is not shortcoming and named >= 3 and named > asked:
-            if named >= floor * len(words) or (named == most and named >= 2 * asked + 2):
-                return True  # a good part of its words, or clearly more of them than any other item's
+        if other is not shortcoming and named >= 3 and named >= floor * len(words) and named > share(shortcoming):
+            return True
     return False
 
 

@@ -1017,3 +1017,27 @@ def test_the_stance_model_reads_no_denial_in_the_writers_own_faults_unless_one_d
     assert denies(make_passage(said, "collective_responsibility"))
     disowning = "Việc tiêm phòng dại ở bản Pá Hốc chậm không phải do trạm mà do hộ chăn nuôi đi nương xa."
     assert denies(make_passage(disowning, "shortcomings"))
+
+
+def test_a_line_naming_one_other_item_in_fewer_words_than_half_its_own_is_still_about_that_item():
+    """A shared-responsibility line with many words of its own ("… trong công tác quản lý, giáo dục …") names the
+    party item clearly more than any other: it does not diffuse the road; a line naming no item does."""
+    about_party = (
+        "Để chưa kết nạp được đảng viên mới là trách nhiệm của cả chi ủy trong công tác quản lý, giáo dục, bồi "
+        "dưỡng, theo dõi, đôn đốc, tạo nguồn, rèn luyện, thử thách, giới thiệu, xét duyệt hồ sơ.",
+        "collective_responsibility",
+    )
+    far = _FarMatcher()
+    assert collective_verdict(ROAD, ["head"], [], _report(about_party), OTHERS, far).verdict == "absent"
+    assert collective_verdict(PARTY, ["head"], [], _report(about_party), OTHERS, far).verdict == "diffused"
+
+
+def test_a_denial_naming_another_item_in_its_words_is_not_held_against_this_one():
+    denial = (
+        "Việc kết nạp đảng viên mới và tạo nguồn quần chúng ưu tú không thuộc nhiệm vụ của tôi nên tôi không có "
+        "trách nhiệm.",
+        "shortcomings",
+    )
+    far = _FarMatcher()
+    assert collective_verdict(ROAD, ["area"], ["duong be tong"], _report(denial), OTHERS, far).verdict == "absent"
+    assert collective_verdict(PARTY, ["area"], [], _report(denial), OTHERS, far).verdict == "denied"
