@@ -344,7 +344,7 @@ def _expand_body(folded: str) -> str:
 
 _SUB_UNIT = re.compile(
     r"\b(thon|ap|ban|xom|khu pho|to dan pho|xi nghiep|phong|tram|truong|doi|phan xuong|nha may|chi nhanh|trung tam|"
-    r"khoa)\b"
+    r"khoa|hat)\b"
 )
 _SENTENCE_LIKE = re.compile(r"\b(toi|ban than|da neu|phan)\b")
 

@@ -374,3 +374,12 @@ def test_a_body_s_name_wrapped_onto_the_next_header_line_is_read_whole():
     assert _header_bodies("CHI BỘ THÔN ĐÔNG LẠC\nBÁO CÁO KIỂM ĐIỂM\n") == ["CHI BỘ THÔN ĐÔNG LẠC"]
     assert _header_bodies("CHI BỘ THÔN ĐÔNG LẠC\n***\nXÓM MỚI\n") == ["CHI BỘ THÔN ĐÔNG LẠC"]
     assert _header_bodies("CHI BỘ THÔN ĐÔNG LẠC\nSố 12-BC/CB\n") == ["CHI BỘ THÔN ĐÔNG LẠC"]
+
+
+def test_the_head_of_a_hat_heads_a_part_of_the_unit():
+    """A forest-ranger or road-maintenance section (hạt) is a sub-unit: its head holds a head post of a part, and the
+    hạt is the body he or she heads."""
+    found, areas = find_posts(None, "Hạt trưởng Hạt Quản lý đường bộ số 2 (đường tỉnh 617)")
+    assert found == ["truong_phong"] and "hat quan ly duong bo" in areas
+    assert head_level(None, "Hạt trưởng Hạt Quản lý đường bộ số 2") == "branch"
+    assert find_posts(None, "Phó Hạt trưởng Hạt Kiểm lâm")[0] == ["pho_truong_phong"]
