@@ -15,6 +15,7 @@ from nlp.cross.identity import (
     sub_unit_heads,
     unit_folder,
     unit_key,
+    with_fields,
     within_parent,
 )
 from nlp.cross.records import Identity
@@ -383,3 +384,8 @@ def test_the_head_of_a_hat_heads_a_part_of_the_unit():
     assert found == ["truong_phong"] and "hat quan ly duong bo" in areas
     assert head_level(None, "Hạt trưởng Hạt Quản lý đường bộ số 2") == "branch"
     assert find_posts(None, "Phó Hạt trưởng Hạt Kiểm lâm")[0] == ["pho_truong_phong"]
+
+
+def test_a_factory_manager_answers_for_its_lines_and_machines():
+    areas = with_fields(find_posts(None, "Quản đốc Nhà máy chế biến chè")[1])
+    assert "nha may che bien che" in areas and "day chuyen" in areas and "thiet bi" in areas
