@@ -418,9 +418,21 @@ def _scoped_elsewhere(shortcoming: Shortcoming, line: Passage, others: list[Shor
     topics = topic_words(opening.group(0), line)  # "Về tỷ lệ thất thoát và tiến độ tuyến ống D500:" names two
     if not topics:
         return False
-    return not covers_topic(shortcoming.passage, topics) and any(
-        covers_topic(o.passage, topics) for o in others if o is not shortcoming
-    )
+    if not covers_topic(shortcoming.passage, topics):
+        return any(covers_topic(o.passage, topics) for o in others if o is not shortcoming)
+    # both name the topic: the line is another item's when that item holds clearly more of its words ("Về vụ va chạm
+    # tại đường ngang Lũng Hạ:" is the collision's, not the union's item about the gatekeepers of another crossing)
+    first = topic_words(re.split(r"[:,]", opening.group(0))[0], line)  # up to its first comma or colon
+    named = [topic for topic in first if len(topic) >= 3]  # "Về tiền lương," is too short to tell two items apart
+    if not named:
+        return False
+    mine = _topic_share(shortcoming.passage, named)
+    return any(_topic_share(o.passage, named) >= mine + 0.25 for o in others if o is not shortcoming)
+
+
+def _topic_share(item: Passage, topics: list[set[str]]) -> float:
+    """The largest share of one topic's content syllables that the item's text holds."""
+    return max(len(t & item.syllables) / len(t) for t in topics)
 
 
 # -- last year's shortcoming × this year's report -----------------------------------------------------------

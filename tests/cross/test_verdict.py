@@ -1041,3 +1041,35 @@ def test_a_denial_naming_another_item_in_its_words_is_not_held_against_this_one(
     far = _FarMatcher()
     assert collective_verdict(ROAD, ["area"], ["duong be tong"], _report(denial), OTHERS, far).verdict == "absent"
     assert collective_verdict(PARTY, ["area"], [], _report(denial), OTHERS, far).verdict == "denied"
+
+
+def test_a_line_opening_on_a_topic_that_another_item_holds_more_of_is_that_item_s():
+    """ "Về việc thu quỹ Quốc phòng:" shares half its words with the road item too ("thu … quỹ"), but the fund
+    item holds all of the topic: the owning line is the fund's, not the road's."""
+    road = Shortcoming(
+        make_passage(
+            "Tuyến đường bê tông nội đồng xóm Bến chậm 4 tháng; việc thu đóng góp của các hộ cho quỹ làm đường còn chậm.",
+            "shortcomings",
+        )
+    )
+    line = (
+        "Về việc thu quỹ Quốc phòng: tôi nhận khuyết điểm vì không kiểm tra tiến độ thu hằng tháng.",
+        "shortcomings",
+    )
+    decision = collective_verdict(road, ["head"], [], _report(line), [FUND, road, PARTY], _NearMatcher())
+    assert decision.verdict != "owned"
+    assert collective_verdict(FUND, ["head"], [], _report(line), [FUND, road, PARTY], _NearMatcher()).verdict == "owned"
+
+
+class _NearMatcher(_FarMatcher):
+    """Puts every sentence near every item: only the topic decides."""
+
+    def same_item(self, query, candidates, baseline, strictness="same_item"):
+        from nlp.cross.match import Match
+
+        return [Match(c, 0.99, 0.99, syllable_overlap(query, c)) for c in candidates]
+
+    def score(self, a, b):
+        from nlp.cross.match import Match
+
+        return Match(b, 0.99, 0.99, syllable_overlap(a, b))
