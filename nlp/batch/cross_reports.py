@@ -317,6 +317,7 @@ def _check_unit(job: _UnitJob, matchers: MatcherFactory | None = None) -> _UnitO
         else:
             rendered[row["path"]] = (json_bytes, html_bytes, fresh)
     checked.results = {}
+    checked.linkage.identities = []  # the driver merges units, persons and unlinked reports, not identities
     return _UnitOutcome(checked, rendered, matcher.pairs, _missing_pages(job, rendered))
 
 

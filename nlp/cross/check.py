@@ -90,8 +90,11 @@ def cross_check(
         collective_rows.extend(_collective_rows(unit, batch, matcher))
         previous_rows.extend(_previous_rows(unit, linkage, batch, matcher))
     findings = _findings(collective_rows, previous_rows, batch, lang)
+    rows_of: dict[str, list[CollectiveRow]] = {}  # a report's own rows: what apply_findings reads of them
+    for row in collective_rows:
+        rows_of.setdefault(row.file, []).append(row)
     results = {
-        file: apply_findings(batch.result(file), found, batch.identities[file], collective_rows, lang)
+        file: apply_findings(batch.result(file), found, batch.identities[file], rows_of.get(file, []), lang)
         for file, found in findings.items()
     }
     return CrossResult(

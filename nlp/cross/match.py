@@ -82,6 +82,7 @@ class Matcher:
         self._cache: dict[str, np.ndarray] = {}
         self._cosines: dict[tuple[str, str], float] = {}  # by the two texts: a verdict asks the same pair again
         self._baselines: dict[tuple[str, tuple[str, ...]], tuple[float, float]] = {}  # same_item's median, spread
+        self._scores: dict[tuple[int, int], tuple[Passage, Passage, Match]] = {}  # by the two passages (kept)
         self._thresholds: dict[str, float] = {}
         self.pairs = 0  # sentence pairs scored (the matching's cost grows with it)
 
@@ -97,6 +98,7 @@ class Matcher:
         self._cache.update(vectors)
         self._cosines.clear()
         self._baselines.clear()
+        self._scores.clear()
 
     @property
     def embedded(self) -> int:
@@ -123,12 +125,19 @@ class Matcher:
         return value
 
     def score(self, a: Passage, b: Passage) -> Match:
-        """Similarity of ``b`` to ``a``: cosine + anchors shared − numbers that disagree + content overlap."""
+        """Similarity of ``b`` to ``a``: cosine + anchors shared − numbers that disagree + content overlap
+        (remembered for the two passage objects, which the memo keeps alive: a verdict asks the same pair again)."""
         self.pairs += 1
+        key = (id(a), id(b))
+        known = self._scores.get(key)
+        if known is not None and known[0] is a and known[1] is b:
+            return known[2]
         cosine = self.cosine(a, b)
         overlap = syllable_overlap(a, b)
         weighted = anchor_term(a, b, self.threshold("anchor_weight")) + self.threshold("overlap_weight") * overlap
-        return Match(b, cosine + weighted, cosine, overlap)
+        match = Match(b, cosine + weighted, cosine, overlap)
+        self._scores[key] = (a, b, match)
+        return match
 
     def best(self, query: Passage, candidates: Sequence[Passage]) -> Match | None:
         """The best-scoring candidate, or None when there is none."""
@@ -152,7 +161,7 @@ class Matcher:
         self.prepare([query, *baseline, *candidates])
         median, spread = self._baseline(query, baseline)
         found = []
-        for match in self.ranked(query, candidates):
+        for match in sorted((self.score(query, c) for c in candidates), key=lambda m: -m.score):  # ranked()
             if len(match.passage.syllables) < MIN_SYLLABLES:  # "Không có.": too short to name an item
                 continue
             standout = (match.cosine - median) / spread
