@@ -389,3 +389,10 @@ def test_the_head_of_a_hat_heads_a_part_of_the_unit():
 def test_a_factory_manager_answers_for_its_lines_and_machines():
     areas = with_fields(find_posts(None, "Quản đốc Nhà máy chế biến chè")[1])
     assert "nha may che bien che" in areas and "day chuyen" in areas and "thiet bi" in areas
+
+
+def test_deputy_team_leaders_station_masters_and_a_charge_opened_by_cac():
+    assert find_posts(None, "Tổ phó Tổ Kiểm soát tàu cá") == (["to_truong"], ["to kiem soat tau ca"])
+    assert find_posts(None, "Trưởng ga Quỳ Lăng")[0] == ["truong_phong"]
+    assert find_posts(None, "Phó Trưởng ga phụ trách chạy tàu")[0] == ["pho_truong_phong"]  # a deputy, not the head
+    assert "ke toan" in assigned_areas("Nhiệm vụ được phân công: các công tác kế toán, tài vụ")  # "các" opens no field
