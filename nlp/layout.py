@@ -54,6 +54,7 @@ class _LayoutRules:
     abbreviation_end: re.Pattern[str]
     reference_end: re.Pattern[str]
     initials_end: re.Pattern[str]
+    code_end: re.Pattern[str]
     number_takers: frozenset[str]
     numbering_only: re.Pattern[str]
     not_title: re.Pattern[str]
@@ -89,6 +90,7 @@ def _rules() -> _LayoutRules:
         abbreviation_end=compiled(rf"(?:^|\s)(?:{abbreviations})$"),
         reference_end=compiled(data["reference_end"]),
         initials_end=compiled(data["initials_end"]),
+        code_end=compiled(data["code_end"]),
         number_takers=frozenset(data["number_takers"]),
         numbering_only=compiled(data["numbering_only"]),
         not_title=compiled(structure["heading"]["not_title"]),
@@ -681,8 +683,8 @@ def _ends_here(text: str, index: int, abbreviations: set[str]) -> bool:
 
 def sentence_spans(body: str) -> list[tuple[int, int]]:
     """Sentences of ``body`` (one piece) as spans relative to it: underthesea's ``sent_tokenize``
-    (:func:`split_sentences`), with splits after an abbreviation, inside a section reference ("mục II.3") or after
-    a lone numbering undone."""
+    (:func:`split_sentences`), with splits after an abbreviation, inside a section reference ("mục II.3"), inside a
+    road or item code ("ĐT.652", "QL.1A") or after a lone numbering undone."""
     rules = _rules()
     spans: list[tuple[int, int]] = []
     cursor = 0
@@ -698,7 +700,11 @@ def sentence_spans(body: str) -> list[tuple[int, int]]:
         end = found + len(sentence)
         cursor = end
         previous = spans[-1] if spans else None
-        if previous and _joins(body[previous[0] : previous[1]], sentence, rules):
+        glued = previous is not None and found == previous[1]  # no space between: "ĐT." + "652"
+        if previous and (
+            _joins(body[previous[0] : previous[1]], sentence, rules)
+            or (glued and sentence[:1].isdigit() and rules.code_end.search(body[previous[0] : previous[1]]))
+        ):
             spans[-1] = (previous[0], end)
         else:
             spans.append((found, end))

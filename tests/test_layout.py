@@ -308,3 +308,15 @@ def test_a_person_s_initials_do_not_end_a_sentence():
     )
     result = analyze(text)
     assert [result.text[s.start : s.end] for s in result.sentences][1].endswith("chưa được theo dõi.")
+
+
+def test_a_road_code_glued_to_its_number_is_no_sentence_end():
+    from nlp.layout import sentence_spans
+
+    body = "Tiến độ bàn giao mặt bằng đường ĐT.652 còn chậm; tuyến QL.1A đã xong. Tôi nhận khuyết điểm."
+    assert [body[s:e] for s, e in sentence_spans(body)] == [
+        "Tiến độ bàn giao mặt bằng đường ĐT.652 còn chậm; tuyến QL.1A đã xong.",
+        "Tôi nhận khuyết điểm.",
+    ]
+    spaced = "Đã làm việc với UBND. 12 hộ đã nộp."  # a full stop, a space, a number: two sentences
+    assert len(sentence_spans(spaced)) == 2
