@@ -174,7 +174,8 @@ def _read_posts(*written: str | None) -> tuple[list[str], list[str], list[str]]:
             body = _body(piece)
             if body:  # the body, a shorter name of it, and the areas of a post the body is ("Khoa Dược")
                 words = body.split()
-                areas.extend([body, " ".join(words[:-1])] if len(words) >= 4 else [body])
+                numbered = words[-1][:1].isdigit()  # "hạt … số 2": a shorter name would name every hạt
+                areas.extend([body, " ".join(words[:-1])] if len(words) >= 4 and not numbered else [body])
                 function = " ".join(words[1:]) if kind_word_count(body) == 1 else " ".join(words[2:])
                 if len(function.split()) >= 3:  # "Tổ Kiểm tra – kiểm soát nội bộ": "kiểm tra, kiểm soát nội bộ"
                     areas.append(function)
@@ -479,11 +480,9 @@ BRANCH_SECRETARY = "bi_thu_chi_bo"
 def sub_unit_heads(members: list[Identity]) -> list[Identity]:
     """The unit's members with the head of a sub-unit no longer counted as the unit's head: in a chi bộ that spans
     a whole agency, school or hospital, a "Trưởng khoa Nội" or "Trưởng phòng Kế hoạch" heads a part of it, not the
-    unit, when someone else holds the party secretary's post or a head post of the whole unit and the unit's name
-    is not that part's. Such a writer answers for the shortcomings the text places in his or her part."""
-    writers = [m for m in members if m.role != "collective"]
-    if not any(_heads_whole_unit(m) for m in writers):
-        return members
+    unit, when the unit's name is not that part's (whether or not the secretary's report is there: a reviewer's
+    pair check holds one writer only). Such a writer answers for the shortcomings the text places in his or her
+    part."""
     unit_words = [set(m.unit_key.split()) for m in members if m.unit_key]
     adjusted = []
     for member in members:

@@ -141,8 +141,9 @@ def test_the_head_of_a_part_is_not_the_head_of_a_chi_bo_that_spans_the_whole_uni
     # in a chi bộ of that very ward, its head is the unit's head
     alone = [_writer("Lê Văn An", "Bí thư chi bộ", None, "Chi bộ Khoa Nội"), ward_head_of("Chi bộ Khoa Nội")]
     assert sub_unit_heads(alone)[1].head
-    # with no secretary or head of the whole unit among the writers, nobody is demoted
-    assert sub_unit_heads([members[1]])[0].head
+    # alone too (a reviewer's pair check, a unit whose secretary sent no report): the ward's head is no head of the
+    # hospital's chi bộ
+    assert not sub_unit_heads([members[1]])[0].head
 
 
 def ward_head_of(unit: str) -> Identity:
@@ -381,7 +382,8 @@ def test_the_head_of_a_hat_heads_a_part_of_the_unit():
     """A forest-ranger or road-maintenance section (hạt) is a sub-unit: its head holds a head post of a part, and the
     hạt is the body he or she heads."""
     found, areas = find_posts(None, "Hạt trưởng Hạt Quản lý đường bộ số 2 (đường tỉnh 617)")
-    assert found == ["truong_phong"] and "hat quan ly duong bo" in areas
+    assert found == ["truong_phong"] and "hat quan ly duong bo so 2" in areas
+    assert not any(a.endswith(("duong bo", "so")) for a in areas)  # "số 2" is no "Sở", and names no other hạt
     assert head_level(None, "Hạt trưởng Hạt Quản lý đường bộ số 2") == "branch"
     assert find_posts(None, "Phó Hạt trưởng Hạt Kiểm lâm")[0] == ["pho_truong_phong"]
 
