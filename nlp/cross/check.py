@@ -129,10 +129,13 @@ def _collective_rows(unit: UnitLink, batch: _Reports, matcher: Matcher) -> list[
     people = with_divided_fields(people, statements)
     matcher.prepare([i.passage for i in items])
     matcher.prepare([*(i.passage for i in items), *(s.passage for s in statements)])
+    baselines = _Baselines(batch)
     duties = [(item, responsible(item, people, statements_for(item, statements, matcher))) for item in items]
-    duties = [(item, [*found, *_speaking(item, found, people, batch, items, matcher)]) for item, found in duties]
+    duties = [
+        (item, [*found, *_speaking(item, found, people, batch, items, matcher, baselines)]) for item, found in duties
+    ]
     answering = {d.identity.file for _, found in duties for d in found}
-    matcher.prepare([p for file in sorted(answering) for p in collective_baseline(batch.passages(file))])  # one batch
+    matcher.prepare([p for file in sorted(answering) for p in baselines.of(file)])  # one batch
     by_post: dict[str, list] = {}
     for item, found in duties:
         for duty in found:
@@ -150,6 +153,7 @@ def _collective_rows(unit: UnitLink, batch: _Reports, matcher: Matcher) -> list[
                 items,
                 matcher,
                 by_post.get(person.file),
+                baselines.of(person.file),
             )
             rows.append(
                 CollectiveRow(
@@ -168,6 +172,20 @@ def _collective_rows(unit: UnitLink, batch: _Reports, matcher: Matcher) -> list[
     return rows
 
 
+class _Baselines:
+    """Each writer's :func:`~nlp.cross.verdict.collective_baseline`, read once a unit (the verdicts ask it for each
+    of the collective's shortcomings and again inside, for the denials)."""
+
+    def __init__(self, batch: _Reports) -> None:
+        self._batch = batch
+        self._found: dict[str, list[Passage]] = {}
+
+    def of(self, file: str) -> list[Passage]:
+        if file not in self._found:
+            self._found[file] = collective_baseline(self._batch.passages(file))
+        return self._found[file]
+
+
 def _speaking(
     item: Shortcoming,
     found: list[Responsibility],
@@ -175,6 +193,7 @@ def _speaking(
     batch: _Reports,
     items: list[Shortcoming],
     matcher: Matcher,
+    baselines: _Baselines,
 ) -> list[Responsibility]:
     """Post holders no text holds responsible for ``item`` whose own report takes it up as their own matter."""
     held = {d.identity.file for d in found}
@@ -183,7 +202,7 @@ def _speaking(
         for person in people
         if person.file not in held
         and holds_a_post(person)
-        and speaks_to(item, batch.passages(person.file), items, matcher)
+        and speaks_to(item, batch.passages(person.file), items, matcher, baselines.of(person.file))
     ]
 
 
@@ -218,11 +237,15 @@ def _findings(
 ) -> dict[str, list[Finding]]:
     found: dict[str, list[Finding]] = {}
     for row in collective_rows:
+        if row.rule is None:  # no finding (an owned shortcoming): the report's result is not loaded for it
+            continue
         year = batch.identities[row.shortcoming.file].year
         finding = collective_finding(row, batch.result(row.file), year, lang)
         if finding:
             found.setdefault(row.file, []).append(finding)
     for row in previous_rows:
+        if row.rule is None:
+            continue
         year = batch.identities[row.shortcoming.file].year
         finding = previous_finding(row, batch.result(row.file), year, lang)
         if finding:

@@ -146,9 +146,11 @@ def _named_in(named_text: str, item_text: str, people: list[Identity]) -> tuple[
     # a post written after a name is that person's ("đồng chí Hà Thị Piềng, Chi hội trưởng Chi hội Phụ nữ"); a post
     # named on its own still names its holder ("do đồng chí Phó Giám đốc phụ trách; cán bộ … là đồng chí Doãn Minh Khôi")
     unnamed = _without_named_people(named_text, [p for p in people if id(p) in by_name])
-    named = set(named_posts(_after_attribution(unnamed))) if unnamed.strip() else set()
+    after = _after_attribution(named_text)
+    unnamed_after = after if unnamed == named_text else _after_attribution(unnamed)  # no one named: the same text
+    named = set(named_posts(unnamed_after)) if unnamed.strip() else set()
     holders = [p for p in people if id(p) not in by_name and (set(p.posts) & named or _names_post(unnamed, p))]
-    return by_name, by_body, _most_specific(_after_attribution(named_text), holders), named
+    return by_name, by_body, _most_specific(after, holders), named
 
 
 def with_divided_fields(people: list[Identity], statements: list[Shortcoming]) -> list[Identity]:

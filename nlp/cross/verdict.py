@@ -180,13 +180,15 @@ def collective_verdict(
     others: list[Shortcoming],
     matcher: Matcher,
     mine: list[Shortcoming] | None = None,
+    baseline: list[Passage] | None = None,
 ) -> Decision:
     """owned / denied / diffused / absent for one person's report on one collective shortcoming (``areas``: the
     person's areas; ``others``: every shortcoming of the collective; ``mine``: those the person answers for by post,
-    so that a claim of good results in the person's area is held against the one it is closest to)."""
+    so that a claim of good results in the person's area is held against the one it is closest to; ``baseline``:
+    :func:`collective_baseline` of ``report`` when the caller has it, read once a report, not once a shortcoming)."""
     sections = set(settings()["collective_sections"])
     candidates = [p for p in report if p.section in sections]
-    baseline = collective_baseline(report)
+    baseline = collective_baseline(report) if baseline is None else baseline
     same = [
         m
         for m in matcher.same_item(item.passage, candidates, baseline)
@@ -200,7 +202,7 @@ def collective_verdict(
         return Decision("denied", denying.passage, denying.score)  # thuộc trách nhiệm của tôi"
     if owned:
         return Decision("owned", owned.passage, owned.score)
-    denial = _denial(item, why, areas, mine or [item], report, others, matcher)
+    denial = _denial(item, why, areas, mine or [item], report, others, matcher, baseline)
     if denial and not (same and _shares_responsibility(same[0], denial)):
         return denial
     named = next((m for m in same if _about(m)), None)  # a cause line that shares no words names no item
@@ -212,7 +214,13 @@ def collective_verdict(
     return Decision("absent")
 
 
-def speaks_to(item: Shortcoming, report: list[Passage], others: list[Shortcoming], matcher: Matcher) -> bool:
+def speaks_to(
+    item: Shortcoming,
+    report: list[Passage],
+    others: list[Shortcoming],
+    matcher: Matcher,
+    baseline: list[Passage] | None = None,
+) -> bool:
     """The writer's own report takes the collective shortcoming up as his or her own matter, though neither the
     collective text nor the post says so: a sentence naming it (the same item, closer to it than to any other, sharing
     its concrete words) that owns it ("Tôi được chi bộ giao theo dõi tuyển sinh mà không lập danh sách …"), calls it
@@ -230,7 +238,8 @@ def speaks_to(item: Shortcoming, report: list[Passage], others: list[Shortcoming
     speaking = [p for p in candidates if id(p) in owning or cue("own_area", p.folded) or denial_cue(p)]
     if not speaking:  # nothing to match: no embedding, no baseline
         return False
-    for match in matcher.same_item(item.passage, speaking, collective_baseline(report)):
+    baseline = collective_baseline(report) if baseline is None else baseline  # the caller's, when it has it
+    for match in matcher.same_item(item.passage, speaking, baseline):
         said = match.passage
         if not _mutual(match, item, others, matcher):
             continue
@@ -258,6 +267,7 @@ def _denial(
     report: list[Passage],
     others: list[Shortcoming],
     matcher: Matcher,
+    baseline: list[Passage],
 ) -> Decision | None:
     sections = set(settings()["denial_sections"])
     candidates = [p for p in report if p.section in sections]
@@ -281,7 +291,7 @@ def _denial(
     if declared:  # "Công tác phát triển đảng viên do tôi trực tiếp chỉ đạo đạt kết quả tốt"
         return Decision("denied", declared, None)
     claims = [p for p in candidates if contrary(p) and not _scoped_elsewhere(item, p, others)]
-    for match in matcher.same_item(item.passage, claims, collective_baseline(report), "denial"):
+    for match in matcher.same_item(item.passage, claims, baseline, "denial"):
         if _mutual(match, item, others, matcher):
             return Decision("denied", match.passage, match.score)
     # a claim only the stance model reads ("Việc thu, nộp đảng phí được duy trì đầy đủ, đúng kỳ …; không có đảng viên
@@ -292,7 +302,7 @@ def _denial(
         for p in candidates
         if p not in claims and syllable_overlap(item.passage, p) >= floor and not _scoped_elsewhere(item, p, others)
     ]
-    for match in matcher.same_item(item.passage, rest, collective_baseline(report)):
+    for match in matcher.same_item(item.passage, rest, baseline):
         plain = match.score >= matching("same_item") and match.overlap >= matching("read_claim_overlap")
         if (
             plain
