@@ -87,7 +87,7 @@ def make_passage(
             n.replace(",", ".") for n in _NUMBER.findall(_LIST_NUMBER.sub("", folded)) if not _is_year(n)
         ),
         named=frozenset(n for n in named if n),
-        syllables=frozenset(set(_SYLLABLE.findall(folded)) - stop),
+        syllables=frozenset(_SYLLABLE.findall(folded)).difference(stop),
         generic=generic,
     )
 
@@ -198,7 +198,9 @@ _LINE_LEAD = re.compile(r"(?:^|\n)[ \t]*(?:[-+•*–]|\(?\d{1,2}(?:\.\d{1,2})*[
 
 def _opens_line(text: str, start: int) -> bool:
     """Nothing but spaces and a list marker stands between the start of the line and ``start``."""
-    return bool(_LINE_LEAD.search(text, max(0, start - 60), start)) or start == 0
+    if start == 0 or text[start - 1] == "\n":  # the line's first character: no pattern to run
+        return True
+    return bool(_LINE_LEAD.search(text, max(0, start - 60), start))
 
 
 def _continues(text: str, lead: int, start: int) -> bool:
