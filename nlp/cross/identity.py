@@ -345,7 +345,7 @@ def _expand_body(folded: str) -> str:
 
 _SUB_UNIT = re.compile(
     r"\b(thon|ap|ban|xom|khu pho|to dan pho|xi nghiep|phong|tram|truong|doi|phan xuong|nha may|chi nhanh|trung tam|"
-    r"khoa|hat)\b"
+    r"khoa|hat|ga|kho|cang|trai)\b"
 )
 _SENTENCE_LIKE = re.compile(r"\b(toi|ban than|da neu|phan)\b")
 

@@ -398,3 +398,10 @@ def test_deputy_team_leaders_station_masters_and_a_charge_opened_by_cac():
     assert find_posts(None, "Trưởng ga Quỳ Lăng")[0] == ["truong_phong"]
     assert find_posts(None, "Phó Trưởng ga phụ trách chạy tàu")[0] == ["pho_truong_phong"]  # a deputy, not the head
     assert "ke toan" in assigned_areas("Nhiệm vụ được phân công: các công tác kế toán, tài vụ")  # "các" opens no field
+
+
+def test_the_head_of_a_farm_or_station_heads_a_part():
+    found, areas = find_posts(None, "Trại trưởng Trại giống lúa Cồn Lác")
+    assert found == ["truong_phong"] and "trai giong lua con lac" in areas
+    assert head_level(None, "Trại trưởng Trại giống lúa Cồn Lác") == "branch"  # not the whole centre's head
+    assert head_level(None, "Trưởng ga Quỳ Lăng") == "branch"
