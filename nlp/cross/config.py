@@ -136,7 +136,6 @@ def body_abbreviations() -> dict[str, str]:
 
 
 @cache
-@cache
 def unit_abbreviations() -> dict[str, str]:
     """Folded one-word abbreviation → folded words, for unit names ("cty" → "cong ty")."""
     return {k: v for k, v in settings()["unit_abbreviations"].items() if " " not in k}

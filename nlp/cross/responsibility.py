@@ -61,6 +61,8 @@ def shortcomings(items: list[Passage]) -> list[Shortcoming]:
         if found and _only_attribution(item):
             found[-1].attribution += " " + item.folded
             continue
+        if divides_work(item):  # "Ban Giám đốc đã phân công đồng chí Phó Giám đốc phụ trách …": who, not a fault
+            continue
         found.append(Shortcoming(item, item.folded if cue("attribution", item.folded) else ""))
     return found
 
@@ -441,7 +443,7 @@ def responsibility_statements(items: list[Passage]) -> list[Shortcoming]:
     for item in items:
         responsibility_part = item.section == "collective_responsibility"
         divides = any(cue("assignment_clause", clause) for clause in item.folded.split(";"))
-        if not responsibility_part and (item.section in _ITEM_SECTIONS or not divides):
+        if not responsibility_part and (not divides or (item.section in _ITEM_SECTIONS and not divides_work(item))):
             continue
         offset = 0
         for clause in item.text.split(";"):
@@ -461,3 +463,21 @@ def responsibility_statements(items: list[Passage]) -> list[Shortcoming]:
 
 
 _ITEM_SECTIONS = ("shortcomings", "causes")  # their sentences say whose area an item is themselves
+
+
+_DIVIDES = re.compile(r"\bphan cong\b")
+_SAYS_WHOSE = re.compile(r"\b(do dong chi|linh vuc|thuoc)\b")
+
+
+def divides_work(item: Passage) -> bool:
+    """A sentence that only divides the work, in whatever part it stands ("Trong năm, Ban Giám đốc đã phân công
+    đồng chí Phó Giám đốc trực tiếp phụ trách hệ thống trạm quan trắc …; các phòng thực hiện theo chức năng"): a
+    clause giving someone fields, and no word of a fault nor a figure."""
+    clauses = item.folded.split(";")
+    return (
+        bool(_DIVIDES.search(item.folded))
+        and not _SAYS_WHOSE.search(item.folded)  # "Đây là lĩnh vực do đồng chí … phụ trách": the item's attribution
+        and any(cue("assignment_clause", clause) for clause in clauses)
+        and not cue("fault_words", item.folded)
+        and not has_figures(item.folded)
+    )

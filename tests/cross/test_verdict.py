@@ -1073,3 +1073,20 @@ class _NearMatcher(_FarMatcher):
         from nlp.cross.match import Match
 
         return Match(b, 0.99, 0.99, syllable_overlap(a, b))
+
+
+def test_a_division_of_work_among_the_shortcomings_is_no_shortcoming_but_says_whose_area_items_are():
+    from nlp.cross.responsibility import responsibility_statements
+
+    division = make_passage(
+        "Trong năm, Ban Giám đốc đã phân công đồng chí Phó Giám đốc trực tiếp phụ trách hệ thống trạm quan trắc tự "
+        "động và việc đôn đốc thu tiền các hợp đồng dịch vụ; các phòng chuyên môn thực hiện theo chức năng.",
+        "shortcomings",
+    )
+    fault = make_passage("Trạm quan trắc tự động Bến Lội mất số liệu 23 ngày trong tháng 8/2025.", "shortcomings")
+    attribution = make_passage("Đây là lĩnh vực do đồng chí Phó Giám đốc phụ trách trực tiếp chỉ đạo.", "shortcomings")
+    found = shortcomings([fault, attribution, division])
+    assert [s.passage.text for s in found] == [fault.text]  # the attribution joins the fault; the division is none
+    assert "pho giam doc" in found[0].attribution
+    statements = responsibility_statements([fault, attribution, division])
+    assert [s.fields is not None for s in statements] == [True]  # the division gives fields, the attribution none
