@@ -224,6 +224,7 @@ def _most_specific(folded: str, holders: list[Identity]) -> set[int]:
     """Of the holders of a post the text names, those whose own post text shares most words with what the text
     says of the post ("Phó Giám đốc phụ trách kỹ thuật" names the deputy for technical work, not the one for
     business)."""
+    holders = [p for p in holders if not _names_another_part(folded, p)]
     if len(holders) < 2:
         return {id(p) for p in holders}
     words = set(words_of(folded).split())
@@ -238,6 +239,30 @@ def _most_specific(folded: str, holders: list[Identity]) -> set[int]:
 
     best = max(shared(p) for p in holders)
     return {id(p) for p in holders if shared(p) == best}
+
+
+_PART_END = re.compile(r"\s*(?:[,;:()]|\b(?:phu trach|chiu|truc tiep|chi dao|theo doi|la|va|cung|da|duoc|dong chi)\b)")
+
+
+def _names_another_part(folded: str, holder: Identity) -> bool:
+    """The text names the post with the part it heads ("đồng chí Trưởng phòng Kế hoạch – Kỹ thuật"), and the holder's
+    own post heads another part ("Hạt trưởng Hạt Quản lý đường bộ số 2"): the same kind of post, not this holder's
+    (a reviewer's pair check holds one holder of each kind only)."""
+    stop = set(settings()["stop_syllables"].split())
+    for written in (holder.party_post, holder.gov_post):
+        for piece in post_pieces(written or ""):
+            post = next((p for p in posts() if p.pattern.search(piece)), None)
+            said = post.pattern.search(folded) if post else None
+            own = post.pattern.search(piece) if post else None
+            if said is None or own is None:
+                continue
+            rest = folded[said.end() :]
+            end = _PART_END.search(rest)
+            theirs = set(words_of(rest[: end.start() if end else 60]).split()[:6]) - stop
+            mine = set(words_of(piece[own.end() :]).split()) - stop
+            if theirs and mine and not theirs & mine:
+                return True
+    return False
 
 
 def _names(folded: str, key: str | None) -> bool:

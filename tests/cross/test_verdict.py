@@ -1090,3 +1090,31 @@ def test_a_division_of_work_among_the_shortcomings_is_no_shortcoming_but_says_wh
     assert "pho giam doc" in found[0].attribution
     statements = responsibility_statements([fault, attribution, division])
     assert [s.fields is not None for s in statements] == [True]  # the division gives fields, the attribution none
+
+
+def test_a_post_named_with_its_part_is_not_another_part_s_head_and_prevention_is_no_department():
+    from nlp.cross.identity import find_posts
+
+    section_head = Identity(
+        file="h.txt",
+        role="leader",
+        form="2A",
+        name="Nông Đức Lực",
+        key="nông đức lực",
+        party_post="Chi ủy viên",
+        gov_post="Hạt trưởng Hạt Quản lý đường bộ số 2",
+        posts=["chi_uy_vien", "truong_phong"],
+        head=False,
+        areas=["hat quan ly duong bo so 2"],
+    )
+    corridor = shortcomings(
+        [
+            make_passage(
+                "Còn 38 trường hợp lấn chiếm hành lang an toàn đường bộ chưa xử lý; việc này do đồng chí Trưởng phòng "
+                "Kế hoạch – Kỹ thuật trực tiếp theo dõi.",
+                "shortcomings",
+            )
+        ]
+    )[0]
+    assert responsible(corridor, [section_head]) == []  # alone in a pair check, still not the named office's head
+    assert find_posts(None, "Chỉ huy trưởng phòng, chống thiên tai của Đoạn")[0] != ["truong_phong"]
