@@ -81,7 +81,12 @@ def _inside(identity: Identity, collective: Identity | None) -> Identity:
     if collective is None or identity.role == "collective" or not collective.unit_key:
         return identity
     if identity.parent_key:
-        under = identity.unit_key != collective.unit_key and same_unit(identity.parent_key, collective.unit_key)
+        own = identity.unit_key or ""
+        under = (
+            not same_unit(own, collective.unit_key)  # the collective's own chi bộ, however written ("PCCC và CNCH")
+            and not same_unit(identity.parent_key, own)  # a "parent" that is the writer's unit written again
+            and same_unit(identity.parent_key, collective.unit_key)
+        )
         return within_parent(identity) if under else identity
     return within_parent(identity) if in_another_chi_bo(identity, collective) else identity
 

@@ -91,3 +91,38 @@ def test_a_chi_bo_secretary_checked_against_the_dang_bo_report_is_not_its_head()
     writer = next(i for i in checked.linkage.identities if i.file == "an.txt")
     assert not writer.head and "bi_thu_chi_bo" in writer.posts
     assert not [r for r in checked.collective_rows if r.file == "an.txt"]  # no post of his covers the item
+
+
+def test_the_collective_s_own_chi_bo_written_otherwise_is_no_body_above_the_writer():
+    """A head whose header writes the chi bộ with abbreviations ("PCCC và CNCH") under another body, or writes his
+    own unit twice (once as a "Chi bộ:" field), is still the head of the collective report's chi bộ."""
+    from nlp.cross.pair import _inside
+    from nlp.cross.records import Identity
+
+    collective = Identity(
+        file="c.txt",
+        role="collective",
+        form="01",
+        unit_key="doi canh sat phong chay chua chay va cuu nan cuu ho khu vuc van tri",
+        parent_key="phong canh sat phong chay chua chay va cnch cong an tinh hoa linh",
+    )
+
+    def head(unit: str, parent: str) -> Identity:
+        return Identity(
+            file="h.txt",
+            role="leader",
+            form="2A",
+            name="An",
+            key="an",
+            posts=["bi_thu"],
+            head=True,
+            unit_key=unit,
+            parent_key=parent,
+        )
+
+    written_short = head("doi canh sat phong chay chua chay va cnch khu vuc van tri", "phong canh sat pccc va cnch")
+    assert _inside(written_short, collective).head
+    written_twice = head("doi canh sat phong chay chua chay va cuu nan cuu ho khu vuc van tri", "doi canh sat pccc")
+    assert _inside(written_twice, collective).head
+    in_a_chi_bo = head("to chua chay", "doi canh sat phong chay chua chay va cuu nan cuu ho khu vuc van tri")
+    assert not _inside(in_a_chi_bo, collective).head  # a chi bộ under the collective's unit: not its head
