@@ -7,6 +7,7 @@ accuracy per verdict and per rule, for one split.
     python -m nlp.cross.evaluate --split dev --errors   # every item the checks got wrong, with both sentences
     python -m nlp.cross.evaluate --split test --sets L13 L14   # only some sets of the split
     python -m nlp.cross.evaluate --split dev --matcher e5   # with another sentence encoder than the default
+    python -m nlp.cross.evaluate --split dev --pairs        # each writer checked alone, as one reviewer does
 
 All sets of the split are checked in one call (several units, as in a batch), with paths ``<set>/<year>/<file>``.
 """
@@ -27,6 +28,7 @@ import yaml
 
 from nlp.cross.check import cross_check
 from nlp.cross.config import matcher_names, settings
+from nlp.cross.evaluate_pairs import pair_checks
 from nlp.cross.match import Matcher
 from nlp.cross.records import AnalysedReport, CollectiveRow, CrossResult, Quote
 from nlp.normalize import fold, normalize
@@ -143,6 +145,35 @@ def evaluate(sets: list[tuple[Path, dict]], checked: CrossResult) -> tuple[dict,
         sum(d["gold_outcome"] == d["predicted_outcome"] for d in outcomes), len(outcomes)
     )
     figures["goal_flags"] = _goal_flags(sets, checked, errors)
+    return figures, errors
+
+
+def evaluate_pairs(sets: list[tuple[Path, dict]], checked: CrossResult) -> tuple[dict, list[dict]]:
+    """The figures of the pair checks (:mod:`nlp.cross.evaluate_pairs`): no link figure (the caller links the files),
+    and last year's shortcomings of the collective report left out (a pair check is one writer's)."""
+    errors: list[dict] = []
+    own = [
+        (
+            folder,
+            {
+                **data,
+                "previous_shortcomings": [
+                    i for i in data.get("previous_shortcomings") or [] if i["person"] != "collective"
+                ],
+            },
+        )
+        for folder, data in sets
+    ]
+    figures: dict = {"sets": [folder.name for folder, _ in sets], "mode": "pairs"}
+    figures["responsible"], collective = _collective(own, checked, errors)
+    figures["collective"] = collective.figures()
+    previous = _previous(own, checked, errors)
+    figures["previous"] = previous.figures()
+    outcomes = [d for g, p, d in previous.items if g == p == "reported" and d["gold_outcome"]]
+    figures["previous"]["outcome_accuracy"] = _share(
+        sum(d["gold_outcome"] == d["predicted_outcome"] for d in outcomes), len(outcomes)
+    )
+    figures["goal_flags"] = _goal_flags(own, checked, errors)
     return figures, errors
 
 
@@ -338,8 +369,9 @@ def _goal_flags(sets: list[tuple[Path, dict]], checked: CrossResult, errors: lis
 
 
 def _table(figures: dict, split: str) -> str:
-    lines = [f"Cross-report checks, split {split} ({', '.join(figures['sets'])})", ""]
-    for name, values in figures["links"].items():
+    mode = " — each writer checked alone (pairs)" if figures.get("mode") == "pairs" else ""
+    lines = [f"Cross-report checks, split {split}{mode} ({', '.join(figures['sets'])})", ""]
+    for name, values in figures.get("links", {}).items():
         if name == "basis":
             lines.append(f"  units grouped by: {values}")
             continue
@@ -382,13 +414,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--sets", nargs="*", metavar="L13", help="only these sets of the split (e.g. the newest test part)"
     )
+    parser.add_argument(
+        "--pairs",
+        action="store_true",
+        help="check each writer's report alone against the collective and last year's report, as one reviewer does",
+    )
     args = parser.parse_args(argv)
     sets = [s for s in load_sets(args.split) if not args.sets or s[0].name in args.sets]
     if not sets:
         print(f"no linked sets of split {args.split} in {LINKED} (sets: {args.sets or 'all'})", file=sys.stderr)
         return 1
-    checked = cross_check(analyse_sets(sets, args.cache), matcher=Matcher(name=args.matcher))
-    figures, errors = evaluate(sets, checked)
+    reports = analyse_sets(sets, args.cache)
+    if args.pairs:
+        figures, errors = evaluate_pairs(sets, pair_checks(sets, reports, Matcher(name=args.matcher)))
+    else:
+        figures, errors = evaluate(sets, cross_check(reports, matcher=Matcher(name=args.matcher)))
     print(json.dumps(figures, ensure_ascii=False, indent=2) if args.json else _table(figures, args.split))
     if args.errors:
         for error in errors:

@@ -331,6 +331,10 @@ def _in_area_of(scene: _Scene, person: Identity, named: set[str], someone_named:
     folded = scene.folded
     if scene.subject_of_another(person) and not _opens_a_clause(folded, [*bodies_of(person), *person.places]):
         return False
+    if cue("mass_body_subject", _opening(folded)) and not in_area(
+        _opening(folded), [*bodies_of(person), *person.areas]
+    ):
+        return False  # "Ban Chấp hành Công đoàn cơ sở chưa …": the organisation's, not a post's area (none may write)
     if not someone_named and in_area(folded, bodies_of(person)):  # "… 33 hồ sơ thuộc các lớp của Tổ Mẫu giáo"
         return True
     here = scene.here(person)

@@ -141,3 +141,25 @@ def test_wrong_labels_are_counted(linked):
     assert figures["previous"]["rules"]["cross.repeated_from_last_year"]["precision"] == 0.0
     assert {(e["check"], e.get("item")) for e in errors if "item" in e} == {("collective", "c1"), ("previous", "p2")}
     assert load_sets("test", root) == []
+
+
+def test_each_writer_checked_alone_against_the_labels(linked, tree_reports, matcher):
+    """``--pairs``: every labelled writer's report checked alone against the collective report and the writer's report
+    of last year, as one reviewer does; the figures of the same labels, without link figures."""
+    from nlp.cross.evaluate import evaluate_pairs
+    from nlp.cross.evaluate_pairs import pair_checks
+
+    root, _ = linked
+    sets = load_sets("dev", root)
+    reports = [
+        AnalysedReport("L90/" + r.path.removeprefix("dong-lac/"), r.result)
+        for r in tree_reports
+        if r.path.startswith("dong-lac/")
+    ]
+    checked = pair_checks(sets, reports, matcher)
+    assert {r.file for r in checked.collective_rows} <= {"L90/2025/hoang-van-quy.txt", "L90/2025/pham-thi-thu.txt"}
+    figures, errors = evaluate_pairs(sets, checked)
+    assert "links" not in figures and figures["mode"] == "pairs"
+    assert figures["collective"]["n"] == 6 and figures["previous"]["n"] >= 1
+    assert figures["goal_flags"]["member_without_post_flagged"] == 0
+    assert "each writer checked alone" in _table(figures, "dev")

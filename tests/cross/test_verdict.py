@@ -1118,3 +1118,18 @@ def test_a_post_named_with_its_part_is_not_another_part_s_head_and_prevention_is
     )[0]
     assert responsible(corridor, [section_head]) == []  # alone in a pair check, still not the named office's head
     assert find_posts(None, "Chỉ huy trưởng phòng, chống thiên tai của Đoạn")[0] != ["truong_phong"]
+
+
+def test_a_mass_organisation_s_shortcoming_is_not_in_a_post_s_area_by_its_topic():
+    union = shortcomings(
+        [
+            make_passage(
+                "Ban Chấp hành Công đoàn cơ sở quyết toán kinh phí công đoàn năm 2024 chậm đến tháng 5/2025.",
+                "shortcomings",
+            )
+        ]
+    )[0]
+    accountant = _person(["ke_toan"], areas=["tai chinh", "quyet toan", "kinh phi"])
+    chair = _person(["chu_tich_cong_doan"], areas=["cong doan", "nguoi lao dong"])
+    assert [r.why for r in responsible(union, [accountant])] == []  # alone, as in a reviewer's pair check
+    assert [r.why for r in responsible(union, [chair])] == [["area"]]
