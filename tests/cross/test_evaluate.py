@@ -158,7 +158,7 @@ def test_each_writer_checked_alone_against_the_labels(linked, tree_reports, matc
     ]
     checked = pair_checks(sets, reports, matcher)
     assert {r.file for r in checked.collective_rows} <= {"L90/2025/hoang-van-quy.txt", "L90/2025/pham-thi-thu.txt"}
-    figures, errors = evaluate_pairs(sets, checked)
+    figures, _ = evaluate_pairs(sets, checked)
     assert "links" not in figures and figures["mode"] == "pairs"
     assert figures["collective"]["n"] == 6 and figures["previous"]["n"] >= 1
     assert figures["goal_flags"]["member_without_post_flagged"] == 0
