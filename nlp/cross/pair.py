@@ -87,7 +87,8 @@ def _inside(identity: Identity, collective: Identity | None) -> Identity:
             and not same_unit(identity.parent_key, own)  # a "parent" that is the writer's unit written again
             and same_unit(identity.parent_key, collective.unit_key)
         )
-        return within_parent(identity) if under else identity
+        # a chi bộ of the đảng bộ whose report it is, under an older name of that đảng bộ ("Trường Cao đẳng nghề …")
+        return within_parent(identity) if under or in_another_chi_bo(identity, collective) else identity
     return within_parent(identity) if in_another_chi_bo(identity, collective) else identity
 
 

@@ -126,3 +126,28 @@ def test_the_collective_s_own_chi_bo_written_otherwise_is_no_body_above_the_writ
     assert _inside(written_twice, collective).head
     in_a_chi_bo = head("to chua chay", "doi canh sat phong chay chua chay va cuu nan cuu ho khu vuc van tri")
     assert not _inside(in_a_chi_bo, collective).head  # a chi bộ under the collective's unit: not its head
+
+
+def test_a_chi_bo_secretary_under_an_older_name_of_the_dang_bo_is_not_its_head():
+    from nlp.cross.pair import _inside
+    from nlp.cross.records import Identity
+
+    dang_bo = Identity(
+        file="c.txt",
+        role="collective",
+        form="01",
+        unit_name="ĐẢNG ỦY TRƯỜNG CAO ĐẲNG KINH TẾ – KỸ THUẬT TÂY HÒA",
+        unit_key="truong cao dang kinh te ki thuat tay hoa",
+    )
+    secretary = Identity(
+        file="h.txt",
+        role="leader",
+        form="2A",
+        name="Nhung",
+        key="nhung",
+        posts=["bi_thu", "truong_phong"],
+        head=True,
+        unit_key="khoa kinh te du lich",
+        parent_key="truong cao dang nghe tay hoa",  # the school's name before the merger
+    )
+    assert not _inside(secretary, dang_bo).head
