@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 from nlp.normalize import normalize  # noqa: E402
 
-SET_ID = re.compile(r"^L\d{2}$")
+SET_ID = re.compile(r"^L\d{2,3}$")
 SPLITS = ("train", "dev", "test")
 # The split each set id belongs to (README "Splits"); ids beyond these may use any split.
 SPLIT_OF_ID = {f"L{n:02d}": "train" for n in range(1, 5)} | {"L05": "dev", "L06": "dev"}
