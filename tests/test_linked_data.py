@@ -101,7 +101,7 @@ def test_checker_reports_a_broken_set(tmp_path):
 
 
 def test_linked_test_sets_are_frozen():
-    """L07–L10, L13–L43 and L47–L98 are the frozen test part: their files may not change (corpus/scripts/linked_test_hash.py)."""
+    """L07–L10, L13–L43 and L47–L103 are the frozen test part: their files may not change (corpus/scripts/linked_test_hash.py)."""
     import linked_test_hash
 
     frozen = [
@@ -109,6 +109,10 @@ def test_linked_test_sets_are_frozen():
         "L08",
         "L09",
         "L10",
+        "L100",
+        "L101",
+        "L102",
+        "L103",
         "L13",
         "L14",
         "L15",
@@ -192,6 +196,7 @@ def test_linked_test_sets_are_frozen():
         "L96",
         "L97",
         "L98",
+        "L99",
     ]
     assert [p.name for p in linked_test_hash.test_sets()] == frozen
     assert linked_test_hash.test_hash() == (LINKED / "test.sha256").read_text(encoding="utf-8").strip()
