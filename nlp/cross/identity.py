@@ -356,6 +356,7 @@ def _header_bodies(text: str) -> list[str]:
     continued = False  # the line above named a body: a line of capitals under it may go on with its name
     for line in text.splitlines()[:12]:
         cell = _COLUMN_GAP.split(line.strip())[0].strip() if line.strip() else ""
+        dated = bool(_DATE_LINE.search(cell))  # "Ô Rạch, ngày 05 …": a place and date, never a name going on
         cell = _without_date_line(cell)
         national = _NATIONAL_HEADING.search(_fold_line(cell))
         if national and national.start() > 0:  # the two columns pasted onto one line: keep the left one
@@ -370,7 +371,7 @@ def _header_bodies(text: str) -> list[str]:
             else:
                 bodies.append(cell)
             continued = True
-        elif continued and _goes_on_with_name(cell, folded):
+        elif continued and not dated and _goes_on_with_name(cell, folded):
             bodies[-1] = f"{bodies[-1]} {cell}"  # "ĐẢNG BỘ CÔNG TY CỔ PHẦN CƠ KHÍ" / "VÀ XÂY LẮP SÔNG TRÀ"
         else:
             continued = False

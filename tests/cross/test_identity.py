@@ -405,3 +405,8 @@ def test_the_head_of_a_farm_or_station_heads_a_part():
     assert found == ["truong_phong"] and "trai giong lua con lac" in areas
     assert head_level(None, "Trại trưởng Trại giống lúa Cồn Lác") == "branch"  # not the whole centre's head
     assert head_level(None, "Trưởng ga Quỳ Lăng") == "branch"
+
+
+def test_a_place_and_date_line_under_the_body_is_no_part_of_its_name():
+    text = "CHI BỘ BAN QUẢN LÝ KHU DI TÍCH ĐỀN CẢ - THÀNH Ô RẠCH\n                 Ô Rạch, ngày 05 tháng 12 năm 2025\n"
+    assert _header_bodies(text) == ["CHI BỘ BAN QUẢN LÝ KHU DI TÍCH ĐỀN CẢ - THÀNH Ô RẠCH"]
