@@ -136,15 +136,7 @@ def evaluate(sets: list[tuple[Path, dict]], checked: CrossResult) -> tuple[dict,
     errors: list[dict] = []
     figures: dict = {"sets": [folder.name for folder, _ in sets]}
     figures["links"] = _links(sets, checked, errors)
-    figures["responsible"], collective = _collective(sets, checked, errors)
-    figures["collective"] = collective.figures()
-    previous = _previous(sets, checked, errors)
-    figures["previous"] = previous.figures()
-    outcomes = [d for g, p, d in previous.items if g == p == "reported" and d["gold_outcome"]]
-    figures["previous"]["outcome_accuracy"] = _share(
-        sum(d["gold_outcome"] == d["predicted_outcome"] for d in outcomes), len(outcomes)
-    )
-    figures["goal_flags"] = _goal_flags(sets, checked, errors)
+    figures.update(_verdict_figures(sets, checked, errors))
     return figures, errors
 
 
@@ -165,16 +157,23 @@ def evaluate_pairs(sets: list[tuple[Path, dict]], checked: CrossResult) -> tuple
         for folder, data in sets
     ]
     figures: dict = {"sets": [folder.name for folder, _ in sets], "mode": "pairs"}
-    figures["responsible"], collective = _collective(own, checked, errors)
+    figures.update(_verdict_figures(own, checked, errors))
+    return figures, errors
+
+
+def _verdict_figures(sets: list[tuple[Path, dict]], checked: CrossResult, errors: list[dict]) -> dict:
+    """Responsibility, both checks' verdicts (with the outcome of reported items) and the goal flags."""
+    figures: dict = {}
+    figures["responsible"], collective = _collective(sets, checked, errors)
     figures["collective"] = collective.figures()
-    previous = _previous(own, checked, errors)
+    previous = _previous(sets, checked, errors)
     figures["previous"] = previous.figures()
     outcomes = [d for g, p, d in previous.items if g == p == "reported" and d["gold_outcome"]]
     figures["previous"]["outcome_accuracy"] = _share(
         sum(d["gold_outcome"] == d["predicted_outcome"] for d in outcomes), len(outcomes)
     )
-    figures["goal_flags"] = _goal_flags(own, checked, errors)
-    return figures, errors
+    figures["goal_flags"] = _goal_flags(sets, checked, errors)
+    return figures
 
 
 def _links(sets: list[tuple[Path, dict]], checked: CrossResult, errors: list[dict]) -> dict:
