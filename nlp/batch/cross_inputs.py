@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from functools import cache
 from pathlib import Path
 
@@ -74,6 +74,21 @@ def page_after_checks(identity: Identity) -> bool:
     member without a post, or a collective report, gets findings only from last year's check, seldom). The checks
     render every page the worker left out, with the findings or without (:mod:`nlp.batch.cross_reports`)."""
     return bool(identity.posts or identity.head)
+
+
+def earlier_years(paths: Iterable[str]) -> set[str]:
+    """The paths under a year folder of a unit folder that also has a later one ("xa/2024/a.txt" beside "xa/2025/…"):
+    last year's reports in this year's batch, which the checks never give findings, so their pages are rendered by
+    the workers, not left to the checks (which would load their analyses again only to render them)."""
+    found: dict[str, tuple[str, int]] = {}
+    latest: dict[str, int] = {}
+    for path in paths:
+        year = _path_year(path)
+        if year is not None:
+            folder = unit_folder(path)
+            found[path] = (folder, year)
+            latest[folder] = max(latest.get(folder, year), year)
+    return {path for path, (folder, year) in found.items() if year < latest[folder]}
 
 
 def read(path: Path, report: str) -> tuple[Identity, list[Passage]] | None:

@@ -302,6 +302,7 @@ def _analyse_all(
         if options.stop_after is not None and report.analysed >= options.stop_after:
             raise BatchInterrupted(report)
 
+    earlier = cross_inputs.earlier_years(i.path for i in items if not i.skip) if options.cross else set()
     try:
         for item in items:
             if item.skip:
@@ -348,6 +349,7 @@ def _analyse_all(
                     config=configuration,
                     embed=options.cross and cross_reports.embeds_in_workers(options.cross_matcher),
                     cross=options.cross,
+                    defer_page=item.path not in earlier,
                 )
             )
         while engine.in_flight:

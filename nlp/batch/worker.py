@@ -49,6 +49,7 @@ class Task:
     config: Configuration | None = None  # the organisation's configuration (None: the shipped behaviour)
     embed: bool = False  # embed the sentences the cross-report checks compare (nlp.batch.cross_reports)
     cross: bool = False  # prepare what the cross-report checks read (nlp.batch.cross_inputs)
+    defer_page: bool = True  # a post holder's page left to the checks (not last year's: cross_inputs.earlier_years)
 
 
 @dataclass
@@ -151,7 +152,7 @@ def _analyse(task: Task) -> Outcome:
 
         shipped = task.config is None or task.config.lexicons() is None  # the units' hits: the passages' lexicons
         files[json_path.removesuffix(".json") + SUFFIX], identity = prepared(result, doc.units if shipped else None)
-        page = not page_after_checks(identity)  # else the checks render it once, with its findings or without
+        page = not (task.defer_page and page_after_checks(identity))  # else the checks render it once
     cross_seconds = time.perf_counter() - started
     if page:
         files[html_path] = render_html(result, lang=task.lang).encode("utf-8")
