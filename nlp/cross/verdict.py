@@ -547,10 +547,14 @@ def _verbatim(match: Match) -> bool:
     return match.cosine >= matching("verbatim") or match.overlap >= matching("verbatim_overlap")
 
 
+_NAMED_NUMBER = re.compile(r"\b(?:so|(?![ivx]+\.)[a-zđ]{2,4}\.)\s*\d+[a-z]?\b")  # not "mục II.2"
+
+
 def _has_result(item: Passage) -> bool:
     """Says what was done and how far: a figure, a date or an outcome word, not a stock line alone."""
-    if cue("stock_remediation", item.folded) and not item.numbers:
-        return False
+    naming = {re.sub(r"\D", "", m.group(0)) for m in _NAMED_NUMBER.finditer(item.folded)}
+    if cue("stock_remediation", item.folded) and not (item.numbers - naming):
+        return False  # a number that only names something ("kho số 2", "đường ĐH.12") is no figure of a result
     if cue("outcome_stated_not_fixed", item.folded) or cue("outcome_not_fixed", item.folded):
         return True  # "… chưa thực hiện được do …, đến nay vẫn chưa có …": what became of it, not a stock line
     return bool(item.numbers or item.named) or bool(cue("outcome_done", item.folded))

@@ -1133,3 +1133,17 @@ def test_a_mass_organisation_s_shortcoming_is_not_in_a_post_s_area_by_its_topic(
     chair = _person(["chu_tich_cong_doan"], areas=["cong doan", "nguoi lao dong"])
     assert [r.why for r in responsible(union, [accountant])] == []  # alone, as in a reviewer's pair check
     assert [r.why for r in responsible(union, [chair])] == [["area"]]
+
+
+def test_a_number_that_only_names_something_is_no_figure_of_a_result(matcher):
+    """ "Về hồ sơ thu hồi đất làm đường ĐH.12, … đang tích cực khắc phục": the road's number is no result; "mục II.2"
+    still points to where the result is."""
+    from nlp.cross.verdict import _has_result
+
+    assert not _has_result(
+        make_passage(
+            "Về hồ sơ thu hồi đất làm đường ĐH.12, bản thân đã tiếp thu và đang tích cực khắc phục.", "remedies"
+        )
+    )
+    assert not _has_result(make_passage("Việc máy hút ẩm kho số 2 đã được quan tâm, khắc phục.", "remedies"))
+    assert _has_result(make_passage("Việc sửa máy hút ẩm đã được khắc phục: 3/3 máy chạy từ tháng 4.", "remedies"))
