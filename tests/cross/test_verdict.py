@@ -1147,3 +1147,20 @@ def test_a_number_that_only_names_something_is_no_figure_of_a_result(matcher):
     )
     assert not _has_result(make_passage("Việc máy hút ẩm kho số 2 đã được quan tâm, khắc phục.", "remedies"))
     assert _has_result(make_passage("Việc sửa máy hút ẩm đã được khắc phục: 3/3 máy chạy từ tháng 4.", "remedies"))
+
+
+def test_a_line_naming_last_year_s_item_with_only_a_remedial_verb_is_a_stock_line():
+    from nlp.cross.verdict import _has_result
+
+    for line in (
+        "Về quyết toán các công trình hoàn thành, Ban tiếp tục quan tâm chỉ đạo.",
+        "Về công khai tài chính: bản thân đã tiếp thu, rút kinh nghiệm.",
+        "Về tỷ lệ dân quân hoàn thành huấn luyện, Ban đã tập trung chỉ đạo khắc phục.",
+        "Hạn chế về lưu trữ hồ sơ bồi thường đã được chấn chỉnh.",
+    ):
+        assert not _has_result(make_passage(line, "remedies")), line
+    assert _has_result(
+        make_passage(
+            "Về quyết toán: đã quyết toán xong 7/9 công trình, 2 công trình trình trong tháng 1/2026.", "remedies"
+        )
+    )
