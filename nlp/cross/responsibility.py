@@ -241,9 +241,6 @@ def _most_specific(folded: str, holders: list[Identity]) -> set[int]:
     return {id(p) for p in holders if shared(p) == best}
 
 
-_PART_END = re.compile(r"\s*(?:[,;:()]|\b(?:phu trach|chiu|truc tiep|chi dao|theo doi|la|va|cung|da|duoc|dong chi)\b)")
-
-
 def _names_another_part(folded: str, holder: Identity) -> bool:
     """The text names the post with the part it heads ("đồng chí Trưởng phòng Kế hoạch – Kỹ thuật"), and the holder's
     own post heads another part ("Hạt trưởng Hạt Quản lý đường bộ số 2"): the same kind of post, not this holder's
@@ -257,7 +254,7 @@ def _names_another_part(folded: str, holder: Identity) -> bool:
             if said is None or own is None:
                 continue
             rest = folded[said.end() :]
-            end = _PART_END.search(rest)
+            end = cue("post_part_end", rest)
             theirs = set(words_of(rest[: end.start() if end else 60]).split()[:6]) - stop
             mine = set(words_of(piece[own.end() :]).split()) - stop
             if theirs and mine and not theirs & mine:
@@ -494,18 +491,14 @@ def responsibility_statements(items: list[Passage]) -> list[Shortcoming]:
 _ITEM_SECTIONS = ("shortcomings", "causes")  # their sentences say whose area an item is themselves
 
 
-_DIVIDES = re.compile(r"\bphan cong\b")
-_SAYS_WHOSE = re.compile(r"\b(do dong chi|linh vuc|thuoc)\b")
-
-
 def divides_work(item: Passage) -> bool:
     """A sentence that only divides the work, in whatever part it stands ("Trong năm, Ban Giám đốc đã phân công
     đồng chí Phó Giám đốc trực tiếp phụ trách hệ thống trạm quan trắc …; các phòng thực hiện theo chức năng"): a
     clause giving someone fields, and no word of a fault nor a figure."""
     clauses = item.folded.split(";")
     return (
-        bool(_DIVIDES.search(item.folded))
-        and not _SAYS_WHOSE.search(item.folded)  # "Đây là lĩnh vực do đồng chí … phụ trách": the item's attribution
+        bool(cue("division_verb", item.folded))
+        and not cue("item_attribution", item.folded)  # "Đây là lĩnh vực do đồng chí …": the item's own
         and any(cue("assignment_clause", clause) for clause in clauses)
         and not cue("fault_words", item.folded)
         and not has_figures(item.folded)

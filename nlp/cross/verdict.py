@@ -547,12 +547,11 @@ def _verbatim(match: Match) -> bool:
     return match.cosine >= matching("verbatim") or match.overlap >= matching("verbatim_overlap")
 
 
-_NAMED_NUMBER = re.compile(r"\b(?:so|(?![ivx]+\.)[a-zđ]{2,4}\.)\s*\d+[a-z]?\b")  # not "mục II.2"
-
-
 def _has_result(item: Passage) -> bool:
     """Says what was done and how far: a figure, a date or an outcome word, not a stock line alone."""
-    naming = {re.sub(r"\D", "", m.group(0)) for m in _NAMED_NUMBER.finditer(item.folded)}
+    naming = {
+        re.sub(r"\D", "", m.group(0)) for pattern in cues()["named_number"] for m in pattern.finditer(item.folded)
+    }
     if cue("stock_remediation", item.folded) and not (item.numbers - naming):
         return False  # a number that only names something ("kho số 2", "đường ĐH.12") is no figure of a result
     if cue("outcome_stated_not_fixed", item.folded) or cue("outcome_not_fixed", item.folded):
