@@ -163,7 +163,14 @@ def _load(json_path: Path) -> AnalysisResult | None:
 
 def _units(results: list[dict], previous: list[PreviousReport]) -> list[tuple[list[dict], list[PreviousReport]]]:
     """The reports in groups that the checks read together: the same unit folder (a year folder left out), joined
-    where the header names the same unit; last year's reports go with this year's of the same folder or unit."""
+    where the header names the same unit; last year's reports go with this year's of the same folder or unit.
+
+    A chi bộ is named by its own name where that name goes with one đảng bộ only in the batch; a name that several
+    đảng bộ use ("Chi bộ Văn phòng", "Chi bộ Kinh doanh") joins only the folders whose headers name the same đảng
+    bộ above it (a header naming that chi bộ alone joins nothing by it: its folder stays its own)."""
+    headers = [(row["path"], row.get("branch"), row.get("header_unit")) for row in results]
+    headers += [(report.path, report.unit, None) for report in previous]
+    shared = _shared_branch_names(headers)
     parent: dict[str, str] = {}
 
     def find(key: str) -> str:
@@ -172,23 +179,12 @@ def _units(results: list[dict], previous: list[PreviousReport]) -> list[tuple[li
             key = parent[key]
         return key
 
-    def keys(path: str, unit: str | None) -> list[str]:
-        found = [f"folder:{unit_folder(path)}"]
-        header = unit_key(unit)
-        return [*found, f"unit:{header}"] if header else found
-
-    def join(all_keys: list[str]) -> str:
-        root = find(all_keys[0])
-        for key in all_keys[1:]:
+    for path, branch, unit in headers:
+        root = find(f"folder:{unit_folder(path)}")
+        for key in _header_keys(branch, unit, shared):
             other = find(key)
             if other != root:
                 parent[other] = root
-        return root
-
-    for row in results:
-        join(keys(row["path"], row.get("branch") or row.get("header_unit")))
-    for report in previous:
-        join(keys(report.path, report.unit))
     groups: dict[str, tuple[list[dict], list[PreviousReport]]] = defaultdict(lambda: ([], []))
     for row in results:
         groups[find(f"folder:{unit_folder(row['path'])}")][0].append(row)
@@ -196,6 +192,26 @@ def _units(results: list[dict], previous: list[PreviousReport]) -> list[tuple[li
         groups[find(f"folder:{unit_folder(report.path)}")][1].append(report)
     ordered = sorted(groups.values(), key=lambda g: min([r["path"] for r in g[0]] or ["~"]))
     return [g for g in ordered if g[0]]
+
+
+def _shared_branch_names(headers: list[tuple[str, str | None, str | None]]) -> set[str]:
+    """The chi bộ keys that headers put under more than one đảng bộ."""
+    parents: dict[str, set[str]] = defaultdict(set)
+    for _path, branch, unit in headers:
+        branch_key, unit_key_ = unit_key(branch), unit_key(unit)
+        if branch_key and unit_key_ and branch_key != unit_key_:
+            parents[branch_key].add(unit_key_)
+    return {key for key, units in parents.items() if len(units) > 1}
+
+
+def _header_keys(branch: str | None, unit: str | None, shared: set[str]) -> list[str]:
+    """The keys a report's header joins its folder by: its chi bộ (with the đảng bộ above it where the chi bộ's
+    name is shared), else its đảng bộ."""
+    branch_key, unit_key_ = unit_key(branch), unit_key(unit)
+    if branch_key and branch_key in shared:
+        return [f"unit:{branch_key}|{unit_key_}"] if unit_key_ and unit_key_ != branch_key else []
+    key = branch_key or unit_key_
+    return [f"unit:{key}"] if key else []
 
 
 # ---------------------------------------------------------------------------------------------- the run
