@@ -16,6 +16,7 @@ from nlp.cross.config import (
     fields,
     head_levels,
     posts,
+    settings,
     staff_pattern,
     unit_abbreviations,
     unit_alternate_abbreviations,
@@ -343,10 +344,7 @@ def _expand_body(folded: str) -> str:
     return folded
 
 
-_SUB_UNIT = re.compile(
-    r"\b(thon|ap|ban|xom|khu pho|to dan pho|xi nghiep|phong|tram|truong|doi|phan xuong|nha may|chi nhanh|trung tam|"
-    r"khoa|hat|ga|kho|cang|trai)\b"
-)
+_SUB_UNIT = re.compile(r"\b(" + "|".join(settings()["sub_unit_words"]) + r")\b")
 _SENTENCE_LIKE = re.compile(r"\b(toi|ban than|da neu|phan)\b")
 
 

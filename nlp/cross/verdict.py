@@ -71,7 +71,11 @@ def _states_own_fault(item: Passage) -> bool:
     deny one ("không để xảy ra sai sót"), in a sentence that disowns nothing ("không phải …", "không thuộc …")."""
     if not item.first_person or cue("disowning", item.folded):
         return False
-    return bool(cue("own_part", _without_no_fault(item.folded)))
+    rest = _without_no_fault(item.folded)
+    part = cue("own_part", rest)
+    if not part or "trach nhiem" not in part.group(0):
+        return bool(part)  # a post's responsibility with nothing gone wrong ("tôi chịu trách nhiệm trực tiếp và đã …
+    return bool(cue("fault_noun", part.group(0)) or cue("fault_words", rest))  # đủ 4 cột mốc") states no fault
 
 
 def _names_the_fault_only(item: Passage) -> bool:

@@ -410,3 +410,25 @@ def test_the_head_of_a_farm_or_station_heads_a_part():
 def test_a_place_and_date_line_under_the_body_is_no_part_of_its_name():
     text = "CHI BỘ BAN QUẢN LÝ KHU DI TÍCH ĐỀN CẢ - THÀNH Ô RẠCH\n                 Ô Rạch, ngày 05 tháng 12 năm 2025\n"
     assert _header_bodies(text) == ["CHI BỘ BAN QUẢN LÝ KHU DI TÍCH ĐỀN CẢ - THÀNH Ô RẠCH"]
+
+
+def test_a_workshop_foreman_heads_a_part_and_a_storekeeper_keeps_the_store_he_is_named_after():
+    """ "Quản đốc Xưởng sơn" heads the paint workshop, not the company; "thủ kho vật chứng" answers for the exhibits'
+    store, not for medicines."""
+    from nlp.cross.identity import _sub_units
+
+    foreman = Identity(
+        file="q.txt",
+        role="member",
+        form="2A",
+        name="Quách Văn Lũy",
+        key="quách văn lũy",
+        gov_post="Quản đốc Xưởng sơn",
+        posts=["truong_phong"],
+        head=True,
+        head_level="branch",
+        areas=["xuong son"],
+    )
+    assert _sub_units(foreman) == ["xuong son"]
+    found, areas = find_posts(None, "Kế toán, kiêm thủ kho vật chứng")
+    assert found == ["ke_toan", "thu_kho"] and "vat chung" in areas and "thuoc" not in areas

@@ -1164,3 +1164,33 @@ def test_a_line_naming_last_year_s_item_with_only_a_remedial_verb_is_a_stock_lin
             "Về quyết toán: đã quyết toán xong 7/9 công trình, 2 công trình trình trong tháng 1/2026.", "remedies"
         )
     )
+
+
+def test_an_area_or_a_step_said_to_be_another_s_denies():
+    """ "không thuộc khu vực tôi được phân công", "trách nhiệm chính thuộc lực lượng …", "không có việc nào chậm do
+    lỗi của …" and "không phải do khâu kiểm tra của Tổ" say the item is not the writer's, however they open."""
+    for text in (
+        "Đường mòn khe Nậm Cọ không thuộc khu vực tôi được phân công nắm địa bàn, nên trách nhiệm chính thuộc lực "
+        "lượng Công an xã.",
+        "Tôi xin nhận trách nhiệm với địa bàn được giao, song 21 việc còn lại đều do người phải thi hành án đi làm ăn "
+        "xa; không có việc nào chậm do lỗi của Chấp hành viên.",
+        "Lô hàng bị trả về là do gỗ hút ẩm khi chờ tàu ở cảng, không phải do khâu kiểm tra của Tổ.",
+    ):
+        said = make_passage(text, "shortcomings")
+        assert denies(said) and not owns(said), text
+
+
+def test_a_posts_responsibility_with_nothing_gone_wrong_owns_no_fault():
+    """ "tôi chịu trách nhiệm trực tiếp" over an area whose work the sentence says was done right claims the area; the
+    same phrase over a fault owns it."""
+    claim = make_passage(
+        "Công tác quản lý mốc giới được giao, tôi chịu trách nhiệm trực tiếp và đã chỉ đạo kiểm tra đủ 4 cột mốc khu "
+        "vực phía Bắc theo quy định, các mốc giữ nguyên vị trí, không bị xê dịch.",
+        "achievements",
+    )
+    fault = make_passage(
+        "Tôi chịu trách nhiệm trực tiếp về việc kiểm tra 4 cột mốc phía Bắc chậm 2 tháng so với kế hoạch.",
+        "shortcomings",
+    )
+    assert not owns(claim) and denies(claim)
+    assert owns(fault) and not denies(fault)
