@@ -8,7 +8,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
-from nlp.cross.config import settings
+from nlp.cross.config import cue, settings
 from nlp.doc import Unit
 from nlp.features import find_anchors
 from nlp.lexicon import Hit, default_lexicons
@@ -150,6 +150,8 @@ def passages(file: str, result: AnalysisResult, units: Sequence[Unit] | None = N
         units = None
     lead: int | None = None  # start of a structural piece on the same line that the next sentence continues
     for index, sentence in enumerate(result.sentences):
+        if sentence.section == "header":
+            spans.extend(_preamble_divisions(result.text, sentence.start, sentence.end))
         if sentence.section in {"header", "signature", "self_rating"}:
             lead = None
             continue
@@ -190,6 +192,29 @@ def passages(file: str, result: AnalysisResult, units: Sequence[Unit] | None = N
         )
         item.opens_line = _opens_line(result.text, start)
         found.append(item)
+    return found
+
+
+PREAMBLE = "preamble"  # the section of a division of work stated before the report's first part
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZĐÀ-Ỹ])")
+
+
+def _preamble_divisions(text: str, start: int, end: int) -> list[tuple[int, int, str | None, float]]:
+    """The sentences of a paragraph before the report's first part that divide the work among named posts ("Phân công
+    trong Ban Giám đốc: đồng chí Giám đốc phụ trách chung …; đồng chí Phó Giám đốc phụ trách …"), as passages of
+    their own section: the collective's division of work, read by the responsibility checks and by nothing else."""
+    found = []
+    offset = start
+    for piece in _SENTENCE_END.split(text[start:end]):
+        piece_start = text.index(piece, offset)
+        offset = piece_start + len(piece)
+        stripped = piece.strip()
+        if len(stripped) < 20:
+            continue
+        folded = fold(stripped)
+        if sum(1 for clause in folded.split(";") if cue("assignment_clause", clause)) >= 2:
+            begin = piece_start + piece.index(stripped)
+            found.append((begin, begin + len(stripped), PREAMBLE, 0.0))
     return found
 
 

@@ -11,7 +11,7 @@ from itertools import pairwise
 from nlp.cross.config import cue, cues, matching, posts, settings
 from nlp.cross.identity import bodies_of, charges_of, field_words, post_pieces, with_fields, words_of
 from nlp.cross.match import Matcher
-from nlp.cross.passages import Passage, make_passage
+from nlp.cross.passages import PREAMBLE, Passage, make_passage
 from nlp.cross.records import Identity
 from nlp.normalize import fold
 
@@ -158,14 +158,16 @@ def _named_in(named_text: str, item_text: str, people: list[Identity]) -> tuple[
 def with_divided_fields(people: list[Identity], statements: list[Shortcoming]) -> list[Identity]:
     """The writers, each one a division of work in the collective report gives fields to with those fields (and the
     topics they cover) as areas in place of the default areas of the posts: "đồng chí Phó Trưởng Công an xã phụ trách
-    giao thông và phòng cháy" answers for those by area, not for every police matter. The head keeps all."""
+    giao thông và phòng cháy" answers for those by area, not for every police matter. The head keeps all. A division
+    stated before the report's first part (a standing one, :data:`nlp.cross.passages.PREAMBLE`) adds its fields to
+    the post's areas."""
     given: dict[int, list[str]] = {}
     charged: set[int] = set()
     for statement in statements:
         if statement.fields is None:
             continue
         by_name, by_body, by_post, _ = _named_in(_naming_part(statement), "", people)
-        if cue("extra_charge", statement.passage.folded):
+        if cue("extra_charge", statement.passage.folded) or statement.passage.section == PREAMBLE:
             charged |= by_name | by_body | by_post
         for person in people:
             if id(person) in by_name | by_body | by_post:
@@ -408,6 +410,8 @@ def statements_for(item: Shortcoming, statements: list[Shortcoming], matcher: Ma
     thất thoát nước và an toàn lao động", only when one of them is the item's)."""
     found = []
     for statement in statements:
+        if statement.passage.section == PREAMBLE:  # a standing division gives areas (with_divided_fields), names no one
+            continue
         if statement.fields is not None:  # a division of fields: about an item one of its fields names, in meaning too
             topics = topic_words(statement.fields.folded, statement.fields)
             shared = _shares_a_phrase(item.passage, statement.fields)

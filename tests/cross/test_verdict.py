@@ -1194,3 +1194,45 @@ def test_a_posts_responsibility_with_nothing_gone_wrong_owns_no_fault():
     )
     assert not owns(claim) and denies(claim)
     assert owns(fault) and not denies(fault)
+
+
+PREAMBLE_REPORT = """ĐẢNG BỘ ỦY BAN MTTQ VIỆT NAM VÀ CÁC ĐOÀN THỂ TỈNH KIM SA
+CHI BỘ CUNG VĂN HÓA THIẾU NHI TỈNH KIM SA
+BÁO CÁO KIỂM ĐIỂM TẬP THỂ CHI BỘ NĂM 2025
+Đặc điểm tình hình: Chi bộ có 11 đảng viên trong tổng số 38 viên chức. Phân công trong Ban Giám đốc: đồng chí Giám đốc phụ trách chung và công tác tổ chức cán bộ; đồng chí Phó Giám đốc phụ trách hành chính, tài chính, cơ sở vật chất và công tác phòng cháy, chữa cháy.
+I. ƯU ĐIỂM
+Tổ chức 14 chương trình biểu diễn phục vụ thiếu nhi trong năm.
+II. HẠN CHẾ, KHUYẾT ĐIỂM
+Đợt kiểm tra tháng 8/2025 phát hiện 26/40 bình chữa cháy đã quá hạn nạp, hệ thống báo cháy hỏng chưa sửa.
+"""
+
+
+def test_a_division_of_work_before_the_first_part_adds_its_fields_to_the_posts_areas():
+    """The paragraph before part I may divide the work ("Phân công trong Ban Giám đốc: đồng chí Phó Giám đốc phụ trách
+    … phòng cháy, chữa cháy"): the deputy then answers for the fire extinguishers by area, and keeps the areas of the
+    post; the division is no item's attribution."""
+    from nlp.cross.passages import PREAMBLE, passages
+    from nlp.cross.responsibility import responsibility_statements, with_divided_fields
+
+    found = passages("t.txt", _result(PREAMBLE_REPORT))
+    assert [p.text[:20] for p in found if p.section == PREAMBLE] == ["Phân công trong Ban "]
+    deputy = Identity(
+        file="p.txt", role="leader", form="2A", name="Hoàng Đức Tín", key="hoàng đức tín", gov_post="Phó Giám đốc",
+        posts=["pho_giam_doc"], areas=["hanh chinh"],
+    )  # fmt: skip
+    statements = responsibility_statements(found)
+    (divided,) = with_divided_fields([deputy], statements)
+    assert "hanh chinh" in divided.areas and any("phong chay" in a for a in divided.areas)
+    item = shortcomings(found)[0]
+    assert [r.why for r in responsible(item, [divided])] == [["area"]]
+
+
+def test_not_seeing_a_fault_as_ones_own_and_a_result_meeting_the_requirement_deny():
+    for text in (
+        "Mảng việc được giao đạt kết quả tốt, nên tôi không xem đây là hạn chế thuộc phần việc của mình.",
+        "Về hồ sơ bệnh án, tôi đã trực tiếp kiểm tra hằng tuần; chất lượng hồ sơ năm nay được nâng lên rõ rệt, đáp "
+        "ứng yêu cầu kiểm tra.",
+    ):
+        said = make_passage(text, "achievements")
+        assert not owns(said), text
+    assert denies(make_passage("Tôi không xem đây là hạn chế của bộ phận mình.", "shortcomings"))
