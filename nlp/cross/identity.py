@@ -273,11 +273,32 @@ def with_fields(areas: list[str]) -> list[str]:
     """The areas, and the topics of every field of work one of them names (positions.yaml ``fields``: "to bao ve an
     ninh" covers a drug case, "chi cuc bao ve moi truong" waste water)."""
     found = list(areas)
-    spaced = [f" {words_of(area)} " for area in areas]
-    for keys, topics in fields():
-        if any(f" {key} " in area for key in keys for area in spaced):
-            found.extend(topics)
+    index = _field_index()
+    named: set[int] = set()
+    for area in areas:
+        words = words_of(area).split()
+        for start in range(len(words)):
+            for end in range(start + 1, min(len(words), start + _LONGEST_KEY) + 1):
+                named.update(index.get(" ".join(words[start:end]), ()))
+    for number in sorted(named):  # in the order of positions.yaml, as the fields are read
+        found.extend(fields()[number][1])
     return list(dict.fromkeys(found))
+
+
+_LONGEST_KEY = 12  # words; positions.yaml's field keys are shorter (checked by _field_index)
+
+
+@cache
+def _field_index() -> dict[str, tuple[int, ...]]:
+    """Each key of positions.yaml's ``fields`` (its words) → the fields it opens, by their order in the file."""
+    index: dict[str, list[int]] = {}
+    for number, (keys, _topics) in enumerate(fields()):
+        for key in keys:
+            words = key.split()
+            if len(words) > _LONGEST_KEY:
+                raise ValueError(f"field key longer than {_LONGEST_KEY} words: {key!r}")
+            index.setdefault(" ".join(words), []).append(number)
+    return {key: tuple(numbers) for key, numbers in index.items()}
 
 
 def head_level(*written: str | None) -> str | None:
