@@ -19,13 +19,16 @@ block may also set its own value of any threshold.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from itertools import pairwise
 
 import numpy as np
 
 from nlp.cross.config import calibration, default_matcher, matcher_names, matching
-from nlp.cross.passages import Passage
+from nlp.cross.passages import Passage, stop_syllables
 
 Embedder = Callable[[list[str]], np.ndarray]
 MIN_SYLLABLES = 3
@@ -198,6 +201,22 @@ def syllable_overlap(a: Passage, b: Passage) -> float:
     if not a.syllables or not b.syllables:
         return 0.0
     return len(a.syllables & b.syllables) / min(len(a.syllables), len(b.syllables))
+
+
+def shared_phrases(a: Passage, b: Passage) -> int:
+    """How many two-syllable phrases the two sentences share, of those with a content syllable in them ("sinh hoạt",
+    "chuyên đề", "2/4 kỳ"): two sentences about one item share its phrases, not only its words."""
+    return len(_phrases(a.folded) & _phrases(b.folded))
+
+
+_TOKEN = re.compile(r"\d+(?:[./,]\d+)*|[0-9]*[a-zđ][a-z0-9đ]*")
+
+
+@lru_cache(maxsize=1 << 15)
+def _phrases(folded: str) -> frozenset[tuple[str, str]]:
+    tokens = _TOKEN.findall(folded)
+    stop = stop_syllables()
+    return frozenset((a, b) for a, b in pairwise(tokens) if a not in stop or b not in stop)
 
 
 def anchor_term(a: Passage, b: Passage, weight: float | None = None) -> float:

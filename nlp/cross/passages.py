@@ -128,6 +128,11 @@ def _mask_collisions(text: str, folded: str) -> str:
     return folded
 
 
+def stop_syllables() -> frozenset[str]:
+    """Syllables too common in these reports to tell two items apart (cross.yaml ``stop_syllables``)."""
+    return _stop()
+
+
 @cache
 def _stop() -> frozenset[str]:
     """Syllables too common in these reports to tell two items apart (cross.yaml ``stop_syllables``)."""

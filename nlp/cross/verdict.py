@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from nlp.cross.config import cue, cues, matching, settings
 from nlp.cross.identity import words_of
-from nlp.cross.match import Match, Matcher, syllable_overlap
+from nlp.cross.match import Match, Matcher, shared_phrases, syllable_overlap
 from nlp.cross.passages import Passage
 from nlp.cross.responsibility import Shortcoming, covers_topic, has_figures, in_area, topic_words
 from nlp.cross.stance import reads_as as model_reads_as
@@ -130,16 +130,27 @@ def _diffuse_only(folded: str) -> bool:
 def _mutual(match: Match, item: Shortcoming, others: list[Shortcoming], matcher: Matcher) -> bool:
     """The person's sentence is closer to ``item`` than to any other collective shortcoming: by score, or, when it
     shares most of its words with ``item`` (``mutual_overlap``), by far more words than with the other."""
+    own_phrases = shared_phrases(item.passage, match.passage)
     for other in others:
         if other is item:
             continue
-        rival = matcher.score(other.passage, match.passage)
+        if _names_by_phrases(shared_phrases(other.passage, match.passage), own_phrases):
+            return False  # "… chỉ sinh hoạt chuyên đề được 2/4 kỳ, vì … lo chuyển trụ sở và lớp hè": the meetings'
+        rival = matcher.score(other.passage, match.passage)  # phrases, not the summer classes' one word
         if rival.score <= match.score + 1e-6:
             continue
         if match.overlap >= matching("mutual_overlap") and match.overlap >= 2 * rival.overlap:
             continue
+        if _names_by_phrases(own_phrases, shared_phrases(other.passage, match.passage)):
+            continue
         return False
     return True
+
+
+def _names_by_phrases(mine: int, other: int) -> bool:
+    """A sentence sharing ``mine`` two-syllable phrases with one item and ``other`` with another is about the first:
+    at least ``phrase_count`` of them, ``phrase_ratio`` times as many."""
+    return mine >= matching("phrase_count") and mine >= matching("phrase_ratio") * max(other, 1)
 
 
 def contrary(item: Passage) -> bool:
