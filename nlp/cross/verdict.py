@@ -210,6 +210,7 @@ def collective_verdict(
         if _mutual(m, item, others, matcher) and not _scoped_elsewhere(item, m.passage, others)
     ]
     owned = next((m for m in same if owns(m.passage) and _about(m) and not denies(m.passage)), None)
+    owned = owned or _owned_in_its_phrases(item, candidates, others, matcher)
     denying = next((m for m in same if denies(m.passage)), None)
     if denying and (
         owned is None or denying.score >= owned.score or denying.overlap >= owned.overlap
@@ -227,6 +228,26 @@ def collective_verdict(
     if general:
         return Decision("diffused", general, None)
     return Decision("absent")
+
+
+def _owned_in_its_phrases(
+    item: Shortcoming, candidates: list[Passage], others: list[Shortcoming], matcher: Matcher
+) -> Match | None:
+    """A first-person sentence owning a fault that names ``item`` in its phrases (:func:`_names_by_phrases` against
+    every other item) though the encoder scores it below the thresholds, at ``same_item_floor`` or above."""
+    best: Match | None = None
+    for said in candidates:
+        mine = shared_phrases(item.passage, said)
+        if mine < matching("phrase_count") or not said.first_person:
+            continue
+        if not all(_names_by_phrases(mine, shared_phrases(o.passage, said)) for o in others if o is not item):
+            continue
+        if not owns(said) or denies(said) or _scoped_elsewhere(item, said, others):
+            continue
+        match = matcher.score(item.passage, said)
+        if match.score >= matching("same_item_floor") and (best is None or match.score > best.score):
+            best = match
+    return best
 
 
 def speaks_to(

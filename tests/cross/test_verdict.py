@@ -1236,3 +1236,35 @@ def test_not_seeing_a_fault_as_ones_own_and_a_result_meeting_the_requirement_den
         said = make_passage(text, "achievements")
         assert not owns(said), text
     assert denies(make_passage("Tôi không xem đây là hạn chế của bộ phận mình.", "shortcomings"))
+
+
+def test_a_sentence_naming_an_item_in_its_phrases_is_about_it_whatever_the_encoder_says(matcher):
+    """ "… chỉ sinh hoạt chuyên đề được 2/4 kỳ, vì … lo chuyển trụ sở và lớp hè" shares the themed meetings' phrases
+    (sinh hoạt, chuyên đề, 2/4 kỳ) and only "lớp hè" with the summer fees: it owns the meetings, not the fees."""
+    from nlp.cross.match import shared_phrases
+
+    items = shortcomings(
+        [
+            make_passage(
+                "Bộ phận ghi danh thu học phí các lớp hè bằng tiền mặt, có 212 lượt thu không xuất biên lai, đến tháng "
+                "9/2025 mới phát hiện.",
+                "shortcomings",
+            ),
+            make_passage(
+                "Chi bộ chỉ tổ chức được 2/4 kỳ sinh hoạt chuyên đề theo kế hoạch; 3 đảng viên nộp bài thu hoạch chậm.",
+                "shortcomings",
+            ),
+        ]
+    )
+    fees, meetings = items
+    said = make_passage(
+        "Tôi là Bí thư nhưng để chi bộ chỉ sinh hoạt chuyên đề được 2/4 kỳ, vì chính tôi lùi hai kỳ tháng 6 và tháng 9 "
+        "để lo chuyển trụ sở và lớp hè; khuyết điểm này tôi nhận.",
+        "collective_responsibility",
+    )
+    assert shared_phrases(meetings.passage, said) >= 4 and shared_phrases(fees.passage, said) <= 1
+    report = _report(
+        ("Năm 2025 tôi chủ trì chuyển trụ sở sang khu nhà mới.", "achievements"), (said.text, said.section)
+    )
+    assert collective_verdict(meetings, ["head"], [], report, items, matcher).verdict == "owned"
+    assert collective_verdict(fees, ["head"], [], report, items, matcher).verdict != "owned"
