@@ -515,6 +515,25 @@ def sub_unit_heads(members: list[Identity]) -> list[Identity]:
     return adjusted
 
 
+def secretary_heads(members: list[Identity]) -> list[Identity]:
+    """The unit's members with a director who is not the unit's party secretary no longer counted as its head, where
+    the secretary of the same year writes too ("Phó Bí thư, Giám đốc điều hành" beside a Bí thư who heads the
+    administration office or chairs the board): the chi bộ's collective report is the secretary's to answer for; the
+    director answers for the items in his or her areas, as a deputy does."""
+    adjusted = []
+    for member in members:
+        if member.head and not _is_secretary(member) and member.role != "collective":
+            secretaries = [m for m in members if m is not member and m.year == member.year and _is_secretary(m)]
+            if secretaries:
+                member = member.model_copy(update={"head": False})
+        adjusted.append(member)
+    return adjusted
+
+
+def _is_secretary(identity: Identity) -> bool:
+    return any(_is_party_head(p) for p in identity.posts)
+
+
 def _heads_whole_unit(identity: Identity) -> bool:
     """A party secretary, or a head post not of a sub-unit."""
     if any(_is_party_head(p) for p in identity.posts):

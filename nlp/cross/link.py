@@ -17,7 +17,7 @@ from functools import cache, lru_cache
 
 from nlp.cross.abbreviation import read_against, unread_name_for
 from nlp.cross.config import settings
-from nlp.cross.identity import sub_unit_heads, unit_keys, within_parent
+from nlp.cross.identity import secretary_heads, sub_unit_heads, unit_keys, within_parent
 from nlp.cross.records import Identity, Linkage, PersonLink, UnitLink, Unlinked
 from nlp.normalize import fold
 
@@ -340,7 +340,7 @@ def _collective(candidates: list[Identity]) -> Identity | None:
 def link_reports(identities: list[Identity]) -> Linkage:
     """Group ``identities`` into units and link each writer's reports of the latest and the year before."""
     linkage = Linkage(identities=identities)
-    groups = [(sub_unit_heads(members), basis) for members, basis in _group(identities)]
+    groups = [(secretary_heads(sub_unit_heads(members)), basis) for members, basis in _group(identities)]
     adjusted = {m.file: m for members, _ in groups for m in members}
     linkage.identities = [adjusted.get(i.file, i) for i in identities]
     years = [i.year for i in identities if i.year]
