@@ -432,3 +432,21 @@ def test_a_workshop_foreman_heads_a_part_and_a_storekeeper_keeps_the_store_he_is
     assert _sub_units(foreman) == ["xuong son"]
     found, areas = find_posts(None, "Kế toán, kiêm thủ kho vật chứng")
     assert found == ["ke_toan", "thu_kho"] and "vat chung" in areas and "thuoc" not in areas
+
+
+def test_a_director_beside_the_unit_s_secretary_is_no_head_of_the_chi_bo_report():
+    """ "Phó Bí thư, Giám đốc điều hành" where the Bí thư (head of the administration office) writes too: the chi bộ's
+    collective report is the secretary's to answer for; alone in a pair check, the director is still its head."""
+    from nlp.cross.identity import secretary_heads
+
+    secretary = Identity(
+        file="s.txt", role="leader", form="2A", name="Khổng Thị Diệp", key="khổng thị diệp", year=2025,
+        posts=["bi_thu", "truong_phong"], head=True, head_level="branch",
+    )  # fmt: skip
+    director = Identity(
+        file="d.txt", role="leader", form="2A", name="Tăng Quốc Hưng", key="tăng quốc hưng", year=2025,
+        posts=["pho_bi_thu", "giam_doc"], head=True, head_level="committee",
+    )  # fmt: skip
+    kept_secretary, kept_director = secretary_heads([secretary, director])
+    assert kept_secretary.head and not kept_director.head and kept_director.posts == ["pho_bi_thu", "giam_doc"]
+    assert secretary_heads([director])[0].head
