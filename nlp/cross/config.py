@@ -80,6 +80,11 @@ class Post:
     area_from: re.Pattern[str] | None = None
     party_head: bool = False
     charge_replaces_areas: bool = False  # a field the header gives ("phụ trách …") replaces the post's own areas
+    written: re.Pattern[str] | None = None  # on the piece as written (lower case, with its marks): "trưởng ban" / "bản"
+
+    def fits(self, folded: str, written: str) -> bool:
+        """The post is the one a post piece names (``folded``; ``written``: the same piece as written)."""
+        return bool(self.pattern.search(folded)) and (self.written is None or bool(self.written.search(written.lower())))
 
 
 @cache
@@ -99,6 +104,7 @@ def posts() -> tuple[Post, ...]:
                 area_from=re.compile(entry["area_from"]) if entry.get("area_from") else None,
                 party_head=bool(entry.get("party_head", False)),
                 charge_replaces_areas=bool(entry.get("charge_replaces_areas", False)),
+                written=re.compile(entry["written"]) if entry.get("written") else None,
             )
         )
     return tuple(result)

@@ -8,6 +8,7 @@ from functools import cache, lru_cache
 from pathlib import PurePosixPath
 
 from nlp.cross.config import (
+    Post,
     body_abbreviations,
     body_patterns,
     cue,
@@ -123,8 +124,22 @@ def birth_date(text: str) -> str | None:
 
 def post_pieces(value: str) -> list[str]:
     """The folded posts of one post field, split where it lists several ("Bí thư, kiêm Giám đốc")."""
+    return [fold(piece) for piece in written_pieces(value)]
+
+
+def posts_named(value: str) -> list[tuple[str, Post | None]]:
+    """Each folded post piece of one post field with the first post it names (None: none)."""
+    found = []
+    for raw in written_pieces(value):
+        piece = fold(raw)
+        found.append((piece, next((p for p in posts() if p.fits(piece, raw)), None)))
+    return found
+
+
+def written_pieces(value: str) -> list[str]:
+    """The posts of one post field as written (:func:`post_pieces` before folding)."""
     text = " ".join(re.sub(r"[()]", ",", unicodedata.normalize("NFC", value)).split())
-    return [fold(piece) for piece in _POST_SPLIT.split(text)]
+    return _POST_SPLIT.split(text)
 
 
 _NONE_GIVEN = re.compile(r"^\W*(khong|chua co)\b(?!\s+(chuyen trach|truc tiep))")
@@ -152,9 +167,9 @@ def _read_posts(*written: str | None) -> tuple[list[str], list[str], list[str]]:
         if not value or _NONE_GIVEN.match(fold(value)):  # "không (cán bộ Công an xã, làm nhiệm vụ trực ban)"
             continue
         listing = False  # after "phụ trách kiểm tra", the next pieces ("quản lý hóa đơn", "hoàn thuế") go on the list
-        for piece in post_pieces(value):
-            piece = piece.strip(" .")
-            named_post = any(post.pattern.search(piece) for post in posts())
+        for raw in written_pieces(value):
+            piece, raw = fold(raw).strip(" ."), raw.strip(" .")
+            named_post = any(post.fits(piece, raw) for post in posts())
             if listing and not named_post and 1 <= len(piece.split()) <= 8:
                 # "…, tài sản và mua sắm của Đài": the piece, and each field it joins, without "của Đài"
                 listed = [words_of(piece), *(field_words(p) for p in _CHARGE_SPLIT.split(words_of(piece)))]
@@ -183,7 +198,7 @@ def _read_posts(*written: str | None) -> tuple[list[str], list[str], list[str]]:
                 areas.extend(_team_works(piece))
                 areas.extend(a for p in posts() if p.pattern.search(body) for a in p.areas)
             for post in posts():
-                if post.pattern.search(piece):
+                if post.fits(piece, raw):
                     if post.id not in found:
                         found.append(post.id)
                         if not (post.charge_replaces_areas and any(_IN_CHARGE.search(p) for p in post_pieces(value))):
@@ -309,8 +324,7 @@ def head_level(*written: str | None) -> str | None:
     for value in written:
         if not value:
             continue
-        for piece in post_pieces(value):
-            post = next((p for p in posts() if p.pattern.search(piece)), None)
+        for piece, post in posts_named(value):
             if post is None or not post.head or piece.startswith(("nguyen ", "truoc day ")):
                 continue
             levels.append(next((name for name, pattern in head_levels() if pattern.search(piece)), "own"))
@@ -546,8 +560,7 @@ def _sub_units(identity: Identity) -> list[str]:
     → "khoa noi"; "trạm trưởng" names none)."""
     found = []
     for written in (identity.party_post, identity.gov_post):
-        for piece in post_pieces(written or ""):
-            post = next((p for p in posts() if p.pattern.search(piece)), None)
+        for piece, post in posts_named(written or ""):
             kinds = list(_SUB_UNIT.finditer(piece)) if post is not None and post.head else []
             # the last type word naming two words or more ("Trưởng khoa Phòng, chống …" cut at the comma: "khoa Phòng")
             named = next((k for k in reversed(kinds) if k.start() > 0 and len(piece[k.start() :].split()) >= 2), None)

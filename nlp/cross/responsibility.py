@@ -9,7 +9,7 @@ from functools import cache, lru_cache
 from itertools import pairwise
 
 from nlp.cross.config import cue, cues, matching, posts, settings
-from nlp.cross.identity import bodies_of, charges_of, field_words, post_pieces, with_fields, words_of
+from nlp.cross.identity import bodies_of, charges_of, field_words, post_pieces, posts_named, with_fields, words_of
 from nlp.cross.match import Matcher
 from nlp.cross.passages import PREAMBLE, Passage, make_passage
 from nlp.cross.records import Identity
@@ -249,8 +249,7 @@ def _names_another_part(folded: str, holder: Identity) -> bool:
     (a reviewer's pair check holds one holder of each kind only)."""
     stop = set(settings()["stop_syllables"].split())
     for written in (holder.party_post, holder.gov_post):
-        for piece in post_pieces(written or ""):
-            post = next((p for p in posts() if p.pattern.search(piece)), None)
+        for piece, post in posts_named(written or ""):
             said = post.pattern.search(folded) if post else None
             own = post.pattern.search(piece) if post else None
             if said is None or own is None:

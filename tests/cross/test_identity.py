@@ -450,3 +450,18 @@ def test_a_director_beside_the_unit_s_secretary_is_no_head_of_the_chi_bo_report(
     kept_secretary, kept_director = secretary_heads([secretary, director])
     assert kept_secretary.head and not kept_director.head and kept_director.posts == ["pho_bi_thu", "giam_doc"]
     assert secretary_heads([director])[0].head
+
+
+def test_a_board_s_head_and_a_village_head_are_told_apart_by_the_written_marks():
+    """ "Trưởng ban" (a board's head) and "Trưởng bản" (a village head) fold to the same letters: the written form
+    tells them apart; "Chỉ huy trưởng Ban Chỉ huy Quân sự" heads no board; a troupe's head heads a part of the unit."""
+    assert find_posts(None, "Trưởng Ban kiểm soát Quỹ Tín dụng nhân dân Tân Quới")[0] == ["truong_ban"]
+    assert head_level(None, "Trưởng Ban kiểm soát Quỹ Tín dụng nhân dân Tân Quới") == "branch"
+    assert find_posts(None, "TRƯỞNG BAN QUẢN LÝ DỰ ÁN")[0] == ["truong_ban"]
+    assert find_posts(None, "Phó Trưởng ban, phụ trách lễ hội")[0] == ["pho_truong_ban"]
+    village, areas = find_posts(None, "Trưởng bản Huổi Lóng")
+    assert village == ["truong_ban_lang"] and "giao thong" in areas
+    assert find_posts(None, "Chỉ huy trưởng Ban Chỉ huy Quân sự xã")[0] == []
+    troupe, troupe_areas = find_posts(None, "Trưởng Đoàn biểu diễn")
+    assert troupe == ["truong_phong"] and "doan bieu dien" in troupe_areas
+    assert find_posts(None, "Chủ tịch Công đoàn Trường Chính trị tỉnh")[0] != ["truong_phong"]
