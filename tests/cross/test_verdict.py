@@ -7,7 +7,16 @@ from nlp.cross.match import syllable_overlap
 from nlp.cross.passages import make_passage
 from nlp.cross.records import Identity
 from nlp.cross.responsibility import Shortcoming, responsible, shortcomings
-from nlp.cross.verdict import collective_verdict, denies, outcome, owns, previous_verdict, reads_as, speaks_to
+from nlp.cross.verdict import (
+    clean_claim,
+    collective_verdict,
+    denies,
+    outcome,
+    owns,
+    previous_verdict,
+    reads_as,
+    speaks_to,
+)
 from nlp.normalize import fold
 
 FUND = shortcomings(
@@ -1268,3 +1277,16 @@ def test_a_sentence_naming_an_item_in_its_phrases_is_about_it_whatever_the_encod
     )
     assert collective_verdict(meetings, ["head"], [], report, items, matcher).verdict == "owned"
     assert collective_verdict(fees, ["head"], [], report, items, matcher).verdict != "owned"
+
+
+def test_letting_no_case_run_late_and_a_step_that_belongs_to_another_office_deny():
+    for text in (
+        "Trong lĩnh vực được phân công, bản thân không để vụ việc nào quá hạn vì lý do chủ quan; các vụ kéo dài là do "
+        "phải chờ ý kiến của Sở.",
+        "Khoa không để mẫu nào trả chậm do lỗi chuyên môn của Khoa; việc sửa chữa, mua sắm thuộc Phòng Kế hoạch – Tài "
+        "chính.",
+    ):
+        said = make_passage(text, "achievements")
+        assert not owns(said) and (denies(said) or clean_claim(said)), text
+    mine = make_passage("Như đã nêu, việc học sinh đọc yếu ở Lũng Cáy thuộc tổ tôi phụ trách.", "shortcomings")
+    assert not denies(mine)  # the writer's own team
