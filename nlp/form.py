@@ -408,18 +408,25 @@ def _read_year(doc: Doc) -> int | None:
         match = _YEAR_TITLE.search(line.folded.strip())
         if match:
             return int(match.group(1))
-    for line in head_lines + doc.lines[:30]:
-        folded = line.folded
-        if _REPORT_WORDS.search(folded):
-            match = _YEAR_ANY.search(folded)
-            if match:
-                return int(match.group(1))
+    found = _report_year(head_lines)
+    if found is not None:
+        return found
     for line in doc.lines[:15] + doc.lines[-12:]:
         match = _DATE_YEAR.search(line.folded)
         if match:
             month = int(match.group(1)) if match.group(1) else 12
             year = int(match.group(2))
             return year - 1 if month <= 2 else year
+    return _report_year(doc.lines[:30])  # a body line naming a report and a year ("… bản kiểm điểm năm 2024")
+
+
+def _report_year(lines: list) -> int | None:
+    """The year of the first line that names a report and a year."""
+    for line in lines:
+        if _REPORT_WORDS.search(line.folded):
+            match = _YEAR_ANY.search(line.folded)
+            if match:
+                return int(match.group(1))
     return None
 
 

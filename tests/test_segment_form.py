@@ -200,3 +200,18 @@ def test_the_collective_form_s_title_on_its_own_line_opens_no_self_rating_sectio
     assert division.section != "self_rating" and not division.structural
     title = next(s for s in result.sentences if "XẾP LOẠI CHẤT LƯỢNG" in result.text[s.start : s.end])
     assert title.structural
+
+
+def test_the_year_of_the_date_line_wins_over_a_body_line_on_last_year_s_report():
+    """A title without its year on the same line ("BẢN TỰ KIỂM ĐIỂM" / "(Cá nhân …) năm 2025") and a body line naming
+    last year's report: the report's year is the date line's, not the body line's."""
+    text = (
+        "Chi bộ Công ty cổ phần Khách sạn Ngọc Trà Bến Thóc, ngày 05 tháng 12 năm 2025\n"
+        "BẢN TỰ KIỂM ĐIỂM\n(Cá nhân giữ chức vụ lãnh đạo, quản lý)\n"
+        "Họ và tên: Hứa Thị Ngân\nChức vụ Đảng: Chi ủy viên\n"
+        "I. ƯU ĐIỂM, KẾT QUẢ ĐẠT ĐƯỢC\n"
+        "Hạn chế đã nêu trong bản kiểm điểm năm 2024 về sổ giao ca đã khắc phục: từ tháng 3/2025 ghi đủ 100% ca.\n"
+        "II. HẠN CHẾ, KHUYẾT ĐIỂM\nCòn 21 phàn nàn về vệ sinh phòng, tôi chưa kiểm tra đủ các ca đêm.\n"
+    )
+    result = analyze(text)
+    assert result.header.year == 2025 and result.guidance == "HD43-2025"

@@ -70,18 +70,19 @@ def name_key(name: str | None) -> str | None:
     return key or None
 
 
-def unit_key(name: str | None, alternate: bool = False) -> str | None:
+def unit_key(name: str | None, alternate: bool = False, expand: bool = True) -> str | None:
     """A unit name for matching: folded, 'chi bộ' / 'đảng bộ' prefix dropped, a final 'y' after a consonant written
     'i' (both spellings are current), abbreviations written out ("CTY CP" → "cong ty co phan"), spaces collapsed.
     ``alternate``: an abbreviation with two readings takes its other one ("P." phường / phòng: cross.yaml
-    ``unit_alternate_abbreviations``)."""
+    ``unit_alternate_abbreviations``); ``expand=False``: no abbreviation of the list is written out (its words are
+    then read against the other name: "TT&BVTV" is "trồng trọt và bảo vệ thực vật" there, not "trung tâm …")."""
     if not name:
         return None
     folded = _expand_body(" ".join(re.sub(r"[^\w\s]", " ", fold(name)).split()))
     key = _LETTER_DIGIT.sub(r"\1 \2", _UNIT_PREFIX.sub("", folded))  # "kv4" → "kv 4"
     key = expand_unit_phrases(key)  # "cn ty" (CN&TY) → "chan nuoi va thu y"
     table = {**unit_abbreviations(), **unit_alternate_abbreviations()} if alternate else unit_abbreviations()
-    words = " ".join(table.get(word, word) for word in key.split())
+    words = " ".join(table.get(word, word) for word in key.split()) if expand else key
     return _I_FOR_Y.sub(r"\1i", words) or None
 
 
@@ -90,6 +91,13 @@ def unit_keys(identity: Identity) -> list[str]:
     keys = [identity.unit_key] if identity.unit_key else []
     other = unit_key(identity.unit_name, alternate=True)
     return [*keys, other] if other and other not in keys else keys
+
+
+def written_unit_key(identity: Identity) -> str | None:
+    """The writer's unit key with the abbreviations as written, tried when no reading of :func:`unit_keys` names a
+    unit of the folder ("CHI BỘ CHI CỤC TT&BVTV": "tt" is no "trung tâm" there, but "trồng trọt")."""
+    written = unit_key(identity.unit_name, expand=False)
+    return written if written not in unit_keys(identity) else None
 
 
 @cache
@@ -389,8 +397,12 @@ def _header_bodies(text: str) -> list[str]:
     continued = False  # the line above named a body: a line of capitals under it may go on with its name
     for line in text.splitlines()[:12]:
         cell = _COLUMN_GAP.split(line.strip())[0].strip() if line.strip() else ""
-        dated = bool(_DATE_LINE.search(cell))  # "Ô Rạch, ngày 05 …": a place and date, never a name going on
+        date = _DATE_LINE.search(cell)
+        before = len(cell[: date.start()].split()) if date else 0
         cell = _without_date_line(cell)
+        # "Ô Rạch, ngày 05 …": a place and date, no name going on; "CÔNG TRÌNH THỦY LỢI HẠ QUẢNG Hạ Quảng, ngày …": the
+        # name going on, the place of the date line after it
+        dated = bool(date) and not (2 <= len(cell.split()) < before)
         national = _NATIONAL_HEADING.search(_fold_line(cell))
         if national and national.start() > 0:  # the two columns pasted onto one line: keep the left one
             cell = cell[: national.start()].strip()
@@ -457,9 +469,23 @@ def _unit_names(result: AnalysisResult) -> tuple[str | None, str | None]:
 
 
 def _above(bodies: list[str], index: int) -> str | None:
-    """The nearest body above ``bodies[index]`` that is not the same unit written twice."""
-    own = unit_key(bodies[index])
-    return next((b for b in reversed(bodies[:index]) if unit_key(b) != own), None)
+    """The nearest body above ``bodies[index]`` that is not the same unit written twice: the same key, or for a chi
+    bộ another chi bộ line whose words hold all of its own or are all in them (the header's "Chi bộ Cty CP Khách sạn
+    Ngọc Trà Bến Thóc, ngày …", the place of the date line run into it, above the field "Chi bộ: Công ty cổ phần
+    Khách sạn Ngọc Trà")."""
+    own = unit_key(bodies[index]) or ""
+    branch = bool(_CHI_BO.match(_expand_body(fold(bodies[index]))))
+    return next((b for b in reversed(bodies[:index]) if not _written_twice(own, b, branch)), None)
+
+
+def _written_twice(own: str, body: str, branch: bool) -> bool:
+    key = unit_key(body) or ""
+    if key == own:
+        return True
+    if not branch or not _CHI_BO.match(_expand_body(fold(body))):
+        return False
+    mine, theirs = set(own.split()), set(key.split())
+    return bool(mine and theirs) and (mine <= theirs or theirs <= mine)
 
 
 def identify(path: str, result: AnalysisResult) -> Identity:

@@ -17,7 +17,7 @@ from functools import cache, lru_cache
 
 from nlp.cross.abbreviation import read_against, unread_name_for
 from nlp.cross.config import settings
-from nlp.cross.identity import secretary_heads, sub_unit_heads, unit_keys, within_parent
+from nlp.cross.identity import secretary_heads, sub_unit_heads, unit_keys, within_parent, written_unit_key
 from nlp.cross.records import Identity, Linkage, PersonLink, UnitLink, Unlinked
 from nlp.normalize import fold
 
@@ -93,6 +93,9 @@ def _group(identities: list[Identity]) -> list[tuple[list[Identity], str]]:
             found = next(
                 (i for key in keys for i, known in enumerate(readings) if any(same_unit(k, key) for k in known)), None
             )
+            written = written_unit_key(identity) if found is None else None
+            if written:  # the abbreviations as written, read against the folder's units
+                found = next((i for i, known in enumerate(readings) if any(same_unit(k, written) for k in known)), None)
             if found is not None:
                 clusters[found][1].append(identity)
             else:

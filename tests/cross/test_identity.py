@@ -465,3 +465,26 @@ def test_a_board_s_head_and_a_village_head_are_told_apart_by_the_written_marks()
     troupe, troupe_areas = find_posts(None, "Trưởng Đoàn biểu diễn")
     assert troupe == ["truong_phong"] and "doan bieu dien" in troupe_areas
     assert find_posts(None, "Chủ tịch Công đoàn Trường Chính trị tỉnh")[0] != ["truong_phong"]
+
+
+def test_a_chi_bo_written_with_the_date_line_s_place_is_not_its_own_parent_and_abbreviations_as_written():
+    """The header's "Chi bộ Cty CP Khách sạn Ngọc Trà Bến Thóc, ngày …" above the field "Chi bộ: Công ty cổ phần
+    Khách sạn Ngọc Trà" is the same chi bộ: the đảng bộ above both is the parent. "TT&BVTV" is read as written when
+    the list's "trung tâm" names no unit; a name wrapped onto a line that also holds the date goes on."""
+    from nlp.cross.identity import _above, _header_bodies, written_unit_key
+
+    bodies = [
+        "Đảng bộ Các doanh nghiệp tỉnh Trà Lĩnh",
+        "Chi bộ Cty CP Khách sạn Ngọc Trà Bến Thóc",
+        "Chi bộ: Công ty cổ phần Khách sạn Ngọc Trà",
+    ]
+    assert _above(bodies, 2) == "Đảng bộ Các doanh nghiệp tỉnh Trà Lĩnh"
+    assert _above(["ĐẢNG BỘ XÃ AN HÒA", "CHI BỘ THÔN 3"], 1) == "ĐẢNG BỘ XÃ AN HÒA"
+    writer = Identity(file="k.txt", role="leader", form="2A", name="Nông Đức Khiêm", key="nông đức khiêm",
+                      unit_name="CHI BỘ CHI CỤC TT&BVTV", unit_key=unit_key("CHI BỘ CHI CỤC TT&BVTV"))  # fmt: skip
+    assert writer.unit_key == "chi cuc trung tam bvtv" and written_unit_key(writer) == "chi cuc tt bvtv"
+    text = "ĐẢNG BỘ ỦY BAN NHÂN DÂN TỈNH HẠ QUẢNG ĐẢNG CỘNG SẢN VIỆT NAM\nĐẢNG BỘ CÔNG TY TNHH MTV KHAI THÁC\nCÔNG TRÌNH THỦY LỢI HẠ QUẢNG Hạ Quảng, ngày 12 tháng 12 năm 2025\n"
+    assert _header_bodies(text)[-1] == "ĐẢNG BỘ CÔNG TY TNHH MTV KHAI THÁC CÔNG TRÌNH THỦY LỢI HẠ QUẢNG"
+    assert _header_bodies("CHI BỘ BAN QUẢN LÝ KHU DI TÍCH\nÔ Rạch, ngày 05 tháng 12 năm 2025\n") == [
+        "CHI BỘ BAN QUẢN LÝ KHU DI TÍCH"
+    ]
