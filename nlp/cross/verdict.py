@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from nlp.cross.config import cue, cues, matching, settings
-from nlp.cross.identity import words_of
+from nlp.cross.identity import with_fields, words_of
 from nlp.cross.match import Match, Matcher, shared_phrases, syllable_overlap
 from nlp.cross.passages import Passage
 from nlp.cross.responsibility import Shortcoming, covers_topic, has_figures, in_area, topic_words
@@ -323,6 +323,10 @@ def _denial(
         general = general or next((p for p in claims if _closest(item, p, mine or [item], areas, matcher)), None)
         if general:
             return Decision("denied", general, None)
+    if "head" in why:
+        claimed = next((p for p in candidates if _claims_the_items_field(item, p, others)), None)
+        if claimed:  # "Là Bí thư, tôi trực tiếp chỉ đạo công tác phát triển đảng viên và công tác này đạt kết quả tốt"
+            return Decision("denied", claimed, None)
     declared = next((p for p in candidates if _own_area_claim(item, p, others)), None)
     if declared:  # "Công tác phát triển đảng viên do tôi trực tiếp chỉ đạo đạt kết quả tốt"
         return Decision("denied", declared, None)
@@ -348,6 +352,20 @@ def _denial(
         ):
             return Decision("denied", match.passage, match.score)
     return None
+
+
+def _claims_the_items_field(item: Shortcoming, said: Passage, others: list[Shortcoming]) -> bool:
+    """A claim of good results, admitting no fault, about a field of work ("công tác phát triển đảng viên") whose
+    topics (positions.yaml ``fields``) this item names and no other item does."""
+    if not clean_claim(said) or _scoped_elsewhere(item, said, others):
+        return False
+    field = cue("claimed_field", said.folded)
+    if not field:
+        return False
+    topics = with_fields([words_of(field.group(1))])
+    return in_area(item.passage.folded, topics) and not any(
+        in_area(o.passage.folded, topics) for o in others if o is not item
+    )
 
 
 def _speaks_for_the_field(said: Passage, areas: list[str] | None = None) -> bool:

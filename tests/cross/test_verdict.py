@@ -1290,3 +1290,25 @@ def test_letting_no_case_run_late_and_a_step_that_belongs_to_another_office_deny
         assert not owns(said) and (denies(said) or clean_claim(said)), text
     mine = make_passage("Như đã nêu, việc học sinh đọc yếu ở Lũng Cáy thuộc tổ tôi phụ trách.", "shortcomings")
     assert not denies(mine)  # the writer's own team
+
+
+def test_a_head_s_claim_about_the_field_an_item_falls_in_denies_it(matcher):
+    """ "Là Bí thư, tôi trực tiếp chỉ đạo công tác phát triển đảng viên và công tác này đạt kết quả tốt" answers the item
+    on admissions (the field's topics, positions.yaml ``fields``), not the one on the meetings."""
+    items = shortcomings(
+        [
+            make_passage("Năm 2025 Chi bộ không kết nạp được đảng viên mới, chỉ tiêu 2 đồng chí.", "shortcomings"),
+            make_passage("Sinh hoạt chuyên đề chỉ tổ chức được 2/4 kỳ theo kế hoạch.", "shortcomings"),
+        ]
+    )
+    admissions, meetings = items
+    claim = (
+        "Là Bí thư chi bộ, tôi trực tiếp chỉ đạo công tác phát triển đảng viên và công tác này đạt kết quả tốt: 2 quần "
+        "chúng ưu tú đã hoàn thành lớp bồi dưỡng nhận thức về Đảng."
+    )
+    report = _report((claim, "achievements"))
+    decided = collective_verdict(admissions, ["head"], [], report, items, matcher)
+    assert decided.verdict == "denied" and decided.passage.text == claim
+    assert collective_verdict(meetings, ["head"], [], report, items, matcher).passage is None or (
+        collective_verdict(meetings, ["head"], [], report, items, matcher).passage.text != claim
+    )
