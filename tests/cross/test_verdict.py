@@ -1292,9 +1292,12 @@ def test_letting_no_case_run_late_and_a_step_that_belongs_to_another_office_deny
     assert not denies(mine)  # the writer's own team
 
 
-def test_a_head_s_claim_about_the_field_an_item_falls_in_denies_it(matcher):
+def test_a_head_s_claim_about_the_field_an_item_falls_in_denies_it():
     """ "Là Bí thư, tôi trực tiếp chỉ đạo công tác phát triển đảng viên và công tác này đạt kết quả tốt" answers the item
-    on admissions (the field's topics, positions.yaml ``fields``), not the one on the meetings."""
+    on admissions (the field's topics, positions.yaml ``fields``), not the one on the meetings; a claim that admits a
+    fault answers neither."""
+    from nlp.cross.verdict import _claims_the_items_field
+
     items = shortcomings(
         [
             make_passage("Năm 2025 Chi bộ không kết nạp được đảng viên mới, chỉ tiêu 2 đồng chí.", "shortcomings"),
@@ -1302,13 +1305,15 @@ def test_a_head_s_claim_about_the_field_an_item_falls_in_denies_it(matcher):
         ]
     )
     admissions, meetings = items
-    claim = (
+    claim = make_passage(
         "Là Bí thư chi bộ, tôi trực tiếp chỉ đạo công tác phát triển đảng viên và công tác này đạt kết quả tốt: 2 quần "
-        "chúng ưu tú đã hoàn thành lớp bồi dưỡng nhận thức về Đảng."
+        "chúng ưu tú đã hoàn thành lớp bồi dưỡng nhận thức về Đảng.",
+        "achievements",
     )
-    report = _report((claim, "achievements"))
-    decided = collective_verdict(admissions, ["head"], [], report, items, matcher)
-    assert decided.verdict == "denied" and decided.passage.text == claim
-    assert collective_verdict(meetings, ["head"], [], report, items, matcher).passage is None or (
-        collective_verdict(meetings, ["head"], [], report, items, matcher).passage.text != claim
+    assert _claims_the_items_field(admissions, claim, items)
+    assert not _claims_the_items_field(meetings, claim, items)
+    admitted = make_passage(
+        "Công tác phát triển đảng viên đạt kết quả tốt nhưng tôi chưa giao chỉ tiêu cho từng chi ủy viên.",
+        "achievements",
     )
+    assert not _claims_the_items_field(admissions, admitted, items)
