@@ -84,7 +84,9 @@ class Post:
 
     def fits(self, folded: str, written: str) -> bool:
         """The post is the one a post piece names (``folded``; ``written``: the same piece as written)."""
-        return bool(self.pattern.search(folded)) and (self.written is None or bool(self.written.search(written.lower())))
+        return bool(self.pattern.search(folded)) and (
+            self.written is None or bool(self.written.search(written.lower()))
+        )
 
 
 @cache
