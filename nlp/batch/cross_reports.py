@@ -168,8 +168,9 @@ def _units(results: list[dict], previous: list[PreviousReport]) -> list[tuple[li
     A chi bộ is named by its own name where that name goes with one đảng bộ only in the batch; a name that several
     đảng bộ use ("Chi bộ Văn phòng", "Chi bộ Kinh doanh") joins only the folders whose headers name the same đảng
     bộ above it (a header naming that chi bộ alone joins nothing by it: its folder stays its own)."""
-    headers = [(row["path"], row.get("branch"), row.get("header_unit")) for row in results]
-    headers += [(report.path, report.unit, None) for report in previous]
+    written = [(row["path"], row.get("branch"), row.get("header_unit")) for row in results]
+    written += [(report.path, report.unit, None) for report in previous]
+    headers = [(path, unit_key(branch), unit_key(unit)) for path, branch, unit in written]  # each name read once
     shared = _shared_branch_names(headers)
     parent: dict[str, str] = {}
 
@@ -179,9 +180,9 @@ def _units(results: list[dict], previous: list[PreviousReport]) -> list[tuple[li
             key = parent[key]
         return key
 
-    for path, branch, unit in headers:
+    for path, branch_key, unit_key_ in headers:
         root = find(f"folder:{unit_folder(path)}")
-        for key in _header_keys(branch, unit, shared):
+        for key in _header_keys(branch_key, unit_key_, shared):
             other = find(key)
             if other != root:
                 parent[other] = root
@@ -195,19 +196,17 @@ def _units(results: list[dict], previous: list[PreviousReport]) -> list[tuple[li
 
 
 def _shared_branch_names(headers: list[tuple[str, str | None, str | None]]) -> set[str]:
-    """The chi bộ keys that headers put under more than one đảng bộ."""
+    """The chi bộ keys that headers (path, chi bộ key, đảng bộ key) put under more than one đảng bộ."""
     parents: dict[str, set[str]] = defaultdict(set)
-    for _path, branch, unit in headers:
-        branch_key, unit_key_ = unit_key(branch), unit_key(unit)
+    for _path, branch_key, unit_key_ in headers:
         if branch_key and unit_key_ and branch_key != unit_key_:
             parents[branch_key].add(unit_key_)
     return {key for key, units in parents.items() if len(units) > 1}
 
 
-def _header_keys(branch: str | None, unit: str | None, shared: set[str]) -> list[str]:
-    """The keys a report's header joins its folder by: its chi bộ (with the đảng bộ above it where the chi bộ's
-    name is shared), else its đảng bộ."""
-    branch_key, unit_key_ = unit_key(branch), unit_key(unit)
+def _header_keys(branch_key: str | None, unit_key_: str | None, shared: set[str]) -> list[str]:
+    """The keys a report's header joins its folder by: its chi bộ key (with the đảng bộ's above it where the chi bộ's
+    name is shared), else its đảng bộ key."""
     if branch_key and branch_key in shared:
         return [f"unit:{branch_key}|{unit_key_}"] if unit_key_ and unit_key_ != branch_key else []
     key = branch_key or unit_key_

@@ -457,7 +457,7 @@ def _unit_names(result: AnalysisResult) -> tuple[str | None, str | None]:
     the lowest party body of the header block (a đảng bộ's own report) — and the party body the header names above
     it (the đảng bộ of a chi bộ; None when the header names none)."""
     bodies = _header_bodies(result.text)
-    branch = next((i for i in reversed(range(len(bodies))) if _CHI_BO.match(_expand_body(fold(bodies[i])))), None)
+    branch = next((i for i in reversed(range(len(bodies))) if _names_chi_bo(bodies[i])), None)
     if branch is not None:
         return bodies[branch], _above(bodies, branch)
     written = result.header.branch
@@ -474,15 +474,20 @@ def _above(bodies: list[str], index: int) -> str | None:
     Ngọc Trà Bến Thóc, ngày …", the place of the date line run into it, above the field "Chi bộ: Công ty cổ phần
     Khách sạn Ngọc Trà")."""
     own = unit_key(bodies[index]) or ""
-    branch = bool(_CHI_BO.match(_expand_body(fold(bodies[index]))))
+    branch = _names_chi_bo(bodies[index])
     return next((b for b in reversed(bodies[:index]) if not _written_twice(own, b, branch)), None)
+
+
+def _names_chi_bo(body: str) -> bool:
+    """The header body is a chi bộ ("CB …" written out)."""
+    return bool(_CHI_BO.match(_expand_body(fold(body))))
 
 
 def _written_twice(own: str, body: str, branch: bool) -> bool:
     key = unit_key(body) or ""
     if key == own:
         return True
-    if not branch or not _CHI_BO.match(_expand_body(fold(body))):
+    if not branch or not _names_chi_bo(body):
         return False
     mine, theirs = set(own.split()), set(key.split())
     return bool(mine and theirs) and (mine <= theirs or theirs <= mine)

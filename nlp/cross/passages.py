@@ -74,7 +74,7 @@ def make_passage(
         known_none = anchor_kinds is not None and not _NAMED_KINDS.intersection(anchor_kinds)
         anchors = {} if known_none else find_anchors(text, folded, _NAMED_KINDS)
     named = {folded[s:e].strip() for kind in _NAMED_KINDS_ORDER for s, e in anchors.get(kind, [])}
-    stop = _stop()
+    stop = stop_syllables()
     return Passage(
         file=file,
         start=start,
@@ -128,13 +128,8 @@ def _mask_collisions(text: str, folded: str) -> str:
     return folded
 
 
-def stop_syllables() -> frozenset[str]:
-    """Syllables too common in these reports to tell two items apart (cross.yaml ``stop_syllables``)."""
-    return _stop()
-
-
 @cache
-def _stop() -> frozenset[str]:
+def stop_syllables() -> frozenset[str]:
     """Syllables too common in these reports to tell two items apart (cross.yaml ``stop_syllables``)."""
     return frozenset(settings()[_STOP_SETTING].split())
 

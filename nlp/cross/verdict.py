@@ -134,14 +134,15 @@ def _mutual(match: Match, item: Shortcoming, others: list[Shortcoming], matcher:
     for other in others:
         if other is item:
             continue
-        if _names_by_phrases(shared_phrases(other.passage, match.passage), own_phrases):
+        rival_phrases = shared_phrases(other.passage, match.passage)
+        if _names_by_phrases(rival_phrases, own_phrases):
             return False  # "… chỉ sinh hoạt chuyên đề được 2/4 kỳ, vì … lo chuyển trụ sở và lớp hè": the meetings'
         rival = matcher.score(other.passage, match.passage)  # phrases, not the summer classes' one word
         if rival.score <= match.score + 1e-6:
             continue
         if match.overlap >= matching("mutual_overlap") and match.overlap >= 2 * rival.overlap:
             continue
-        if _names_by_phrases(own_phrases, shared_phrases(other.passage, match.passage)):
+        if _names_by_phrases(own_phrases, rival_phrases):
             continue
         return False
     return True
