@@ -1225,10 +1225,7 @@ def test_a_division_of_work_before_the_first_part_adds_its_fields_to_the_posts_a
 
     found = passages("t.txt", _result(PREAMBLE_REPORT))
     assert [p.text[:20] for p in found if p.section == PREAMBLE] == ["Phân công trong Ban "]
-    deputy = Identity(
-        file="p.txt", role="leader", form="2A", name="Hoàng Đức Tín", key="hoàng đức tín", gov_post="Phó Giám đốc",
-        posts=["pho_giam_doc"], areas=["hanh chinh"],
-    )  # fmt: skip
+    deputy = _holder("p.txt", ["pho_giam_doc"], "Phó Giám đốc", areas=["hanh chinh"])
     statements = responsibility_statements(found)
     (divided,) = with_divided_fields([deputy], statements)
     assert "hanh chinh" in divided.areas and any("phong chay" in a for a in divided.areas)
