@@ -262,7 +262,8 @@ def speaks_to(
     collective text nor the post says so: a sentence naming it (the same item, closer to it than to any other, sharing
     its concrete words) that owns it ("Tôi được chi bộ giao theo dõi tuyển sinh mà không lập danh sách …"), calls it
     the writer's own field ("… do tôi phụ trách …") or says it is not ("… không thuộc phần việc tôi được phân công").
-    A shared responsibility alone ("là trách nhiệm chung của cả chi bộ") is not enough: anyone may write it."""
+    A shared responsibility said of the item itself ("Việc … chậm là hạn chế chung của cả Trung tâm") answers for it
+    too; said of the collective's shortcomings in general, it names no item (only post holders are asked)."""
     owning_sections = set(settings()["collective_sections"])
     floor = matching("speaks_overlap")  # the words first: only the few sentences that share them are embedded
     candidates = [
@@ -272,7 +273,10 @@ def speaks_to(
         and syllable_overlap(item.passage, p) >= floor
     ]
     owning = {id(p) for p in candidates if p.section in owning_sections and owns(p)}
-    speaking = [p for p in candidates if id(p) in owning or cue("own_area", p.folded) or denial_cue(p)]
+    sharing = {id(p) for p in candidates if p.section in owning_sections and _shares_on_the_item(p)}
+    speaking = [
+        p for p in candidates if id(p) in owning or id(p) in sharing or cue("own_area", p.folded) or denial_cue(p)
+    ]
     if not speaking:  # nothing to match: no embedding, no baseline
         return False
     baseline = collective_baseline(report) if baseline is None else baseline  # the caller's, when it has it
@@ -282,7 +286,15 @@ def speaks_to(
             continue
         if (id(said) in owning and _about(match)) or cue("own_area", said.folded) or denial_cue(said):
             return True
+        if id(said) in sharing and _about(match):
+            return True
     return False
+
+
+def _shares_on_the_item(line: Passage) -> bool:
+    """A line that shares the responsibility for a fault ("tôi cùng tập thể chịu trách nhiệm chung về việc …", "việc …
+    là hạn chế chung của cả Trung tâm") without pointing it elsewhere or denying it."""
+    return bool(cue("diffuse", line.folded)) and not cue("points_elsewhere", line.folded) and not contrary(line)
 
 
 def _shares_responsibility(match: Match, denial: Decision) -> bool:

@@ -787,10 +787,27 @@ def test_a_report_that_takes_the_item_up_as_its_own_makes_its_writer_answer(matc
             "collective_responsibility",
         )
     )
+    in_general = _report(
+        (
+            "Bản thân tôi cùng chi ủy chịu trách nhiệm chung về những hạn chế, khuyết điểm của chi bộ trong năm.",
+            "collective_responsibility",
+        )
+    )
+    pointing_away = _report(
+        (
+            "Tuyến đường bê tông nội đồng xóm Bến khởi công chậm là trách nhiệm chung của Ban phát triển thôn, không "
+            "thuộc phần việc tôi được phân công.",
+            "collective_responsibility",
+        )
+    )
     assert speaks_to(ROAD, owning, OTHERS, matcher)
     assert speaks_to(ROAD, denying, OTHERS, matcher)
-    assert not speaks_to(ROAD, sharing, OTHERS, matcher)  # anyone may write that
+    assert speaks_to(ROAD, pointing_away, OTHERS, matcher)  # a denial, though worded as a shared responsibility
+    # a post holder who names the item and calls it shared answers for it (only a post holder is asked: _speaking)
+    assert speaks_to(ROAD, sharing, OTHERS, matcher)
+    assert not speaks_to(ROAD, in_general, OTHERS, matcher)  # the collective's shortcomings in general: no item
     assert not speaks_to(FUND, owning, OTHERS, matcher)  # another item
+    assert not speaks_to(FUND, sharing, OTHERS, matcher)
 
 
 def test_a_division_of_three_fields_names_an_item_that_names_one_of_them_whole(matcher):
