@@ -162,30 +162,36 @@ def with_divided_fields(people: list[Identity], statements: list[Shortcoming]) -
     stated before the report's first part (a standing one, :data:`nlp.cross.passages.PREAMBLE`) adds its fields to
     the post's areas."""
     given: dict[int, list[str]] = {}
+    divided: dict[int, set[str]] = {}  # the posts of each person that a division names ("đồng chí Phó Giám đốc …")
     charged: set[int] = set()
     for statement in statements:
         if statement.fields is None:
             continue
-        by_name, by_body, by_post, _ = _named_in(_naming_part(statement), "", people)
+        by_name, by_body, by_post, named = _named_in(_naming_part(statement), "", people)
         if cue("extra_charge", statement.passage.folded) or statement.passage.section == PREAMBLE:
             charged |= by_name | by_body | by_post
         for person in people:
             if id(person) in by_name | by_body | by_post:
                 given.setdefault(id(person), []).extend(_field_words(statement.fields.folded))
+                divided.setdefault(id(person), set()).update(named & set(person.posts) or person.posts)
     return [
-        p.model_copy(update={"areas": _divided_areas(p, given[id(p)], id(p) in charged)})
+        p.model_copy(update={"areas": _divided_areas(p, given[id(p)], id(p) in charged, divided[id(p)])})
         if given.get(id(p)) and not p.head
         else p
         for p in people
     ]
 
 
-def _divided_areas(person: Identity, fields: list[str], charged: bool) -> list[str]:
+def _divided_areas(person: Identity, fields: list[str], charged: bool, divided: set[str]) -> list[str]:
     """A division of work gives a post its scope ("đồng chí Phó Giám đốc phụ trách y tế dự phòng"): its fields replace
-    the post's default areas (not those the writer's own post fields name: "Phó Trạm trưởng, phụ trách tiêm phòng");
-    one that gives a charge on top of the post ("đồng chí …, Trưởng phòng Kế hoạch – Tài
-    chính, được giao làm Tổ trưởng Tổ mua sắm") leaves the post's areas and adds the charge's."""
-    return with_fields([*person.areas, *fields] if charged else [*charges_of(person), *fields])
+    the post's default areas (not those the writer's own post fields name: "Phó Trạm trưởng, phụ trách tiêm phòng",
+    nor those of the writer's other posts, which the division does not name: a Phó Bí thư's party work); one that
+    gives a charge on top of the post ("đồng chí …, Trưởng phòng Kế hoạch – Tài chính, được giao làm Tổ trưởng Tổ
+    mua sắm") leaves the post's areas and adds the charge's."""
+    if charged:
+        return with_fields([*person.areas, *fields])
+    kept = [area for post in posts() if post.id in person.posts and post.id not in divided for area in post.areas]
+    return with_fields([*charges_of(person), *kept, *fields])
 
 
 def _naming_part(division: Shortcoming) -> str:

@@ -1331,3 +1331,20 @@ def test_a_head_s_claim_about_the_field_an_item_falls_in_denies_it():
         "achievements",
     )
     assert not _claims_the_items_field(admissions, admitted, items)
+
+
+def test_a_division_naming_one_of_two_posts_leaves_the_other_posts_areas():
+    """The collective gives "đồng chí Phó Giám đốc" the collection of contract money: the deputy who is also Phó Bí
+    thư still answers for the chi bộ's meetings by her party post."""
+    from nlp.cross.responsibility import responsibility_statements, with_divided_fields
+
+    division = make_passage(
+        "Trong năm, Ban Giám đốc đã phân công đồng chí Phó Giám đốc trực tiếp phụ trách việc theo dõi, đôn đốc thu "
+        "tiền các hợp đồng dịch vụ.",
+        None,
+    )
+    deputy = _holder("n.txt", ["pho_bi_thu", "pho_giam_doc"], "Phó Giám đốc", areas=["sinh hoat chi bo", "hanh chinh"])
+    (divided,) = with_divided_fields([deputy], responsibility_statements([division]))
+    assert "sinh hoat chi bo" in divided.areas  # the party post's area: the division does not name that post
+    assert any("hop dong dich vu" in a for a in divided.areas)
+    assert "hanh chinh" not in divided.areas  # the named post's scope is the division's
