@@ -65,14 +65,15 @@ def make_passage(
     analysis found in this very sentence, when known — without a named one, the anchors are not looked for again;
     ``unit``: the analysis's unit of this very sentence, annotated with the shipped lexicons, when at hand — where
     its text and folded text are the passage's, its lexicon hits and anchors are taken, not searched again)."""
-    folded = _mask_collisions(text, fold(text))
-    if unit is not None and unit.text == text and unit.folded == folded:
+    flat = _WRAP.sub(" ", text) if "\n" in text else text  # a sentence wrapped over lines reads as one line
+    folded = _mask_collisions(flat, fold(flat))
+    if unit is not None and unit.text == flat and unit.folded == folded:
         hits = list(unit.hits)
         anchors = unit.anchors
     else:
-        hits = default_lexicons().find(text, folded, accent_insensitive=accent_insensitive)
+        hits = default_lexicons().find(flat, folded, accent_insensitive=accent_insensitive)
         known_none = anchor_kinds is not None and not _NAMED_KINDS.intersection(anchor_kinds)
-        anchors = {} if known_none else find_anchors(text, folded, _NAMED_KINDS)
+        anchors = {} if known_none else find_anchors(flat, folded, _NAMED_KINDS)
     named = {folded[s:e].strip() for kind in _NAMED_KINDS_ORDER for s, e in anchors.get(kind, [])}
     stop = stop_syllables()
     return Passage(
@@ -119,6 +120,7 @@ def from_row(row: list, file: str) -> Passage:
 
 
 _CHUA_FIX = re.compile(r"chữa", re.IGNORECASE)
+_WRAP = re.compile(r"[ \t]*\r?\n\s*")  # a line break inside a sentence, with the indent of the line after it
 
 
 def _mask_collisions(text: str, folded: str) -> str:

@@ -168,7 +168,7 @@ def good_result(folded: str) -> bool:
     checks ask it of the same sentence once per collective shortcoming)."""
     for pattern in cues()["good_result"]:
         for match in pattern.finditer(folded):
-            if not cue("negated_good", folded[max(0, match.start() - 24) : match.start()]):
+            if not cue("negated_good", folded[max(0, match.start() - 40) : match.start()]):
                 return True
     return False
 
