@@ -657,6 +657,11 @@ def test_a_good_result_taken_back_claims_nothing_and_a_plain_own_fault_owns():
     ):  # no remedy yet: the words of a good result, taken back
         assert not contrary(make_passage(text, "shortcomings")), text
     assert contrary(make_passage("Khoản nợ của Công ty Cánh Diều đã được xử lý dứt điểm.", "achievements"))
+    for text in (
+        "Công tác phòng cháy được tôi trực tiếp chỉ đạo; năm 2025 bệnh viện không để xảy ra cháy, nổ.",
+        "Qua kiểm tra của Sở Tài chính, quỹ phúc lợi của Trung tâm không bị xử phạt.",
+    ):
+        assert contrary(make_passage(text, "collective_responsibility")), text
     signed = make_passage(
         "Tôi ký ban hành quy chế chi nhuận bút mới chậm 3 tháng, nên nhuận bút quý II bị trả chậm.", "shortcomings"
     )
