@@ -164,8 +164,9 @@ def contrary(item: Passage) -> bool:
 
 @lru_cache(maxsize=1 << 16)
 def good_result(folded: str) -> bool:
-    """A claim of good results not taken back by the word before it ("chưa chặt chẽ" claims nothing; remembered: the
-    checks ask it of the same sentence once per collective shortcoming)."""
+    """A claim of good results not taken back or made a wish by the words before it ("chưa chặt chẽ", "chưa có biện
+    pháp xử lý dứt điểm", "cần quyết liệt hơn" claim nothing; remembered: the checks ask it of the same sentence once
+    per collective shortcoming)."""
     for pattern in cues()["good_result"]:
         for match in pattern.finditer(folded):
             if not cue("negated_good", folded[max(0, match.start() - 40) : match.start()]):
@@ -274,8 +275,11 @@ def speaks_to(
     ]
     owning = {id(p) for p in candidates if p.section in owning_sections and owns(p)}
     sharing = {id(p) for p in candidates if p.section in owning_sections and _shares_on_the_item(p)}
+    # a denial: by its cues anywhere, or as the model reads it where the report answers for faults (not a claim among
+    # the duties done: "Hoàn thành các cam kết đã đăng ký")
+    denying = {id(p) for p in candidates if denial_cue(p) or (p.section in owning_sections and denies(p))}
     speaking = [
-        p for p in candidates if id(p) in owning or id(p) in sharing or cue("own_area", p.folded) or denial_cue(p)
+        p for p in candidates if id(p) in owning or id(p) in sharing or id(p) in denying or cue("own_area", p.folded)
     ]
     if not speaking:  # nothing to match: no embedding, no baseline
         return False
@@ -284,7 +288,7 @@ def speaks_to(
         said = match.passage
         if not _mutual(match, item, others, matcher):
             continue
-        if (id(said) in owning and _about(match)) or cue("own_area", said.folded) or denial_cue(said):
+        if (id(said) in owning and _about(match)) or cue("own_area", said.folded) or id(said) in denying:
             return True
         if id(said) in sharing and _about(match):
             return True

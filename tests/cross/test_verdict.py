@@ -654,7 +654,8 @@ def test_a_good_result_taken_back_claims_nothing_and_a_plain_own_fault_owns():
     for text in (
         "Công nợ của các công ty lữ hành quá hạn thu hồi còn lớn, chưa có biện pháp xử lý dứt điểm.",
         "Tình trạng lấn chiếm vỉa hè còn tái diễn, không có giải pháp xử lý dứt điểm.",
-    ):  # no remedy yet: the words of a good result, taken back
+        "Kết quả phát triển đảng viên chưa đạt chỉ tiêu là trách nhiệm của cả Đảng bộ, các chi bộ cần quyết liệt hơn.",
+    ):  # no remedy yet, a wish: the words of a good result, taken back
         assert not contrary(make_passage(text, "shortcomings")), text
     assert contrary(make_passage("Khoản nợ của Công ty Cánh Diều đã được xử lý dứt điểm.", "achievements"))
     for text in (
@@ -819,6 +820,23 @@ def test_a_report_that_takes_the_item_up_as_its_own_makes_its_writer_answer(matc
     assert not speaks_to(ROAD, in_general, OTHERS, matcher)  # the collective's shortcomings in general: no item
     assert not speaks_to(FUND, owning, OTHERS, matcher)  # another item
     assert not speaks_to(FUND, sharing, OTHERS, matcher)
+
+
+def test_a_denial_only_the_stance_model_reads_speaks_where_the_report_answers_for_faults(matcher):
+    """No denial cue, but the model reads the sentence as one: in part V (the writer's part in the collective's
+    faults) the writer takes the item up; the same words among the duties done are a claim, not an answer."""
+    from nlp.cross.verdict import denial_cue, denies
+
+    text = (
+        "Tuyến đường bê tông nội đồng xóm Bến khởi công chậm 4 tháng là do các hộ chưa thống nhất hiến đất; Ban "
+        "phát triển thôn đã làm đúng và đủ phần việc được giao."
+    )
+    answering = _report((text, "collective_responsibility"))
+    listed = _report((text, "duties"))
+    said = answering[-1]
+    assert denies(said) and not denial_cue(said)  # the model's reading, not a cue
+    assert speaks_to(ROAD, answering, OTHERS, matcher)
+    assert not speaks_to(ROAD, listed, OTHERS, matcher)
 
 
 def test_a_division_of_three_fields_names_an_item_that_names_one_of_them_whole(matcher):
