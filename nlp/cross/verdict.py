@@ -113,7 +113,7 @@ def owns(item: Passage) -> bool:
         return True
     if cue("own_part", item.folded):
         return True
-    fault = cue("own_fault", item.folded) if item.first_person else None
+    fault = cue("own_fault", _without_no_fault(item.folded)) if item.first_person else None  # not "không để chậm"
     if fault and "trach nhiem" not in fault.group(0):  # "Tôi ký ban hành quy chế … chậm", "chính tôi đã ký … khi chưa
         return True  # xem …", not "bản thân cùng chịu trách nhiệm chung … về việc chậm …"
     role = cue("role_opening", item.folded)

@@ -671,6 +671,12 @@ def test_a_good_result_taken_back_claims_nothing_and_a_plain_own_fault_owns():
         "Bản thân tôi cùng chịu trách nhiệm chung với tập thể về việc chậm trả nhuận bút.", "shortcomings"
     )
     assert not owns(shared)
+    elsewhere = make_passage(
+        "Về việc chi trợ cấp quý II chậm 23 ngày, tôi xin nói rõ: khâu chi tiền do kế toán làm, còn phần việc tôi phụ "
+        "trách là xét duyệt danh sách thì đã xong đúng hạn, không để chậm.",
+        "collective_responsibility",
+    )
+    assert not owns(elsewhere)  # "không để chậm" denies the fault word it holds
 
 
 def test_a_division_of_work_that_gives_a_field_to_a_body(matcher):
