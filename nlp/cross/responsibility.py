@@ -461,6 +461,8 @@ def _shares_a_phrase(item: Passage, fields: Passage) -> bool:
 
 def topic_words(topics: str, line: Passage) -> list[set[str]]:
     """The content syllables of each topic a line names ("thất thoát nước và an toàn lao động" names two)."""
+    for trim in cues()["topic_trim"]:  # "Đối với các hạn chế về thu hồi công nợ mà báo cáo … đã nêu": the debts
+        topics = trim.sub(" ", topics)
     found = [set(t.split()) & line.syllables for t in _TOPIC_SPLIT.split(topics)]
     return [t for t in found if t]
 

@@ -1398,3 +1398,21 @@ def test_a_sentence_wrapped_over_lines_reads_as_one_line():
     assert wrapped.text == text and wrapped.end - wrapped.start == len(text)
     assert wrapped.folded == flat.folded and "\n" not in wrapped.folded
     assert owns(wrapped) and wrapped.syllables == flat.syllables
+
+
+def test_a_topic_opening_about_the_shortcomings_on_one_topic_is_scoped_to_that_topic():
+    """ "Đối với các hạn chế về thu hồi công nợ mà báo cáo … đã nêu, tôi … chịu trách nhiệm chung" shares the
+    responsibility for the debts, not for the oil spill: the words around the topic name none."""
+    from nlp.cross.verdict import _scoped_elsewhere
+
+    debt = Shortcoming(
+        make_passage("Công nợ quá hạn của 6 hãng tàu còn 12,4 tỷ đồng, chưa thu hồi được.", "shortcomings")
+    )
+    spill = Shortcoming(make_passage("Để tràn 1,2 m³ dầu DO tại bến số 5, vết dầu loang 300 m².", "shortcomings"))
+    line = make_passage(
+        "Đối với các hạn chế về thu hồi công nợ mà báo cáo kiểm điểm của Đảng ủy đã nêu, tôi cùng tập thể Ban Chấp "
+        "hành chịu trách nhiệm chung.",
+        "collective_responsibility",
+    )
+    assert _scoped_elsewhere(spill, line, [debt, spill])
+    assert not _scoped_elsewhere(debt, line, [debt, spill])
