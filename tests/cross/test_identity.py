@@ -117,6 +117,10 @@ def test_spellings_and_lists_of_posts():
     posts, _ = find_posts("Ủy viên Ban Thường vụ, Chủ nhiệm Ủy ban Kiểm tra Đảng ủy")  # "Kiểm", not "kiêm"
     assert posts == ["uy_ban_kiem_tra"]
     assert find_posts("Bí thư chi bộ kiêm Trưởng thôn")[0] == ["bi_thu", "truong_thon"]
+    # the head of a centre inside a unit, and a head chef, head a part of it
+    posts, areas = find_posts("Đảng viên", "Trưởng Trung tâm Khai thác ga")
+    assert posts == ["truong_phong"] and "trung tam khai thac ga" in areas
+    assert find_posts(None, "Bếp trưởng")[0] == ["truong_phong"]
 
 
 def _writer(name: str, party: str | None, gov: str | None, unit: str) -> Identity:
