@@ -1416,3 +1416,25 @@ def test_a_topic_opening_about_the_shortcomings_on_one_topic_is_scoped_to_that_t
     )
     assert _scoped_elsewhere(spill, line, [debt, spill])
     assert not _scoped_elsewhere(debt, line, [debt, spill])
+
+
+def test_a_first_person_claim_about_a_whole_field_is_held_against_the_items_the_writer_answers_for(matcher):
+    """A claim about a whole field ("Tôi trực tiếp chỉ đạo công tác kiểm soát chất lượng …; … đạt yêu cầu") is held
+    against the item the writer answers for, though the item's text does not name the field."""
+    from nlp.cross.verdict import _closest, contrary
+
+    cores = Shortcoming(
+        make_passage(
+            "Có 9/42 mẫu lõi bê tông nhựa không đạt chiều dày thiết kế, phải cào bóc thảm lại.", "shortcomings"
+        )
+    )
+    claim = make_passage(
+        "Tôi trực tiếp chỉ đạo công tác kiểm soát chất lượng các lớp bê tông nhựa; các đoạn thảm đều được nghiệm thu đạt "
+        "yêu cầu thiết kế.",
+        "collective_responsibility",
+    )
+    assert contrary(claim) and _closest(cores, claim, [cores], ["chat luong"], matcher)
+    repaired = make_passage(
+        "Công trình cải tạo trụ sở đã bàn giao từ tháng 10/2025, chất lượng bảo đảm, đúng dự toán được duyệt.", "duties"
+    )
+    assert contrary(repaired)
