@@ -1438,3 +1438,9 @@ def test_a_first_person_claim_about_a_whole_field_is_held_against_the_items_the_
         "Công trình cải tạo trụ sở đã bàn giao từ tháng 10/2025, chất lượng bảo đảm, đúng dự toán được duyệt.", "duties"
     )
     assert contrary(repaired)
+    forfeited = make_passage(
+        "Việc Công ty bị tịch thu 350 triệu đồng bảo đảm dự thầu là bài học chung của cả Công ty.",
+        "collective_responsibility",
+    )
+    assert not contrary(forfeited)  # "bảo đảm dự thầu" (a bid security), not "bảo đảm đủ"
+    assert contrary(make_passage("Kho thuốc bảo đảm đủ cơ số cho người bệnh cả năm.", "duties"))
