@@ -1444,3 +1444,13 @@ def test_a_first_person_claim_about_a_whole_field_is_held_against_the_items_the_
     )
     assert not contrary(forfeited)  # "bảo đảm dự thầu" (a bid security), not "bảo đảm đủ"
     assert contrary(make_passage("Kho thuốc bảo đảm đủ cơ số cho người bệnh cả năm.", "duties"))
+
+
+def test_a_shared_oversight_or_fault_is_a_diffusion():
+    from nlp.cross.config import cue
+
+    for text in (
+        "Việc quỹ tiền mặt chênh lệch 27 triệu đồng phát hiện muộn là thiếu sót chung trong công tác kiểm tra.",
+        "Sai sót chung của các bộ phận là chưa đối chiếu sổ sách hằng quý.",
+    ):
+        assert cue("diffuse", make_passage(text, "collective_responsibility").folded), text
