@@ -548,11 +548,13 @@ def sub_unit_heads(members: list[Identity]) -> list[Identity]:
     unit, when the unit's name is not that part's (whether or not the secretary's report is there: a reviewer's
     pair check holds one writer only). Such a writer answers for the shortcomings the text places in his or her
     part."""
-    unit_words = [set(m.unit_key.split()) for m in members if m.unit_key]
+    unit_names = [f" {m.unit_key} " for m in members if m.unit_key]
     adjusted = []
     for member in members:
         parts = _sub_units(member) if member.head and not _heads_whole_unit(member) else []
-        if parts and not any(set(p.split()) <= words for p in parts for words in unit_words):
+        # the part's name as a phrase of the unit's ("khoa noi" in "chi bo khoa noi"), not its words anywhere in it
+        # ("phong lien doan lao dong tinh" is not the federation "lien doan lao dong tinh Phong Trì")
+        if parts and not any(f" {p} " in name for p in parts for name in unit_names):
             member = within_parent(member).model_copy(
                 update={"places": list(dict.fromkeys([*member.places, *_branch_places(member), *parts]))}
             )

@@ -150,6 +150,18 @@ def test_the_head_of_a_part_is_not_the_head_of_a_chi_bo_that_spans_the_whole_uni
     assert not sub_unit_heads([members[1]])[0].head
 
 
+def test_the_office_head_of_a_federation_heads_a_part_whatever_the_province_is_called():
+    """The "Chánh Văn phòng Liên đoàn Lao động tỉnh" heads the office, not the federation: "liên đoàn" is no troupe
+    (đoàn), and the office's name is no phrase of the unit's even where the province ("Phong Trì") shares a word."""
+    unit = "Chi bộ Cơ quan Liên đoàn Lao động tỉnh Phong Trì"
+    members = [
+        _writer("Hoàng Minh Thuận", "Bí thư chi bộ", "Chủ tịch Liên đoàn Lao động tỉnh", unit),
+        _writer("Cù Đình Hậu", "Chi ủy viên", "Chánh Văn phòng Liên đoàn Lao động tỉnh", unit),
+    ]
+    chair, office = sub_unit_heads(members)
+    assert chair.head and not office.head
+
+
 def ward_head_of(unit: str) -> Identity:
     return _writer("Mạc Thị Bình", "Chi ủy viên", "Trưởng khoa Nội", unit)
 
