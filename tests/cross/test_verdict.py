@@ -1454,3 +1454,20 @@ def test_a_shared_oversight_or_fault_is_a_diffusion():
         "Sai sót chung của các bộ phận là chưa đối chiếu sổ sách hằng quý.",
     ):
         assert cue("diffuse", make_passage(text, "collective_responsibility").folded), text
+
+
+def test_a_capital_kept_safe_a_cause_that_is_no_fault_and_an_authority_not_held_deny():
+    from nlp.cross.verdict import contrary, denial_cue
+
+    fund = make_passage(
+        "Tôi trực tiếp chỉ đạo hoạt động của Quỹ hỗ trợ hội viên; năm 2025 quỹ được bảo toàn, hoạt động an toàn, nợ quá "
+        "hạn phát sinh chủ yếu do thiên tai, không do buông lỏng quản lý.",
+        "duties",
+    )
+    assert contrary(fund) and denial_cue(fund)
+    playground = make_passage(
+        "Việc chưa thay thiết bị vui chơi là do thành phố chưa bố trí vốn, không thuộc thẩm quyền quyết định của tôi.",
+        "collective_responsibility",
+    )
+    assert denial_cue(playground)
+    assert not denial_cue(make_passage("Tôi để chậm do buông lỏng quản lý khâu thu phí.", "shortcomings"))
