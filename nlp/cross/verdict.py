@@ -288,9 +288,7 @@ def speaks_to(
         said = match.passage
         if not _mutual(match, item, others, matcher):
             continue
-        if (id(said) in owning and _about(match)) or cue("own_area", said.folded) or id(said) in denying:
-            return True
-        if id(said) in sharing and _about(match):
+        if ({id(said)} & (owning | sharing) and _about(match)) or id(said) in denying or cue("own_area", said.folded):
             return True
     return False
 
