@@ -12,7 +12,8 @@ and builds them (the same findings either way).
 
 The default sentence encoder (``static``, :mod:`nlp.cross.static_encoder`) costs microseconds a sentence: each
 unit's sentences are encoded as it is checked, and nothing is kept; from ``PARALLEL_UNITS`` units on, the units are
-checked (and their outputs rendered) in ``jobs`` processes, and the driver writes the outputs in unit order. With
+checked (and their outputs rendered) in ``jobs`` processes, the largest units first, and the driver writes the outputs in
+unit order. With
 ``e5`` (``--cross-matcher e5``), the sentences the checks compare are embedded by the workers beside each analysis and kept in the batch store by
 sentence hash; the driver embeds only what is missing there (reports analysed by an earlier run without the checks,
 last year's reports without a store of embeddings).
@@ -32,11 +33,12 @@ import os
 import sqlite3
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 
@@ -271,6 +273,7 @@ def _previous_embeddings(folder: Path, keys: list[str]) -> dict[str, bytes]:
         return {}
 
 
+_T = TypeVar("_T")
 PARALLEL_UNITS = 16  # from this many units on, the static checks run in ``jobs`` processes
 MatcherFactory = Callable[[list[AnalysedReport | PreparedReport]], Matcher]
 
@@ -376,7 +379,32 @@ def _outcomes(jobs: list[_UnitJob], processes: int, matchers: MatcherFactory | N
     import multiprocessing
 
     with multiprocessing.get_context("forkserver").Pool(processes, initializer=_calm_collector) as pool:
-        yield from pool.imap(_check_unit, jobs, chunksize=2)
+        indexed = [(i, jobs[i]) for i in largest_first(jobs)]
+        yield from in_unit_order(
+            pool.imap_unordered(_check_indexed, indexed)
+        )  # the writer's order decides shared files
+
+
+def largest_first(jobs: list[_UnitJob]) -> list[int]:
+    """The units' indices, the costliest first (by their reports with the ones of last year): a large unit taken
+    last would leave the other processes idle while it runs (the longest-processing-time-first rule)."""
+    return sorted(range(len(jobs)), key=lambda i: -(len(jobs[i].rows) + len(jobs[i].old)))
+
+
+def in_unit_order(indexed: Iterable[tuple[int, _T]]) -> Iterator[_T]:
+    """The outcomes of units checked in any order, handed on in the units' order (0, 1, 2…) as soon as each is due."""
+    waiting: dict[int, _T] = {}
+    following = 0
+    for index, outcome in indexed:
+        waiting[index] = outcome
+        while following in waiting:
+            yield waiting.pop(following)
+            following += 1
+
+
+def _check_indexed(indexed: tuple[int, _UnitJob]) -> tuple[int, _UnitOutcome | None]:
+    index, job = indexed
+    return index, _check_unit(job)
 
 
 CHECKS_GC_THRESHOLD = (50_000, 20, 100)  # the cyclic collector's thresholds in a checks' process

@@ -4,9 +4,9 @@ concrete anchors (numbers, named words) that two reports can share."""
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, wraps
 
 from nlp.cross.config import cue, settings
 from nlp.doc import Unit
@@ -39,6 +39,7 @@ class Passage:
     syllables: frozenset[str] = frozenset()
     generic: float = 0.0
     opens_line: bool = True  # the sentence starts a line of the report (after a list marker), not the middle of one
+    memo: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)  # what :func:`per_passage` read
 
     def has(self, lexicon: str) -> bool:
         """True if a phrase of ``lexicon`` occurs in the sentence."""
@@ -48,6 +49,21 @@ class Passage:
     def first_person(self) -> bool:
         """The writer speaks of himself or herself."""
         return self.has("first_person")
+
+
+def per_passage(predicate: Callable[[Passage], bool]) -> Callable[[Passage], bool]:
+    """``predicate``, a reading of one sentence alone (its text, words, lexicon hits and section), remembered on the
+    sentence: the checks ask it of each sentence of a report once for every collective shortcoming."""
+    name = f"{predicate.__module__}.{predicate.__qualname__}"
+
+    @wraps(predicate)
+    def remembered(item: Passage) -> bool:
+        found = item.memo.get(name)
+        if found is None:
+            found = item.memo[name] = predicate(item)
+        return found
+
+    return remembered
 
 
 def make_passage(

@@ -15,7 +15,7 @@ from functools import lru_cache
 from nlp.cross.config import cue, cues, matching, settings
 from nlp.cross.identity import with_fields, words_of
 from nlp.cross.match import Match, Matcher, shared_phrases, syllable_overlap
-from nlp.cross.passages import Passage
+from nlp.cross.passages import Passage, per_passage
 from nlp.cross.responsibility import Shortcoming, covers_topic, has_figures, in_area, topic_words
 from nlp.cross.stance import reads_as as model_reads_as
 
@@ -39,12 +39,14 @@ def reads_as(item: Passage, label: str) -> bool:
     return model_reads_as(item.text, label)
 
 
+@per_passage
 def denies(item: Passage) -> bool:
     """The sentence says the item is not the writer's fault or area: by the denial cues, or as the stance model reads
     it ("… là do đơn vị đó hạch toán nhầm …, không phải sai sót của kế toán …")."""
     return denial_cue(item) or _read_as_denied(item)
 
 
+@per_passage
 def _read_as_denied(item: Passage) -> bool:
     """The stance model reads a denial of a sentence outside the writer's own list of faults and their causes (there,
     only of one that disowns something: "… không phải là chậm tiến độ …"), and the sentence neither names the fault
@@ -66,6 +68,7 @@ def _model_may_deny(item: Passage) -> bool:
 _OWN_FAULT_SECTIONS = ("shortcomings", "causes")  # the writer's own faults and their causes: no denial by the model
 
 
+@per_passage
 def _states_own_fault(item: Passage) -> bool:
     """The writer's own part in a fault said outright ("tôi đã để …", "lỗi này do tôi …"), outside the phrases that
     deny one ("không để xảy ra sai sót"), in a sentence that disowns nothing ("không phải …", "không thuộc …")."""
@@ -78,6 +81,7 @@ def _states_own_fault(item: Passage) -> bool:
     return bool(cue("fault_noun", part.group(0)) or cue("fault_words", rest))  # đủ 4 cột mốc") states no fault
 
 
+@per_passage
 def _names_the_fault_only(item: Passage) -> bool:
     """The sentence states the fault, claims nothing good and says nothing of whose duty it was ("Phụ cấp … chi trả
     chậm do kinh phí … phân bổ muộn"): naming the item with an outside cause diffuses it, it does not deny it."""
@@ -95,6 +99,7 @@ def _without_no_fault(folded: str) -> str:
     return folded
 
 
+@per_passage
 def denial_cue(item: Passage) -> bool:
     """A denial cue that is not a shared responsibility put on bodies the writer belongs to ("… thuộc trách nhiệm
     chung của Ban giám hiệu và tổ …": a diffuse wording the stance model reads as diffusing)."""
@@ -103,6 +108,7 @@ def denial_cue(item: Passage) -> bool:
     return not (cue("diffuse", item.folded) and reads_as(item, "diffused"))
 
 
+@per_passage
 def owns(item: Passage) -> bool:
     """A first-person sentence that gives the writer's own part or responsibility (not only a shared one) in a fault:
     "tôi chịu trách nhiệm chính về công tác X; công tác này đã thực hiện đúng quy định" owns the area, not a fault.
@@ -154,6 +160,7 @@ def _names_by_phrases(mine: int, other: int) -> bool:
     return mine >= matching("phrase_count") and mine >= matching("phrase_ratio") * max(other, 1)
 
 
+@per_passage
 def contrary(item: Passage) -> bool:
     """The sentence says the contrary of a fault: no shortcoming, not the writer's area, a good result."""
     if denial_cue(item) or clean_claim(item):
@@ -174,6 +181,7 @@ def good_result(folded: str) -> bool:
     return False
 
 
+@per_passage
 def clean_claim(item: Passage) -> bool:
     """A claim of good results that admits no fault at all ("… đã được thực hiện đúng trình tự, thủ tục, không để
     xảy ra sai sót"): fault wording counts only outside the phrases that deny one."""
@@ -293,6 +301,7 @@ def speaks_to(
     return False
 
 
+@per_passage
 def _shares_on_the_item(line: Passage) -> bool:
     """A line that shares the responsibility for a fault ("tôi cùng tập thể chịu trách nhiệm chung về việc …", "việc …
     là hạn chế chung của cả Trung tâm") without pointing it elsewhere or denying it."""

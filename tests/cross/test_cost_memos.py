@@ -75,3 +75,40 @@ def test_a_report_given_its_own_rows_gets_what_it_gets_among_every_row():
     among = apply_findings(result, findings, writer, [*others, *mine])
     assert alone.model_dump_json() == among.model_dump_json()
     assert alone.accountability.status == "missing"  # owns none of its own rows: another writer's owning counts not
+
+
+def test_a_reading_of_one_sentence_is_made_once_a_sentence():
+    from nlp.cross.passages import per_passage
+
+    read: list[str] = []
+
+    @per_passage
+    def claims_a_result(item) -> bool:
+        read.append(item.file)
+        return "đúng kế hoạch" in item.text
+
+    one = make_passage("Công tác thu quỹ hoàn thành đúng kế hoạch.", "results", file="a.txt")
+    other = make_passage("Công tác thu quỹ hoàn thành đúng kế hoạch.", "results", file="b.txt")
+    assert claims_a_result(one) and claims_a_result(one) and claims_a_result(other)
+    assert read == ["a.txt", "b.txt"]  # once for each sentence, not once for each question
+    twin = make_passage("Công tác thu quỹ hoàn thành đúng kế hoạch.", "results", file="a.txt")
+    assert one == twin and not twin.memo  # what was remembered is not part of the sentence
+
+
+def test_the_verdicts_readings_remembered_give_what_a_fresh_sentence_gives():
+    from nlp.cross import verdict
+
+    texts = [
+        "Tôi chịu trách nhiệm chính về việc chậm giải ngân vốn đầu tư công.",
+        "Việc chậm giải ngân không thuộc trách nhiệm của tôi.",
+        "Công tác thu ngân sách đạt 105% dự toán, không để xảy ra sai sót.",
+        "Bản thân cùng chịu trách nhiệm chung với tập thể.",
+    ]
+    readings = (verdict.owns, verdict.denies, verdict.contrary, verdict.denial_cue, verdict.clean_claim)
+    for text in texts:
+        asked = make_passage(text, "shortcomings")
+        first = [reading(asked) for reading in readings]
+        assert [reading(asked) for reading in readings] == first
+        assert [reading(make_passage(text, "shortcomings")) for reading in readings] == first
+    said = make_passage(texts[1], "shortcomings")
+    assert verdict.denies(said) and not verdict.owns(said)
