@@ -39,7 +39,7 @@ class Passage:
     syllables: frozenset[str] = frozenset()
     generic: float = 0.0
     opens_line: bool = True  # the sentence starts a line of the report (after a list marker), not the middle of one
-    memo: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)  # what :func:`per_passage` read
+    memo: dict[str, bool] = field(default_factory=dict, init=False, compare=False, repr=False)  # per_passage readings
 
     def has(self, lexicon: str) -> bool:
         """True if a phrase of ``lexicon`` occurs in the sentence."""

@@ -4,6 +4,8 @@ given only its own collective rows."""
 
 from __future__ import annotations
 
+import dataclasses
+
 from nlp import analyze
 from nlp.cross.findings import apply_findings, collective_finding
 from nlp.cross.match import Matcher
@@ -93,6 +95,9 @@ def test_a_reading_of_one_sentence_is_made_once_a_sentence():
     assert read == ["a.txt", "b.txt"]  # once for each sentence, not once for each question
     twin = make_passage("Công tác thu quỹ hoàn thành đúng kế hoạch.", "results", file="a.txt")
     assert one == twin and not twin.memo  # what was remembered is not part of the sentence
+    moved = dataclasses.replace(one, section="causes")
+    assert not moved.memo and claims_a_result(moved)  # a sentence made from another is read afresh
+    assert read == ["a.txt", "b.txt", "a.txt"]
 
 
 def test_the_verdicts_readings_remembered_give_what_a_fresh_sentence_gives():
