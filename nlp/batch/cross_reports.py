@@ -18,7 +18,8 @@ unit order. With
 sentence hash; the driver embeds only what is missing there (reports analysed by an earlier run without the checks,
 last year's reports without a store of embeddings).
 
-A report with cross findings gets its per-report JSON and HTML page rewritten with the findings applied (status,
+A report with cross findings (or one that owns every collective shortcoming its writer answers for, which lifts a
+missing accountability) gets its per-report JSON and HTML page rewritten with the findings applied (status,
 scores and band as :func:`nlp.cross.findings.apply_findings` says) and its summary row recomputed; the analysis as
 the worker wrote it is kept beside it (``<hash>.json.plain``, a hard link of the worker's file where the file system
 has them), so that every run — the first or a ``--resume`` — checks the plain analyses again and gives the same
@@ -324,7 +325,7 @@ def _check_unit(job: _UnitJob, matchers: MatcherFactory | None = None) -> _UnitO
         checked = cross_check(reports, lang=job.lang, matcher=matcher, adjust=_previous_folders)
     rendered = {}
     for row in job.rows:
-        result = checked.results.get(row["path"]) if row["path"] in checked.findings else None
+        result = checked.results.get(row["path"])  # with findings, or owning every item the writer answers for
         if result is None or row["path"] in rendered:
             continue
         json_bytes = result.model_dump_json().encode("utf-8")
@@ -531,8 +532,9 @@ class _Writer:
                 for target in self.by_sha[sha]:
                     target.update(fresh)
                 self.rewritten.add(sha)
-                self.summary.reports += 1
-                self.summary.findings += len(outcome.checked.findings[row["path"]])
+                found = outcome.checked.findings.get(row["path"], [])
+                self.summary.reports += bool(found)
+                self.summary.findings += len(found)
             elif row["path"] in outcome.pages:  # a page the worker left to the checks, without findings
                 html_bytes = outcome.pages[row["path"]]
                 if html_bytes is not None:

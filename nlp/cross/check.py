@@ -5,7 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from nlp.cross.findings import apply_findings, collective_finding, previous_finding, quote, rule_for
+from nlp.cross.findings import (
+    apply_findings,
+    collective_finding,
+    owns_every_item,
+    previous_finding,
+    quote,
+    rule_for,
+)
 from nlp.cross.identity import identify
 from nlp.cross.link import link_reports
 from nlp.cross.match import Matcher
@@ -93,10 +100,12 @@ def cross_check(
     rows_of: dict[str, list[CollectiveRow]] = {}  # a report's own rows: what apply_findings reads of them
     for row in collective_rows:
         rows_of.setdefault(row.file, []).append(row)
-    results = {
-        file: apply_findings(batch.result(file), found, batch.identities[file], rows_of.get(file, []), lang)
-        for file, found in findings.items()
-    }
+    results = {}
+    for file in [*findings, *(f for f, rows in rows_of.items() if f not in findings and owns_every_item(rows))]:
+        result = batch.result(file)
+        applied = apply_findings(result, findings.get(file, []), batch.identities[file], rows_of.get(file, []), lang)
+        if file in findings or applied is not result:  # a writer owning every item: only where the result changes
+            results[file] = applied
     return CrossResult(
         lang="en" if lang == "en" else "vi",
         linkage=linkage,

@@ -7,6 +7,11 @@ Effect on the report's result (:func:`apply_findings`), as documented in docs/sc
 - ``cross.collective_fault_not_owned``: for the head, ``head_responsibility`` becomes false; ``status`` becomes
   ``missing`` when the writer owns none of the collective shortcomings he or she answers for.
 - ``cross.previous_fault_unreported`` / ``cross.repeated_from_last_year``: accountability unchanged.
+- A writer who owns, concretely, every collective shortcoming he or she answers for (each row ``owned``, with or
+  without findings) has stated a personal responsibility for the collective's shortcomings, wherever the report
+  says it ("V. … Đã nêu ở mục II"): a ``missing`` status becomes ``present``, with the owning sentences as its
+  evidence, and the report's own ``accountability.missing_personal`` finding goes; for the head of the unit,
+  ``head_responsibility`` becomes true and ``accountability.missing_head`` goes.
 
 The scores are recomputed (``nlp.score.score``) with the new status and findings, and a high-severity cross finding
 keeps the band from ``strong``.
@@ -21,7 +26,7 @@ from nlp.cross.config import settings, string
 from nlp.cross.passages import Passage
 from nlp.cross.records import CollectiveRow, Identity, PreviousRow, Quote
 from nlp.lexicon import load_yaml
-from nlp.schema import AnalysisResult, CrossEvidence, Finding
+from nlp.schema import AnalysisResult, CrossEvidence, Finding, Span
 from nlp.score import score
 
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2, "info": 3}
@@ -91,6 +96,11 @@ def _evidence(row: CollectiveRow | PreviousRow, year: int | None) -> CrossEviden
     )
 
 
+def owns_every_item(rows: list[CollectiveRow]) -> bool:
+    """The writer's report owns, concretely, each collective shortcoming he or she answers for (one at least)."""
+    return bool(rows) and all(r.verdict == "owned" for r in rows)
+
+
 @cache
 def _required() -> dict[str, list[str]]:
     return load_yaml("structure.yaml")["required_sections"]
@@ -103,14 +113,31 @@ def apply_findings(
     rows: list[CollectiveRow],
     lang: str = "vi",
 ) -> AnalysisResult:
-    """``result`` with ``findings`` added, the accountability verdict and the scores updated (see the module doc)."""
-    if not findings:
+    """``result`` with ``findings`` added, the accountability verdict and the scores updated (see the module doc);
+    ``result`` itself when nothing changes."""
+    mine = [r for r in rows if r.file == identity.file]
+    owned_all = owns_every_item(mine)
+    lifted = owned_all and (
+        result.accountability.status == "missing" or (identity.head and not result.accountability.head_responsibility)
+    )
+    if not findings and not lifted:
         return result
     rules = {f.rule for f in findings}
     accountability = result.accountability.model_copy()
     notes = []
-    mine = [r for r in rows if r.file == identity.file]
     owned_any = any(r.verdict == "owned" for r in mine)
+    refuted = set()  # the report's own findings that the collective report shows wrong
+    if owned_all and accountability.status == "missing":
+        refuted.add("accountability.missing_personal")
+        accountability.status = "present"
+        owning = [Span(start=r.sentence.start, end=r.sentence.end) for r in mine if r.sentence]
+        spans = {(span.start, span.end): span for span in [*accountability.evidence, *owning]}
+        accountability.evidence = [spans[key] for key in sorted(spans)]
+        accountability.explanation = ""  # the report alone read none: what it said is replaced, not contradicted
+        notes.append(string("notes", "owned_all", lang))
+    if owned_all and identity.head:
+        accountability.head_responsibility = True
+        refuted.add("accountability.missing_head")
     if "cross.contradicts_collective" in rules:
         accountability.status = "missing"
         notes.append(string("notes", "contradicts", lang))
@@ -121,7 +148,8 @@ def apply_findings(
         accountability.head_responsibility = False
     if notes:
         accountability.explanation = " ".join([accountability.explanation, *notes]).strip()
-    all_findings = sorted([*result.findings, *findings], key=lambda f: (f.start, SEVERITY_ORDER[f.severity], f.rule))
+    kept = [f for f in result.findings if f.rule not in refuted]
+    all_findings = sorted([*kept, *findings], key=lambda f: (f.start, SEVERITY_ORDER[f.severity], f.rule))
     required = len(_required().get(result.role, _required()["unknown"]))
     scores, band, explanations = score(
         result.sentences,
