@@ -126,7 +126,7 @@ def apply_findings(
     accountability = result.accountability.model_copy()
     notes = []
     owned_any = any(r.verdict == "owned" for r in mine)
-    refuted = set()  # the report's own findings that the collective report shows wrong
+    refuted: set[str] = set()  # the report's own findings that the collective report shows wrong
     if owned_all and accountability.status == "missing":
         refuted.add("accountability.missing_personal")
         accountability.status = "present"
