@@ -311,7 +311,8 @@ def _check_unit(job: _UnitJob, matchers: MatcherFactory | None = None) -> _UnitO
     matcher from its reports (None: a fresh one of ``job.matcher``)."""
     from nlp.render import render_html
 
-    reports = _reports(job.rows, job.old, job.out_dir)
+    loaded: dict[Path, AnalysisResult] = {}  # analyses loaded for the checks, read again for no page of this unit
+    reports = _reports(job.rows, job.old, job.out_dir, loaded=loaded)
     if not reports:
         return None
     matcher = matchers(reports) if matchers else Matcher(name=job.matcher)  # one a unit: its vectors go with it
@@ -338,10 +339,10 @@ def _check_unit(job: _UnitJob, matchers: MatcherFactory | None = None) -> _UnitO
             rendered[row["path"]] = (json_bytes, html_bytes, fresh)
     checked.results = {}
     checked.linkage.identities = []  # the driver merges units, persons and unlinked reports, not identities
-    return _UnitOutcome(checked, rendered, matcher.pairs, _missing_pages(job, rendered))
+    return _UnitOutcome(checked, rendered, matcher.pairs, _missing_pages(job, rendered, loaded))
 
 
-def _missing_pages(job: _UnitJob, rendered: dict) -> dict[str, bytes | None]:
+def _missing_pages(job: _UnitJob, rendered: dict, loaded: dict[Path, AnalysisResult]) -> dict[str, bytes | None]:
     """The pages of this unit's reports without findings that the workers left to the checks
     (:func:`nlp.batch.cross_inputs.page_after_checks`), rendered from the analysis: written here for a content no
     other file of the batch has, else returned for the driver to write. A report whose cross findings of an earlier
@@ -357,10 +358,12 @@ def _missing_pages(job: _UnitJob, rendered: dict) -> dict[str, bytes | None]:
         json_path, html_path = job.out_dir / row["json"], job.out_dir / row["html"]
         if html_path.is_file() or plain_path(json_path).is_file():
             continue
-        try:  # no .json.plain: the JSON is the analysis as the worker wrote it
-            result = AnalysisResult.model_validate_json(json_path.read_bytes())
-        except (OSError, ValueError):
-            continue
+        result = loaded.get(json_path)  # the checks loaded it (a writer owning every item, the result unchanged)
+        if result is None:
+            try:  # no .json.plain: the JSON is the analysis as the worker wrote it
+                result = AnalysisResult.model_validate_json(json_path.read_bytes())
+            except (OSError, ValueError):
+                continue
         html_bytes = render_html(result, lang=job.lang).encode("utf-8")
         if row["path"] in job.alone:
             write_atomic(str(html_path), html_bytes)
@@ -610,17 +613,22 @@ class UnreadableReport(Exception):
 
 
 def _reports(
-    rows: list[dict], old: list[PreviousReport], out_dir: Path, prepared: bool = True
+    rows: list[dict],
+    old: list[PreviousReport],
+    out_dir: Path,
+    prepared: bool = True,
+    loaded: dict[Path, AnalysisResult] | None = None,
 ) -> list[AnalysedReport | PreparedReport]:
     """This unit's analysed reports (this year's by their batch path, last year's under ``nam-truoc/``): as the
-    workers prepared them (:mod:`nlp.batch.cross_inputs`) where they did and ``prepared``, else their analyses."""
+    workers prepared them (:mod:`nlp.batch.cross_inputs`) where they did and ``prepared``, else their analyses;
+    ``loaded`` keeps, by JSON path, the analyses the checks then load."""
     found = [(row["path"], out_dir / row["json"]) for row in rows]
     found += [(f"{PREVIOUS_PREFIX}/{r.path}", r.folder / r.json) for r in old]
     reports: list[AnalysedReport | PreparedReport] = []
     for path, json_path in found:
         kept = cross_inputs.read(cross_inputs.sidecar_path(json_path), path) if prepared else None
         if kept is not None:
-            reports.append(PreparedReport(path, kept[0], kept[1], partial(_load_or_fail, json_path)))
+            reports.append(PreparedReport(path, kept[0], kept[1], partial(_load_or_fail, json_path, loaded)))
             continue
         result = _load(json_path)
         if result is not None:
@@ -628,10 +636,12 @@ def _reports(
     return reports
 
 
-def _load_or_fail(json_path: Path) -> AnalysisResult:
+def _load_or_fail(json_path: Path, loaded: dict[Path, AnalysisResult] | None = None) -> AnalysisResult:
     result = _load(json_path)
     if result is None:
         raise UnreadableReport(json_path.name)
+    if loaded is not None:
+        loaded[json_path] = result
     return result
 
 
