@@ -1,19 +1,20 @@
 """What the cross-report checks read from each report, prepared by the batch worker beside the analysis.
 
-A worker of a batch with the checks on writes ``bao-cao/<hash>.cross`` next to the report's JSON: the writer's
-identity (:func:`nlp.cross.identity.identify`, its path-dependent fields left out) and the report's passages
-(:func:`nlp.cross.passages.passages`: text, section, lexicon hits, anchors), as compact JSON. The driver's checks
-read these instead of validating every plain analysis and building them again; a report's full result is loaded
-only when it gets findings. The file records a fingerprint of the code and data that build it
-(:func:`fingerprint`): one written by another version, or missing (a store of an earlier version, a run with the
-checks off), is not read, and the checks build what they need from the analysis as before.
+A worker of a batch with the checks on writes ``bao-cao/<hash>.cross`` next to the report's JSON: on its first line
+the writer's identity (:func:`nlp.cross.identity.identify`, its path-dependent fields left out), on its second the
+report's passages (:func:`nlp.cross.passages.passages`: text, section, lexicon hits, anchors), each as compact JSON.
+The checks read these instead of validating every plain analysis and building them again: the identity of every
+report, the passages of a report only when they first read its sentences (a member without a post often never
+is), and a report's full result only when it gets findings. The file records a fingerprint of the code and data
+that build it (:func:`fingerprint`): one written by another version, or missing (a store of an earlier version, a
+run with the checks off), is not read, and the checks build what they need from the analysis as before.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
-from functools import cache
+from collections.abc import Callable, Iterable, Sequence
+from functools import cache, partial
 from pathlib import Path
 
 from pydantic_core import from_json, to_json
@@ -27,7 +28,8 @@ from nlp.schema import AnalysisResult
 SUFFIX = ".cross"  # "<hash>.cross": not a "*.json" of the report folder
 _PATH_FIELDS = {"file", "folder"}  # the identity's fields that the report's path gives (and its year, when unsaid)
 _SOURCES = ("cross", "data")  # packages of nlp/ whose every file goes into the fingerprint
-_MODULES = ("features.py", "lexicon.py", "normalize.py", "doc.py", "schema.py")
+# the modules of nlp/ they use, and this one, which writes the file's format
+_MODULES = ("features.py", "lexicon.py", "normalize.py", "doc.py", "schema.py", "batch/cross_inputs.py")
 
 
 def sidecar_path(json_path: Path) -> Path:
@@ -38,7 +40,7 @@ def sidecar_path(json_path: Path) -> Path:
 @cache
 def fingerprint() -> str:
     """A hash of the code and data that build identities and passages (nlp/cross, nlp/data and the modules they
-    use): a prepared file with another fingerprint is stale."""
+    use) and of this module, which writes them: a prepared file with another fingerprint is stale."""
     root = Path(__file__).resolve().parent.parent
     files = sorted(
         [*(p for package in _SOURCES for p in (root / package).rglob("*") if p.suffix in {".py", ".yaml"})]
@@ -61,12 +63,10 @@ def prepared(result: AnalysisResult, units: Sequence[Unit] | None = None) -> tup
     ``units``: the analysis's own units, annotated with the shipped lexicons, when at hand (their lexicon hits and
     anchors are taken instead of searched again: :func:`nlp.cross.passages.passages`; the same bytes)."""
     identity = identify("", result)
-    data = {
-        "version": fingerprint(),
-        "identity": identity.model_dump(mode="json", exclude=_PATH_FIELDS),
-        "passages": [passage_row(item) for item in passages("", result, units)],
-    }
-    return to_json(data), identity  # compact UTF-8 JSON, as json.dumps writes it, in a quarter of the time
+    head = {"version": fingerprint(), "identity": identity.model_dump(mode="json", exclude=_PATH_FIELDS)}
+    rows = [passage_row(item) for item in passages("", result, units)]
+    # compact UTF-8 JSON, as json.dumps writes it (in a quarter of the time): a JSON text holds no raw line break
+    return to_json(head) + b"\n" + to_json(rows), identity
 
 
 def page_after_checks(identity: Identity) -> bool:
@@ -92,16 +92,25 @@ def earlier_years(paths: Iterable[str]) -> set[str]:
     return {path for path, (folder, year) in found.items() if year < latest[folder]}
 
 
-def read(path: Path, report: str) -> tuple[Identity, list[Passage]] | None:
-    """The identity and passages kept in ``path`` for the report the batch calls ``report``; None when the file is
-    missing, unreadable or of another fingerprint."""
+def read(path: Path, report: str) -> tuple[Identity, Callable[[], list[Passage] | None]] | None:
+    """The identity kept in ``path`` for the report the batch calls ``report``, and a reader of its passages (None
+    where they cannot be read back: the caller builds them from the analysis); None when the file is missing,
+    unreadable or of another fingerprint."""
     try:
-        data = from_json(path.read_bytes())
+        head, _, rows = path.read_bytes().partition(b"\n")
+        data = from_json(head)
     except (OSError, ValueError):
         return None
-    if not isinstance(data, dict) or data.get("version") != fingerprint():
+    if not isinstance(data, dict) or data.get("version") != fingerprint() or not rows:
         return None
     fields = data["identity"]
     year = fields.get("year") or _path_year(report)  # identify(): the header's year, else a year folder's
     identity = Identity.model_validate({**fields, "file": report, "folder": unit_folder(report), "year": year})
-    return identity, [from_row(row, report) for row in data["passages"]]
+    return identity, partial(_passages, rows, report)
+
+
+def _passages(rows: bytes, report: str) -> list[Passage] | None:
+    try:
+        return [from_row(row, report) for row in from_json(rows)]
+    except (ValueError, TypeError):  # a file cut short or altered after its first line
+        return None

@@ -50,6 +50,7 @@ from nlp.cross import AnalysedReport, CrossResult, Identity, Linkage, Matcher, c
 from nlp.cross.check import passage_texts
 from nlp.cross.config import default_matcher
 from nlp.cross.identity import unit_folder, unit_key
+from nlp.cross.passages import passages
 from nlp.cross.records import PreparedReport
 from nlp.schema import AnalysisResult
 
@@ -648,7 +649,8 @@ def _load_or_fail(json_path: Path, loaded: dict[Path, AnalysisResult] | None = N
 def _embed_texts(report: AnalysedReport | PreparedReport) -> list[str]:
     """The sentences of a report that the checks may embed (the e5 matcher's seed)."""
     if isinstance(report, PreparedReport):
-        return passage_texts(report.passages)
+        kept = report.read_passages()
+        return passage_texts(kept if kept is not None else passages(report.path, report.load()))
     return texts_to_embed(report.result)
 
 

@@ -56,9 +56,8 @@ class _Reports:
         self._results: dict[str, AnalysisResult] = {r.path: r.result for r in reports if isinstance(r, AnalysedReport)}
         self._loaders = {r.path: r.load for r in reports if isinstance(r, PreparedReport)}
         self.identities: dict[str, Identity] = {i.file: i for i in linkage.identities}
-        self._passages: dict[str, list[Passage]] = {
-            r.path: r.passages for r in reports if isinstance(r, PreparedReport)
-        }
+        self._readers = {r.path: r.read_passages for r in reports if isinstance(r, PreparedReport)}
+        self._passages: dict[str, list[Passage]] = {}
 
     def result(self, file: str) -> AnalysisResult:
         if file not in self._results:
@@ -67,7 +66,8 @@ class _Reports:
 
     def passages(self, file: str) -> list[Passage]:
         if file not in self._passages:
-            self._passages[file] = passages(file, self.result(file))
+            kept = self._readers[file]() if file in self._readers else None
+            self._passages[file] = kept if kept is not None else passages(file, self.result(file))
         return self._passages[file]
 
 

@@ -34,12 +34,14 @@ class AnalysedReport:
 @dataclass(frozen=True)
 class PreparedReport:
     """One report as the checks read it, prepared beforehand (by a batch worker, beside the analysis): its identity,
-    its passages, and ``load`` for its full result, called only when the report gets findings (to place and apply
-    them). The checks give the same as with the :class:`AnalysedReport` of that result."""
+    ``read_passages`` for its passages, called when the checks first read its sentences (None: they cannot be read
+    back, and are built from the full result), and ``load`` for its full result, called only when the report gets
+    findings (to place and apply them) or its passages must be built. The checks give the same as with the
+    :class:`AnalysedReport` of that result."""
 
     path: str
     identity: Identity
-    passages: list[Passage]
+    read_passages: Callable[[], list[Passage] | None]
     load: Callable[[], AnalysisResult]
 
 

@@ -76,7 +76,7 @@ def test_prepared_inputs_read_back_as_built_from_the_analysis(tmp_path) -> None:
             found = read(kept, report)
             assert found is not None
             assert found[0] == identify(report, result)
-            assert found[1] == passages(report, result)
+            assert found[1]() == passages(report, result)
 
 
 def test_same_outputs_with_and_without_prepared_inputs(batches) -> None:
@@ -103,15 +103,21 @@ def test_same_outputs_with_and_without_prepared_inputs(batches) -> None:
 
 def test_stale_or_broken_prepared_inputs_are_not_read(batches, tmp_path) -> None:
     path = next((batches["new-out"] / "bao-cao").glob(f"*{SUFFIX}"))
-    data = json.loads(path.read_bytes())
-    assert read(path, "x/2025/a.txt") is not None
+    head, rows = path.read_bytes().split(b"\n")
+    data = json.loads(head)
+    kept = read(path, "x/2025/a.txt")
+    assert kept is not None and kept[1]()
     stale = tmp_path / f"stale{SUFFIX}"
-    stale.write_text(json.dumps({**data, "version": "another"}), encoding="utf-8")
+    stale.write_bytes(json.dumps({**data, "version": "another"}).encode("utf-8") + b"\n" + rows)
     assert read(stale, "x/2025/a.txt") is None
     broken = tmp_path / f"broken{SUFFIX}"
     broken.write_bytes(path.read_bytes()[:100])
     assert read(broken, "x/2025/a.txt") is None
     assert read(tmp_path / f"missing{SUFFIX}", "x/2025/a.txt") is None
+    cut = tmp_path / f"cut{SUFFIX}"  # the identity whole, the passages cut short: read from the analysis instead
+    cut.write_bytes(head + b"\n" + rows[: len(rows) // 2])
+    kept = read(cut, "x/2025/a.txt")
+    assert kept is not None and kept[0].file == "x/2025/a.txt" and kept[1]() is None
 
 
 def test_a_report_whose_analysis_went_missing_is_left_out(batches, tmp_path) -> None:
