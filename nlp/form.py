@@ -69,6 +69,8 @@ class _FormRules:
     roles: dict[str, list[re.Pattern[str]]]
     roles_in_text: dict[str, list[re.Pattern[str]]]
     leader_posts: re.Pattern[str]  # any of the posts, as whole words
+    head_titles: re.Pattern[str]  # titles of a head not among the leader posts, on the lower-cased text
+    not_head_posts: re.Pattern[str]  # the opening of a post piece that is not a head's
     outside_posts: re.Pattern[str]
     guidance: dict[str, list[re.Pattern[str]]]
     form_code: re.Pattern[str]
@@ -97,6 +99,8 @@ def _rules() -> _FormRules:
         roles={k: [compiled(p) for p in v] for k, v in data["roles"].items()},
         roles_in_text={k: [compiled(p) for p in v] for k, v in data["roles_in_text"].items()},
         leader_posts=_any_word(data["leader_posts"]),
+        head_titles=_any_word(data["head_titles"]),
+        not_head_posts=compiled(rf"^\W*(?:{_any_word(data['not_head_posts']).pattern})"),
         outside_posts=_any_word(data["outside_system_posts"]),
         guidance={k: [compiled(p) for p in v] for k, v in data["guidance_markers"].items()},
         form_code=compiled(data["form_code"]),
@@ -210,6 +214,27 @@ def detect_role(doc: Doc, opening: str) -> str:
     if _COLLECTIVE_WORDS.search(opening):
         return "collective"
     return "unknown"
+
+
+_POST_PIECES = re.compile(r"[;,]")
+_BRACKETS = re.compile(r"\([^()]*\)?")
+
+
+def heads_a_unit(header: Header) -> bool:
+    """A leader's posts make the writer the head of a unit (người đứng đầu): some piece of them names a post that is
+    not a deputy's, a committee member's or a former one ("Chi ủy viên; Phó Hiệu trưởng phụ trách cấp THCS" does
+    not; "Phó Bí thư chi bộ; Trưởng khu phố" does); a leader whose header names no post is read as one
+    (structure.yaml ``head_titles``, ``not_head_posts``)."""
+    rules = _rules()
+    written = header.position or "; ".join(p for p in (header.party_position, header.government_position) if p)
+    named = False
+    for piece in _POST_PIECES.split(_BRACKETS.sub(" ", written)):
+        folded = fold(piece).strip()
+        if rules.leader_posts.search(folded) or rules.head_titles.search(piece.lower()):
+            if not rules.not_head_posts.search(folded):
+                return True
+            named = True
+    return not named
 
 
 def _outside_role(doc: Doc) -> str:

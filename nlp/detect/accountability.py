@@ -10,13 +10,12 @@ from dataclasses import dataclass, field
 from nlp.catalog import make_finding
 from nlp.doc import Doc, Unit
 from nlp.features import anchor_kinds, is_first_person
-from nlp.normalize import fold
+from nlp.form import heads_a_unit
 from nlp.schema import Accountability, Finding, Span, construct
 
 FAULT_SECTIONS = ("shortcomings", "causes", "collective_responsibility", "previous_remediation", "suggested_issues")
 _STRONG_RESPONSIBILITY = re.compile(r"trach nhiem (chinh|truc tiep|ca nhan|cua (toi|ban than|nguoi dung dau))")
 _NONE = re.compile(r"^\W*(khong( co)?|chua co|khong co (gi|han che|khuyet diem)[^\.]*)\W*$")
-_DEPUTY_ONLY = re.compile(r"^\W*pho\b")
 
 
 @dataclass
@@ -99,18 +98,12 @@ def _only_stock(unit: Unit) -> bool:
     return bool(stock) and not anchor_kinds(unit) and not unit.has("head_role")
 
 
-def _is_top_head(doc: Doc) -> bool:
-    position = doc.header.position or ""
-    parts = [p.strip() for p in re.split(r"[;,]", fold(position)) if p.strip()]
-    return not parts or not all(_DEPUTY_ONLY.search(p) for p in parts)
-
-
 def check_accountability(doc: Doc, lang: str = "vi") -> AccountabilityFacts:
     """Decide the accountability status and the findings behind it."""
     faults = collective_faults(doc)
     candidates = [u for u in doc.content_units if u.section not in {"header", "signature", "achievements"}]
     evidence = [u for u in candidates if _is_responsibility_statement(u, doc.role)]
-    needs_head = doc.role == "collective" or (doc.role == "leader" and _is_top_head(doc))
+    needs_head = doc.role == "collective" or (doc.role == "leader" and heads_a_unit(doc.header))
     head = any(_is_head_statement(u) for u in evidence) if needs_head else None
     applicable = doc.role in {"collective", "leader"} or bool(faults)
     facts = AccountabilityFacts(
