@@ -135,3 +135,48 @@ def test_a_report_whose_analysis_went_missing_is_left_out(batches, tmp_path) -> 
     store.close()
     assert summary.checked is not None and DEPUTY not in summary.checked.findings
     assert summary.findings  # the unit's other reports were checked
+
+
+def test_a_members_passages_are_prepared_only_where_a_check_may_read_them(tmp_path) -> None:
+    """Without ``--previous`` and without his or her unit's reports of another year, a member without a post is read
+    by no check (but where the collective's text names him or her): the worker keeps the identity only, and the
+    checks give the same as with every passage prepared (a member they do read is built from the analysis)."""
+    tree = _year(tmp_path, "2025")
+    out = tmp_path / "out"
+    run_batch([tree], out, BatchOptions(jobs=1, cross=True))
+    kept = {}
+    for path in sorted((out / "bao-cao").glob(f"*{SUFFIX}")):
+        head, rows = path.read_bytes().split(b"\n")
+        kept[json.loads(head)["identity"]["name"]] = json.loads(rows)
+    assert kept["Đinh Văn Lộc"] is None  # a member without a post
+    assert kept["Phạm Thị Thu"] and kept["Hoàng Văn Quý"] and kept[None]  # the unit's leaders, the collective's report
+    assert kept["Vũ Thị Hoa"]  # a member who heads the women's union branch: a post
+    built = tmp_path / "built"
+    shutil.copytree(out, built)
+    for path in built.rglob(f"*{SUFFIX}"):
+        path.unlink()
+    report = run_batch([tree], built, BatchOptions(jobs=1, cross=True, resume=True))
+    assert report.analysed == 0 and report.cross is not None
+    assert _outputs(built) == _outputs(out)
+    identities_only = tmp_path / "identities-only"  # every report's passages built from its analysis
+    shutil.copytree(out, identities_only)
+    for path in identities_only.rglob(f"*{SUFFIX}"):
+        path.write_bytes(path.read_bytes().split(b"\n")[0] + b"\nnull")
+    report = run_batch([tree], identities_only, BatchOptions(jobs=1, cross=True, resume=True))
+    assert report.analysed == 0 and report.cross is not None and report.cross.findings
+    assert _outputs(identities_only) == _outputs(out)
+
+
+def test_every_passage_is_prepared_for_last_years_check(batches) -> None:
+    """With ``--previous`` (and in a batch holding a unit's reports of two years) every member may be compared with
+    last year's report: the workers prepare the passages of all."""
+    for out in (batches["new-out"],):
+        for path in (out / "bao-cao").glob(f"*{SUFFIX}"):
+            assert json.loads(path.read_bytes().split(b"\n")[1]) is not None
+    both = Path(batches["base"]) / "both-out"
+    run_batch([TREE], both, BatchOptions(jobs=1, cross=True))
+    names = {}
+    for path in (both / "bao-cao").glob(f"*{SUFFIX}"):
+        head, rows = path.read_bytes().split(b"\n")
+        names[json.loads(head)["identity"]["name"]] = json.loads(rows)
+    assert names["Đinh Văn Lộc"] is not None  # a member without a post, but dong-lac holds 2024 and 2025
