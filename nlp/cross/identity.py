@@ -70,6 +70,7 @@ def name_key(name: str | None) -> str | None:
     return key or None
 
 
+@lru_cache(maxsize=1 << 14)  # the linking asks it of the same header names again and again
 def unit_key(name: str | None, alternate: bool = False, expand: bool = True) -> str | None:
     """A unit name for matching: folded, 'chi bộ' / 'đảng bộ' prefix dropped, a final 'y' after a consonant written
     'i' (both spellings are current), abbreviations written out ("CTY CP" → "cong ty co phan"), spaces collapsed.
