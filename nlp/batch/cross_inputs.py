@@ -58,28 +58,15 @@ def prepare(result: AnalysisResult, units: Sequence[Unit] | None = None) -> byte
     return prepared(result, units)[0]
 
 
-def prepared(
-    result: AnalysisResult, units: Sequence[Unit] | None = None, members: bool = True
-) -> tuple[bytes, Identity]:
+def prepared(result: AnalysisResult, units: Sequence[Unit] | None = None) -> tuple[bytes, Identity]:
     """The prepared inputs of one analysed report, and the writer's identity they hold (its path fields empty);
     ``units``: the analysis's own units, annotated with the shipped lexicons, when at hand (their lexicon hits and
-    anchors are taken instead of searched again: :func:`nlp.cross.passages.passages`; the same bytes); ``members``
-    False: the passages of a member without a post are left out (:func:`checks_read_passages`), and the checks
-    build them from the analysis in the rare case they read them."""
+    anchors are taken instead of searched again: :func:`nlp.cross.passages.passages`; the same bytes)."""
     identity = identify("", result)
     head = {"version": fingerprint(), "identity": identity.model_dump(mode="json", exclude=_PATH_FIELDS)}
-    kept = members or checks_read_passages(identity)
-    rows = [passage_row(item) for item in passages("", result, units)] if kept else None
+    rows = [passage_row(item) for item in passages("", result, units)]
     # compact UTF-8 JSON, as json.dumps writes it (in a quarter of the time): a JSON text holds no raw line break
     return to_json(head) + b"\n" + to_json(rows), identity
-
-
-def checks_read_passages(identity: Identity) -> bool:
-    """True when the checks read the report's sentences in any batch: a collective's report (its shortcomings) and a
-    writer with a post (who may answer for them). A member without a post is read only by last year's check (a
-    batch with ``--previous``, or one that holds his or her unit's reports of two years) or where the collective's
-    text names him or her."""
-    return identity.role == "collective" or bool(identity.posts or identity.head)
 
 
 def page_after_checks(identity: Identity) -> bool:
@@ -94,34 +81,15 @@ def earlier_years(paths: Iterable[str]) -> set[str]:
     """The paths under a year folder of a unit folder that also has a later one ("xa/2024/a.txt" beside "xa/2025/…"):
     last year's reports in this year's batch, which the checks never give findings, so their pages are rendered by
     the workers, not left to the checks (which would load their analyses again only to render them)."""
-    years = _years(paths)
-    latest = {folder: max(found) for folder, found in _folder_years(years).items()}
-    return {path for path, (folder, year) in years.items() if year < latest[folder]}
-
-
-def beside_other_years(paths: Iterable[str]) -> set[str]:
-    """The paths under a year folder of a unit folder that has another year folder ("xa/2024/a.txt" and
-    "xa/2025/a.txt"): the reports that last year's check may compare within this batch."""
-    years = _years(paths)
-    folder_years = _folder_years(years)
-    return {path for path, (folder, _) in years.items() if len(folder_years[folder]) > 1}
-
-
-def _years(paths: Iterable[str]) -> dict[str, tuple[str, int]]:
-    """Each path under a year folder: its unit folder and the year."""
     found: dict[str, tuple[str, int]] = {}
+    latest: dict[str, int] = {}
     for path in paths:
         year = _path_year(path)
         if year is not None:
-            found[path] = (unit_folder(path), year)
-    return found
-
-
-def _folder_years(years: dict[str, tuple[str, int]]) -> dict[str, set[int]]:
-    found: dict[str, set[int]] = {}
-    for folder, year in years.values():
-        found.setdefault(folder, set()).add(year)
-    return found
+            folder = unit_folder(path)
+            found[path] = (folder, year)
+            latest[folder] = max(latest.get(folder, year), year)
+    return {path for path, (folder, year) in found.items() if year < latest[folder]}
 
 
 def read(path: Path, report: str) -> tuple[Identity, Callable[[], list[Passage] | None]] | None:
@@ -143,7 +111,6 @@ def read(path: Path, report: str) -> tuple[Identity, Callable[[], list[Passage] 
 
 def _passages(rows: bytes, report: str) -> list[Passage] | None:
     try:
-        found = from_json(rows)
-        return None if found is None else [from_row(row, report) for row in found]  # None: a member's, left out
+        return [from_row(row, report) for row in from_json(rows)]
     except (ValueError, TypeError):  # a file cut short or altered after its first line
         return None

@@ -302,10 +302,7 @@ def _analyse_all(
         if options.stop_after is not None and report.analysed >= options.stop_after:
             raise BatchInterrupted(report)
 
-    paths = [i.path for i in items if not i.skip] if options.cross else []
-    earlier = cross_inputs.earlier_years(paths)
-    # with --previous every member's report may be compared with last year's; else only one beside another year's
-    two_years = None if options.previous else cross_inputs.beside_other_years(paths)
+    earlier = cross_inputs.earlier_years(i.path for i in items if not i.skip) if options.cross else set()
     try:
         for item in items:
             if item.skip:
@@ -353,7 +350,6 @@ def _analyse_all(
                     embed=options.cross and cross_reports.embeds_in_workers(options.cross_matcher),
                     cross=options.cross,
                     defer_page=item.path not in earlier,
-                    member_passages=two_years is None or item.path in two_years,
                 )
             )
         while engine.in_flight:

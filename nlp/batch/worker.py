@@ -50,7 +50,6 @@ class Task:
     embed: bool = False  # embed the sentences the cross-report checks compare (nlp.batch.cross_reports)
     cross: bool = False  # prepare what the cross-report checks read (nlp.batch.cross_inputs)
     defer_page: bool = True  # a post holder's page left to the checks (not last year's: cross_inputs.earlier_years)
-    member_passages: bool = True  # a member's passages prepared too (cross_inputs.prepared: the checks may read them)
 
 
 @dataclass
@@ -152,9 +151,7 @@ def _analyse(task: Task) -> Outcome:
         from nlp.batch.cross_inputs import SUFFIX, page_after_checks, prepared
 
         shipped = task.config is None or task.config.lexicons() is None  # the units' hits: the passages' lexicons
-        files[json_path.removesuffix(".json") + SUFFIX], identity = prepared(
-            result, doc.units if shipped else None, task.member_passages
-        )
+        files[json_path.removesuffix(".json") + SUFFIX], identity = prepared(result, doc.units if shipped else None)
         page = not (task.defer_page and page_after_checks(identity))  # else the checks render it once
     cross_seconds = time.perf_counter() - started
     if page:
