@@ -135,3 +135,17 @@ def test_a_report_whose_analysis_went_missing_is_left_out(batches, tmp_path) -> 
     store.close()
     assert summary.checked is not None and DEPUTY not in summary.checked.findings
     assert summary.findings  # the unit's other reports were checked
+
+
+def test_passages_that_cannot_be_read_back_are_built_from_the_analysis(batches, tmp_path) -> None:
+    """A prepared file whose identity reads but whose passages do not (cut short, or left out) gives the same outputs:
+    the checks build the passages from the analysis when they first read the report."""
+    out = tmp_path / "identities-only"
+    shutil.copytree(batches["new-out"], out)
+    for path in out.rglob(f"*{SUFFIX}"):
+        path.write_bytes(path.read_bytes().split(b"\n")[0] + b"\nnull")
+    report = run_batch(
+        [batches["new"]], out, BatchOptions(jobs=1, cross=True, resume=True, previous=batches["old-out"])
+    )
+    assert report.analysed == 0 and report.cross is not None and report.cross.findings
+    assert _outputs(out) == _outputs(batches["new-out"])
