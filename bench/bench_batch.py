@@ -214,6 +214,7 @@ def single(tree: Path, out: Path, jobs: int, cross: bool = True, matcher: str | 
         "load_mean": sum(sampler.loads) / max(len(sampler.loads), 1),
         "load_max": max(sampler.loads, default=0.0),
         "cross_seconds": report.cross.seconds if report.cross else 0.0,
+        "cross_cpu_seconds": report.cross.cpu_seconds if report.cross else 0.0,
         "embed_seconds": report.embed_seconds,
         "prepare_seconds": report.prepare_seconds,
         "cross_units": report.cross.units if report.cross else 0,
@@ -358,7 +359,9 @@ def _phases(off: dict, on: dict, jobs: int) -> None:
     """Where the difference between the runs with the checks on and off goes: each phase's wall time (off → on),
     the workers' time preparing the checks' inputs (spread over the processes), and the CPU time of the whole
     process tree, which the load of other processes on the machine disturbs less than the wall time, and the load
-    average sampled during each run (with 2 cores, anything much above 2 is other work sharing them)."""
+    average sampled during each run (with 2 cores, anything much above 2 is other work sharing them); then the CPU
+    time the checks themselves take, measured where it is spent (the workers' preparation, the checks' processes and
+    the driver), which does not depend on two runs' difference."""
     cpu_off, cpu_on = (run["driver_cpu_seconds"] + run["worker_cpu_seconds"] for run in (off, on))
     phases = ", ".join(
         f"{name} {off[key]:.1f} → {on[key]:.1f}"
@@ -370,6 +373,13 @@ def _phases(off: dict, on: dict, jobs: int) -> None:
         f"(+{cpu_on - cpu_off:.0f}, {100 * (cpu_on - cpu_off) / cpu_on:.1f}%); load average during the runs "
         f"{off.get('load_mean', 0.0):.1f} (max {off.get('load_max', 0.0):.1f}) → {on.get('load_mean', 0.0):.1f} "
         f"(max {on.get('load_max', 0.0):.1f})",
+        flush=True,
+    )
+    own = on["prepare_seconds"] + on.get("cross_cpu_seconds", 0.0)
+    print(
+        f"          the checks' own CPU s: the workers' preparation {on['prepare_seconds']:.1f} + the checks "
+        f"{on.get('cross_cpu_seconds', 0.0):.1f} = {own:.1f}, {100 * own / cpu_on:.1f}% of the batch's CPU (the pages "
+        f"the checks render instead of the workers included)",
         flush=True,
     )
 

@@ -104,6 +104,7 @@ class CrossSummary:
     reports: int = 0  # reports whose outputs carry cross findings
     findings: int = 0
     seconds: float = 0.0  # driver time, loading and writing included
+    cpu_seconds: float = 0.0  # CPU time of the checks: the driver's, and their processes' where units ran in a pool
     driver_embedded: int = 0  # sentences the driver had to embed itself
     seeded: int = 0  # sentences whose embeddings came from the workers or a store
     pairs: int = 0  # sentence pairs the matcher scored (grows with the reports of each unit, not the district's)
@@ -304,6 +305,7 @@ class _UnitOutcome:
     pairs: int
     pages: dict[str, bytes | None] = field(default_factory=dict)  # pages the workers left out, of reports without
     # findings: rendered here from the analysis (None when already written: a content no other file has)
+    cpu: float = 0.0  # CPU seconds the process spent on the unit
 
 
 def _check_unit(job: _UnitJob, matchers: MatcherFactory | None = None) -> _UnitOutcome | None:
@@ -312,6 +314,7 @@ def _check_unit(job: _UnitJob, matchers: MatcherFactory | None = None) -> _UnitO
     matcher from its reports (None: a fresh one of ``job.matcher``)."""
     from nlp.render import render_html
 
+    started = time.process_time()
     loaded: dict[Path, AnalysisResult] = {}  # analyses loaded for the checks, read again for no page of this unit
     reports = _reports(job.rows, job.old, job.out_dir, loaded=loaded)
     if not reports:
@@ -340,7 +343,8 @@ def _check_unit(job: _UnitJob, matchers: MatcherFactory | None = None) -> _UnitO
             rendered[row["path"]] = (json_bytes, html_bytes, fresh)
     checked.results = {}
     checked.linkage.identities = []  # the driver merges units, persons and unlinked reports, not identities
-    return _UnitOutcome(checked, rendered, matcher.pairs, _missing_pages(job, rendered, loaded))
+    pages = _missing_pages(job, rendered, loaded)
+    return _UnitOutcome(checked, rendered, matcher.pairs, pages, time.process_time() - started)
 
 
 def _missing_pages(job: _UnitJob, rendered: dict, loaded: dict[Path, AnalysisResult]) -> dict[str, bytes | None]:
@@ -377,7 +381,7 @@ def _missing_pages(job: _UnitJob, rendered: dict, loaded: dict[Path, AnalysisRes
 def _outcomes(jobs: list[_UnitJob], processes: int, matchers: MatcherFactory | None) -> Iterator[_UnitOutcome | None]:
     """Each unit's outcome, in order: in ``processes`` processes when there are enough units and each builds its own
     matcher (the static encoder), else here."""
-    if matchers is not None or processes < 2 or len(jobs) < PARALLEL_UNITS:
+    if not _in_pool(jobs, processes, matchers):
         for job in jobs:
             yield _check_unit(job, matchers)
         return
@@ -387,6 +391,11 @@ def _outcomes(jobs: list[_UnitJob], processes: int, matchers: MatcherFactory | N
         indexed = [(i, jobs[i]) for i in large_units_first(jobs, processes)]
         # handed on in unit order: the writer's order decides which of two identical files carries the findings
         yield from in_unit_order(pool.imap_unordered(_check_indexed, indexed, chunksize=2))
+
+
+def _in_pool(jobs: list[_UnitJob], processes: int, matchers: MatcherFactory | None) -> bool:
+    """The units are checked in a pool of processes (enough units, several processes, each building its matcher)."""
+    return matchers is None and processes >= 2 and len(jobs) >= PARALLEL_UNITS
 
 
 TAIL_SHARE = 20  # a unit of more than 1/TAIL_SHARE of a process's share of the reports is checked first
@@ -462,7 +471,7 @@ def run_cross_checks(
     reports with cross findings; ``matcher`` names the sentence encoder (None: the default); ``jobs``: processes
     for the units (the static encoder's; e5 runs here, on the vectors the workers stored); see the module
     docstring."""
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     embeddings = _Embeddings(store, previous.folder if previous else None, embedder)
     merged = CrossResult(lang="en" if lang == "en" else "vi", linkage=Linkage())
     summary = CrossSummary(checked=merged)
@@ -495,10 +504,12 @@ def run_cross_checks(
             return Matcher(embedder, matcher)
 
     writer = _Writer(results, out_dir, lang, summary)
+    pooled = _in_pool(unit_jobs, jobs, matchers)
     with _calm_driver_collector():
         for job, outcome in zip(unit_jobs, _outcomes(unit_jobs, jobs, matchers), strict=True):
             if outcome is None:
                 continue
+            summary.cpu_seconds += outcome.cpu if pooled else 0.0  # else part of the driver's own, below
             summary.units += 1
             summary.pairs += outcome.pairs
             _merge(merged, outcome.checked)
@@ -507,6 +518,7 @@ def run_cross_checks(
     summary.sheets = sheet_rows(merged, lang)
     summary.driver_embedded, summary.seeded = embeddings.embedded, embeddings.seeded
     summary.seconds = time.perf_counter() - started
+    summary.cpu_seconds += time.process_time() - cpu_started
     return summary
 
 
