@@ -126,6 +126,12 @@ def body_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
 
 
 @cache
+def former_pattern() -> re.Pattern[str]:
+    """``positions.yaml``'s ``bodies.former``: a post piece that names a post the writer held before."""
+    return re.compile(load_yaml("positions.yaml")["bodies"]["former"])
+
+
+@cache
 def staff_pattern() -> re.Pattern[str]:
     """``positions.yaml``'s ``bodies.staff``: a post piece that names a member of a body's staff, not a post."""
     return re.compile(load_yaml("positions.yaml")["bodies"]["staff"])

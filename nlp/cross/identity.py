@@ -15,6 +15,7 @@ from nlp.cross.config import (
     cues,
     expand_unit_phrases,
     fields,
+    former_pattern,
     head_levels,
     posts,
     settings,
@@ -137,11 +138,13 @@ def post_pieces(value: str) -> list[str]:
 
 
 def posts_named(value: str) -> list[tuple[str, Post | None]]:
-    """Each folded post piece of one post field with the first post it names (None: none)."""
+    """Each folded post piece of one post field with the first post it names (None: none, or a post held before, or
+    a member of a body's staff: "trước đó là Giám đốc …", "giáo viên Trường …")."""
     found = []
     for raw in written_pieces(value):
         piece = fold(raw)
-        found.append((piece, next((p for p in posts() if p.fits(piece, raw)), None)))
+        held = not (former_pattern().match(piece.strip(" .")) or staff_pattern().match(piece.strip(" .")))
+        found.append((piece, next((p for p in posts() if p.fits(piece, raw)), None) if held else None))
     return found
 
 
@@ -186,7 +189,7 @@ def _read_posts(*written: str | None) -> tuple[list[str], list[str], list[str]]:
                 charges.extend(a for a in listed if a)
                 continue
             listing = False
-            if piece.startswith(("nguyen ", "truoc day ")) or staff_pattern().match(piece):  # a former post; a
+            if former_pattern().match(piece) or staff_pattern().match(piece):  # a former post; a
                 continue  # member of a body's staff ("công chức Đội Kê khai – Kế toán thuế") holds no post in it
             charge = _IN_CHARGE.search(piece)
             if charge:  # "phụ trách xã Thạch Liễn và xã Phú Nham", "phụ trách chăm sóc sức khỏe bà mẹ – trẻ em"
@@ -334,7 +337,7 @@ def head_level(*written: str | None) -> str | None:
         if not value:
             continue
         for piece, post in posts_named(value):
-            if post is None or not post.head or piece.startswith(("nguyen ", "truoc day ")):
+            if post is None or not post.head:
                 continue
             levels.append(next((name for name, pattern in head_levels() if pattern.search(piece)), "own"))
     for level in ("committee", "own", "branch"):

@@ -504,3 +504,17 @@ def test_a_chi_bo_written_with_the_date_line_s_place_is_not_its_own_parent_and_a
     assert _header_bodies("CHI BỘ BAN QUẢN LÝ KHU DI TÍCH\nÔ Rạch, ngày 05 tháng 12 năm 2025\n") == [
         "CHI BỘ BAN QUẢN LÝ KHU DI TÍCH"
     ]
+
+
+def test_a_school_s_staff_and_a_post_held_before_are_no_posts():
+    """Folded, "giáo viên Trường …" reads "vien truong" (viện trưởng); a remark in brackets names the post held before
+    ("trước đó là Giám đốc …"): neither makes the writer a post holder, still less the head."""
+    for written in ("Giáo viên Trường Mầm non Hải Thịnh", "Nhân viên Trường Tiểu học Kim Đồng"):
+        assert find_posts(None, written)[0] == [] and head_level(written) is None
+    deputy = "Phó Giám đốc Công ty (từ tháng 02/2025; trước đó là Giám đốc Xí nghiệp nước Sông Mai)"
+    assert find_posts(None, deputy)[0] == ["pho_giam_doc"] and head_level(deputy) is None
+    teacher_before = "Phó Hiệu trưởng phụ trách cấp THCS (từ 02/01/2025, trước đó là giáo viên Trường THCS Pha Lướng)"
+    assert find_posts("Chi ủy viên", teacher_before)[0] == ["chi_uy_vien", "pho_hieu_truong"]
+    assert head_level("Chi ủy viên", teacher_before) is None
+    head = "Hiệu trưởng Trường Chính trị tỉnh (từ tháng 3/2025; trước đó là Phó Hiệu trưởng)"
+    assert find_posts(None, head)[0] == ["hieu_truong"] and head_level(head) == "own"
