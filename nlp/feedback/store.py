@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -161,6 +162,9 @@ def _selected(version: int) -> str:
     return ", ".join(f"{NO_EVIDENCE} AS {c}" if c.startswith("evidence_") else c for c in _COLUMNS)
 
 
+_RETRY_PAUSE = 0.05  # seconds between two asks for the WAL switch that SQLite refused at once
+
+
 class FeedbackStore:
     """Reviewers' decisions in the SQLite file at ``path`` (see the module docstring)."""
 
@@ -207,14 +211,28 @@ class FeedbackStore:
             raise FeedbackStoreError(f"{self.path}: store version {version}, newer than this kiemdiem reads")
         return int(version)
 
+    def _write_ahead(self, connection: sqlite3.Connection) -> None:
+        """The store in WAL mode (readers never wait for a writer). Two processes opening a new store at once may both
+        ask for the switch; SQLite then refuses one at once, without waiting (its busy timeout does not apply to
+        that deadlock), so the switch is asked again until the store's timeout."""
+        deadline = time.monotonic() + self.timeout
+        while True:
+            try:
+                if connection.execute("PRAGMA journal_mode").fetchall()[0][0] != "wal":
+                    connection.execute("PRAGMA journal_mode = WAL").fetchall()
+                return
+            except sqlite3.OperationalError:
+                if time.monotonic() >= deadline:
+                    raise
+                time.sleep(_RETRY_PAUSE)
+
     # -- writing ------------------------------------------------------------------------------------------------
     def add(self, decision: FeedbackDecision) -> bool:
         """Keep ``decision``, replacing an earlier one on the same finding; ``False`` if a newer one is kept."""
         if not self.path.exists():
             self._create_file()
         with self._connection() as connection:
-            if connection.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-                connection.execute("PRAGMA journal_mode = WAL")
+            self._write_ahead(connection)
             connection.execute("BEGIN IMMEDIATE")
             try:
                 version = self._version(connection)
