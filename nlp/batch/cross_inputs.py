@@ -103,9 +103,14 @@ def read(path: Path, report: str) -> tuple[Identity, Callable[[], list[Passage] 
         return None
     if not isinstance(data, dict) or data.get("version") != fingerprint() or not rows:
         return None
-    fields = data["identity"]
+    fields = data.get("identity")
+    if not isinstance(fields, dict):
+        return None
     year = fields.get("year") or _path_year(report)  # identify(): the header's year, else a year folder's
-    identity = Identity.model_validate({**fields, "file": report, "folder": unit_folder(report), "year": year})
+    try:
+        identity = Identity.model_validate({**fields, "file": report, "folder": unit_folder(report), "year": year})
+    except ValueError:  # an altered file: built from the analysis instead
+        return None
     return identity, partial(_passages, rows, report)
 
 

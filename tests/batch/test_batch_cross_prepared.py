@@ -114,6 +114,9 @@ def test_stale_or_broken_prepared_inputs_are_not_read(batches, tmp_path) -> None
     broken.write_bytes(path.read_bytes()[:100])
     assert read(broken, "x/2025/a.txt") is None
     assert read(tmp_path / f"missing{SUFFIX}", "x/2025/a.txt") is None
+    altered = tmp_path / f"altered{SUFFIX}"  # the right fingerprint over an identity that is not one
+    altered.write_bytes(json.dumps({**data, "identity": {"role": 3}}).encode("utf-8") + b"\n" + rows)
+    assert read(altered, "x/2025/a.txt") is None
     cut = tmp_path / f"cut{SUFFIX}"  # the identity whole, the passages cut short: read from the analysis instead
     cut.write_bytes(head + b"\n" + rows[: len(rows) // 2])
     kept = read(cut, "x/2025/a.txt")
