@@ -217,6 +217,7 @@ def detect_role(doc: Doc, opening: str) -> str:
 
 
 _POST_PIECES = re.compile(r"[;,]")
+_UNACCENTED_HEAD = re.compile(r"(?<!vien )\btruong\b")
 _BRACKETS = re.compile(r"\([^()]*\)?")
 
 
@@ -230,7 +231,10 @@ def heads_a_unit(header: Header) -> bool:
     named = False
     for piece in _POST_PIECES.split(_BRACKETS.sub(" ", written)):
         folded = fold(piece).strip()
-        if rules.leader_posts.search(folded) or rules.head_titles.search(piece.lower()):
+        # typed without diacritics, "truong" may be "trưởng" as well as "trường": read as the title, but after the
+        # word of a staff member ("giao vien truong THCS")
+        titled = piece.lower() if folded != piece.lower().strip() else _UNACCENTED_HEAD.sub("trưởng", piece.lower())
+        if rules.leader_posts.search(folded) or rules.head_titles.search(titled):
             if not rules.not_head_posts.search(folded):
                 return True
             named = True

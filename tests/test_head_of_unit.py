@@ -18,6 +18,7 @@ HEADS = [
     "Ủy viên Ban Thường vụ, Chủ nhiệm Ủy ban Kiểm tra",
     "Giám đốc",
     "",  # a leader's report whose header names no post: read as a head, as before
+    "Pho Bi thu chi bo; Truong khu pho 3",  # typed without diacritics
 ]
 NOT_HEADS = [
     "Chi ủy viên; Phó Hiệu trưởng phụ trách cấp THCS (từ 02/01/2025, trước đó là giáo viên Trường THCS Pha Lướng)",
@@ -26,6 +27,8 @@ NOT_HEADS = [
     "Chi ủy viên; giáo viên Trường THCS",  # "trường" (a school) is not "trưởng"
     "Phó Trưởng Công an xã (từ 01/7/2025; trước đó là Trưởng Công an xã Khang Ninh)",  # a former post
     "Đảng ủy viên; Phó Chủ tịch UBND phường",
+    "Chi uy vien; Pho Truong phong Ke hoach",  # typed without diacritics
+    "Chi uy vien; giao vien truong THCS Tan An",  # "trường" typed without diacritics
 ]
 
 
