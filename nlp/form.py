@@ -70,7 +70,7 @@ class _FormRules:
     roles_in_text: dict[str, list[re.Pattern[str]]]
     leader_posts: re.Pattern[str]  # any of the posts, as whole words
     head_titles: re.Pattern[str]  # titles of a head not among the leader posts, on the lower-cased text
-    not_head_posts: re.Pattern[str]  # the opening of a post piece that is not a head's
+    not_head_posts: re.Pattern[str]  # the opening of a post piece that is not a head's (a former one included)
     outside_posts: re.Pattern[str]
     guidance: dict[str, list[re.Pattern[str]]]
     form_code: re.Pattern[str]
@@ -100,7 +100,9 @@ def _rules() -> _FormRules:
         roles_in_text={k: [compiled(p) for p in v] for k, v in data["roles_in_text"].items()},
         leader_posts=_any_word(data["leader_posts"]),
         head_titles=_any_word(data["head_titles"]),
-        not_head_posts=compiled(rf"^\W*(?:{_any_word(data['not_head_posts']).pattern})"),
+        not_head_posts=compiled(
+            rf"^\W*(?:{_any_word(data['not_head_posts']).pattern}|{load_yaml('positions.yaml')['bodies']['former']})"
+        ),
         outside_posts=_any_word(data["outside_system_posts"]),
         guidance={k: [compiled(p) for p in v] for k, v in data["guidance_markers"].items()},
         form_code=compiled(data["form_code"]),

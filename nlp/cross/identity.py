@@ -143,9 +143,15 @@ def posts_named(value: str) -> list[tuple[str, Post | None]]:
     found = []
     for raw in written_pieces(value):
         piece = fold(raw)
-        held = not (former_pattern().match(piece.strip(" .")) or staff_pattern().match(piece.strip(" .")))
+        held = not _holds_no_post(piece.strip(" ."))
         found.append((piece, next((p for p in posts() if p.fits(piece, raw)), None) if held else None))
     return found
+
+
+def _holds_no_post(piece: str) -> bool:
+    """A folded post piece that names a post held before, or a member of a body's staff (positions.yaml
+    ``bodies.former``, ``bodies.staff``)."""
+    return bool(former_pattern().match(piece) or staff_pattern().match(piece))
 
 
 def written_pieces(value: str) -> list[str]:
@@ -189,7 +195,7 @@ def _read_posts(*written: str | None) -> tuple[list[str], list[str], list[str]]:
                 charges.extend(a for a in listed if a)
                 continue
             listing = False
-            if former_pattern().match(piece) or staff_pattern().match(piece):  # a former post; a
+            if _holds_no_post(piece):  # a former post; a
                 continue  # member of a body's staff ("công chức Đội Kê khai – Kế toán thuế") holds no post in it
             charge = _IN_CHARGE.search(piece)
             if charge:  # "phụ trách xã Thạch Liễn và xã Phú Nham", "phụ trách chăm sóc sức khỏe bà mẹ – trẻ em"
