@@ -461,6 +461,10 @@ def _report_year(lines: list) -> int | None:
     return None
 
 
+_OPTIONS_LISTED = 3  # a line naming this many levels lists the form's choices (one claim names two at most:
+# "không hoàn thành nhiệm vụ" holds "hoàn thành nhiệm vụ")
+
+
 def read_self_rating(doc: Doc) -> tuple[str | None, tuple[int, int] | None]:
     """The level the writer claims, read from the self-rating part (or a rating line elsewhere)."""
     candidates = [u for u in doc.units if u.section == "self_rating"]
@@ -469,6 +473,9 @@ def read_self_rating(doc: Doc) -> tuple[str | None, tuple[int, int] | None]:
     for unit in candidates:
         folded = unit.folded
         if _NOT_A_RATING.search(folded) and unit.section != "self_rating":
+            continue
+        named = [level for level, patterns in _rules().ratings if any(p.search(folded) for p in patterns)]
+        if len(named) >= _OPTIONS_LISTED:  # the blank form's list of the levels to choose from: none chosen
             continue
         for level, patterns in _rules().ratings:
             for pattern in patterns:

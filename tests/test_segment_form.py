@@ -215,3 +215,18 @@ def test_the_year_of_the_date_line_wins_over_a_body_line_on_last_year_s_report()
     )
     result = analyze(text)
     assert result.header.year == 2025 and result.guidance == "HD43-2025"
+
+
+def test_the_blank_forms_list_of_levels_is_no_self_rating():
+    """A form left blank lists the four levels to choose from on one line: none is chosen. One level, even "Không
+    hoàn thành nhiệm vụ" (which holds "hoàn thành nhiệm vụ"), is the writer's claim."""
+    from nlp import analyze
+    from tests.conftest import make_report
+
+    listed = "Hoàn thành xuất sắc nhiệm vụ Hoàn thành tốt nhiệm vụ Hoàn thành nhiệm vụ Không hoàn thành nhiệm vụ"
+    report = make_report()
+    assert analyze(report).self_rating == "hoàn thành tốt nhiệm vụ"
+    assert analyze(report.replace("Hoàn thành tốt nhiệm vụ.", listed)).self_rating is None
+    assert analyze(report.replace("Hoàn thành tốt nhiệm vụ.", "Không hoàn thành nhiệm vụ.")).self_rating == (
+        "không hoàn thành nhiệm vụ"
+    )
