@@ -1,13 +1,15 @@
 """What the cross-report checks read from each report, prepared by the batch worker beside the analysis.
 
-A worker of a batch with the checks on writes ``bao-cao/<hash>.cross`` next to the report's JSON: on its first line
-the writer's identity (:func:`nlp.cross.identity.identify`, its path-dependent fields left out), on its second the
-report's passages (:func:`nlp.cross.passages.passages`: text, section, lexicon hits, anchors), each as compact JSON.
-The checks read these instead of validating every plain analysis and building them again: the identity of every
-report, the passages of a report only when they first read its sentences (a member without a post often never
-is), and a report's full result only when it gets findings. The file records a fingerprint of the code and data
-that build it (:func:`fingerprint`): one written by another version, or missing (a store of an earlier version, a
-run with the checks off), is not read, and the checks build what they need from the analysis as before.
+A worker of a batch with the checks on prepares, for each report it analyses, the writer's identity
+(:func:`nlp.cross.identity.identify`, its path-dependent fields left out) on a first line and the report's passages
+(:func:`nlp.cross.passages.passages`: text, section, lexicon hits, anchors) on a second, each as compact JSON; the
+driver keeps them in the batch store beside the analysis (:meth:`nlp.batch.store.Store.put_prepared`: one row, not
+one more file a report). The checks read these instead of validating every plain analysis and building them again:
+the identity of every report, the passages of a report only when they first read its sentences (a member without a
+post often never is), and a report's full result only when it gets findings. The prepared inputs record a
+fingerprint of the code and data that build them (:func:`fingerprint`): ones prepared by another version, or missing
+(a store of an earlier version, a run with the checks off), are not read, and the checks build what they need from
+the analysis as before.
 """
 
 from __future__ import annotations
@@ -25,16 +27,10 @@ from nlp.cross.records import Identity
 from nlp.doc import Unit
 from nlp.schema import AnalysisResult
 
-SUFFIX = ".cross"  # "<hash>.cross": not a "*.json" of the report folder
 _PATH_FIELDS = {"file", "folder"}  # the identity's fields that the report's path gives (and its year, when unsaid)
 _SOURCES = ("cross", "data")  # packages of nlp/ whose every file goes into the fingerprint
 # the modules of nlp/ they use, and this one, which writes the file's format
 _MODULES = ("features.py", "lexicon.py", "normalize.py", "doc.py", "schema.py", "batch/cross_inputs.py")
-
-
-def sidecar_path(json_path: Path) -> Path:
-    """Where the prepared inputs of the report whose per-report JSON is ``json_path`` are kept."""
-    return json_path.with_suffix(SUFFIX)
 
 
 @cache
@@ -92,24 +88,24 @@ def earlier_years(paths: Iterable[str]) -> set[str]:
     return {path for path, (folder, year) in found.items() if year < latest[folder]}
 
 
-def read(path: Path, report: str) -> tuple[Identity, Callable[[], list[Passage] | None]] | None:
-    """The identity kept in ``path`` for the report the batch calls ``report``, and a reader of its passages (None
-    where they cannot be read back: the caller builds them from the analysis); None when the file is missing,
-    unreadable or of another fingerprint."""
+def read(data: bytes, report: str) -> tuple[Identity, Callable[[], list[Passage] | None]] | None:
+    """The identity kept in ``data`` (as :func:`prepare` gave it) for the report the batch calls ``report``, and a
+    reader of its passages (None where they cannot be read back: the caller builds them from the analysis); None when
+    ``data`` is unreadable or of another fingerprint."""
     try:
-        head, _, rows = path.read_bytes().partition(b"\n")
-        data = from_json(head)
-    except (OSError, ValueError):
+        head, _, rows = data.partition(b"\n")
+        stamped = from_json(head)
+    except ValueError:
         return None
-    if not isinstance(data, dict) or data.get("version") != fingerprint() or not rows:
+    if not isinstance(stamped, dict) or stamped.get("version") != fingerprint() or not rows:
         return None
-    fields = data.get("identity")
+    fields = stamped.get("identity")
     if not isinstance(fields, dict):
         return None
     year = fields.get("year") or _path_year(report)  # identify(): the header's year, else a year folder's
     try:
         identity = Identity.model_validate({**fields, "file": report, "folder": unit_folder(report), "year": year})
-    except ValueError:  # an altered file: built from the analysis instead
+    except ValueError:  # an altered row: built from the analysis instead
         return None
     return identity, partial(_passages, rows, report)
 
@@ -117,5 +113,5 @@ def read(path: Path, report: str) -> tuple[Identity, Callable[[], list[Passage] 
 def _passages(rows: bytes, report: str) -> list[Passage] | None:
     try:
         return [from_row(row, report) for row in from_json(rows)]
-    except (ValueError, TypeError):  # a file cut short or altered after its first line
+    except (ValueError, TypeError):  # cut short or altered after its first line
         return None

@@ -6,9 +6,9 @@ joined where the header names the same chi bộ / đảng bộ, so matching grow
 all pairs of the district.
 
 What the checks read from each report — the writer's identity and the report's passages — is prepared by the
-batch workers beside each analysis (:mod:`nlp.batch.cross_inputs`, ``<hash>.cross``); the driver reads these and loads
-a report's full analysis only when it gets findings. Where they are missing or stale, it reads the plain analysis
-and builds them (the same findings either way).
+batch workers beside each analysis (:mod:`nlp.batch.cross_inputs`) and kept in the batch store; the checks read these
+(a unit's in one query) and load a report's full analysis only when it gets findings. Where they are missing or
+stale, they read the plain analysis and build them (the same findings either way).
 
 The default sentence encoder (``static``, :mod:`nlp.cross.static_encoder`) costs microseconds a sentence: each
 unit's sentences are encoded as it is checked, and nothing is kept; from ``PARALLEL_UNITS`` units on, the units are
@@ -44,7 +44,7 @@ from typing import TypeVar
 import numpy as np
 
 from nlp.batch import cross_inputs
-from nlp.batch.store import STORE_NAME, Store
+from nlp.batch.store import STORE_NAME, Store, read_prepared
 from nlp.batch.worker import summarise, text_key, write_atomic
 from nlp.cross import AnalysedReport, CrossResult, Identity, Linkage, Matcher, cross_check, sheet_rows, texts_to_embed
 from nlp.cross.check import passage_texts
@@ -79,20 +79,24 @@ class PreviousFolderError(Exception):
 
 @dataclass(frozen=True)
 class PreviousReport:
-    """One report of last year's batch: its path there, its per-report JSON files, its unit's header name."""
+    """One report of last year's batch: its path there, its per-report JSON files, its unit's header name, its
+    content hash (the key of what the store keeps of it)."""
 
     path: str
     folder: Path
     json: str
     unit: str | None
+    sha256: str = ""
 
 
 @dataclass
 class PreviousBatch:
-    """Last year's batch output: its reports and its store (for the embeddings it kept)."""
+    """Last year's batch output: its reports and its store (for the embeddings and prepared inputs it kept, those
+    of its analyser configuration ``config``)."""
 
     folder: Path
     reports: list[PreviousReport]
+    config: str = ""
 
 
 @dataclass
@@ -128,7 +132,7 @@ def open_previous(folder: Path, out_dir: Path | None = None) -> PreviousBatch:
             if found is None:
                 raise PreviousFolderError("no_run")
             rows = db.execute(
-                "SELECT i.path, a.row FROM inputs i JOIN analyses a ON a.sha256 = i.sha256 AND a.config = ? "
+                "SELECT i.path, a.row, i.sha256 FROM inputs i JOIN analyses a ON a.sha256 = i.sha256 AND a.config = ? "
                 "WHERE i.run = ? AND i.status = 'analysed' AND a.ok = 1 ORDER BY i.path",
                 (found[1], found[0]),
             ).fetchall()
@@ -137,15 +141,14 @@ def open_previous(folder: Path, out_dir: Path | None = None) -> PreviousBatch:
     except sqlite3.Error:
         raise PreviousFolderError("unreadable") from None
     reports = []
-    for report_path, row_text in rows:
+    for report_path, row_text, sha256 in rows:
         row = json.loads(row_text)
         if (folder / row["json"]).is_file():
-            reports.append(
-                PreviousReport(report_path, folder, row["json"], row.get("branch") or row.get("header_unit"))
-            )
+            unit = row.get("branch") or row.get("header_unit")
+            reports.append(PreviousReport(report_path, folder, row["json"], unit, sha256))
     if not reports:
         raise PreviousFolderError("no_reports")
-    return PreviousBatch(folder, reports)
+    return PreviousBatch(folder, reports, found[1])
 
 
 def plain_path(json_path: Path) -> Path:
@@ -293,6 +296,8 @@ class _UnitJob:
     stock_phrase_rules: tuple[str, ...]
     matcher: str | None
     alone: frozenset[str] = frozenset()  # paths whose content no other file of the batch has: written by the check
+    prepared: tuple[Path, str] | None = None  # the batch store and analyser configuration of the prepared inputs
+    previous_prepared: tuple[Path, str] | None = None  # last year's
 
 
 @dataclass
@@ -316,7 +321,7 @@ def _check_unit(job: _UnitJob, matchers: MatcherFactory | None = None) -> _UnitO
 
     started = time.process_time()
     loaded: dict[Path, AnalysisResult] = {}  # analyses loaded for the checks, read again for no page of this unit
-    reports = _reports(job.rows, job.old, job.out_dir, loaded=loaded)
+    reports = _reports(job.rows, job.old, job.out_dir, loaded=loaded, stores=(job.prepared, job.previous_prepared))
     if not reports:
         return None
     matcher = matchers(reports) if matchers else Matcher(name=job.matcher)  # one a unit: its vectors go with it
@@ -466,12 +471,17 @@ def run_cross_checks(
     embedder: Callable | None = None,
     matcher: str | None = None,
     jobs: int = 1,
+    config: str | None = None,
 ) -> CrossSummary:
     """Check each unit of this run's ``results`` (summary rows, updated in place) and rewrite the outputs of the
     reports with cross findings; ``matcher`` names the sentence encoder (None: the default); ``jobs``: processes
-    for the units (the static encoder's; e5 runs here, on the vectors the workers stored); see the module
-    docstring."""
+    for the units (the static encoder's; e5 runs here, on the vectors the workers stored); ``config``: the analyser
+    configuration whose prepared inputs the store keeps (None: none are read, all are built from the analyses); see
+    the module docstring."""
     started, cpu_started = time.perf_counter(), time.process_time()
+    store.commit()  # the prepared inputs of the last analyses: read by the checks through connections of their own
+    prepared = (store.path, config) if config is not None else None
+    previous_prepared = (previous.folder / STORE_NAME, previous.config) if previous and previous.config else None
     embeddings = _Embeddings(store, previous.folder if previous else None, embedder)
     merged = CrossResult(lang="en" if lang == "en" else "vi", linkage=Linkage())
     summary = CrossSummary(checked=merged)
@@ -487,6 +497,8 @@ def run_cross_checks(
             stock_phrase_rules,
             matcher,
             frozenset(row["path"] for row in rows if shas[row["sha256"]] == 1),
+            prepared,
+            previous_prepared,
         )
         for rows, old in units
     ]
@@ -631,22 +643,35 @@ def _reports(
     out_dir: Path,
     prepared: bool = True,
     loaded: dict[Path, AnalysisResult] | None = None,
+    stores: tuple[tuple[Path, str] | None, tuple[Path, str] | None] = (None, None),
 ) -> list[AnalysedReport | PreparedReport]:
     """This unit's analysed reports (this year's by their batch path, last year's under ``nam-truoc/``): as the
-    workers prepared them (:mod:`nlp.batch.cross_inputs`) where they did and ``prepared``, else their analyses;
-    ``loaded`` keeps, by JSON path, the analyses the checks then load."""
-    found = [(row["path"], out_dir / row["json"]) for row in rows]
-    found += [(f"{PREVIOUS_PREFIX}/{r.path}", r.folder / r.json) for r in old]
+    workers prepared them (:mod:`nlp.batch.cross_inputs`) where ``stores`` (this year's and last year's batch store
+    with its analyser configuration) keep them and ``prepared``, else their analyses; ``loaded`` keeps, by JSON
+    path, the analyses the checks then load."""
+    this_year = [(row["path"], out_dir / row["json"], row["sha256"]) for row in rows]
+    last_year = [(f"{PREVIOUS_PREFIX}/{r.path}", r.folder / r.json, r.sha256) for r in old]
     reports: list[AnalysedReport | PreparedReport] = []
-    for path, json_path in found:
-        kept = cross_inputs.read(cross_inputs.sidecar_path(json_path), path) if prepared else None
-        if kept is not None:
-            reports.append(PreparedReport(path, kept[0], kept[1], partial(_load_or_fail, json_path, loaded)))
+    for found, place in zip((this_year, last_year), stores, strict=True):
+        hashes = sorted({sha256 for _, _, sha256 in found})
+        kept = read_prepared(place[0], place[1], hashes) if prepared and place is not None else {}
+        reports.extend(_prepared_or_analysed(found, kept, loaded))
+    return reports
+
+
+def _prepared_or_analysed(
+    found: list[tuple[str, Path, str]], kept: dict[str, bytes], loaded: dict[Path, AnalysisResult] | None
+) -> Iterator[AnalysedReport | PreparedReport]:
+    """Each (batch path, JSON path, content hash) as the prepared inputs ``kept`` by content hash give it, else its
+    analysis (none when that cannot be read)."""
+    for path, json_path, sha256 in found:
+        inputs = cross_inputs.read(kept[sha256], path) if sha256 in kept else None
+        if inputs is not None:
+            yield PreparedReport(path, inputs[0], inputs[1], partial(_load_or_fail, json_path, loaded))
             continue
         result = _load(json_path)
         if result is not None:
-            reports.append(AnalysedReport(path, result))
-    return reports
+            yield AnalysedReport(path, result)
 
 
 def _load_or_fail(json_path: Path, loaded: dict[Path, AnalysisResult] | None = None) -> AnalysisResult:

@@ -41,6 +41,7 @@ OUTPUT_FILES = (
     cross_reports.COLLECTIVE_CSV,
     cross_reports.PREVIOUS_CSV,
 )
+LEGACY_PREPARED_SUFFIX = ".cross"  # "bao-cao/<hash>.cross": the checks' prepared inputs as earlier versions kept them
 
 
 class OutputFolderError(Exception):
@@ -170,7 +171,7 @@ def _remove_batch(out_dir: Path) -> None:
     reports = out_dir / REPORTS_DIR
     if reports.is_dir():
         for path in reports.iterdir():
-            if path.suffix in {".json", ".html", ".tmp", cross_reports.PLAIN_SUFFIX, cross_inputs.SUFFIX}:
+            if path.suffix in {".json", ".html", ".tmp", cross_reports.PLAIN_SUFFIX, LEGACY_PREPARED_SUFFIX}:
                 path.unlink()
         if not any(reports.iterdir()):
             shutil.rmtree(reports)
@@ -278,8 +279,8 @@ def _analyse_all(
         if outcome.ok:  # a fresh analysis: cross findings of an earlier run are checked again from it
             json_path = out_dir / report_files(outcome.sha256)[0]
             cross_reports.plain_path(json_path).unlink(missing_ok=True)
-            if not outcome.cross:  # prepared inputs of an earlier analysis would not match this one
-                cross_inputs.sidecar_path(json_path).unlink(missing_ok=True)
+            # the checks' inputs prepared beside it, or none: an earlier analysis's would not match this one
+            store.put_prepared(outcome.sha256, config, outcome.prepared or None)
             if not outcome.page:  # left to the checks, which render a missing page: none of an earlier analysis
                 (out_dir / report_files(outcome.sha256)[1]).unlink(missing_ok=True)
         if outcome.embeddings:
@@ -485,6 +486,7 @@ def _finish(
             tuple(ranking["stock_phrase_rules"]),
             matcher=options.cross_matcher,
             jobs=report.jobs,
+            config=config,
         )
     cross_reports.render_missing_pages(results, report.out_dir, lang)  # pages the workers left to the checks
     reviewed = reviews.apply_reviews(

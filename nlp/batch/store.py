@@ -10,7 +10,10 @@ hashes; never a report's full text, which stays in the per-report JSON files. Fo
 organisation's configuration (hash and file, whether reviewers' decisions were applied), and which reports' files
 carry reviewers' decisions (``reviewed``), so that a decision withdrawn later is taken off them again. The
 cross-report checks' sentence embeddings are kept by the hash of the sentence (``embeddings``: float32 vectors, never
-the sentence), so a ``--resume`` or a later year's ``--previous`` does not embed them again.
+the sentence), so a ``--resume`` or a later year's ``--previous`` does not embed them again. With the checks on, the
+store also keeps what they read from each analysed report (``prepared``, by content hash and configuration:
+:mod:`nlp.batch.cross_inputs`, the writer's identity and the report's sentences), one row beside the analysis instead
+of one more file a report: the only report text the store holds, and no more than the per-report JSON beside it.
 """
 
 from __future__ import annotations
@@ -61,6 +64,12 @@ CREATE TABLE IF NOT EXISTS run_settings (
 );
 CREATE TABLE IF NOT EXISTS reviewed (sha256 TEXT PRIMARY KEY);
 CREATE TABLE IF NOT EXISTS embeddings (text_hash TEXT PRIMARY KEY, vector BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS prepared (
+    sha256 TEXT NOT NULL,
+    config TEXT NOT NULL,
+    data BLOB NOT NULL,
+    PRIMARY KEY (sha256, config)
+);
 """
 
 
@@ -109,6 +118,7 @@ class Store:
         """Drop the analyses made with another analyser fingerprint (another configuration, classifier, language):
         the per-report files are shared by every fingerprint, so they must be analysed again, never mixed."""
         deleted = self.db.execute("DELETE FROM analyses WHERE config != ?", (config,)).rowcount
+        self.db.execute("DELETE FROM prepared WHERE config != ?", (config,))
         self.commit()
         return int(deleted or 0)
 
@@ -251,6 +261,16 @@ class Store:
             found.update(self.db.execute(query, chunk).fetchall())
         return found
 
+    # ------------------------------------------------------------------------------------------ prepared inputs
+
+    def put_prepared(self, sha256: str, config: str, data: bytes | None) -> None:
+        """Record what the cross-report checks read from one analysis (:mod:`nlp.batch.cross_inputs`), or drop an
+        earlier analysis's (``data`` None: it would not match this one)."""
+        if data is None:
+            self.db.execute("DELETE FROM prepared WHERE sha256 = ? AND config = ?", (sha256, config))
+        else:
+            self.db.execute("INSERT OR REPLACE INTO prepared VALUES (?, ?, ?)", (sha256, config, data))
+
     # ------------------------------------------------------------------------------------------ housekeeping
 
     def _tick(self) -> None:
@@ -271,3 +291,25 @@ class Store:
         if self.db.in_transaction:
             self.db.execute("COMMIT")
         self.db.close()
+
+
+def read_prepared(path: Path, config: str, hashes: list[str]) -> dict[str, bytes]:
+    """The prepared inputs kept in the store at ``path`` for the analyses of ``hashes`` made with ``config`` (content
+    hash → bytes), read through a read-only connection of its own (a process of the checks, or last year's store);
+    empty when the store cannot be read or keeps none (a store of an earlier version)."""
+    if not hashes:
+        return {}
+    try:
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            found: dict[str, bytes] = {}
+            for start in range(0, len(hashes), 500):
+                chunk = hashes[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                query = f"SELECT sha256, data FROM prepared WHERE config = ? AND sha256 IN ({marks})"
+                found.update(db.execute(query, (config, *chunk)).fetchall())
+            return found
+        finally:
+            db.close()
+    except sqlite3.Error:
+        return {}

@@ -65,8 +65,8 @@ class Outcome:
     files: dict[str, bytes] = field(default_factory=dict)  # relative path → content, when not written here
     embeddings: dict[str, bytes] = field(default_factory=dict)  # sentence hash → float32 e5 vector (Task.embed)
     embed_seconds: float = 0.0
-    cross: bool = False  # the report's prepared cross-check inputs were written (or are in ``files``)
-    cross_seconds: float = 0.0  # time spent preparing them
+    prepared: bytes = b""  # what the cross-report checks read from the report (Task.cross; the driver stores it)
+    cross_seconds: float = 0.0  # time spent preparing it
     page: bool = True  # the report's page was rendered (False: left to the cross-report checks, which render it)
 
 
@@ -147,11 +147,12 @@ def _analyse(task: Task) -> Outcome:
     files = {json_path: result.model_dump_json().encode("utf-8")}
     page = True
     started = time.perf_counter()
+    kept = b""
     if task.cross:
-        from nlp.batch.cross_inputs import SUFFIX, page_after_checks, prepared
+        from nlp.batch.cross_inputs import page_after_checks, prepared
 
         shipped = task.config is None or task.config.lexicons() is None  # the units' hits: the passages' lexicons
-        files[json_path.removesuffix(".json") + SUFFIX], identity = prepared(result, doc.units if shipped else None)
+        kept, identity = prepared(result, doc.units if shipped else None)  # kept in the store by the driver
         page = not (task.defer_page and page_after_checks(identity))  # else the checks render it once
     cross_seconds = time.perf_counter() - started
     if page:
@@ -173,7 +174,7 @@ def _analyse(task: Task) -> Outcome:
         files,
         embeddings,
         embed_seconds,
-        task.cross,
+        kept,
         cross_seconds,
         page,
     )

@@ -1,4 +1,4 @@
-"""The cross-report checks' inputs prepared by the batch workers (``bao-cao/<hash>.cross``, issue 13): they read
+"""The cross-report checks' inputs prepared by the batch workers and kept in the batch store (issue 13): they read
 back as the identities and passages built from the analysis, the batch gives the same findings, sheets and files
 with them and without them (an output folder of an earlier version, last year's batch without them), and a stale or
 broken one is not used."""
@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -14,10 +15,10 @@ from openpyxl import load_workbook
 
 from nlp.batch import BatchOptions, run_batch
 from nlp.batch import cross_reports as batch_cross
-from nlp.batch.cross_inputs import SUFFIX, prepare, read, sidecar_path
+from nlp.batch.cross_inputs import prepare, read
 from nlp.batch.outputs import WORKBOOK
 from nlp.batch.runner import _assign_units, _collect
-from nlp.batch.store import STORE_NAME, Store
+from nlp.batch.store import STORE_NAME, Store, read_prepared
 from nlp.cross.identity import identify
 from nlp.cross.passages import passages
 from nlp.pipeline import analyze_file
@@ -48,9 +49,9 @@ def batches(tmp_path_factory) -> dict[str, Path]:
 
 
 def _outputs(out: Path) -> dict[str, object]:
-    """What the checks decide and write: the per-report files (prepared inputs left out), the CSV and JSONL files,
-    the two sheets of the workbook."""
-    files = {p.name: p.read_bytes() for p in sorted((out / "bao-cao").iterdir()) if p.suffix != SUFFIX}
+    """What the checks decide and write: the per-report files, the CSV and JSONL files, the two sheets of the
+    workbook."""
+    files = {p.name: p.read_bytes() for p in sorted((out / "bao-cao").iterdir())}
     tables = {p.name: p.read_bytes() for p in sorted(out.glob("*.csv")) if p.name.startswith("doi-chieu")}
     lines = (out / "ket-qua.jsonl").read_text(encoding="utf-8")
     book = load_workbook(out / WORKBOOK, read_only=True)
@@ -58,19 +59,42 @@ def _outputs(out: Path) -> dict[str, object]:
     return {"files": files, "tables": tables, "lines": lines, "sheets": sheets}
 
 
-def test_the_workers_prepare_every_report(batches) -> None:
+def _prepared_rows(out: Path) -> dict[str, bytes]:
+    """The prepared inputs the batch store of ``out`` keeps, by content hash."""
+    with sqlite3.connect(out / STORE_NAME) as db:
+        return dict(db.execute("SELECT sha256, data FROM prepared"))
+
+
+def _rewrite_prepared(out: Path, change) -> None:
+    """Replace each prepared row of the store of ``out`` by ``change(data)`` (None: drop it)."""
+    db = sqlite3.connect(out / STORE_NAME)
+    with db:
+        for sha256, data in list(db.execute("SELECT sha256, data FROM prepared")):
+            changed = change(data)
+            if changed is None:
+                db.execute("DELETE FROM prepared WHERE sha256 = ?", (sha256,))
+            else:
+                db.execute("UPDATE prepared SET data = ? WHERE sha256 = ?", (changed, sha256))
+    db.close()
+
+
+def test_the_workers_prepare_every_report_and_the_store_keeps_them(batches) -> None:
     for out in (batches["old-out"], batches["new-out"]):
-        reports = sorted((out / "bao-cao").glob("*.json"))
-        assert reports
-        assert all(sidecar_path(p).is_file() for p in reports)
+        store = Store(out / STORE_NAME)
+        run = store.runs()[-1]
+        results, _ = _collect(store, run["id"], run["config"])
+        store.close()
+        kept = _prepared_rows(out)
+        assert results and {row["sha256"] for row in results} <= set(kept)
+        assert not list((out / "bao-cao").glob("*.cross"))  # one row in the store, no file a report
+        for row in results:
+            assert read(kept[row["sha256"]], row["path"]) is not None
 
 
-def test_prepared_inputs_read_back_as_built_from_the_analysis(tmp_path) -> None:
-    kept = sidecar_path(tmp_path / "report.json")
-    assert kept.name == f"report{SUFFIX}"
+def test_prepared_inputs_read_back_as_built_from_the_analysis() -> None:
     for path in sorted(TREE.rglob("*.txt")):
         result = analyze_file(path)
-        kept.write_bytes(prepare(result))
+        kept = prepare(result)
         name = path.relative_to(TREE).as_posix()
         for report in (name, f"{batch_cross.PREVIOUS_PREFIX}/{name}", path.name):  # year folder, prefix, top level
             found = read(kept, report)
@@ -89,38 +113,49 @@ def test_same_outputs_with_and_without_prepared_inputs(batches) -> None:
         shutil.copytree(batches["old-out"], old_out)
         shutil.copytree(batches["new-out"], new_out)
         if kind == "built":  # as an output folder of an earlier version (and last year's batch) would be
-            for path in [*old_out.rglob(f"*{SUFFIX}"), *new_out.rglob(f"*{SUFFIX}")]:
-                path.unlink()
+            for out in (old_out, new_out):
+                _rewrite_prepared(out, lambda data: None)
         options = BatchOptions(jobs=1, cross=True, resume=True, previous=old_out)
         report = run_batch([batches["new"]], new_out, options)
         assert report.analysed == 0  # every analysis reused: the checks ran again from the kept analyses
         assert report.cross is not None and report.cross.findings
         runs[kind] = _outputs(new_out)
-    assert not list((base / "built-new-out").rglob(f"*{SUFFIX}"))
+    assert not _prepared_rows(base / "built-old-out")  # last year's batch still has none
+    assert _prepared_rows(base / "built-new-out") == {}  # nothing analysed again: none prepared
     assert runs["prepared"] == runs["built"]
     assert runs["prepared"]["sheets"] == _outputs(batches["new-out"])["sheets"]
 
 
-def test_stale_or_broken_prepared_inputs_are_not_read(batches, tmp_path) -> None:
-    path = next((batches["new-out"] / "bao-cao").glob(f"*{SUFFIX}"))
-    head, rows = path.read_bytes().split(b"\n")
+def test_stale_or_broken_prepared_inputs_are_not_read(batches) -> None:
+    whole = next(iter(_prepared_rows(batches["new-out"]).values()))
+    head, rows = whole.split(b"\n")
     data = json.loads(head)
-    kept = read(path, "x/2025/a.txt")
+    kept = read(whole, "x/2025/a.txt")
     assert kept is not None and kept[1]()
-    stale = tmp_path / f"stale{SUFFIX}"
-    stale.write_bytes(json.dumps({**data, "version": "another"}).encode("utf-8") + b"\n" + rows)
+    stale = json.dumps({**data, "version": "another"}).encode("utf-8") + b"\n" + rows
     assert read(stale, "x/2025/a.txt") is None
-    broken = tmp_path / f"broken{SUFFIX}"
-    broken.write_bytes(path.read_bytes()[:100])
-    assert read(broken, "x/2025/a.txt") is None
-    assert read(tmp_path / f"missing{SUFFIX}", "x/2025/a.txt") is None
-    altered = tmp_path / f"altered{SUFFIX}"  # the right fingerprint over an identity that is not one
-    altered.write_bytes(json.dumps({**data, "identity": {"role": 3}}).encode("utf-8") + b"\n" + rows)
+    assert read(whole[:100], "x/2025/a.txt") is None
+    assert read(b"", "x/2025/a.txt") is None
+    altered = json.dumps({**data, "identity": {"role": 3}}).encode("utf-8") + b"\n" + rows  # not an identity
     assert read(altered, "x/2025/a.txt") is None
-    cut = tmp_path / f"cut{SUFFIX}"  # the identity whole, the passages cut short: read from the analysis instead
-    cut.write_bytes(head + b"\n" + rows[: len(rows) // 2])
+    cut = head + b"\n" + rows[: len(rows) // 2]  # the identity whole, the passages cut short: built instead
     kept = read(cut, "x/2025/a.txt")
     assert kept is not None and kept[0].file == "x/2025/a.txt" and kept[1]() is None
+
+
+def test_prepared_inputs_of_another_configuration_are_not_read(batches, tmp_path) -> None:
+    """The store keeps them by content hash and analyser configuration: another configuration's are not read."""
+    out = tmp_path / "out"
+    shutil.copytree(batches["new-out"], out)
+    store = Store(out / STORE_NAME)
+    run = store.runs()[-1]
+    kept = read_prepared(out / STORE_NAME, run["config"], sorted(_prepared_rows(out)))
+    assert kept == _prepared_rows(out)
+    assert read_prepared(out / STORE_NAME, "another", sorted(kept)) == {}
+    assert read_prepared(tmp_path / "missing.sqlite", run["config"], sorted(kept)) == {}
+    store.keep_only("another")  # a run with another configuration drops them with the analyses
+    store.close()
+    assert _prepared_rows(out) == {}
 
 
 def test_a_report_whose_analysis_went_missing_is_left_out(batches, tmp_path) -> None:
@@ -145,8 +180,7 @@ def test_passages_that_cannot_be_read_back_are_built_from_the_analysis(batches, 
     the checks build the passages from the analysis when they first read the report."""
     out = tmp_path / "identities-only"
     shutil.copytree(batches["new-out"], out)
-    for path in out.rglob(f"*{SUFFIX}"):
-        path.write_bytes(path.read_bytes().split(b"\n")[0] + b"\nnull")
+    _rewrite_prepared(out, lambda data: data.split(b"\n")[0] + b"\nnull")
     report = run_batch(
         [batches["new"]], out, BatchOptions(jobs=1, cross=True, resume=True, previous=batches["old-out"])
     )

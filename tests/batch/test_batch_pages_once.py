@@ -6,12 +6,14 @@ and resumed without them still gets every page."""
 from __future__ import annotations
 
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
 
 from nlp.batch import BatchInterrupted, BatchOptions, run_batch
-from nlp.batch.cross_inputs import page_after_checks, read, sidecar_path
+from nlp.batch.cross_inputs import page_after_checks, read
+from nlp.batch.store import STORE_NAME
 from nlp.batch.worker import Task, analyse
 from nlp.render import render_html
 from nlp.schema import AnalysisResult
@@ -37,7 +39,9 @@ def test_every_page_is_a_fresh_render_of_the_final_result(tmp_path, lang) -> Non
     assert len(pages) == len(list(TREE.rglob("*.txt")))
     for name, (written, fresh) in pages.items():
         assert written == fresh, name
-    deferred = [p for p in (out / "bao-cao").glob("*.json") if page_after_checks(read(sidecar_path(p), p.name)[0])]
+    with sqlite3.connect(out / STORE_NAME) as db:
+        kept = [data for (data,) in db.execute("SELECT data FROM prepared")]
+    deferred = [data for data in kept if page_after_checks(read(data, "x.txt")[0])]
     with_findings = list((out / "bao-cao").glob("*.json.plain"))
     assert deferred and with_findings  # pages left to the checks, and pages rewritten with findings, both checked
     assert len(deferred) < len(pages)  # and pages the workers wrote

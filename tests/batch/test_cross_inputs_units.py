@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from nlp.batch.cross_inputs import SUFFIX, prepared
+from nlp.batch.cross_inputs import prepared
 from nlp.batch.worker import Task, _analyse
 from nlp.config import load_config
 from nlp.cross import passages as passages_module
@@ -83,5 +83,4 @@ def test_a_configuration_with_its_own_lexicons_prepares_from_the_shipped_ones(tm
     assert passages("", result, doc.units) != passages("", result)  # the configured hits differ from the shipped
     outcome = _analyse(Task("0" * 64, data, path.name, config=config, cross=True))
     assert outcome.ok
-    cross = [content for name, content in outcome.files.items() if name.endswith(SUFFIX)]
-    assert cross == [prepared(result)[0]]
+    assert outcome.prepared == prepared(result)[0]
