@@ -19,6 +19,7 @@ HEADS = [
     "Giám đốc",
     "",  # a leader's report whose header names no post: read as a head, as before
     "Pho Bi thu chi bo; Truong khu pho 3",  # typed without diacritics
+    "Điều dưỡng trưởng Bệnh viện, Trưởng phòng Điều dưỡng",  # a head nurse who also heads a department
 ]
 NOT_HEADS = [
     "Chi ủy viên; Phó Hiệu trưởng phụ trách cấp THCS (từ 02/01/2025, trước đó là giáo viên Trường THCS Pha Lướng)",
@@ -29,6 +30,12 @@ NOT_HEADS = [
     "Đảng ủy viên; Phó Chủ tịch UBND phường",
     "Chi uy vien; Pho Truong phong Ke hoach",  # typed without diacritics
     "Chi uy vien; giao vien truong THCS Tan An",  # "trường" typed without diacritics
+    # a profession's chief, under the unit's head
+    "Đảng ủy viên Đảng bộ Công ty; Kế toán trưởng Công ty Cổ phần Cơ khí",
+    "Chi ủy viên; Điều dưỡng trưởng bệnh viện",
+    "Đảng viên; Kế toán trưởng, phụ trách phòng Tài chính – Kế toán",
+    "Nữ hộ sinh trưởng khoa Sản",
+    "Ke toan truong cong ty",  # typed without diacritics
 ]
 
 
