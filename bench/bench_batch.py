@@ -13,7 +13,8 @@ The cross-report series copies the train and dev sets of ``corpus/linked`` (both
 reports) until the tree holds the number of reports asked for; each copy is a unit of its own (its place name is
 numbered in every report), so the checks see many small units of 4 to 12 reports (a collective report, its leaders'
 and members' reports, last year's reports of some of them), as in a district. Each size runs with the checks on
-and off (interleaved, best of ``--repeat``); the table gives the batch time both ways, the driver's time in the
+and off (interleaved, each pair in the other order than the one before, best of ``--repeat``; every pair's figures
+are printed too); the table gives the batch time both ways, the driver's time in the
 checks, the workers' time embedding sentences (e5 only), how many sentences the driver had to embed itself (e5
 only), the sentence pairs the matcher scored per report (constant when matching grows with the reports of a unit,
 not with the district), and the share of the batch time the checks cost. The linked sets were written to test the
@@ -336,8 +337,10 @@ def cross_series(args: argparse.Namespace) -> None:
     for size in args.cross_sizes:
         tree = _linked_tree(args.work, size, args.cross_members)
         runs: dict[bool, list[dict]] = {False: [], True: []}
-        for _ in range(args.repeat):
-            for cross in runs:
+        for index in range(args.repeat):
+            # each pair in the other order: the machine's speed drifts over minutes, and a fixed order would charge
+            # the drift within each pair to the checks
+            for cross in (False, True) if index % 2 == 0 else (True, False):
                 out = args.work / f"out-{tree.name}"
                 runs[cross].append(_measure(tree, out, args.jobs, cross, args.cross_matcher))
         off, on = (min(runs[c], key=lambda r: r["seconds"]) for c in (False, True))
@@ -352,7 +355,28 @@ def cross_series(args: argparse.Namespace) -> None:
             flush=True,
         )
         _phases(off, on, args.jobs)
+        _pairs(runs)
     print(f"  load average after: {os.getloadavg()[0]:.2f}")
+
+
+def _pairs(runs: dict[bool, list[dict]]) -> None:
+    """Every run's time, pair by pair, and the checks' share of each pair (a pair's two runs are minutes apart, so
+    their difference carries less of the machine's drift than the best of each side, taken from different pairs)."""
+    if len(runs[True]) < 2:
+        return
+    shares = sorted(
+        100 * (on["seconds"] - off["seconds"]) / on["seconds"] for off, on in zip(runs[False], runs[True], strict=True)
+    )
+    pairs = ", ".join(
+        f"{off['seconds']:.1f} → {on['seconds']:.1f}" for off, on in zip(runs[False], runs[True], strict=True)
+    )
+    middle = len(shares) // 2
+    median = shares[middle] if len(shares) % 2 else (shares[middle - 1] + shares[middle]) / 2
+    print(
+        f"          each pair, off → on s: {pairs}; the checks' share of each pair: "
+        f"{', '.join(f'{x:.1f}%' for x in shares)} (median {median:.1f}%)",
+        flush=True,
+    )
 
 
 def _phases(off: dict, on: dict, jobs: int) -> None:
