@@ -36,7 +36,7 @@ _MODULES = ("features.py", "lexicon.py", "normalize.py", "doc.py", "schema.py", 
 @cache
 def fingerprint() -> str:
     """A hash of the code and data that build identities and passages (nlp/cross, nlp/data and the modules they
-    use) and of this module, which writes them: a prepared file with another fingerprint is stale."""
+    use) and of this module, which writes them: prepared inputs with another fingerprint are stale."""
     root = Path(__file__).resolve().parent.parent
     files = sorted(
         [*(p for package in _SOURCES for p in (root / package).rglob("*") if p.suffix in {".py", ".yaml"})]

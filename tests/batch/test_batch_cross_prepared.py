@@ -176,7 +176,7 @@ def test_a_report_whose_analysis_went_missing_is_left_out(batches, tmp_path) -> 
 
 
 def test_passages_that_cannot_be_read_back_are_built_from_the_analysis(batches, tmp_path) -> None:
-    """A prepared file whose identity reads but whose passages do not (cut short, or left out) gives the same outputs:
+    """A prepared row whose identity reads but whose passages do not (cut short, or left out) gives the same outputs:
     the checks build the passages from the analysis when they first read the report."""
     out = tmp_path / "identities-only"
     shutil.copytree(batches["new-out"], out)
@@ -186,4 +186,23 @@ def test_passages_that_cannot_be_read_back_are_built_from_the_analysis(batches, 
     )
     assert report.analysed == 0 and report.cross is not None and report.cross.findings
     assert report.cross.cpu_seconds > 0  # measured where it is spent (bench/bench_batch.py prints it)
+    assert _outputs(out) == _outputs(batches["new-out"])
+
+
+def test_prepared_files_of_an_earlier_version_are_not_read_and_go_with_fresh(batches, tmp_path) -> None:
+    """An output folder of an earlier version keeps the prepared inputs as ``bao-cao/<hash>.cross`` files: a resumed
+    run does not read them (the same outputs), and ``--fresh`` removes them with the rest of the earlier batch."""
+    out = tmp_path / "earlier"
+    shutil.copytree(batches["new-out"], out)
+    _rewrite_prepared(out, lambda data: None)
+    for path in (out / "bao-cao").glob("*.json"):
+        path.with_suffix(".cross").write_bytes(b'{"version": "an earlier one"}\n[]')
+    options = BatchOptions(jobs=1, cross=True, resume=True, previous=batches["old-out"])
+    report = run_batch([batches["new"]], out, options)
+    assert report.analysed == 0 and report.cross is not None and report.cross.findings
+    outputs = _outputs(out)
+    outputs["files"] = {name: data for name, data in outputs["files"].items() if not name.endswith(".cross")}
+    assert outputs == _outputs(batches["new-out"])
+    run_batch([batches["new"]], out, BatchOptions(jobs=1, cross=True, fresh=True, previous=batches["old-out"]))
+    assert not list((out / "bao-cao").glob("*.cross"))
     assert _outputs(out) == _outputs(batches["new-out"])
