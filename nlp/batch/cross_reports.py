@@ -44,7 +44,7 @@ from typing import TypeVar
 import numpy as np
 
 from nlp.batch import cross_inputs
-from nlp.batch.store import STORE_NAME, Store, read_prepared
+from nlp.batch.store import STORE_NAME, Store, read_by_keys, read_prepared
 from nlp.batch.worker import summarise, text_key, write_atomic
 from nlp.cross import AnalysedReport, CrossResult, Identity, Linkage, Matcher, cross_check, sheet_rows, texts_to_embed
 from nlp.cross.check import passage_texts
@@ -263,20 +263,8 @@ class _Embeddings:
 
 
 def _previous_embeddings(folder: Path, keys: list[str]) -> dict[str, bytes]:
-    try:
-        db = sqlite3.connect(f"{(folder / STORE_NAME).resolve().as_uri()}?mode=ro", uri=True)
-        try:
-            found: dict[str, bytes] = {}
-            for start in range(0, len(keys), 500):
-                chunk = keys[start : start + 500]
-                marks = ",".join("?" * len(chunk))
-                query = f"SELECT text_hash, vector FROM embeddings WHERE text_hash IN ({marks})"
-                found.update(db.execute(query, chunk).fetchall())
-            return found
-        finally:
-            db.close()
-    except sqlite3.Error:  # a store of an older version keeps no embeddings
-        return {}
+    """Last year's store's embeddings among ``keys`` (none from a store of an older version, which keeps none)."""
+    return read_by_keys(folder / STORE_NAME, "SELECT text_hash, vector FROM embeddings WHERE text_hash IN", keys)
 
 
 _T = TypeVar("_T")

@@ -297,17 +297,23 @@ def read_prepared(path: Path, config: str, hashes: list[str]) -> dict[str, bytes
     """The prepared inputs kept in the store at ``path`` for the analyses of ``hashes`` made with ``config`` (content
     hash → bytes), read through a read-only connection of its own (a process of the checks, or last year's store);
     empty when the store cannot be read or keeps none (a store of an earlier version)."""
-    if not hashes:
+    return read_by_keys(path, "SELECT sha256, data FROM prepared WHERE config = ? AND sha256 IN", hashes, config)
+
+
+def read_by_keys(path: Path, select: str, keys: list[str], *leading: object) -> dict[str, bytes]:
+    """The rows (key → value) that ``select``, a query ending in "IN", gives for ``keys`` (asked 500 at a time, after
+    the ``leading`` parameters) from the store at ``path``, through a read-only connection of its own; empty when the
+    store cannot be read or lacks the table (a store of an earlier version)."""
+    if not keys:
         return {}
     try:
         db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
         try:
             found: dict[str, bytes] = {}
-            for start in range(0, len(hashes), 500):
-                chunk = hashes[start : start + 500]
+            for start in range(0, len(keys), 500):
+                chunk = keys[start : start + 500]
                 marks = ",".join("?" * len(chunk))
-                query = f"SELECT sha256, data FROM prepared WHERE config = ? AND sha256 IN ({marks})"
-                found.update(db.execute(query, (config, *chunk)).fetchall())
+                found.update(db.execute(f"{select} ({marks})", (*leading, *chunk)).fetchall())
             return found
         finally:
             db.close()
