@@ -6,7 +6,7 @@ files; identical files anywhere in the tree are analysed once. Inputs are keyed 
 with the run that last saw them, so the outputs of a run list exactly the files of that run.
 
 The store holds summary rows (names, units, scores, the main findings' messages), error rows and shingle
-hashes; never a report's full text, which stays in the per-report JSON files. For each run it also keeps the
+hashes; not the report's full text, which stays in the per-report JSON files. For each run it also keeps the
 organisation's configuration (hash and file, whether reviewers' decisions were applied), and which reports' files
 carry reviewers' decisions (``reviewed``), so that a decision withdrawn later is taken off them again. The
 cross-report checks' sentence embeddings are kept by the hash of the sentence (``embeddings``: float32 vectors, never

@@ -181,7 +181,7 @@ def _analyse(task: Task) -> Outcome:
 
 
 def text_key(text: str) -> str:
-    """The key of a sentence's embedding in the batch store (a hash: the store never holds report text)."""
+    """The key of a sentence's embedding in the batch store (a hash: the store keeps no sentence for it)."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
