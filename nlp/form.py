@@ -225,8 +225,8 @@ _BRACKETS = re.compile(r"\([^()]*\)?")
 
 def heads_a_unit(header: Header) -> bool:
     """A leader's posts make the writer the head of a unit (người đứng đầu): some piece of them names a post that is
-    not a deputy's, a committee member's or a former one ("Chi ủy viên; Phó Hiệu trưởng phụ trách cấp THCS" does
-    not; "Phó Bí thư chi bộ; Trưởng khu phố" does); a leader whose header names no post is read as one
+    not a deputy's, a committee member's, a profession's chief's ("Kế toán trưởng") or a former one ("Chi ủy viên;
+    Phó Hiệu trưởng phụ trách cấp THCS" does not; "Phó Bí thư chi bộ; Trưởng khu phố" does); a leader whose header names no post is read as one
     (structure.yaml ``head_titles``, ``not_head_posts``)."""
     rules = _rules()
     written = header.position or "; ".join(p for p in (header.party_position, header.government_position) if p)

@@ -316,7 +316,7 @@ def _check_unit(job: _UnitJob, matchers: MatcherFactory | None = None) -> _UnitO
     try:
         checked = cross_check(reports, lang=job.lang, matcher=matcher, adjust=_previous_folders)
     except UnreadableReport:  # a report's analysis went missing after its inputs were prepared: leave it out
-        reports = _reports(job.rows, job.old, job.out_dir, prepared=False)
+        reports = _reports(job.rows, job.old, job.out_dir)  # every report from its analysis
         if not reports:
             return None
         matcher = matchers(reports) if matchers else Matcher(name=job.matcher)
@@ -629,20 +629,19 @@ def _reports(
     rows: list[dict],
     old: list[PreviousReport],
     out_dir: Path,
-    prepared: bool = True,
     loaded: dict[Path, AnalysisResult] | None = None,
     stores: tuple[tuple[Path, str] | None, tuple[Path, str] | None] = (None, None),
 ) -> list[AnalysedReport | PreparedReport]:
     """This unit's analysed reports (this year's by their batch path, last year's under ``nam-truoc/``): as the
     workers prepared them (:mod:`nlp.batch.cross_inputs`) where ``stores`` (this year's and last year's batch store
-    with its analyser configuration) keep them and ``prepared``, else their analyses; ``loaded`` keeps, by JSON
+    with its analyser configuration; None: none read) keep them, else their analyses; ``loaded`` keeps, by JSON
     path, the analyses the checks then load."""
     this_year = [(row["path"], out_dir / row["json"], row["sha256"]) for row in rows]
     last_year = [(f"{PREVIOUS_PREFIX}/{r.path}", r.folder / r.json, r.sha256) for r in old]
     reports: list[AnalysedReport | PreparedReport] = []
     for found, place in zip((this_year, last_year), stores, strict=True):
         hashes = sorted({sha256 for _, _, sha256 in found})
-        kept = read_prepared(place[0], place[1], hashes) if prepared and place is not None else {}
+        kept = read_prepared(place[0], place[1], hashes) if place is not None else {}
         reports.extend(_prepared_or_analysed(found, kept, loaded))
     return reports
 
