@@ -16,6 +16,7 @@ from nlp.normalize import fold
 from nlp.schema import AnalysisResult
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_DIGIT = re.compile(r"\d")
 _LIST_NUMBER = re.compile(r"^\W*(?:\d+|[ivx]+)[.)]\s*")  # "4. Giải trình …": a list number is no figure
 _SYLLABLE = re.compile(r"[0-9]*[a-zđ][a-z0-9đ]*")  # a run of [a-z0-9đ] with a letter in it (not a bare number)
 _STOP_SETTING = "stop_syllables"
@@ -100,13 +101,18 @@ def make_passage(
         section=section,
         folded=folded,
         hits=hits,
-        numbers=frozenset(
-            n.replace(",", ".") for n in _NUMBER.findall(_LIST_NUMBER.sub("", folded)) if not _is_year(n)
-        ),
+        numbers=_numbers(folded),
         named=frozenset(n for n in named if n),
         syllables=frozenset(_SYLLABLE.findall(folded)).difference(stop),
         generic=generic,
     )
+
+
+def _numbers(folded: str) -> frozenset[str]:
+    """The figures of a folded sentence (a list number and years left out; "2,5" read as "2.5")."""
+    if not _DIGIT.search(folded):  # most sentences: no figure to look for
+        return frozenset()
+    return frozenset(n.replace(",", ".") for n in _NUMBER.findall(_LIST_NUMBER.sub("", folded)) if not _is_year(n))
 
 
 def passage_row(item: Passage) -> list:
@@ -141,6 +147,8 @@ _WRAP = re.compile(r"[ \t]*\r?\n\s*")  # a line break inside a sentence, with th
 
 def _mask_collisions(text: str, folded: str) -> str:
     """Folding makes "chữa" (repair) read as "chưa" (not yet); mark it so that cues on "chua" do not fire."""
+    if "ữ" not in text and "Ữ" not in text:  # no "chữa" to mask (the pattern needs this letter)
+        return folded
     for match in _CHUA_FIX.finditer(text):
         folded = folded[: match.start()] + "chxa" + folded[match.end() :]
     return folded
@@ -221,7 +229,9 @@ def _preamble_divisions(text: str, start: int, end: int) -> list[tuple[int, int,
     """The sentences of a paragraph before the report's first part that divide the work among named posts ("Phân công
     trong Ban Giám đốc: đồng chí Giám đốc phụ trách chung …; đồng chí Phó Giám đốc phụ trách …"), as passages of
     their own section: the collective's division of work, read by the responsibility checks and by nothing else."""
-    found = []
+    found: list[tuple[int, int, str | None, float]] = []
+    if ";" not in text[start:end]:  # a division names two posts at least, in clauses split by ";"
+        return found
     offset = start
     for piece in _SENTENCE_END.split(text[start:end]):
         piece_start = text.index(piece, offset)

@@ -251,8 +251,10 @@ def _most_specific(folded: str, holders: list[Identity]) -> set[int]:
 
 def _names_another_part(folded: str, holder: Identity) -> bool:
     """The text names the post with the part it heads ("đồng chí Trưởng phòng Kế hoạch – Kỹ thuật"), and the holder's
-    own post heads another part ("Hạt trưởng Hạt Quản lý đường bộ số 2"): the same kind of post, not this holder's
-    (a reviewer's pair check holds one holder of each kind only)."""
+    own post heads another part ("Hạt trưởng Hạt Quản lý đường bộ số 2"); or with the field it is in charge of
+    wherever it names the post ("đồng chí Phó Giám đốc phụ trách kỹ thuật – sản xuất"), and the holder's own post is
+    in charge of another field ("Phó Giám đốc phụ trách kinh doanh"): the same kind of post, not this holder's (a
+    reviewer's pair check holds one holder of each kind only)."""
     stop = set(settings()["stop_syllables"].split())
     for written in (holder.party_post, holder.gov_post):
         for piece, post in posts_named(written or ""):
@@ -266,7 +268,27 @@ def _names_another_part(folded: str, holder: Identity) -> bool:
             mine = set(words_of(piece[own.end() :]).split()) - stop
             if theirs and mine and not theirs & mine:
                 return True
+            mine = _charged_field(piece[own.end() :], stop)
+            if mine and all(
+                (field := _charged_field(folded[m.end() :], stop)) and not field & mine
+                for m in post.pattern.finditer(folded)
+            ):
+                return True
     return False
+
+
+_CHARGE = re.compile(r"^[^.;:()]{0,40}?\bphu trach\b")
+
+
+def _charged_field(after_post: str, stop: set[str]) -> set[str]:
+    """The content words of the field a post is in charge of, in the words written after the post ("… Công ty phụ
+    trách kỹ thuật – sản xuất" → {"ky", "thuat", "san", "xuat"}; nothing when no "phụ trách" follows it)."""
+    charge = _CHARGE.search(after_post)
+    if charge is None:
+        return set()
+    rest = after_post[charge.end() :]
+    end = cue("post_part_end", rest)
+    return set(words_of(rest[: end.start() if end else 60]).split()[:6]) - stop
 
 
 def _names(folded: str, key: str | None) -> bool:

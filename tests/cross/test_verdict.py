@@ -1181,6 +1181,36 @@ def test_a_post_named_with_its_part_is_not_another_part_s_head_and_prevention_is
     assert find_posts(None, "Chỉ huy trưởng phòng, chống thiên tai của Đoạn")[0] != ["truong_phong"]
 
 
+def test_a_post_named_with_its_field_is_not_the_holder_of_that_post_in_charge_of_another_field():
+    def deputy(name: str, gov_post: str) -> Identity:
+        return Identity(
+            file=f"{name}.txt",
+            role="leader",
+            form="2A",
+            name=name,
+            key=name.lower(),
+            gov_post=gov_post,
+            posts=["pho_giam_doc"],
+        )
+
+    losses = shortcomings(
+        [
+            make_passage(
+                "Tỷ lệ nước thất thoát năm 2025 là 21,4%, không đạt chỉ tiêu dưới 18%. Lĩnh vực giảm thất thoát do đồng "
+                "chí Phó Giám đốc phụ trách kỹ thuật – sản xuất trực tiếp chỉ đạo.",
+                "shortcomings",
+            )
+        ]
+    )[0]
+    business = deputy("Đàm Văn Lộc", "Phó Giám đốc phụ trách kinh doanh")
+    technical = deputy("Doãn Văn Tiến", "Phó Giám đốc Công ty phụ trách kỹ thuật – sản xuất")
+    unsaid = deputy("Hà Văn Sơn", "Phó Giám đốc Công ty")
+    assert [r.why for r in responsible(losses, [business])] == []  # alone in a pair check: another field's deputy
+    assert [r.why for r in responsible(losses, [technical])] == [["named"]]
+    assert [r.why for r in responsible(losses, [unsaid])] == [["named"]]  # a header without a field: still the post
+    assert [r.identity.name for r in responsible(losses, [business, technical])] == ["Doãn Văn Tiến"]
+
+
 def test_a_mass_organisation_s_shortcoming_is_not_in_a_post_s_area_by_its_topic():
     union = shortcomings(
         [
