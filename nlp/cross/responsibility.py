@@ -251,7 +251,8 @@ def _most_specific(folded: str, holders: list[Identity]) -> set[int]:
 
 def _names_another_part(folded: str, holder: Identity) -> bool:
     """The text names the post with the part it heads ("đồng chí Trưởng phòng Kế hoạch – Kỹ thuật"), and the holder's
-    own post heads another part ("Hạt trưởng Hạt Quản lý đường bộ số 2"); or with the field it is in charge of
+    own post heads another part ("Hạt trưởng Hạt Quản lý đường bộ số 2"), or lacks the rank the text gives the post
+    ("Phó Bí thư Thường trực" against "Phó Bí thư Đảng ủy xã"); or with the field it is in charge of
     wherever it names the post ("đồng chí Phó Giám đốc phụ trách kỹ thuật – sản xuất"), and the holder's own post is
     in charge of another field ("Phó Giám đốc phụ trách kinh doanh"): the same kind of post, not this holder's (a
     reviewer's pair check holds one holder of each kind only)."""
@@ -263,6 +264,9 @@ def _names_another_part(folded: str, holder: Identity) -> bool:
             if said is None or own is None:
                 continue
             rest = folded[said.end() :]
+            rank = cue("post_rank", rest)
+            if rank and rank.group(1) not in piece[own.end() :]:  # "Phó Bí thư Thường trực": not the other deputy
+                return True
             end = cue("post_part_end", rest)
             theirs = set(words_of(rest[: end.start() if end else 60]).split()[:6]) - stop
             mine = set(words_of(piece[own.end() :]).split()) - stop

@@ -1211,6 +1211,34 @@ def test_a_post_named_with_its_field_is_not_the_holder_of_that_post_in_charge_of
     assert [r.identity.name for r in responsible(losses, [business, technical])] == ["Doãn Văn Tiến"]
 
 
+def test_a_post_named_with_its_rank_is_not_the_holder_without_it():
+    insurance = shortcomings(
+        [
+            make_passage(
+                "Tỷ lệ người tham gia bảo hiểm xã hội tự nguyện mới đạt 8,7% (chỉ tiêu 12%); Đảng ủy đã phân công đồng "
+                "chí Phó Bí thư Thường trực Đảng ủy trực tiếp chỉ đạo nhiệm vụ này.",
+                "shortcomings",
+            )
+        ]
+    )[0]
+
+    def deputy(name: str, party_post: str) -> Identity:
+        return Identity(
+            file=f"{name}.txt",
+            role="leader",
+            form="2A",
+            name=name,
+            key=name.lower(),
+            party_post=party_post,
+            posts=["pho_bi_thu"],
+        )
+
+    chair = deputy("Khổng Văn Quyết", "Phó Bí thư Đảng ủy xã")
+    standing = deputy("Tạ Thị Bích Ngân", "Phó Bí thư Thường trực Đảng ủy xã")
+    assert [r.why for r in responsible(insurance, [chair])] == []  # alone in a pair check: the other deputy
+    assert [r.why for r in responsible(insurance, [standing])] == [["named"]]
+
+
 def test_a_mass_organisation_s_shortcoming_is_not_in_a_post_s_area_by_its_topic():
     union = shortcomings(
         [
