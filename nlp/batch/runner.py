@@ -111,7 +111,9 @@ class BatchReport:
     output_seconds: float = 0.0
     cross: cross_reports.CrossSummary | None = None  # None: the cross-report checks were off
     embed_seconds: float = 0.0  # worker time spent embedding sentences for the cross-report checks
-    prepare_seconds: float = 0.0  # worker time spent preparing the cross-report checks' inputs (cross_inputs)
+    prepare_seconds: float = 0.0  # worker CPU time spent preparing the cross-report checks' inputs (cross_inputs)
+    page_seconds: float = 0.0  # worker CPU time spent rendering and writing per-report pages
+    worker_pages: int = 0  # pages the workers rendered (the others were left to the cross-report checks)
     dedup: DedupStats | None = None
     stats: DistrictStats | None = None
     interrupted: bool = False
@@ -287,6 +289,8 @@ def _analyse_all(
             store.put_embeddings(outcome.embeddings)
         report.embed_seconds += outcome.embed_seconds
         report.prepare_seconds += outcome.cross_seconds
+        report.page_seconds += outcome.page_seconds
+        report.worker_pages += int(outcome.ok and outcome.page)
         waiting = pending.pop(outcome.sha256, [])
         if not outcome.ok and outcome.row.get("code") in retry:  # an error row, but not done: --resume retries
             failed[outcome.sha256] = outcome.row

@@ -66,8 +66,9 @@ class Outcome:
     embeddings: dict[str, bytes] = field(default_factory=dict)  # sentence hash → float32 e5 vector (Task.embed)
     embed_seconds: float = 0.0
     prepared: bytes = b""  # what the cross-report checks read from the report (Task.cross; the driver stores it)
-    cross_seconds: float = 0.0  # time spent preparing it
+    cross_seconds: float = 0.0  # CPU time spent preparing it
     page: bool = True  # the report's page was rendered (False: left to the cross-report checks, which render it)
+    page_seconds: float = 0.0  # CPU time spent rendering and writing the page (none when left to the checks)
 
 
 def report_files(sha256: str) -> tuple[str, str]:
@@ -146,7 +147,7 @@ def _analyse(task: Task) -> Outcome:
     shingle_seconds = time.perf_counter() - started
     files = {json_path: result.model_dump_json().encode("utf-8")}
     page = True
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time: what the work costs the machine, not the waits of a busy one
     kept = b""
     if task.cross:
         from nlp.batch.cross_inputs import page_after_checks, prepared
@@ -154,13 +155,17 @@ def _analyse(task: Task) -> Outcome:
         shipped = task.config is None or task.config.lexicons() is None  # the units' hits: the passages' lexicons
         kept, identity = prepared(result, doc.units if shipped else None)  # kept in the store by the driver
         page = not (task.defer_page and page_after_checks(identity))  # else the checks render it once
-    cross_seconds = time.perf_counter() - started
+    cross_seconds = time.process_time() - started if task.cross else 0.0
+    if task.out_dir is not None:
+        write_atomic(os.path.join(task.out_dir, json_path), files.pop(json_path))
+    started = time.process_time()
     if page:
         files[html_path] = render_html(result, lang=task.lang).encode("utf-8")
     if task.out_dir is not None:
         for relative, content in files.items():
             write_atomic(os.path.join(task.out_dir, relative), content)
         files = {}
+    page_seconds = time.process_time() - started if page else 0.0
     started = time.perf_counter()
     embeddings = embed_sentences(result) if task.embed else {}
     embed_seconds = time.perf_counter() - started if task.embed else 0.0
@@ -177,6 +182,7 @@ def _analyse(task: Task) -> Outcome:
         kept,
         cross_seconds,
         page,
+        page_seconds,
     )
 
 

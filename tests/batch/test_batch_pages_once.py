@@ -71,3 +71,14 @@ def test_a_run_stopped_before_the_checks_and_resumed_without_them_has_every_page
     run_batch([tree], out, BatchOptions(jobs=1, resume=True))
     for name, (written, fresh) in _pages(out, "vi").items():
         assert written == fresh, name
+
+
+def test_the_batch_counts_the_pages_its_workers_render_and_what_they_cost(tmp_path) -> None:
+    """``BatchReport.worker_pages`` and ``page_seconds``: every page with the checks off, fewer with them on (the
+    others are left to the checks); the bench subtracts those from the checks' CPU (bench/bench_batch.py)."""
+    files = len(list(TREE.rglob("*.txt")))
+    off = run_batch([TREE], tmp_path / "off", BatchOptions(jobs=1))
+    on = run_batch([TREE], tmp_path / "on", BatchOptions(jobs=1, cross=True))
+    assert off.worker_pages == files and off.page_seconds > 0
+    assert 0 < on.worker_pages < files and on.page_seconds > 0
+    assert off.prepare_seconds == 0 and on.prepare_seconds > 0
