@@ -86,27 +86,6 @@ def _segment_by_starts(tokens: list[str], known: Mapping[str, int], max_word: in
     return words
 
 
-def _entries_by_starts(tokens: list[str], known: Mapping[str, int], max_word: int, starts: Container[str]) -> list[int]:
-    """The entries of the words :func:`segment` finds (with ``starts``), a word not known left out: the same
-    segmentation, looked up as it goes."""
-    found, i, count = [], 0, len(tokens)
-    while i < count:
-        best = word = tokens[i]
-        size, end, limit = 1, i + 1, min(i + max_word, count)
-        while end < limit:
-            word = f"{word} {tokens[end]}"
-            if word not in starts:
-                break
-            end += 1
-            if word in known:
-                best, size = word, end - i
-        entry = known.get(best)
-        if entry is not None:
-            found.append(entry)
-        i += size
-    return found
-
-
 @dataclass
 class StaticEncoder:
     """Word vectors and weights; :meth:`encode` gives L2-normalised sentence vectors."""
@@ -135,8 +114,10 @@ class StaticEncoder:
             return []
         folded = fold(" ".join(tokens)).split(" ")  # folding maps each character to one, a space to a space
         if folded == tokens:  # no diacritics: the folded forms
-            return _entries_by_starts(folded, self._folded, MAX_WORD, self._folded_starts)
-        return _entries_by_starts(tokens, self.vocab, MAX_WORD, self._vocab_starts)
+            words, known = segment(folded, self._folded, starts=self._folded_starts), self._folded
+        else:
+            words, known = segment(tokens, self.vocab, starts=self._vocab_starts), self.vocab
+        return [entry for word in words if (entry := known.get(word)) is not None]
 
     def encode(self, texts: list[str]) -> np.ndarray:
         """One L2-normalised row per text (zeros for a text with no known word)."""
