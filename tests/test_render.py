@@ -316,6 +316,9 @@ def test_ingest_notes_are_said_in_vietnamese():
 
     assert translate_note("converted from TCVN3 (40 lines)", "vi") == "đã chuyển từ phông TCVN3 sang Unicode (40 dòng)"
     assert translate_note("2 tables", "en") == "2 tables"
+    assert translate_note("named .docx but holds plain text", "vi") == (
+        "tệp mang đuôi .docx nhưng là văn bản thuần (được đọc như tệp .txt)"
+    )
     assert translate_note("something new", "vi") == "something new"
 
 

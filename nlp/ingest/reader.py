@@ -110,7 +110,10 @@ def _text(data: bytes, extension: str) -> IngestedText:
         if extension in _DOCUMENT_EXTENSIONS:
             raise CorruptFileError(f"not a valid {extension} file") from None
         raise
-    return IngestedText(decoded.text, "txt", decoded.encoding, decoded.legacy_font, decoded.notes)
+    notes = list(decoded.notes)
+    if extension in _DOCUMENT_EXTENSIONS:  # the content decides the format; the reader is told the name did not
+        notes.append(f"named {extension} but holds plain text")
+    return IngestedText(decoded.text, "txt", decoded.encoding, decoded.legacy_font, notes)
 
 
 def _checked(result: IngestedText, limits: IngestLimits) -> IngestedText:

@@ -198,6 +198,7 @@ def test_text_named_pdf_is_read_as_text(client):
     response = client.post("/v1/analyze", files={"file": ("bao-cao.pdf", WEAK_REPORT.encode(), "application/pdf")})
     assert response.status_code == 200
     assert response.json()["source"]["format"] == "txt"
+    assert response.json()["source"]["notes"] == ["named .pdf but holds plain text"]  # the reviewer is told
     assert response.json()["band"] == "weak"
 
 
