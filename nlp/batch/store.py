@@ -86,6 +86,7 @@ class Store:
         self._pending = 0
         self._commit_every = commit_every
         self._last_commit = time.monotonic()
+        self._holds_prepared: bool | None = None  # whether the prepared table holds any row (None: not asked yet)
         self.db.execute("BEGIN")
 
     # ------------------------------------------------------------------------------------------ runs
@@ -267,9 +268,13 @@ class Store:
         """Record what the cross-report checks read from one analysis (:mod:`nlp.batch.cross_inputs`), or drop an
         earlier analysis's (``data`` None: it would not match this one)."""
         if data is None:
-            self.db.execute("DELETE FROM prepared WHERE sha256 = ? AND config = ?", (sha256, config))
+            if self._holds_prepared is None:  # asked once: a store that never kept any has none to drop
+                self._holds_prepared = bool(self.db.execute("SELECT EXISTS (SELECT 1 FROM prepared)").fetchone()[0])
+            if self._holds_prepared:
+                self.db.execute("DELETE FROM prepared WHERE sha256 = ? AND config = ?", (sha256, config))
         else:
             self.db.execute("INSERT OR REPLACE INTO prepared VALUES (?, ?, ?)", (sha256, config, data))
+            self._holds_prepared = True
 
     # ------------------------------------------------------------------------------------------ housekeeping
 

@@ -206,3 +206,27 @@ def test_prepared_files_of_an_earlier_version_are_not_read_and_go_with_fresh(bat
     run_batch([batches["new"]], out, BatchOptions(jobs=1, cross=True, fresh=True, previous=batches["old-out"]))
     assert not list((out / "bao-cao").glob("*.cross"))
     assert _outputs(out) == _outputs(batches["new-out"])
+
+
+def test_a_fresh_analysis_drops_an_earlier_prepared_row_and_a_store_without_any_deletes_nothing(tmp_path) -> None:
+    """``Store.put_prepared(…, None)`` drops the row an earlier analysis left (it would not match the new one); a store
+    that never kept a prepared row is not asked to delete one for every analysis of a run without the checks."""
+    kept = Store(tmp_path / "kept.sqlite")
+    kept.put_prepared("a" * 64, "cfg", b"{}\n[]")
+    kept.commit()
+    kept.close()
+    again = Store(tmp_path / "kept.sqlite")
+    again.put_prepared("a" * 64, "cfg", None)  # analysed afresh without the checks
+    again.commit()
+    assert read_prepared(tmp_path / "kept.sqlite", "cfg", ["a" * 64]) == {}
+    again.close()
+    empty = Store(tmp_path / "empty.sqlite")
+    statements: list[str] = []
+    empty.db.set_trace_callback(statements.append)
+    for name in "bc":
+        empty.put_prepared(name * 64, "cfg", None)
+    assert not [s for s in statements if s.startswith("DELETE")]
+    empty.put_prepared("d" * 64, "cfg", b"{}\n[]")  # a row now: a later fresh analysis drops its own
+    empty.put_prepared("d" * 64, "cfg", None)
+    assert [s for s in statements if s.startswith("DELETE")]
+    empty.close()
