@@ -252,7 +252,8 @@ def _most_specific(folded: str, holders: list[Identity]) -> set[int]:
 def _names_another_part(folded: str, holder: Identity) -> bool:
     """The text names the post with the part it heads ("đồng chí Trưởng phòng Kế hoạch – Kỹ thuật"), and the holder's
     own post heads another part ("Hạt trưởng Hạt Quản lý đường bộ số 2"), or lacks the rank the text gives the post
-    ("Phó Bí thư Thường trực" against "Phó Bí thư Đảng ủy xã"); or with the field it is in charge of
+    ("Phó Bí thư Thường trực" against "Phó Bí thư Đảng ủy xã"), or a second post in apposition that the holder does
+    not hold ("Phó Bí thư Đảng ủy, Chủ tịch Ủy ban nhân dân xã"); or with the field it is in charge of
     wherever it names the post ("đồng chí Phó Giám đốc phụ trách kỹ thuật – sản xuất"), and the holder's own post is
     in charge of another field ("Phó Giám đốc phụ trách kinh doanh"): the same kind of post, not this holder's (a
     reviewer's pair check holds one holder of each kind only)."""
@@ -272,6 +273,8 @@ def _names_another_part(folded: str, holder: Identity) -> bool:
             mine = set(words_of(piece[own.end() :]).split()) - stop
             if theirs and mine and not theirs & mine:
                 return True
+            if end and end.group().strip() == "," and _apposes_another_post(rest[end.end() :], holder):
+                return True
             mine = _charged_field(piece[own.end() :], stop)
             if mine and all(
                 (field := _charged_field(folded[m.end() :], stop)) and not field & mine
@@ -279,6 +282,17 @@ def _names_another_part(folded: str, holder: Identity) -> bool:
             ):
                 return True
     return False
+
+
+def _apposes_another_post(after_comma: str, holder: Identity) -> bool:
+    """The words after the comma that ends the post's name give the same person a second post ("đồng chí Phó Bí thư
+    Đảng ủy, Chủ tịch Ủy ban nhân dân xã trực tiếp chỉ đạo"), one the holder does not hold: someone else is meant (not
+    a second person, "…, đồng chí Trưởng thôn …", nor the field the post is in charge of, "…, phụ trách …")."""
+    if after_comma.lstrip().startswith(("dong chi", "d/c")):
+        return False
+    end = cue("post_part_end", after_comma)
+    apposed = named_posts(after_comma[: end.start() if end else 60])
+    return bool(apposed) and not set(apposed) & set(holder.posts)
 
 
 _CHARGE = re.compile(r"^[^.;:()]{0,40}?\bphu trach\b")

@@ -1217,6 +1217,32 @@ def test_a_post_named_with_its_rank_is_not_the_holder_without_it():
     assert [r.why for r in responsible(insurance, [standing])] == [["named"]]
 
 
+def test_a_post_with_a_second_post_in_apposition_is_not_the_holder_of_the_first_alone():
+    works = shortcomings(
+        [
+            make_passage(
+                "Công trình đường liên thôn Bàu Sen – Gò Dầu chậm tiến độ 5 tháng, do đồng chí Phó Bí thư Đảng ủy, Chủ "
+                "tịch Ủy ban nhân dân xã trực tiếp chỉ đạo.",
+                "shortcomings",
+            )
+        ]
+    )[0]
+    standing = _holder("s", ["pho_bi_thu"], "", party_post="Phó Bí thư Thường trực Đảng ủy xã")
+    chair = _holder("c", ["pho_bi_thu", "chu_tich"], "Chủ tịch Ủy ban nhân dân xã", party_post="Phó Bí thư Đảng ủy xã")
+    assert [r.why for r in responsible(works, [standing])] == []  # alone in a pair check: not the chairman
+    assert [r.why for r in responsible(works, [chair])] == [["named"]]
+    two = shortcomings(
+        [
+            make_passage(
+                "Công trình đường liên thôn chậm tiến độ 5 tháng, do đồng chí Phó Bí thư Đảng ủy, đồng chí Chủ tịch Ủy "
+                "ban nhân dân xã cùng chỉ đạo.",
+                "shortcomings",
+            )
+        ]
+    )[0]
+    assert [r.why for r in responsible(two, [standing])] == [["named"]]  # two people: the deputy is one of them
+
+
 def test_a_mass_organisation_s_shortcoming_is_not_in_a_post_s_area_by_its_topic():
     union = shortcomings(
         [
