@@ -268,11 +268,11 @@ def _names_another_part(folded: str, holder: Identity) -> bool:
             rank = cue("post_rank", rest)
             if rank and rank.group(1) not in piece[own.end() :]:  # "Phó Bí thư Thường trực": not the other deputy
                 return True
-            end = cue("post_part_end", rest)
-            theirs = set(words_of(rest[: end.start() if end else 60]).split()[:6]) - stop
+            theirs = _part_words(rest, stop)
             mine = set(words_of(piece[own.end() :]).split()) - stop
             if theirs and mine and not theirs & mine:
                 return True
+            end = cue("post_part_end", rest)
             if end and end.group().strip() == "," and _apposes_another_post(rest[end.end() :], holder):
                 return True
             mine = _charged_field(piece[own.end() :], stop)
@@ -290,8 +290,7 @@ def _apposes_another_post(after_comma: str, holder: Identity) -> bool:
     a second person, "…, đồng chí Trưởng thôn …", nor the field the post is in charge of, "…, phụ trách …")."""
     if after_comma.lstrip().startswith(("dong chi", "d/c")):
         return False
-    end = cue("post_part_end", after_comma)
-    apposed = named_posts(after_comma[: end.start() if end else 60])
+    apposed = named_posts(_up_to_part_end(after_comma))
     return bool(apposed) and not set(apposed) & set(holder.posts)
 
 
@@ -304,9 +303,19 @@ def _charged_field(after_post: str, stop: set[str]) -> set[str]:
     charge = _CHARGE.search(after_post)
     if charge is None:
         return set()
-    rest = after_post[charge.end() :]
-    end = cue("post_part_end", rest)
-    return set(words_of(rest[: end.start() if end else 60]).split()[:6]) - stop
+    return _part_words(after_post[charge.end() :], stop)
+
+
+def _up_to_part_end(after_post: str) -> str:
+    """The words after a post's title that still name its part or field (up to cross.yaml ``post_part_end``, else
+    60 characters)."""
+    end = cue("post_part_end", after_post)
+    return after_post[: end.start() if end else 60]
+
+
+def _part_words(after_post: str, stop: set[str]) -> set[str]:
+    """The content words (six at most) of what :func:`_up_to_part_end` keeps."""
+    return set(words_of(_up_to_part_end(after_post)).split()[:6]) - stop
 
 
 def _names(folded: str, key: str | None) -> bool:
