@@ -106,6 +106,12 @@ def _rules() -> _LayoutRules:
     )
 
 
+def is_page_mark(line: str) -> bool:
+    """A line that is only a page number as PDF copies give them ("1", "- 2 -", "Trang 3"; layout.yaml
+    ``page_number``)."""
+    return bool(_rules().page_number.match(line.strip()))
+
+
 @dataclass
 class Layout:
     """The result of the layout stage for one text."""

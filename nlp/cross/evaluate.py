@@ -8,8 +8,12 @@ accuracy per verdict and per rule, for one split.
     python -m nlp.cross.evaluate --split test --sets L13 L14   # only some sets of the split
     python -m nlp.cross.evaluate --split dev --matcher e5   # with another sentence encoder than the default
     python -m nlp.cross.evaluate --split dev --pairs        # each writer checked alone, as one reviewer does
+    python -m nlp.cross.evaluate --split dev --layout one_line   # every report re-laid first (nlp.relayout)
 
 All sets of the split are checked in one call (several units, as in a batch), with paths ``<set>/<year>/<file>``.
+With ``--layout`` every report is re-laid without changing a word before it is analysed (pasted as one paragraph,
+wrapped at 70 characters, written without diacritics, read back from a .docx or a .pdf: :mod:`nlp.relayout`); the
+gold quotes are matched by their folded words, so the labels hold for any layout.
 """
 
 from __future__ import annotations
@@ -30,8 +34,10 @@ from nlp.cross.check import cross_check
 from nlp.cross.config import matcher_names, settings
 from nlp.cross.evaluate_pairs import pair_checks
 from nlp.cross.match import Matcher
+from nlp.cross.passages import flat_text
 from nlp.cross.records import AnalysedReport, CollectiveRow, CrossResult, Quote
 from nlp.normalize import fold, normalize
+from nlp.relayout import EXTRA_LAYOUTS, LAYOUTS, relayout
 
 LINKED = Path(__file__).resolve().parents[2] / "corpus" / "linked"
 
@@ -93,15 +99,18 @@ def load_sets(split: str, root: Path = LINKED) -> list[tuple[Path, dict]]:
     return sets
 
 
-def analyse_sets(sets: list[tuple[Path, dict]], cache: Path | None = None) -> list[AnalysedReport]:
-    """Every report of the sets, analysed, with paths ``<set>/<file>`` (results kept in ``cache`` by text hash)."""
+def analyse_sets(
+    sets: list[tuple[Path, dict]], cache: Path | None = None, layout: str = "as_written"
+) -> list[AnalysedReport]:
+    """Every report of the sets, analysed, with paths ``<set>/<file>`` (results kept in ``cache`` by the hash of the
+    text analysed); ``layout``: each report re-laid first (:func:`nlp.relayout.relayout`)."""
     from nlp import analyze
     from nlp.schema import AnalysisResult
 
     reports = []
     for folder, data in sets:
         for entry in data["reports"]:
-            text = (folder / entry["file"]).read_text(encoding="utf-8")
+            text = relayout((folder / entry["file"]).read_text(encoding="utf-8"), layout)
             stored = cache / f"{hashlib.sha256(text.encode('utf-8')).hexdigest()[:24]}.json" if cache else None
             if stored and stored.exists():
                 result = AnalysisResult.model_validate_json(stored.read_text(encoding="utf-8"))
@@ -118,7 +127,7 @@ _NUMBERING = re.compile(r"^\W*(?:\d+[.)]|[a-z][.)]|[-–•*+])\s*")
 
 
 def _key(text: str) -> str:
-    return _NUMBERING.sub("", " ".join(fold(normalize(text)).split()))
+    return _NUMBERING.sub("", " ".join(fold(normalize(flat_text(text))).split()))
 
 
 def _covers(quote: Quote, gold: str) -> bool:
@@ -369,6 +378,7 @@ def _goal_flags(sets: list[tuple[Path, dict]], checked: CrossResult, errors: lis
 
 def _table(figures: dict, split: str) -> str:
     mode = " — each writer checked alone (pairs)" if figures.get("mode") == "pairs" else ""
+    mode += f", layout {figures['layout']}" if figures.get("layout", "as_written") != "as_written" else ""
     lines = [f"Cross-report checks, split {split}{mode} ({', '.join(figures['sets'])})", ""]
     for name, values in figures.get("links", {}).items():
         if name == "basis":
@@ -418,16 +428,24 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="check each writer's report alone against the collective and last year's report, as one reviewer does",
     )
+    parser.add_argument(
+        "--layout",
+        default="as_written",
+        choices=[*LAYOUTS, *EXTRA_LAYOUTS],
+        help="re-lay every report before it is analysed (one_line: pasted as one paragraph; pdf: read from a PDF …)",
+    )
     args = parser.parse_args(argv)
     sets = [s for s in load_sets(args.split) if not args.sets or s[0].name in args.sets]
     if not sets:
         print(f"no linked sets of split {args.split} in {LINKED} (sets: {args.sets or 'all'})", file=sys.stderr)
         return 1
-    reports = analyse_sets(sets, args.cache)
+    reports = analyse_sets(sets, args.cache, args.layout)
     if args.pairs:
         figures, errors = evaluate_pairs(sets, pair_checks(sets, reports, Matcher(name=args.matcher)))
     else:
         figures, errors = evaluate(sets, cross_check(reports, matcher=Matcher(name=args.matcher)))
+    if args.layout != "as_written":
+        figures["layout"] = args.layout
     print(json.dumps(figures, ensure_ascii=False, indent=2) if args.json else _table(figures, args.split))
     if args.errors:
         for error in errors:

@@ -384,7 +384,11 @@ def _path_year(path: str) -> int | None:
 
 _COLUMN_GAP = re.compile(r"\s{3,}|\t| \| ")
 _CHI_BO = re.compile(r"^chi bo\b")
-_NATIONAL_HEADING = re.compile(r"\s(dang cong san viet nam|cong hoa xa hoi chu nghia)\b")
+# the national heading of the right column run onto the line, whole or cut where a fixed-width text wrapped it
+_NATIONAL_HEADING = re.compile(
+    r"\s(dang cong san viet nam|cong hoa xa hoi chu nghia|dang cong san\s*$|cong hoa xa hoi\s*$)"
+)
+_HEADER_TITLE = re.compile(r"^\W*(bao cao|ban kiem diem|ban tu kiem diem|kiem diem)\b")  # the header block ends here
 _INNER_BODY = re.compile(r"(?<=\w)(?:\s+[-–—]\s+|\s*,\s*|\s+)(?=chi bo\b)")
 _BODY_ABBREVIATION = re.compile(r"^(\w+)(?=\s)")
 
@@ -406,6 +410,8 @@ def _header_bodies(text: str) -> list[str]:
     bodies: list[str] = []
     continued = False  # the line above named a body: a line of capitals under it may go on with its name
     for line in text.splitlines()[:12]:
+        if _HEADER_TITLE.match(_fold_line(line)):  # the title: what follows is the report, no body of its header
+            break
         cell = _COLUMN_GAP.split(line.strip())[0].strip() if line.strip() else ""
         date = _DATE_LINE.search(cell)
         before = len(cell[: date.start()].split()) if date else 0
@@ -415,7 +421,10 @@ def _header_bodies(text: str) -> list[str]:
         dated = bool(date) and not (2 <= len(cell.split()) < before)
         national = _NATIONAL_HEADING.search(_fold_line(cell))
         if national and national.start() > 0:  # the two columns pasted onto one line: keep the left one
+            rest = cell[national.end() :].strip()
             cell = cell[: national.start()].strip()
+            if _UNIT_BODY.match(_fold_line(rest)):  # a header pasted as one line: the left column's next body
+                cell = f"{cell} {rest}"
         folded = _expand_body(_fold_line(cell))
         shift = len(folded) - len(cell)  # an abbreviation written out at the start
         if _UNIT_BODY.match(folded) and len(cell) < 90 and not re.search(r"\bviet nam\b", folded):
@@ -433,7 +442,9 @@ def _header_bodies(text: str) -> list[str]:
     return bodies
 
 
-_NOT_A_NAME = re.compile(r"^(bao cao|ban kiem diem|kiem diem|ban tu kiem diem|mau\b|so\b|dang cong san|cong hoa)")
+_NOT_A_NAME = re.compile(
+    r"^(bao cao|ban kiem diem|kiem diem|ban tu kiem diem|mau\b|so\b|dang cong san|cong hoa|(chu nghia )?viet nam$)"
+)  # "VIỆT NAM" alone: the rest of the national heading, wrapped onto the next line
 
 
 def _goes_on_with_name(cell: str, folded: str) -> bool:

@@ -11,6 +11,7 @@ from functools import cache, wraps
 from nlp.cross.config import cue, settings
 from nlp.doc import Unit
 from nlp.features import find_anchors
+from nlp.layout import is_page_mark
 from nlp.lexicon import Hit, default_lexicons
 from nlp.normalize import fold
 from nlp.schema import AnalysisResult
@@ -82,9 +83,10 @@ def make_passage(
     analysis found in this very sentence, when known — without a named one, the anchors are not looked for again;
     ``unit``: the analysis's unit of this very sentence, annotated with the shipped lexicons, when at hand — where
     its text and folded text are the passage's, its lexicon hits and anchors are taken, not searched again)."""
-    flat = _WRAP.sub(" ", text) if "\n" in text else text  # a sentence wrapped over lines reads as one line
-    folded = _mask_collisions(flat, fold(flat))
-    if unit is not None and unit.text == flat and unit.folded == folded:
+    flat = flat_text(text)
+    same = unit is not None and unit.text == flat  # a unit's folded form is its text folded: not folded again
+    folded = _mask_collisions(flat, unit.folded if same else fold(flat))
+    if same and unit.folded == folded:
         hits = list(unit.hits)
         anchors = unit.anchors
     else:
@@ -106,6 +108,17 @@ def make_passage(
         syllables=frozenset(_SYLLABLE.findall(folded)).difference(stop),
         generic=generic,
     )
+
+
+def flat_text(text: str) -> str:
+    """A sentence wrapped over lines as one line, without the page number of a page break inside it (a PDF's
+    footer between two lines of the sentence: "… làm việc,⏎1⏎tập trung …")."""
+    if "\n" not in text:
+        return text
+    lines = text.split("\n")
+    if len(lines) > 2:
+        lines = [lines[0], *(line for line in lines[1:-1] if not is_page_mark(line)), lines[-1]]
+    return _WRAP.sub(" ", "\n".join(lines))
 
 
 def _numbers(folded: str) -> frozenset[str]:
@@ -175,14 +188,16 @@ def passages(file: str, result: AnalysisResult, units: Sequence[Unit] | None = N
     if units is not None and len(units) != len(result.sentences):
         units = None
     lead: int | None = None  # start of a structural piece on the same line that the next sentence continues
+    headings = {section.start for section in result.sections}  # where a part's heading opens
     for index, sentence in enumerate(result.sentences):
         if sentence.section == "header":
             spans.extend(_preamble_divisions(result.text, sentence.start, sentence.end))
         if sentence.section in {"header", "signature", "self_rating"}:
             lead = None
             continue
-        if sentence.structural:
-            lead = sentence.start
+        if sentence.structural:  # a part's heading goes on only where it runs in ("Nguyên nhân chủ quan: tôi …")
+            runs_in = result.text[sentence.start : sentence.end].rstrip().endswith(":")
+            lead = sentence.start if runs_in or sentence.start not in headings else None
             continue
         text = result.text[sentence.start : sentence.end]
         stripped = text.strip()
@@ -258,10 +273,19 @@ def _opens_line(text: str, start: int) -> bool:
 
 def _continues(text: str, lead: int, start: int) -> bool:
     """A piece read as a heading that the sentence after it on the same line continues ("3. Bãi rác tự phát ở bờ
-    kênh xóm" + "Bãi Giữa tồn tại …", "Nguyên nhân chủ quan:" + "tôi giao việc …"): no line break between them and
-    it does not end a sentence."""
+    kênh xóm" + "Bãi Giữa tồn tại …", "Nguyên nhân chủ quan:" + "tôi giao việc …"): no line break between them, it
+    does not end a sentence, nor with the list marker of the item that follows it."""
     piece = text[lead:start]
-    return "\n" not in piece and not piece.rstrip().endswith(".") and len(piece) < 120
+    return (
+        "\n" not in piece
+        and not piece.rstrip().endswith(".")
+        and len(piece) < 120
+        and not _ENDS_WITH_MARKER.search(piece.rstrip())  # "1. Hạn chế, khuyết điểm a)": the marker opens the item
+    )
+
+
+# a heading that ends with the list marker of the item after it, as in a part pasted as one paragraph
+_ENDS_WITH_MARKER = re.compile(r"(?:^|\s)(?:[a-hđ]|\d{1,2}|[ivx]{1,4})[.)]$|\s[-–•+*]$", re.IGNORECASE)
 
 
 def _runs_on(text: str, previous: tuple[int, int, str | None, float], start: int, section: str | None) -> bool:

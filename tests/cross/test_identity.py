@@ -518,3 +518,19 @@ def test_a_school_s_staff_and_a_post_held_before_are_no_posts():
     assert head_level("Chi ủy viên", teacher_before) is None
     head = "Hiệu trưởng Trường Chính trị tỉnh (từ tháng 3/2025; trước đó là Phó Hiệu trưởng)"
     assert find_posts(None, head)[0] == ["hieu_truong"] and head_level(head) == "own"
+
+
+def test_a_national_heading_wrapped_onto_the_next_line_is_no_part_of_the_body_s_name():
+    """Fixed-width text wrapped at 70 characters cuts the right column's "ĐẢNG CỘNG SẢN VIỆT NAM" after "SẢN"; the
+    header block ends at the title, so a sentence of the report that opens a line with "Đảng bộ …" names no body."""
+    text = (
+        "ĐẢNG BỘ CÔNG TY CỔ PHẦN CẤP NƯỚC BÌNH NGUYÊN ĐẢNG CỘNG SẢN\nVIỆT NAM\nCHI BỘ KẾ TOÁN – KINH DOANH\n"
+        "Hạ Lâm, ngày 08 tháng 12\nnăm 2025\nBÁO CÁO KIỂM ĐIỂM\nnăm 2025\n"
+        "Đảng bộ Công ty có 71 đảng viên sinh hoạt\n"
+    )
+    assert _header_bodies(text) == ["ĐẢNG BỘ CÔNG TY CỔ PHẦN CẤP NƯỚC BÌNH NGUYÊN", "CHI BỘ KẾ TOÁN – KINH DOANH"]
+    header = analyze(text + "\nI. ƯU ĐIỂM\nTôi dự đủ 12 kỳ sinh hoạt chi bộ.\n").header
+    assert (header.unit, header.branch) == (
+        "ĐẢNG BỘ CÔNG TY CỔ PHẦN CẤP NƯỚC BÌNH NGUYÊN",
+        "CHI BỘ KẾ TOÁN – KINH DOANH",
+    )

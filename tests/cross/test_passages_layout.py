@@ -1,0 +1,42 @@
+"""The passages the checks read are the same sentences however the report is laid out (pasted as one paragraph, a
+PDF's text with page numbers between its lines)."""
+
+from __future__ import annotations
+
+from nlp import analyze
+from nlp.cross.passages import flat_text, passages
+from nlp.cross.responsibility import shortcomings
+from nlp.relayout import one_line
+
+COLLECTIVE = """ĐẢNG BỘ XÃ TÂN LẬP
+CHI BỘ TRƯỜNG TIỂU HỌC TÂN LẬP
+BÁO CÁO KIỂM ĐIỂM TẬP THỂ CHI BỘ NĂM 2025
+
+Phần I – Ưu điểm, kết quả đạt được
+1. Chi bộ lãnh đạo nhà trường hoàn thành 18/20 chỉ tiêu năm học 2024 - 2025.
+Phần II – Hạn chế, khuyết điểm và nguyên nhân
+1. Hạn chế, khuyết điểm
+a) Tỷ lệ học sinh lớp 5 đạt chuẩn đọc hiểu mới 82%, thấp hơn chỉ tiêu 90% (lĩnh vực do đồng chí Phó Hiệu trưởng phụ trách).
+b) Bếp ăn bán trú bị Trạm Y tế nhắc nhở 2 lần vì lưu mẫu thức ăn không đủ 24 giờ.
+2. Nguyên nhân
+Chi ủy chưa kiểm tra thường xuyên việc thực hiện các nghị quyết chuyên đề.
+"""
+
+
+def _items(text: str) -> list[str]:
+    return [item.passage.text for item in shortcomings(passages("t.txt", analyze(text)))]
+
+
+def test_a_part_s_heading_is_not_read_into_its_first_item_when_the_report_is_one_paragraph():
+    as_written, pasted = _items(COLLECTIVE), _items(one_line(COLLECTIVE))
+    assert [t.split()[0] for t in as_written] == ["Tỷ", "Bếp"]
+    assert len(pasted) == 2 and pasted[0].startswith("Tỷ lệ học sinh lớp 5")  # not "1. Hạn chế, khuyết điểm a) Tỷ …"
+
+
+def test_a_page_number_between_two_lines_of_a_sentence_is_left_out_of_its_reading():
+    assert flat_text("Trong năm còn 37 hồ sơ bị trả lại,\n2\ntập trung ở các dự án") == (
+        "Trong năm còn 37 hồ sơ bị trả lại, tập trung ở các dự án"
+    )
+    assert flat_text("Đội có\n- 3 -\n12 xe") == "Đội có 12 xe"
+    assert flat_text("mới đạt\n2/4 kỳ") == "mới đạt 2/4 kỳ"  # a figure on the sentence's own line stays
+    assert flat_text("Một dòng") == "Một dòng"
