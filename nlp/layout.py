@@ -112,6 +112,15 @@ def is_page_mark(line: str) -> bool:
     return bool(_rules().page_number.match(line.strip()))
 
 
+def page_marks(text: str) -> list[tuple[int, int]]:
+    """(start, end) of what the layout stage blanks out of ``text`` (:attr:`Layout.view`): page numbers and running
+    headers on lines of their own, and page numbers glued to the start of a page's first line; in order."""
+    spans = physical_lines(text)
+    marks = _marks(text, spans)
+    _, glued = _unglue_page_numbers(text, spans, marks)
+    return sorted([spans[i] for i in marks] + glued)
+
+
 @dataclass
 class Layout:
     """The result of the layout stage for one text."""

@@ -1,7 +1,7 @@
 """Re-laying a report without changing a word, and carrying its gold labels onto the re-laid text.
 
-Used to measure (``kiemdiem evaluate --layout``, ``bench/robustness.py``) and to train
-(``kiemdiem train --augment-layouts``) a pipeline that must not depend on where the lines break.
+Used to measure (``kiemdiem evaluate --layout``, ``python -m nlp.cross.evaluate --layout``, ``bench/robustness.py``)
+and to train (``kiemdiem train --augment-layouts``) a pipeline that must not depend on where the lines break.
 
 - :func:`render` gives the input as it would arrive (a string, or the bytes of a .docx / .pdf);
 - :func:`relayout` gives the text the pipeline reads from it (docx and pdf go through :mod:`nlp.ingest`);

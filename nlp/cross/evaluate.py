@@ -130,14 +130,21 @@ def _key(text: str) -> str:
     return _NUMBERING.sub("", " ".join(fold(normalize(flat_text(text))).split()))
 
 
+_GLUED_NUMBER = re.compile(r"\n[ \t]*\d{1,3}[ \t]+(?=\w)")  # a PDF's page number glued to a line of the sentence
+
+
 def _covers(quote: Quote, gold: str) -> bool:
-    """The predicted sentence and the gold quote are the same sentence (one holds most of the other)."""
-    a, b = _key(quote.text), _key(gold)
-    if not a or not b:
-        return False
-    if a in b or b in a:
-        return min(len(a), len(b)) >= 0.5 * max(len(a), len(b)) or len(min(a, b, key=len)) >= 40
+    """The predicted sentence and the gold quote are the same sentence (one holds most of the other); a number that
+    opens a line of the predicted sentence may be a page number the PDF glued there ("… được⏎1 một phần …")."""
+    b = _key(gold)
+    for a in {_key(quote.text), _key(_GLUED_NUMBER.sub("\n", quote.text))}:
+        if a and b and (a in b or b in a) and _most_of(a, b):
+            return True
     return False
+
+
+def _most_of(a: str, b: str) -> bool:
+    return min(len(a), len(b)) >= 0.5 * max(len(a), len(b)) or len(min(a, b, key=len)) >= 40
 
 
 def evaluate(sets: list[tuple[Path, dict]], checked: CrossResult) -> tuple[dict, list[dict]]:

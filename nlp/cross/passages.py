@@ -11,7 +11,7 @@ from functools import cache, wraps
 from nlp.cross.config import cue, settings
 from nlp.doc import Unit
 from nlp.features import find_anchors
-from nlp.layout import is_page_mark
+from nlp.layout import is_page_mark, page_marks
 from nlp.lexicon import Hit, default_lexicons
 from nlp.normalize import fold
 from nlp.schema import AnalysisResult
@@ -78,12 +78,14 @@ def make_passage(
     accent_insensitive: bool = False,
     anchor_kinds: Collection[str] | None = None,
     unit: Unit | None = None,
+    marks: Sequence[tuple[int, int]] = (),
 ) -> Passage:
     """A passage from a sentence's text (hits and anchors computed here; ``anchor_kinds``: the kinds of anchor the
     analysis found in this very sentence, when known — without a named one, the anchors are not looked for again;
     ``unit``: the analysis's unit of this very sentence, annotated with the shipped lexicons, when at hand — where
-    its text and folded text are the passage's, its lexicon hits and anchors are taken, not searched again)."""
-    flat = flat_text(text)
+    its text and folded text are the passage's, its lexicon hits and anchors are taken, not searched again;
+    ``marks``: the page marks inside the sentence, offsets into ``text``: left out of its reading)."""
+    flat = flat_text(text, marks)
     same = unit is not None and unit.text == flat  # a unit's folded form is its text folded: not folded again
     folded = _mask_collisions(flat, unit.folded if same else fold(flat))
     if same and unit.folded == folded:
@@ -110,11 +112,15 @@ def make_passage(
     )
 
 
-def flat_text(text: str) -> str:
+def flat_text(text: str, marks: Sequence[tuple[int, int]] = ()) -> str:
     """A sentence wrapped over lines as one line, without the page number of a page break inside it (a PDF's
-    footer between two lines of the sentence: "… làm việc,⏎1⏎tập trung …")."""
+    footer between two lines of the sentence: "… làm việc,⏎1⏎tập trung …"); ``marks``: spans of the sentence that
+    the layout stage reads as page marks (:func:`nlp.layout.page_marks`, offsets into ``text``), left out too (a
+    page number glued to the next page's first line: "… mới thực hiện được⏎1 một phần …")."""
     if "\n" not in text:
         return text
+    for start, end in sorted(marks, reverse=True):
+        text = text[:start].rstrip(" \t") + text[end:].lstrip(" \t")
     lines = text.split("\n")
     if len(lines) > 2:
         lines = [lines[0], *(line for line in lines[1:-1] if not is_page_mark(line)), lines[-1]]
@@ -220,7 +226,11 @@ def passages(file: str, result: AnalysisResult, units: Sequence[Unit] | None = N
                 annotated[start] = units[index]
         spans.append((start, end, sentence.section, sentence.generic))
     found = []
+    marks: list[tuple[int, int]] | None = None  # the text's page marks, read once a sentence goes over a line break
     for start, end, section, generic in spans:
+        if marks is None and "\n" in result.text[start:end]:
+            marks = page_marks(result.text)
+        inside = [(max(s, start) - start, min(e, end) - start) for s, e in marks or () if s < end and e > start]
         item = make_passage(
             result.text[start:end],
             section,
@@ -230,6 +240,7 @@ def passages(file: str, result: AnalysisResult, units: Sequence[Unit] | None = N
             accent_insensitive=insensitive,
             anchor_kinds=kinds.get(start),
             unit=annotated.get(start),
+            marks=inside,
         )
         item.opens_line = _opens_line(result.text, start)
         found.append(item)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from nlp import analyze
 from nlp.cross.passages import flat_text, passages
 from nlp.cross.responsibility import shortcomings
+from nlp.layout import page_marks
 from nlp.relayout import one_line
 
 COLLECTIVE = """ĐẢNG BỘ XÃ TÂN LẬP
@@ -40,3 +41,14 @@ def test_a_page_number_between_two_lines_of_a_sentence_is_left_out_of_its_readin
     assert flat_text("Đội có\n- 3 -\n12 xe") == "Đội có 12 xe"
     assert flat_text("mới đạt\n2/4 kỳ") == "mới đạt 2/4 kỳ"  # a figure on the sentence's own line stays
     assert flat_text("Một dòng") == "Một dòng"
+
+
+def test_a_page_number_glued_to_the_next_page_s_first_line_is_left_out_where_the_text_shows_pages():
+    """As :mod:`nlp.layout` reads a PDF's text: "2 một phần …" opens a page whose number the extraction glued to
+    its first line when the text shows its pages (numbers alone on their lines elsewhere)."""
+    lines = [f"Dòng thứ {i} của báo cáo, viết dài cho đủ một dòng của trang giấy in." for i in range(1, 8)]
+    text = "\n".join([*lines[:3], "1", *lines[3:], "Nghị quyết chuyên đề mới thực hiện được", "2 một phần: sổ điểm"])
+    start = text.index("Nghị quyết")
+    marks = [(s - start, e - start) for s, e in page_marks(text) if s >= start]
+    assert flat_text(text[start:], marks) == "Nghị quyết chuyên đề mới thực hiện được một phần: sổ điểm"
+    assert flat_text("Đội có\n2 xe") == "Đội có 2 xe"  # no page in view: a figure
