@@ -413,18 +413,19 @@ def _header_bodies(text: str) -> list[str]:
         if _HEADER_TITLE.match(_fold_line(line)):  # the title: what follows is the report, no body of its header
             break
         cell = _COLUMN_GAP.split(line.strip())[0].strip() if line.strip() else ""
+        national = _NATIONAL_HEADING.search(_fold_line(cell))
+        rest = ""
+        if national and national.start() > 0:  # the two columns pasted onto one line: keep the left one
+            cell, rest = cell[: national.start()].strip(), cell[national.end() :].strip()
+            # a header pasted as one line: the left column's next body, written in capitals or not, goes on after it
+            rest = _without_date_line(rest) if _UNIT_BODY.match(_fold_line(rest)) else ""
         date = _DATE_LINE.search(cell)
         before = len(cell[: date.start()].split()) if date else 0
         cell = _without_date_line(cell)
         # "Ô Rạch, ngày 05 …": a place and date, no name going on; "CÔNG TRÌNH THỦY LỢI HẠ QUẢNG Hạ Quảng, ngày …": the
         # name going on, the place of the date line after it
         dated = bool(date) and not (2 <= len(cell.split()) < before)
-        national = _NATIONAL_HEADING.search(_fold_line(cell))
-        if national and national.start() > 0:  # the two columns pasted onto one line: keep the left one
-            rest = cell[national.end() :].strip()
-            cell = cell[: national.start()].strip()
-            if _UNIT_BODY.match(_fold_line(rest)):  # a header pasted as one line: the left column's next body
-                cell = f"{cell} {rest}"
+        cell = f"{cell} {rest}" if rest else cell
         folded = _expand_body(_fold_line(cell))
         shift = len(folded) - len(cell)  # an abbreviation written out at the start
         if _UNIT_BODY.match(folded) and len(cell) < 90 and not re.search(r"\bviet nam\b", folded):

@@ -534,3 +534,12 @@ def test_a_national_heading_wrapped_onto_the_next_line_is_no_part_of_the_body_s_
         "ĐẢNG BỘ CÔNG TY CỔ PHẦN CẤP NƯỚC BÌNH NGUYÊN",
         "CHI BỘ KẾ TOÁN – KINH DOANH",
     )
+
+
+def test_a_header_pasted_as_one_line_gives_the_chi_bo_written_in_small_letters_after_the_national_heading():
+    text = (
+        "ĐẢNG BỘ CÔNG TY CP CẤP NƯỚC AN PHÚ ĐẢNG CỘNG SẢN VIỆT NAM Chi bộ Kỹ thuật - Sản xuất Tân An, ngày 06 tháng 12 "
+        "năm 2025 BẢN KIỂM ĐIỂM CÁ NHÂN Năm 2025 Họ và tên: Lò Văn Sinh Chức vụ Đảng: Bí thư chi bộ"
+    )
+    bodies = _header_bodies(text)
+    assert bodies[0] == "ĐẢNG BỘ CÔNG TY CP CẤP NƯỚC AN PHÚ" and bodies[1].startswith("Chi bộ Kỹ thuật - Sản xuất")
