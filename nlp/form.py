@@ -336,13 +336,13 @@ def read_header(doc: Doc) -> Header:
     )
 
 
-_INLINE_FIELD = re.compile(
-    r"\s{2,}|\t|(?<=\S)\s+(?=(?:Ngày sinh|Năm sinh|Ngay sinh|Sinh ngày|Chức vụ|Chuc vu|Cấp bậc|Cap bac|Quân hàm|Giới tính"
-    r"|Dân tộc|Bí danh)\s*:)",
+_INLINE_FIELD = re.compile(  # each label with its diacritics and without (a report typed without them)
+    r"\s{2,}|\t|(?<=\S)\s+(?=(?:Ngày sinh|Ngay sinh|Năm sinh|Nam sinh|Sinh ngày|Sinh ngay|Chức vụ|Chuc vu|Cấp bậc|Cap bac"
+    r"|Quân hàm|Quan ham|Giới tính|Gioi tinh|Dân tộc|Dan toc|Bí danh|Bi danh)\s*:)",
     re.IGNORECASE,
 )
 _BULLET = re.compile(r"^(?:[-–—•*+]|\d{1,2}[.)])\s*")
-_AFTER_NAME = re.compile(r"\s+[-–—]\s+|\s*[(,;]|\s+(?=(?:[Ss]inh|SINH)\s+(?:năm|ngày|NĂM|NGÀY)\b)")
+_AFTER_NAME = re.compile(r"\s+[-–—]\s+|\s*[(,;]|\s+(?=(?:[Ss]inh|SINH)\s+(?:năm|ngày|nam|ngay|NĂM|NGÀY|NAM|NGAY)\b)")
 
 
 def _field_parts(text: str) -> list[str]:

@@ -178,6 +178,16 @@ def test_a_name_given_as_toi_ten_with_the_birth_year_on_the_same_line():
     assert analyze(text).header.name == "LÒ VĂN PẤN"
 
 
+def test_a_name_field_typed_without_diacritics_stops_at_the_birth_date_on_its_line():
+    text = (
+        "CHI BO AP BAN DO\nBAN KIEM DIEM CA NHAN NAM 2025\n"
+        "Ho va ten: Duong Van Sang Sinh ngay: 22/11/1972\nChuc vu Dang: Dang vien\n"
+        "1. Uu diem\n- Chap hanh tot chu truong cua Dang.\n"
+    )
+    assert analyze(text).header.name == "Duong Van Sang"
+    assert analyze(text.replace("Sinh ngay: ", "sinh nam ")).header.name == "Duong Van Sang"
+
+
 def test_a_field_left_as_dots_around_the_form_s_own_words_is_empty():
     text = "Họ và tên: Nguyễn Văn An\nĐơn vị công tác: ……Chi bộ ……\n1. Ưu điểm\n- Chấp hành tốt chủ trương của Đảng.\n"
     assert analyze(text).header.unit is None
