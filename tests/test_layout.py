@@ -247,6 +247,16 @@ def test_a_name_broken_over_two_lines_is_one_sentence():
     assert pieces == ["- Chấp hành quyết định của Đảng ủy và Ban Giám đốc Công ty.", "Giữ vững đoàn kết."]
 
 
+def test_a_wrapped_line_that_opens_with_the_word_phan_goes_on_the_sentence():
+    """ "phần" opens a part only with its number ("Phần II", "PHẦN THỨ HAI"): "… có⏎phần lỗi trực tiếp của tôi" is
+    one sentence wrapped at a fixed width."""
+    pieces = _pieces(
+        "1. Tỷ lệ thất thoát toàn Công ty còn 21,4% (vùng Sông Mai 26,3%), trong đó có\n"
+        "phần lỗi trực tiếp của tôi: tôi không tổ chức dò tìm rò rỉ ngầm theo kế hoạch.\nPhần II – Hạn chế"
+    )
+    assert len(pieces) == 2 and pieces[0].endswith("theo kế hoạch.") and pieces[1] == "Phần II – Hạn chế"
+
+
 def test_a_wrapped_all_caps_heading_is_one_heading():
     text = "V- TRÁCH NHIỆM CỦA CÁ NHÂN ĐỐI VỚI HẠN CHẾ, KHUYẾT ĐIỂM CỦA TẬP\nTHỂ\nTôi chịu trách nhiệm về việc chậm 3 hồ sơ."
     doc = prepare(text)
