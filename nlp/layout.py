@@ -180,7 +180,8 @@ def _unglue_page_numbers(
     """Lines that start with a page number glued on by PDF extraction lose it: (new spans, the numbers' spans).
 
     A line may well open with a number ("2 gói mua sắm bị …"), so numbers count as page numbers only when the text
-    shows pages: at least two such numbers in increasing order, or page numbers alone on their lines elsewhere."""
+    shows pages: at least two such numbers in increasing order, or page numbers alone on their lines elsewhere (then
+    only the number of a page missing among them: "27 lái xe" opens no page of a three-page text)."""
     pattern = _rules().glued_page_number
     found = []
     for index in range(1, len(spans)):
@@ -191,8 +192,12 @@ def _unglue_page_numbers(
         if match:
             found.append((index, int(match.group(1)), match))
     numbers = [number for _, number, _ in found]
-    paged = any(text[spans[i][0] : spans[i][1]].strip().isdigit() for i in marks)
-    if not (paged or (len(numbers) >= 2 and numbers == sorted(set(numbers)))):
+    alone = {
+        int(text[spans[i][0] : spans[i][1]].strip()) for i in marks if text[spans[i][0] : spans[i][1]].strip().isdigit()
+    }
+    if alone:  # the pages are numbered on lines of their own: a glued number is one of the pages' that is missing
+        found = [f for f in found if f[1] not in alone and 1 <= f[1] <= max(alone) + 1]
+    elif not (len(numbers) >= 2 and numbers == sorted(set(numbers))):
         return list(spans), []
     result, glued = list(spans), []
     for index, _number, match in found:
@@ -300,8 +305,10 @@ def _continues(
     after = text[current[0] : current[1]].strip()
     if not before or not after or rules.marker.match(after):
         return False
-    if before.endswith(tuple(_TERMINAL)) or before.endswith(":"):
+    if before.endswith(tuple(_TERMINAL)):
         return False
+    if before.endswith(":"):  # a list or a clause follows; in a hard-wrapped text, a clause in small letters
+        return wrapped and after[0].islower()
     first = after[0]
     if text.count("\n", previous[1], current[0]) > 1 and not page_break:  # a blank line between
         return first.islower()

@@ -330,3 +330,27 @@ def test_a_road_code_glued_to_its_number_is_no_sentence_end():
     ]
     spaced = "Đã làm việc với UBND. 12 hộ đã nộp."  # a full stop, a space, a number: two sentences
     assert len(sentence_spans(spaced)) == 2
+
+
+def test_a_number_opening_a_line_is_a_glued_page_number_only_where_a_page_s_number_is_missing():
+    """The text numbers its pages on lines of their own (1, 2): "3 tổ chưa …" may open page 3, "27 lái xe …" opens
+    no page of it and keeps its number."""
+    body = [f"Dòng thứ {i} của báo cáo, viết dài cho đủ một dòng của trang giấy in." for i in range(1, 10)]
+    text = "\n".join([*body[:3], "1", *body[3:6], "2", "27 lái xe có đơn phản ánh", *body[6:], "3 tổ chưa nộp"])
+    glued = [mark.text.strip() for mark in analyse_layout(text).marks]
+    assert "27" not in glued and glued.count("3") == 1
+
+
+def test_a_hard_wrapped_line_ending_in_a_colon_goes_on_where_the_next_starts_in_small_letters():
+    text = (
+        "1. Vận động đóng góp xây dựng nhà văn hóa thôn mới chỉ đạt 68% kế\n"
+        "hoạch của năm, chậm hơn so với cùng kỳ của các thôn khác trong xã:\n"
+        "còn 41 hộ chưa nộp, tương ứng 96 triệu đồng (lĩnh vực do đồng chí\n"
+        "trưởng thôn phụ trách), trong đó có 12 hộ thuộc diện khó khăn.\n"
+        "2. Chi bộ không kết nạp được đảng viên mới theo chỉ tiêu của năm\n"
+        "2025; hồ sơ của 2 quần chúng ưu tú chưa hoàn thiện để trình xét.\n"
+        "Nguyên nhân:\n- Chi ủy chưa đôn đốc thường xuyên."
+    )
+    pieces = _pieces(text)
+    assert pieces[0].startswith("1. Vận động") and pieces[0].endswith("khó khăn.")
+    assert "Nguyên nhân:" in pieces and pieces[-1] == "- Chi ủy chưa đôn đốc thường xuyên."
