@@ -215,7 +215,10 @@ def passages(file: str, result: AnalysisResult, units: Sequence[Unit] | None = N
             start = lead
         lead = None
         previous = spans[-1] if spans else None
-        if previous and _runs_on(result.text, previous, start, sentence.section):
+        if previous and (
+            _runs_on(result.text, previous, start, sentence.section)
+            or _broken_off(result.text, previous, start, sentence.section)
+        ):
             spans[-1] = (previous[0], end, previous[2], max(previous[3], sentence.generic))
             kinds.pop(previous[0], None)
             annotated.pop(previous[0], None)
@@ -297,6 +300,23 @@ def _continues(text: str, lead: int, start: int) -> bool:
 
 # a heading that ends with the list marker of the item after it, as in a part pasted as one paragraph
 _ENDS_WITH_MARKER = re.compile(r"(?:^|\s)(?:[a-hđ]|\d{1,2}|[ivx]{1,4})[.)]$|\s[-–•+*]$", re.IGNORECASE)
+
+
+_BROKEN_END = re.compile(r"(?:[^\W_]|[:,])$")  # ends on a word or a figure, a colon or a comma: no sentence ends so
+_GOES_ON = re.compile(r"[a-zđà-ỹ]|\((?!\d{1,2}\)|[a-hđ]\))|\d+(?![.)\d]|/\s)")  # small letter, bracket, figure
+
+
+def _broken_off(text: str, previous: tuple[int, int, str | None, float], start: int, section: str | None) -> bool:
+    """The analysis cut a sentence where a PDF's text broke its line ("… mới đạt 68% kế hoạch:⏎còn 41 hộ …", "… từ
+    tháng⏎8/2025, đến nay …"): the sentence before ends on a word, a colon or a comma, and this one opens in small
+    letters, with a bracket or a figure that is no list number, in the same part; a line break means nothing."""
+    head = text[previous[0] : previous[1]].rstrip()
+    return (
+        previous[2] == section
+        and bool(_BROKEN_END.search(head))
+        and bool(_GOES_ON.match(text, start))
+        and start - previous[0] < 600
+    )
 
 
 def _runs_on(text: str, previous: tuple[int, int, str | None, float], start: int, section: str | None) -> bool:

@@ -3,12 +3,15 @@ PDF's text with page numbers between its lines)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from nlp import analyze
 from nlp.cross.passages import flat_text, passages
 from nlp.cross.responsibility import shortcomings
 from nlp.layout import page_marks
-from nlp.relayout import one_line
+from nlp.relayout import one_line, relayout
 
+LINKED_COLLECTIVE = Path(__file__).resolve().parents[2] / "corpus" / "linked" / "L01" / "2025" / "tap-the.txt"
 COLLECTIVE = """ĐẢNG BỘ XÃ TÂN LẬP
 CHI BỘ TRƯỜNG TIỂU HỌC TÂN LẬP
 BÁO CÁO KIỂM ĐIỂM TẬP THỂ CHI BỘ NĂM 2025
@@ -52,3 +55,14 @@ def test_a_page_number_glued_to_the_next_page_s_first_line_is_left_out_where_the
     marks = [(s - start, e - start) for s, e in page_marks(text) if s >= start]
     assert flat_text(text[start:], marks) == "Nghị quyết chuyên đề mới thực hiện được một phần: sổ điểm"
     assert flat_text("Đội có\n2 xe") == "Đội có 2 xe"  # no page in view: a figure
+
+
+def test_a_sentence_the_analysis_cut_where_a_pdf_broke_its_line_is_one_passage():
+    """PDF text read back keeps some of a paragraph's line breaks; the analysis starts a sentence at those where the
+    line before ends on a colon and the line after opens in small letters ("… đạt 68% kế hoạch:⏎còn 41 hộ …"): the
+    checks read one shortcoming, not two."""
+    text = relayout(LINKED_COLLECTIVE.read_text(encoding="utf-8"), "pdf")
+    assert "kế hoạch:\ncòn 41 hộ" in text
+    items = _items(text)
+    assert any("68% kế hoạch" in item and "còn 41 hộ" in item for item in items)
+    assert not any(item.startswith("còn 41 hộ") for item in items)
