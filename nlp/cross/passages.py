@@ -286,15 +286,20 @@ def _opens_line(text: str, start: int) -> bool:
 
 
 def _continues(text: str, lead: int, start: int) -> bool:
-    """A piece read as a heading that the sentence after it on the same line continues ("3. Bãi rác tự phát ở bờ
-    kênh xóm" + "Bãi Giữa tồn tại …", "Nguyên nhân chủ quan:" + "tôi giao việc …"): no line break between them, it
-    does not end a sentence, nor with the list marker of the item that follows it."""
+    """A piece read as a heading that the sentence after it continues ("3. Bãi rác tự phát ở bờ kênh xóm" + "Bãi Giữa
+    tồn tại …", "Nguyên nhân chủ quan:" + "tôi giao việc …"): on the same line, where it does not end a sentence nor
+    with the list marker of the item that follows it; over a line break, where it ends on a word and the sentence opens
+    in small letters, with a bracket or a figure (:func:`_broken_off`)."""
     piece = text[lead:start]
+    if len(piece) >= 120 or _ENDS_WITH_MARKER.search(piece.rstrip()):  # "1. Hạn chế, khuyết điểm a)": the marker
+        return False  # opens the item
+    if "\n" not in piece:
+        return not piece.rstrip().endswith(".")
+    # a PDF's line break after a numbered line that ends on a word ("4. Giải ngân … mới đạt⏎61,4% (19,3/31,4 tỷ …")
     return (
-        "\n" not in piece
-        and not piece.rstrip().endswith(".")
-        and len(piece) < 120
-        and not _ENDS_WITH_MARKER.search(piece.rstrip())  # "1. Hạn chế, khuyết điểm a)": the marker opens the item
+        piece.strip().count("\n") == 0
+        and bool(_BROKEN_END.search(piece.rstrip()))
+        and bool(_GOES_ON.match(text, start))
     )
 
 

@@ -3,6 +3,7 @@ PDF's text with page numbers between its lines)."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from nlp import analyze
@@ -66,3 +67,12 @@ def test_a_sentence_the_analysis_cut_where_a_pdf_broke_its_line_is_one_passage()
     items = _items(text)
     assert any("68% kế hoạch" in item and "còn 41 hộ" in item for item in items)
     assert not any(item.startswith("còn 41 hộ") for item in items)
+
+
+def test_a_numbered_line_cut_by_a_pdf_s_line_break_goes_on_into_the_sentence_after_it():
+    """ "4. Giải ngân … đến ngày 30/11/2025 mới đạt" alone on its line reads as a numbered heading; the figure that
+    opens the next line goes on its sentence, which is one shortcoming."""
+    collective = LINKED_COLLECTIVE.parents[2] / "L12" / "2025" / "tap-the.txt"
+    text = relayout(collective.read_text(encoding="utf-8"), "pdf")
+    assert re.search(r"mới\s+đạt[ \t]*\n[ \t]*61,4%", text)  # the break the PDF kept
+    assert any("mới đạt" in item and "61,4%" in item for item in _items(text))
