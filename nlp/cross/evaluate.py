@@ -25,6 +25,7 @@ import re
 import sys
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import cache as once
 from itertools import combinations, pairwise
 from pathlib import Path
 
@@ -103,7 +104,8 @@ def analyse_sets(
     sets: list[tuple[Path, dict]], cache: Path | None = None, layout: str = "as_written"
 ) -> list[AnalysedReport]:
     """Every report of the sets, analysed, with paths ``<set>/<file>`` (results kept in ``cache`` by the hash of the
-    text analysed); ``layout``: each report re-laid first (:func:`nlp.relayout.relayout`)."""
+    text analysed, under the analyser's own key: a changed analysis is not read from an earlier run); ``layout``:
+    each report re-laid first (:func:`nlp.relayout.relayout`)."""
     from nlp import analyze
     from nlp.schema import AnalysisResult
 
@@ -111,7 +113,8 @@ def analyse_sets(
     for folder, data in sets:
         for entry in data["reports"]:
             text = relayout((folder / entry["file"]).read_text(encoding="utf-8"), layout)
-            stored = cache / f"{hashlib.sha256(text.encode('utf-8')).hexdigest()[:24]}.json" if cache else None
+            key = hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
+            stored = cache / _analyser_key() / f"{key}.json" if cache else None
             if stored and stored.exists():
                 result = AnalysisResult.model_validate_json(stored.read_text(encoding="utf-8"))
             else:
@@ -121,6 +124,20 @@ def analyse_sets(
                     stored.write_text(result.model_dump_json(), encoding="utf-8")
             reports.append(AnalysedReport(f"{folder.name}/{entry['file']}", result))
     return reports
+
+
+@once
+def _analyser_key() -> str:
+    """A hash of what the analysis reads (the package's code and data, the shipped models): the cache's folder."""
+    root = Path(__file__).resolve().parents[2]
+    files = sorted(p for folder in ("nlp", "models") for p in (root / folder).rglob("*") if p.is_file())
+    digest = hashlib.sha256()
+    for path in files:
+        if path.suffix in {".pyc", ".pyo"}:
+            continue
+        digest.update(path.relative_to(root).as_posix().encode("utf-8"))
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 _NUMBERING = re.compile(r"^\W*(?:\d+[.)]|[a-z][.)]|[-–•*+])\s*")
@@ -425,7 +442,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--split", default="dev", choices=["train", "dev", "test"])
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument("--errors", action="store_true", help="also print every error")
-    parser.add_argument("--cache", type=Path, help="keep the analyses in this folder (by text hash) between runs")
+    parser.add_argument(
+        "--cache",
+        type=Path,
+        help="keep the analyses in this folder (by text hash, under the analyser's key) between runs",
+    )
     parser.add_argument("--matcher", choices=matcher_names(), help="the sentence encoder (default: matching.default)")
     parser.add_argument(
         "--sets", nargs="*", metavar="L13", help="only these sets of the split (e.g. the newest test part)"

@@ -172,7 +172,7 @@ def test_the_checks_read_the_set_re_laid_as_real_reports_arrive(tmp_path, matche
     with a page number every 45 lines, as a PDF's text comes); the same labels hold, and the checks find the same
     verdicts: the unit read from the wrapped header, the parts' headings not glued to their first item, the page
     numbers inside a sentence not read as its figures."""
-    from nlp.cross.evaluate import analyse_sets
+    from nlp.cross.evaluate import _analyser_key, analyse_sets
     from nlp.relayout import relayout
 
     tree = Path(__file__).resolve().parent / "data" / "tree" / "dong-lac"
@@ -183,7 +183,9 @@ def test_the_checks_read_the_set_re_laid_as_real_reports_arrive(tmp_path, matche
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
     sets = load_sets("dev", tmp_path)
-    reports = analyse_sets(sets, layout=layout)
+    reports = analyse_sets(sets, tmp_path / "cache", layout=layout)
+    assert [p.name for p in (tmp_path / "cache").iterdir()] == [_analyser_key()]  # a changed analysis: another folder
+    assert [r.result for r in analyse_sets(sets, tmp_path / "cache", layout=layout)] == [r.result for r in reports]
     first = (tmp_path / "L90" / "2025" / "tap-the.txt").read_text(encoding="utf-8")
     assert reports[0].result.text.count("\n") != first.count("\n")  # the text analysed is the re-laid one
     assert relayout(first, layout) != first
