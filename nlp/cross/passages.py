@@ -296,11 +296,7 @@ def _continues(text: str, lead: int, start: int) -> bool:
     if "\n" not in piece:
         return not piece.rstrip().endswith(".")
     # a PDF's line break after a numbered line that ends on a word ("4. Giải ngân … mới đạt⏎61,4% (19,3/31,4 tỷ …")
-    return (
-        piece.strip().count("\n") == 0
-        and bool(_BROKEN_END.search(piece.rstrip()))
-        and bool(_GOES_ON.match(text, start))
-    )
+    return piece.strip().count("\n") == 0 and bool(_BROKEN_END.search(piece.rstrip())) and _goes_on(text, start)
 
 
 # a heading that ends with the list marker of the item after it, as in a part pasted as one paragraph
@@ -308,7 +304,12 @@ _ENDS_WITH_MARKER = re.compile(r"(?:^|\s)(?:[a-hđ]|\d{1,2}|[ivx]{1,4})[.)]$|\s[
 
 
 _BROKEN_END = re.compile(r"(?:[^\W_]|[:,])$")  # ends on a word or a figure, a colon or a comma: no sentence ends so
-_GOES_ON = re.compile(r"[a-zđà-ỹ]|\((?!\d{1,2}\)|[a-hđ]\))|\d+(?![.)\d]|/\s)")  # small letter, bracket, figure
+_GOES_ON = re.compile(r"\((?!\d{1,2}\)|[a-hđ]\))|\d+(?![.)\d]|/\s)")  # a bracket or a figure that is no list number
+
+
+def _goes_on(text: str, start: int) -> bool:
+    """The sentence at ``start`` opens in small letters, with a bracket or with a figure that is no list number."""
+    return text[start : start + 1].islower() or bool(_GOES_ON.match(text, start))
 
 
 def _broken_off(text: str, previous: tuple[int, int, str | None, float], start: int, section: str | None) -> bool:
@@ -319,7 +320,7 @@ def _broken_off(text: str, previous: tuple[int, int, str | None, float], start: 
     return (
         previous[2] == section
         and bool(_BROKEN_END.search(head))
-        and bool(_GOES_ON.match(text, start))
+        and _goes_on(text, start)
         and start - previous[0] < 600
     )
 
