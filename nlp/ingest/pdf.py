@@ -24,7 +24,6 @@ from nlp.ingest import IngestLimits, legacy
 
 logging.getLogger("pypdf").setLevel(logging.CRITICAL + 1)
 
-_SENTENCE_END = (".", ":", ";", "!", "?", "…")
 _MIN_CHARS_PER_PAGE = 10  # fewer visible characters per page on average: a scan (or stray OCR marks)
 
 
@@ -74,30 +73,9 @@ def _read(data: bytes, limits: IngestLimits) -> PdfText:
     if chars < _MIN_CHARS_PER_PAGE * pages:
         raise ScannedPdfError(f"{chars} text characters on {_pages(pages)}")
     notes.insert(0, _pages(pages))
-    result = _with_legacy("\n".join(texts), notes)
-    result.text, joined = unwrap(result.text)
-    if joined:
-        result.notes.append(f"{joined} wrapped lines joined")
-    return result
-
-
-def unwrap(text: str) -> tuple[str, int]:
-    """Join lines the PDF wrapped mid-sentence: no closing punctuation, next line starts in lowercase.
-
-    Vietnamese paragraphs, headings and list items start with a capital, a digit or a dash, so a
-    lowercase start after an unfinished line is a continuation. Returns the text and the joins made.
-    """
-    out: list[str] = []
-    joined = 0
-    for line in text.split("\n"):
-        stripped = line.strip()
-        previous = out[-1].rstrip() if out else ""
-        if previous and stripped[:1].islower() and not previous.endswith(_SENTENCE_END):
-            out[-1] = f"{previous} {stripped}"
-            joined += 1
-        else:
-            out.append(line)
-    return "\n".join(out), joined
+    # the lines are left as the PDF lays them out: the layout stage unwraps them (nlp.layout), and joining some here
+    # would hide that the text is hard-wrapped
+    return _with_legacy("\n".join(texts), notes)
 
 
 def _pages(count: int) -> str:
