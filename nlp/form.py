@@ -357,7 +357,7 @@ _COLUMN_GAP = re.compile(r"\s{3,}|\t| \| ")
 _PARTY_BODY = re.compile(r"^(chi bo|dang bo|dang uy|ban chap hanh|ban thuong vu)\b")
 # the national heading and motto, and the rest of the heading wrapped onto a line of its own ("VIỆT NAM")
 _NATIONAL_MOTTO = re.compile(r"^(dang cong san viet nam|cong hoa xa hoi|doc lap|(chu nghia )?viet nam$)")
-_HEADER_TITLE = re.compile(r"^\W*(bao cao|ban kiem diem|ban tu kiem diem|kiem diem)\b")  # the header block ends here
+HEADER_TITLE = re.compile(r"^\W*(bao cao|ban kiem diem|ban tu kiem diem|kiem diem)\b")  # the header block ends here
 
 
 def _left_block(lines: list) -> dict[str, str]:
@@ -366,7 +366,7 @@ def _left_block(lines: list) -> dict[str, str]:
     bodies: list[str] = []
     previous_was_body = False
     for line in lines[:12]:
-        if _HEADER_TITLE.match(fold(line.text)):  # the title: what follows is the report, no body of its header
+        if HEADER_TITLE.match(fold(line.text)):  # the title: what follows is the report, no body of its header
             break
         cells = [c.strip() for part in _COLUMN_GAP.split(line.text) for c in _split_columns(part) if c.strip()]
         for index, cell in enumerate(cells):

@@ -24,6 +24,7 @@ from nlp.cross.config import (
     unit_alternate_abbreviations,
 )
 from nlp.cross.records import Identity
+from nlp.form import HEADER_TITLE
 from nlp.lexicon import load_yaml
 from nlp.normalize import fold
 from nlp.schema import AnalysisResult
@@ -388,7 +389,6 @@ _CHI_BO = re.compile(r"^chi bo\b")
 _NATIONAL_HEADING = re.compile(
     r"\s(dang cong san viet nam|cong hoa xa hoi chu nghia|dang cong san\s*$|cong hoa xa hoi\s*$)"
 )
-_HEADER_TITLE = re.compile(r"^\W*(bao cao|ban kiem diem|ban tu kiem diem|kiem diem)\b")  # the header block ends here
 _INNER_BODY = re.compile(r"(?<=\w)(?:\s+[-–—]\s+|\s*,\s*|\s+)(?=chi bo\b)")
 _BODY_ABBREVIATION = re.compile(r"^(\w+)(?=\s)")
 
@@ -410,7 +410,7 @@ def _header_bodies(text: str) -> list[str]:
     bodies: list[str] = []
     continued = False  # the line above named a body: a line of capitals under it may go on with its name
     for line in text.splitlines()[:12]:
-        if _HEADER_TITLE.match(_fold_line(line)):  # the title: what follows is the report, no body of its header
+        if HEADER_TITLE.match(_fold_line(line)):  # the title: what follows is the report, no body of its header
             break
         cell = _COLUMN_GAP.split(line.strip())[0].strip() if line.strip() else ""
         national = _NATIONAL_HEADING.search(_fold_line(cell))
