@@ -30,7 +30,16 @@ from nlp.schema import AnalysisResult
 _PATH_FIELDS = {"file", "folder"}  # the identity's fields that the report's path gives (and its year, when unsaid)
 _SOURCES = ("cross", "data")  # packages of nlp/ whose every file goes into the fingerprint
 # the modules of nlp/ they use, and this one, which writes the file's format
-_MODULES = ("features.py", "form.py", "layout.py", "lexicon.py", "normalize.py", "doc.py", "schema.py", "batch/cross_inputs.py")
+_MODULES = (
+    "features.py",
+    "form.py",
+    "layout.py",
+    "lexicon.py",
+    "normalize.py",
+    "doc.py",
+    "schema.py",
+    "batch/cross_inputs.py",
+)
 
 
 @cache
