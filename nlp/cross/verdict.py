@@ -212,14 +212,15 @@ def collective_verdict(
     so that a claim of good results in the person's area is held against the one it is closest to; ``baseline``:
     :func:`collective_baseline` of ``report`` when the caller has it, read once a report, not once a shortcoming)."""
     sections = set(settings()["collective_sections"])
-    candidates = [p for p in report if p.section in sections]
+    plans = set(settings()["plan_sections"])  # "Tôi sẽ trực tiếp …, vì năm qua tôi đã để …"
+    candidates = [p for p in report if p.section in sections or (p.section in plans and _plan_owning(p))]
     baseline = collective_baseline(report) if baseline is None else baseline
     same = [
         m
         for m in matcher.same_item(item.passage, candidates, baseline)
         if _mutual(m, item, others, matcher) and not _scoped_elsewhere(item, m.passage, others)
     ]
-    owned = next((m for m in same if owns(m.passage) and _about(m) and not denies(m.passage)), None)
+    owned = next((m for m in same if _owning(m.passage) and _about(m) and not denies(m.passage)), None)
     owned = owned or _owned_in_its_phrases(item, candidates, others, matcher)
     denying = next((m for m in same if denies(m.passage)), None)
     if denying and (
@@ -238,6 +239,23 @@ def collective_verdict(
     if general:
         return Decision("diffused", general, None)
     return Decision("absent")
+
+
+def _owning(line: Passage) -> bool:
+    """The sentence owns a fault (:func:`owns`), or is a plan that gives the writer's own past fault as its reason."""
+    return owns(line) or (line.section in settings()["plan_sections"] and _plan_owning(line))
+
+
+@per_passage
+def _plan_owning(line: Passage) -> bool:
+    """A plan whose reason is the writer's own past fault ("Tôi sẽ trực tiếp mở bù 4 lớp …, vì năm qua tôi đã để các
+    lớp này lùi mãi …"): it owns that fault, though written among the remedies."""
+    return (
+        bool(cue("past_fault_reason", line.folded))
+        and line.first_person
+        and not denial_cue(line)
+        and not clean_claim(line)
+    )
 
 
 def _owned_in_its_phrases(

@@ -87,6 +87,26 @@ def test_owned_with_a_hedge_inside(matcher):
     assert collective_verdict(FUND, ["head"], [], report, OTHERS, matcher).verdict == "owned"
 
 
+def test_owned_by_a_plan_whose_reason_is_the_writers_past_fault(matcher):
+    """A remedy that gives the writer's own fault of the year as its reason owns the item, though it stands among the
+    remedies; a plan alone ("mỗi tháng nghe báo cáo số hộ đã nộp quỹ") owns nothing, nor does a reason that is a
+    proposal ("vì tôi đã đề nghị …": "đề" folds like "để")."""
+    plan = (
+        "Từ tháng 1/2026 tôi sẽ trực tiếp đôn đốc thu quỹ Quốc phòng - an ninh từng xóm, vì năm qua tôi đã để 41 hộ "
+        "chưa nộp đến cuối năm mà không nhắc.",
+        "remedies",
+    )
+    decision = collective_verdict(FUND, ["head"], [], _report(plan), OTHERS, matcher)
+    assert decision.verdict == "owned" and decision.passage.section == "remedies"
+    proposal = (
+        "Từ tháng 1/2026 tôi sẽ trực tiếp đôn đốc thu quỹ Quốc phòng - an ninh từng xóm, vì tôi đã đề nghị xã cho "
+        "thu theo quý.",
+        "remedies",
+    )
+    assert collective_verdict(FUND, ["head"], [], _report(proposal), OTHERS, matcher).verdict == "absent"
+    assert collective_verdict(FUND, ["head"], [], _report(), OTHERS, matcher).verdict == "absent"
+
+
 def test_diffused_when_named_without_own_part(matcher):
     report = _report(
         (
