@@ -312,6 +312,17 @@ def test_a_numbered_item_that_opens_on_a_fault_is_not_a_heading():
     ) in (sentences)
 
 
+def test_a_year_s_shortcoming_named_by_its_topic_is_an_item_not_a_heading():
+    """ "Hạn chế năm 2024 về …" in part III names one of last year's shortcomings: it is not the heading "Hạn chế"
+    run into the text, cut before the next capitalised word ("… môn | Tiếng Việt: …")."""
+    item = (
+        "Hạn chế năm 2024 về học sinh lớp 1 ở Lùng Thàng chưa hoàn thành môn Tiếng Việt: Chi bộ đã chỉ đạo phụ đạo "
+        "buổi chiều từ tháng 3/2025 và mở lớp tăng cường tiếng Việt hè, nhưng chưa đạt yêu cầu."
+    )
+    result = analyze(f"3. Kết quả khắc phục hạn chế, khuyết điểm đã được chỉ ra\n- {item}\n")
+    assert [(result.text[s.start : s.end], s.section) for s in result.sentences][-1] == (item, "previous_remediation")
+
+
 def test_a_person_s_initials_do_not_end_a_sentence():
     text = (
         "II. HẠN CHẾ\n6. Anh N.V.T. (32 tuổi) cai nghiện về từ tháng 5/2025 nhưng chưa được theo dõi.\n7. Còn nợ quỹ.\n"

@@ -367,6 +367,30 @@ def test_a_specific_account_that_looks_back_counts_wherever_it_is(matcher):
     assert previous_verdict(LAST_YEAR, _report(plain), matcher, [LAST_YEAR, MINUTES]).verdict == "not_mentioned"
 
 
+def test_an_account_elsewhere_that_says_the_fault_is_gone_or_not_fixed_counts(matcher):
+    """Outside part III, "… không còn … như năm 2024" and "… năm nay … chưa khắc phục được" look back at last year's
+    shortcoming: a specific account of it, not this year's shortcoming again nor an achievement."""
+    gone = (
+        "Năm 2025 chi bộ tổ chức đủ 4 kỳ sinh hoạt chuyên đề, không còn bỏ kỳ nào như năm 2024.",
+        "achievements",
+    )
+    decision = previous_verdict(LAST_YEAR, _report(gone), matcher, [LAST_YEAR, MINUTES])
+    assert decision.verdict == "reported" and decision.outcome == "fixed"
+    kept = (  # last year's words again, but said of last year, with this year's result: not a copy
+        "Chi bộ chỉ tổ chức 2/4 kỳ sinh hoạt chuyên đề theo quy định, chưa chuẩn bị nội dung từ đầu năm; năm nay "
+        "tôi có cố gắng nhưng vẫn chưa khắc phục được.",
+        "shortcomings",
+    )
+    decision = previous_verdict(LAST_YEAR, _report(kept), matcher, [LAST_YEAR, MINUTES])
+    assert decision.verdict == "reported" and decision.outcome == "not_fixed"
+
+
+def test_lessons_drawn_is_a_stock_line(matcher):
+    """ "Các hạn chế khác năm trước đã được rút kinh nghiệm." says nothing of what became of the shortcoming."""
+    stock = ("Các hạn chế khác năm trước đã được rút kinh nghiệm.", "previous_remediation")
+    assert previous_verdict(LAST_YEAR, _report(stock), matcher, [LAST_YEAR, MINUTES]).verdict == "stock_line"
+
+
 def test_a_statement_naming_its_topics_is_about_those_items_only():
     from nlp.cross.responsibility import responsibility_statements, statements_for
 
