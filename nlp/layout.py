@@ -45,6 +45,7 @@ class _LayoutRules:
     continuation_words: frozenset[str]
     capitalised_words: frozenset[str]
     title_capitalised_words: frozenset[str]
+    name_nouns: frozenset[str]
     open_name_words: frozenset[str]
     glued_page_number: re.Pattern[str]
     section_cue: re.Pattern[str]
@@ -81,6 +82,7 @@ def _rules() -> _LayoutRules:
         continuation_words=frozenset(w.lower() for w in data["continuation_words"]),
         capitalised_words=frozenset(w.lower() for w in data["capitalised_words"]),
         title_capitalised_words=frozenset(w.lower() for w in data["title_capitalised_words"]),
+        name_nouns=frozenset(w.lower() for w in data["name_nouns"]),
         open_name_words=frozenset(data["open_name_words"]),
         glued_page_number=compiled(data["glued_page_number"]),
         section_cue=compiled("|".join(f"(?:{c})" for c in cues)),
@@ -475,6 +477,7 @@ def _title_end(view: str, folded: str, start: int, end: int) -> int | None:
             and token.lower() not in rules.title_capitalised_words
             and token not in rules.open_name_words  # "Về phần việc Công đoàn, …": a body's name goes on
             and before.lower() not in rules.continuation_words
+            and before.lower() not in rules.name_nouns  # "điểm trường Lùng Thàng", "môn Tiếng Việt": a name
         ):
             return _trim(view, start, word.start())[1]
         if number >= rules.max_heading_words:

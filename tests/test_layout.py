@@ -323,6 +323,18 @@ def test_a_year_s_shortcoming_named_by_its_topic_is_an_item_not_a_heading():
     assert [(result.text[s.start : s.end], s.section) for s in result.sentences][-1] == (item, "previous_remediation")
 
 
+def test_a_name_after_a_place_noun_does_not_end_a_run_in_title():
+    """A numbered item opening on a section's words ("6. Kế hoạch kiểm tra, giám sát …") is not a title that ends
+    before the next capitalised word when that word is a name after a place noun ("điểm trường Lùng Thàng")."""
+    item = (
+        "Kế hoạch kiểm tra, giám sát số 03-KH/CB giao kiểm tra 2 đảng viên công tác tại điểm trường Lùng Thàng "
+        "trong quý III, nhưng đến tháng 12/2025 vẫn chưa tiến hành."
+    )
+    result = analyze(f"II. HẠN CHẾ, KHUYẾT ĐIỂM\n5. Chi bộ không kết nạp được đảng viên mới.\n6. {item}\n")
+    last = result.sentences[-1]
+    assert (result.text[last.start : last.end], last.structural) == (item, False)
+
+
 def test_a_person_s_initials_do_not_end_a_sentence():
     text = (
         "II. HẠN CHẾ\n6. Anh N.V.T. (32 tuổi) cai nghiện về từ tháng 5/2025 nhưng chưa được theo dõi.\n7. Còn nợ quỹ.\n"
