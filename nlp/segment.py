@@ -130,15 +130,27 @@ def classify_heading(line: Line) -> _Heading | None:
         if section and head_part.startswith("ve ") and len(head_part.split()) <= 30 and not ends_like_sentence:
             return _Heading(section, 3, len(text), False)  # "Về tư tưởng chính trị, …, lề lối làm việc"
         return None
-    if level == 4:  # bullet: a heading only when it ends with a colon
-        if section and text.rstrip().endswith(":") and len(head_part.split()) <= 12:
-            return _Heading(section, 4, len(text), True)
+    if level == 4:  # bullet: a heading only when it ends with a colon, or when it is only a title
+        if section and len(head_part.split()) <= 12 and (text.rstrip().endswith(":") or _only_titles(head_part)):
+            return _Heading(section, 4, len(text), True)  # "- Nguyên nhân của hạn chế, khuyết điểm."
         return None
     if ends_like_sentence and len(head_part.split()) > 12:
         return None
     if section is None and (len(head_part.split()) > 14 or ends_like_sentence):
         return None
     return _Heading(section, level, len(text), True)
+
+
+_TITLE_JOINERS = re.compile(r"\b(?:cua|va|cac|nhung|ve)\b|[\W_]+")
+
+
+def _only_titles(folded: str) -> bool:
+    """The (folded) text holds nothing but sections' titles and the words joining them ("han che, khuyet diem",
+    "nguyen nhan cua han che, khuyet diem."): a bullet line that names a part, not an item under it."""
+    rest = folded
+    for _section, cues in _rules().section_any:
+        rest = cues.sub(" ", rest)
+    return not _TITLE_JOINERS.sub("", rest)
 
 
 def _title_heading(text: str, rest: str, level: int) -> _Heading | None:

@@ -335,6 +335,20 @@ def test_a_name_after_a_place_noun_does_not_end_a_run_in_title():
     assert (result.text[last.start : last.end], last.structural) == (item, False)
 
 
+def test_a_bullet_that_is_only_a_part_s_title_is_a_heading():
+    """ "- Hạn chế, khuyết điểm." and "- Nguyên nhân của hạn chế, khuyết điểm." name parts (no finding is made on
+    them, and the causes part opens there); "- Nguyên nhân do thiếu kinh phí." is an item."""
+    text = (
+        "II. Hạn chế, khuyết điểm và nguyên nhân\n- Hạn chế, khuyết điểm.\n+ Sinh hoạt chuyên đề chưa đều.\n"
+        "- Nguyên nhân của hạn chế, khuyết điểm.\n+ Chi ủy chưa chuẩn bị kỹ nội dung.\n- Nguyên nhân do thiếu kinh phí.\n"
+    )
+    result = analyze(text)
+    read = {result.text[s.start : s.end].lstrip("-+ "): (s.structural, s.section) for s in result.sentences}
+    assert read["Hạn chế, khuyết điểm."][0] and read["Nguyên nhân của hạn chế, khuyết điểm."][0]
+    assert read["Chi ủy chưa chuẩn bị kỹ nội dung."] == (False, "causes")
+    assert read["Nguyên nhân do thiếu kinh phí."][0] is False
+
+
 def test_a_person_s_initials_do_not_end_a_sentence():
     text = (
         "II. HẠN CHẾ\n6. Anh N.V.T. (32 tuổi) cai nghiện về từ tháng 5/2025 nhưng chưa được theo dõi.\n7. Còn nợ quỹ.\n"
