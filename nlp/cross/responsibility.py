@@ -95,8 +95,10 @@ def _only_attribution(item: Passage) -> bool:
     return bool(cue("attribution_opening", item.folded)) or not cue("fault_words", item.folded)
 
 
-def named_posts(folded: str) -> list[str]:
-    """Ids of the posts a folded text names (a deputy's title is not also read as the post it deputises)."""
+@lru_cache(maxsize=1 << 14)
+def named_posts(folded: str) -> tuple[str, ...]:
+    """Ids of the posts a folded text names (a deputy's title is not also read as the post it deputises; remembered:
+    the checks ask it of the same attribution for each writer of the unit)."""
     taken: list[tuple[int, int]] = []
     found: list[str] = []
     for post in posts():
@@ -108,7 +110,7 @@ def named_posts(folded: str) -> list[str]:
                 taken.append(match.span())
                 if post.id not in found:
                     found.append(post.id)
-    return found
+    return tuple(found)
 
 
 def responsible(
@@ -451,6 +453,7 @@ def _is_head_post(post_id: str) -> bool:
     return any(p.head for p in posts() if p.id == post_id)
 
 
+@lru_cache(maxsize=1 << 14)
 def _after_attribution(folded: str) -> str:
     """The part of an attribution that names the person (after 'do đồng chí', 'đồng chí … phụ trách')."""
     parts = []
