@@ -120,21 +120,18 @@ class StaticEncoder:
         return [entry for word in words if (entry := known.get(word)) is not None]
 
     def encode(self, texts: list[str]) -> np.ndarray:
-        """One L2-normalised row per text (zeros for a text with no known word): each text's weighted mean of its
-        entries' vectors less the corpus mean, all texts' sums taken in one pass."""
+        """One L2-normalised row per text (zeros for a text with no known word)."""
         out = np.zeros((len(texts), self.dimensions), np.float32)
-        found = [self.indices(text) for text in texts]
-        rows = [row for row, ids in enumerate(found) if ids]
-        if not rows:
-            return out
-        ids = np.fromiter((i for row in rows for i in found[row]), dtype=np.int64)
-        starts = np.cumsum([0, *(len(found[row]) for row in rows[:-1])])
-        weights = self.weights[ids]
-        sums = np.add.reduceat(weights[:, None] * self.vectors[ids], starts, axis=0)
-        vectors = sums / np.add.reduceat(weights, starts)[:, None] - self.mean
-        norms = np.linalg.norm(vectors, axis=1)
-        kept = norms > 0
-        out[np.asarray(rows)[kept]] = vectors[kept] / norms[kept, None]
+        for row, text in enumerate(texts):
+            found = self.indices(text)
+            if not found:
+                continue
+            ids = np.asarray(found)
+            weights = self.weights[ids]
+            vector = weights @ self.vectors[ids] / float(weights.sum()) - self.mean
+            norm = float(np.linalg.norm(vector))
+            if norm > 0:
+                out[row] = vector / norm
         return out
 
 
