@@ -220,7 +220,9 @@ def _read_posts(*written: str | None) -> tuple[list[str], list[str], list[str]]:
                 if post.fits(piece, raw):
                     if post.id not in found:
                         found.append(post.id)
-                        if not (post.charge_replaces_areas and any(_IN_CHARGE.search(p) for p in post_pieces(value))):
+                        replaces = post.charge_replaces_areas or piece.startswith("pho ")  # a deputy's scope is
+                        # the field the header gives ("Phó Trưởng Công an xã, phụ trách … cư trú, căn cước")
+                        if not (replaces and any(_IN_CHARGE.search(p) for p in post_pieces(value))):
                             areas.extend(post.areas)  # "Phó Hiệu trưởng, phụ trách công tác học sinh": that field only
                     own = post.area_from.search(piece) if post.area_from else None
                     if own:

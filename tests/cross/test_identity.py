@@ -232,6 +232,17 @@ def test_staff_of_a_body_holds_no_post_and_a_charge_list_and_a_deputy_s_own_fiel
     assert "kiem dinh" in find_posts(None, "Phó Hiệu trưởng")[1]
 
 
+def test_a_deputy_of_a_post_that_names_chief_and_deputy_alike_answers_for_the_field_given():
+    """ "Phó Trưởng Công an xã, phụ trách … cư trú, căn cước": the field only, not every police matter (the post's
+    pattern reads chief and deputy alike); the chief, and a deputy given no field, keep the post's areas."""
+    from nlp.cross.identity import find_posts
+
+    found, areas = find_posts(None, "Phó Trưởng Công an xã, phụ trách quản lý cư trú, cấp căn cước")
+    assert found == ["truong_cong_an"] and "cap can cuoc" in areas and "an toan giao thong" not in areas
+    assert "an toan giao thong" in find_posts(None, "Trưởng Công an xã, phụ trách chung")[1]
+    assert "an toan giao thong" in find_posts(None, "Phó Trưởng Công an xã")[1]
+
+
 def test_a_chi_bo_inside_a_dang_bo_is_its_secretary_s_place():
     from nlp.cross.identity import _branch_places
 
