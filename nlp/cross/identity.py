@@ -313,9 +313,16 @@ def with_fields(areas: list[str]) -> list[str]:
     named: set[int] = set()
     for area in areas:
         words = words_of(area).split()
-        for start in range(len(words)):
-            for end in range(start + 1, min(len(words), start + _LONGEST_KEY) + 1):
-                named.update(index.get(" ".join(words[start:end]), ()))
+        keys = [
+            (start, end, index[key])
+            for start in range(len(words))
+            for end in range(start + 1, min(len(words), start + _LONGEST_KEY) + 1)
+            if (key := " ".join(words[start:end])) in index
+        ]
+        for start, end, numbers in keys:  # a key inside a longer one names nothing of its own: "trật tự" in "trật tự
+            # an toàn giao thông" is not public order
+            if not any(s <= start and end <= e and (s, e) != (start, end) for s, e, _ in keys):
+                named.update(numbers)
     for number in sorted(named):  # in the order of positions.yaml, as the fields are read
         found.extend(fields()[number][1])
     return list(dict.fromkeys(found))

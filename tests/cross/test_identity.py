@@ -243,6 +243,16 @@ def test_a_deputy_of_a_post_that_names_chief_and_deputy_alike_answers_for_the_fi
     assert "an toan giao thong" in find_posts(None, "Phó Trưởng Công an xã")[1]
 
 
+def test_a_field_key_inside_a_longer_one_names_nothing_of_its_own():
+    """ "trật tự an toàn giao thông" is traffic safety: the key "trật tự" inside it (public order, with drugs and crime
+    among its topics) is not read; "an ninh trật tự" still is public order."""
+    from nlp.cross.identity import with_fields
+
+    traffic = with_fields(["trat tu an toan giao thong"])
+    assert "tai nan giao thong" in traffic and "ma tuy" not in traffic
+    assert "ma tuy" in with_fields(["an ninh trat tu"])
+
+
 def test_a_chi_bo_inside_a_dang_bo_is_its_secretary_s_place():
     from nlp.cross.identity import _branch_places
 
