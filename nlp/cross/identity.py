@@ -309,6 +309,15 @@ def with_fields(areas: list[str]) -> list[str]:
     """The areas, and the topics of every field of work one of them names (positions.yaml ``fields``: "to bao ve an
     ninh" covers a drug case, "chi cuc bao ve moi truong" waste water)."""
     found = list(areas)
+    for number in sorted(named_fields(tuple(areas))):  # in the order of positions.yaml, as the fields are read
+        found.extend(fields()[number][1])
+    return list(dict.fromkeys(found))
+
+
+@lru_cache(maxsize=1 << 14)
+def named_fields(areas: tuple[str, ...]) -> frozenset[int]:
+    """The fields of work (their order in positions.yaml ``fields``) whose keys the areas name; a key inside a longer
+    key named there names nothing of its own ("trật tự" in "trật tự an toàn giao thông" is not public order)."""
     index = _field_index()
     named: set[int] = set()
     for area in areas:
@@ -319,13 +328,10 @@ def with_fields(areas: list[str]) -> list[str]:
             for end in range(start + 1, min(len(words), start + _LONGEST_KEY) + 1)
             if (key := " ".join(words[start:end])) in index
         ]
-        for start, end, numbers in keys:  # a key inside a longer one names nothing of its own: "trật tự" in "trật tự
-            # an toàn giao thông" is not public order
+        for start, end, numbers in keys:
             if not any(s <= start and end <= e and (s, e) != (start, end) for s, e, _ in keys):
                 named.update(numbers)
-    for number in sorted(named):  # in the order of positions.yaml, as the fields are read
-        found.extend(fields()[number][1])
-    return list(dict.fromkeys(found))
+    return frozenset(named)
 
 
 _LONGEST_KEY = 12  # words; positions.yaml's field keys are shorter (checked by _field_index)

@@ -9,7 +9,16 @@ from functools import cache, lru_cache
 from itertools import pairwise
 
 from nlp.cross.config import cue, cues, matching, posts, settings
-from nlp.cross.identity import bodies_of, charges_of, field_words, post_pieces, posts_named, with_fields, words_of
+from nlp.cross.identity import (
+    bodies_of,
+    charges_of,
+    field_words,
+    named_fields,
+    post_pieces,
+    posts_named,
+    with_fields,
+    words_of,
+)
 from nlp.cross.match import Matcher
 from nlp.cross.passages import PREAMBLE, Passage, make_passage
 from nlp.cross.records import Identity
@@ -154,7 +163,22 @@ def _named_in(named_text: str, item_text: str, people: list[Identity]) -> tuple[
     unnamed_after = after if unnamed == named_text else _after_attribution(unnamed)  # no one named: the same text
     named = set(named_posts(unnamed_after)) if unnamed.strip() else set()
     holders = [p for p in people if id(p) not in by_name and (set(p.posts) & named or _names_post(unnamed, p))]
-    return by_name, by_body, _most_specific(after, holders), named
+    return by_name, by_body, _most_specific(after, _of_the_charge(after, holders)), named
+
+
+_CHARGE_NAMED = re.compile(r"\bphu trach ((?:[a-z0-9đ]+ ?){1,6})")
+
+
+def _of_the_charge(folded: str, holders: list[Identity]) -> list[Identity]:
+    """Of the holders of a post the text names with its charge ("do đồng chí Phó Trưởng Công an xã phụ trách an ninh
+    trật tự theo dõi"), those whose own charge is in another field of work ("phụ trách trật tự an toàn giao thông,
+    phòng cháy …") are not meant, though they hold the post: where only they wrote (one reviewer's pair check), no one
+    present is named."""
+    charge = _CHARGE_NAMED.search(folded)
+    wanted = named_fields((charge.group(1),)) if charge else frozenset()
+    if not wanted:
+        return holders
+    return [p for p in holders if not (own := named_fields(tuple(charges_of(p)))) or own & wanted]
 
 
 def with_divided_fields(people: list[Identity], statements: list[Shortcoming]) -> list[Identity]:

@@ -287,6 +287,21 @@ def _holder(file: str, post_ids: list[str], gov_post: str, **extra) -> Identity:
     )
 
 
+def test_a_post_named_with_its_charge_does_not_name_a_holder_charged_with_another_field():
+    """ "… do đồng chí Phó Trưởng Công an xã phụ trách an ninh trật tự theo dõi": the deputy for traffic and fire (the
+    only deputy who wrote, as in one reviewer's pair check) is not meant; the deputy for public order is."""
+    traffic = _holder(
+        "a", ["truong_cong_an"], "Phó Trưởng Công an xã, phụ trách trật tự an toàn giao thông, phòng cháy, chữa cháy"
+    )
+    order = _holder("b", ["truong_cong_an"], "Phó Trưởng Công an xã, phụ trách an ninh trật tự")
+    drugs = Shortcoming(
+        make_passage("Số người sử dụng trái phép chất ma túy tăng từ 11 lên 17 người.", "shortcomings"),
+        "linh vuc nay do dong chi pho truong cong an xa phu trach an ninh trat tu theo doi",
+    )
+    assert [r.identity.file for r in responsible(drugs, [traffic])] == []
+    assert [r.identity.file for r in responsible(drugs, [traffic, order])] == ["b"]
+
+
 def test_the_most_specific_holder_of_a_named_post_and_a_name_over_a_post():
     technical = _holder("a", ["pho_giam_doc"], "Phó Giám đốc phụ trách kỹ thuật – sản xuất")
     business = _holder("b", ["pho_giam_doc"], "Phó Giám đốc phụ trách kinh doanh")
