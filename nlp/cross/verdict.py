@@ -222,6 +222,7 @@ def collective_verdict(
     ]
     owned = next((m for m in same if _owning(m.passage) and _about(m) and not denies(m.passage)), None)
     owned = owned or _owned_in_its_phrases(item, candidates, others, matcher)
+    owned = owned or _owned_in_the_next(same, report, item, others, matcher)
     denying = next((m for m in same if denies(m.passage)), None)
     if denying and (
         owned is None or denying.score >= owned.score or denying.overlap >= owned.overlap
@@ -256,6 +257,29 @@ def _plan_owning(line: Passage) -> bool:
         and not denial_cue(line)
         and not clean_claim(line)
     )
+
+
+def _owned_in_the_next(
+    same: list[Match], report: list[Passage], item: Shortcoming, others: list[Shortcoming], matcher: Matcher
+) -> Match | None:
+    """A sentence naming ``item`` without the writer's part, followed in the same part by one that gives it and goes
+    on from it ("Năm 2025, đoạn đường tỉnh 917 qua ấp Giồng Dài có 5 vụ tai nạn …" + "Một phần do đường đang thi công
+    …, nhưng chủ yếu là do tôi chỉ xếp mỗi tuần một ca tuần tra đêm …"): the second opens on the first (``continues``:
+    "Một phần do", "Việc này", "Khuyết điểm này") and names no other collective shortcoming."""
+    position = {id(p): i for i, p in enumerate(report)}
+    for match in same:
+        index = position.get(id(match.passage))
+        if index is None or index + 1 >= len(report):
+            continue
+        following = report[index + 1]
+        if following.section != match.passage.section or not cue("continues", following.folded):
+            continue
+        if not owns(following) or denies(following) or not _about(match):
+            continue
+        if any(matcher.score(o.passage, following).score >= matching("same_item") for o in others if o is not item):
+            continue  # it names another item: its own, not this one's (its words are not asked: it names none)
+        return match
+    return None
 
 
 def _owned_in_its_phrases(

@@ -107,6 +107,20 @@ def test_owned_by_a_plan_whose_reason_is_the_writers_past_fault(matcher):
     assert collective_verdict(FUND, ["head"], [], _report(), OTHERS, matcher).verdict == "absent"
 
 
+def test_owned_when_the_next_sentence_gives_the_writer_s_part(matcher):
+    """The item named in one sentence, the writer's own part in the next, which opens on it ("Một phần do …, nhưng chủ
+    yếu là do tôi …"); a next sentence that does not open on it ("Tôi đã tổ chức 3 đợt …") owns nothing of it."""
+    named = ("Tuyến đường bê tông nội đồng xóm Bến dài 1,2 km năm nay khởi công chậm 4 tháng.", "shortcomings")
+    part = (
+        "Một phần do vướng giải phóng mặt bằng, nhưng chủ yếu là do tôi không đôn đốc các hộ ký biên bản hiến đất.",
+        "shortcomings",
+    )
+    decision = collective_verdict(ROAD, ["head"], [], _report(named, part), OTHERS, matcher)
+    assert decision.verdict == "owned"
+    other = ("Tôi đã tổ chức 3 đợt tổng vệ sinh, không để tồn đọng rác.", "shortcomings")
+    assert collective_verdict(ROAD, ["head"], [], _report(named, other), OTHERS, matcher).verdict == "diffused"
+
+
 def test_diffused_when_named_without_own_part(matcher):
     report = _report(
         (
