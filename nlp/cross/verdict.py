@@ -266,6 +266,8 @@ def _owned_in_the_next(
     on from it ("Năm 2025, đoạn đường tỉnh 917 qua ấp Giồng Dài có 5 vụ tai nạn …" + "Một phần do đường đang thi công
     …, nhưng chủ yếu là do tôi chỉ xếp mỗi tuần một ca tuần tra đêm …"): the second opens on the first (``continues``:
     "Một phần do", "Việc này", "Khuyết điểm này") and names no other collective shortcoming."""
+    if not same:  # asked for every item and writer: no index of the report where no sentence names the item
+        return None
     position = {id(p): i for i, p in enumerate(report)}
     for match in same:
         index = position.get(id(match.passage))
