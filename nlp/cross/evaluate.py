@@ -126,15 +126,29 @@ def analyse_sets(
     return reports
 
 
+# what the cross-report checks alone read: a change to them leaves every plain analysis as it was
+_CHECKS_ONLY = ("nlp/cross/", "nlp/feedback/cross.py", "nlp/data/cross.yaml", "models/cross-")
+
+
+def analyser_files() -> list[Path]:
+    """The files a plain analysis reads: the package's code and data and the shipped models, less what only the
+    cross-report checks read (``_CHECKS_ONLY``; the analysis imports none of nlp/cross)."""
+    root = Path(__file__).resolve().parents[2]
+    found = []
+    for path in sorted(p for folder in ("nlp", "models") for p in (root / folder).rglob("*") if p.is_file()):
+        relative = path.relative_to(root).as_posix()
+        if path.suffix not in {".pyc", ".pyo"} and not relative.startswith(_CHECKS_ONLY):
+            found.append(path)
+    return found
+
+
 @once
 def _analyser_key() -> str:
-    """A hash of what the analysis reads (the package's code and data, the shipped models): the cache's folder."""
+    """A hash of what the analysis reads (:func:`analyser_files`): the cache's folder, so that a change to the checks
+    alone does not analyse every report again."""
     root = Path(__file__).resolve().parents[2]
-    files = sorted(p for folder in ("nlp", "models") for p in (root / folder).rglob("*") if p.is_file())
     digest = hashlib.sha256()
-    for path in files:
-        if path.suffix in {".pyc", ".pyo"}:
-            continue
+    for path in analyser_files():
         digest.update(path.relative_to(root).as_posix().encode("utf-8"))
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]

@@ -192,3 +192,16 @@ def test_the_checks_read_the_set_re_laid_as_real_reports_arrive(tmp_path, matche
     figures, errors = evaluate(sets, cross_check(reports, matcher=matcher))
     assert figures["links"]["persons"]["recall"] == figures["links"]["unlinked"]["precision"] == 1.0
     assert figures["collective"]["accuracy"] == figures["previous"]["accuracy"] == 1.0, errors
+
+
+def test_the_analysis_cache_is_keyed_by_what_the_analysis_reads():
+    """``--cache`` keeps analyses under a hash of the files a plain analysis reads: the pipeline, its data and models,
+    not the checks' own code, rules and stance model (a change to them does not analyse every report again)."""
+    from nlp.cross.evaluate import analyser_files
+
+    root = Path(__file__).resolve().parents[2]
+    names = {p.relative_to(root).as_posix() for p in analyser_files()}
+    assert {"nlp/pipeline.py", "nlp/data/positions.yaml", "nlp/form.py"} <= names
+    assert not any(n.startswith(("nlp/cross/", "models/cross-")) for n in names)
+    assert "nlp/data/cross.yaml" not in names and "nlp/feedback/cross.py" not in names
+    assert any(n.startswith("models/transformer-v1/") for n in names)

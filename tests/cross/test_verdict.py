@@ -107,6 +107,36 @@ def test_owned_by_a_plan_whose_reason_is_the_writers_past_fault(matcher):
     assert collective_verdict(FUND, ["head"], [], _report(), OTHERS, matcher).verdict == "absent"
 
 
+def test_owned_by_a_plan_whose_reason_gives_the_fault_a_few_words_on(matcher):
+    """The writer's fault in a plan's reason need not follow "tôi đã" at once: "vì năm qua tôi đã giao hết việc thu cho
+    trưởng xóm mà không hỏi lại" owns the item; the same reason without a fault ("… giao hết việc thu cho trưởng xóm")
+    owns nothing."""
+    plan = (
+        "Từ tháng 1/2026 tôi sẽ trực tiếp đôn đốc thu quỹ Quốc phòng - an ninh từng xóm, vì năm qua tôi đã giao hết "
+        "việc thu cho các trưởng xóm mà không hỏi lại lần nào, để 41 hộ chưa nộp đến cuối năm.",
+        "remedies",
+    )
+    decision = collective_verdict(FUND, ["head"], [], _report(plan), OTHERS, matcher)
+    assert decision.verdict == "owned" and decision.passage.section == "remedies"
+    faultless = (
+        "Từ tháng 1/2026 tôi sẽ trực tiếp đôn đốc thu quỹ Quốc phòng - an ninh từng xóm, vì năm qua tôi đã giao hết "
+        "việc thu cho các trưởng xóm.",
+        "remedies",
+    )
+    assert collective_verdict(FUND, ["head"], [], _report(faultless), OTHERS, matcher).verdict == "absent"
+
+
+def test_owned_when_the_next_sentence_takes_this_fault_after_a_few_words(matcher):
+    """"Là bí thư chi bộ, tôi nhận khuyết điểm này: …" opens on the sentence before it though it does not begin with
+    "Khuyết điểm này": the item named there is owned."""
+    named = ("Tuyến đường bê tông nội đồng xóm Bến dài 1,2 km năm nay khởi công chậm 4 tháng.", "shortcomings")
+    part = (
+        "Là bí thư chi bộ, tôi nhận khuyết điểm này: tôi không đôn đốc các hộ ký biên bản hiến đất từ đầu năm.",
+        "shortcomings",
+    )
+    assert collective_verdict(ROAD, ["head"], [], _report(named, part), OTHERS, matcher).verdict == "owned"
+
+
 def test_owned_when_the_next_sentence_gives_the_writer_s_part(matcher):
     """The item named in one sentence, the writer's own part in the next, which opens on it ("Một phần do …, nhưng chủ
     yếu là do tôi …"); a next sentence that does not open on it ("Tôi đã tổ chức 3 đợt …") owns nothing of it."""
