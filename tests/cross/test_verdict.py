@@ -127,7 +127,7 @@ def test_owned_by_a_plan_whose_reason_gives_the_fault_a_few_words_on(matcher):
 
 
 def test_owned_when_the_next_sentence_takes_this_fault_after_a_few_words(matcher):
-    """"Là bí thư chi bộ, tôi nhận khuyết điểm này: …" opens on the sentence before it though it does not begin with
+    """The sentence "Là bí thư chi bộ, tôi nhận khuyết điểm này: …" opens on the sentence before it though it does not begin with
     "Khuyết điểm này": the item named there is owned."""
     named = ("Tuyến đường bê tông nội đồng xóm Bến dài 1,2 km năm nay khởi công chậm 4 tháng.", "shortcomings")
     part = (
