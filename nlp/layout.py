@@ -65,6 +65,7 @@ class _LayoutRules:
     running_min_repeats: int
     max_heading_words: int
     field_cut: re.Pattern[str]
+    capital_field_cut: re.Pattern[str]
     block_cut: re.Pattern[str]
     date_cut: re.Pattern[str]
     sentence_cut: re.Pattern[str]
@@ -102,6 +103,7 @@ def _rules() -> _LayoutRules:
         running_min_repeats=int(data["running_header_min_repeats"]),
         max_heading_words=int(data["max_run_in_heading_words"]),
         field_cut=compiled(r"(?<=\s)(?:" + "|".join(data["field_cuts"]) + ")"),
+        capital_field_cut=compiled(r"(?<=\s)(?:" + "|".join(data["capital_field_cuts"]) + ")"),
         block_cut=compiled("|".join(f"(?:{p})" for p in data["block_cuts"])),
         date_cut=compiled(data["date_cut"]),
         sentence_cut=compiled("|".join(f"(?:{p})" for p in data["sentence_cuts"])),
@@ -567,7 +569,12 @@ def _form_cuts(view: str, folded: str, start: int, end: int) -> list[int]:
     rules = _rules()
     if end - start < 24:
         return []
-    cuts = [m.start() for m in rules.field_cut.finditer(folded, start, end)] if ":" in view[start:end] else []
+    cuts = []
+    if ":" in view[start:end]:
+        cuts.extend(m.start() for m in rules.field_cut.finditer(folded, start, end))
+        cuts.extend(
+            m.start() for m in rules.capital_field_cut.finditer(folded, start, end) if view[m.start()].isupper()
+        )
     for match in rules.block_cut.finditer(folded, start, end):
         if match.start() > start and _preceded_by_boundary(view, match.start(), start):
             cuts.append(match.start())

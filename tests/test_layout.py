@@ -391,3 +391,18 @@ def test_a_hard_wrapped_line_ending_in_a_colon_goes_on_where_the_next_starts_in_
     pieces = _pieces(text)
     assert pieces[0].startswith("1. Vận động") and pieces[0].endswith("khó khăn.")
     assert "Nguyên nhân:" in pieces and pieces[-1] == "- Chi ủy chưa đôn đốc thường xuyên."
+
+
+def test_header_fields_run_into_one_paragraph_end_at_the_next_label_written_with_a_capital():
+    """A header pasted as one paragraph: "Chức vụ chính quyền: Không Công việc: Kỹ thuật viên …" gives no government
+    post but "Không" (the member was being read as in charge of the villages of his job); the same words in small
+    letters inside a sentence ("… chức trách, nhiệm vụ, công việc: …") cut nothing."""
+    header = (
+        "BẢN TỰ KIỂM ĐIỂM Năm 2025 Họ và tên: Lò Văn Tú Ngày sinh: 05/5/1993 Chức vụ Đảng: Đảng viên Chức vụ chính "
+        "quyền: Không Công việc: Kỹ thuật viên thú y, phụ trách các thôn Khuổi Pất, Nà Tàn Nơi công tác: Trạm thú y "
+        "xã Cẩm Sơn\nI. Ưu điểm, kết quả đạt được\n"
+    )
+    result = analyze(header + "Tôi tiêm phòng đủ 1.030 con trâu, bò ở 3 thôn.\n")
+    assert (result.header.party_position, result.header.government_position) == ("Đảng viên", "Không")
+    sentence = "Tôi hoàn thành các chức trách, nhiệm vụ, công việc: tiêm phòng, khám chữa và báo dịch đúng hạn."
+    assert sentence in _content(f"I. Ưu điểm, kết quả đạt được\n{sentence}\n")
