@@ -40,7 +40,7 @@ class Passage:
     named: frozenset[str] = frozenset()
     syllables: frozenset[str] = frozenset()
     generic: float = 0.0
-    opens_line: bool = True  # the sentence starts a line of the report (after a list marker), not the middle of one
+    opens_line: bool = True  # the sentence opens a line or a list item of the report, not the middle of one
     memo: dict[str, bool] = field(default_factory=dict, init=False, compare=False, repr=False)  # per_passage readings
 
     def has(self, lexicon: str) -> bool:
@@ -278,11 +278,22 @@ def _preamble_divisions(text: str, start: int, end: int) -> list[tuple[int, int,
 _LINE_LEAD = re.compile(r"(?:^|\n)[ \t]*(?:[-+•*–]|\(?\d{1,2}(?:\.\d{1,2})*[.)/]|[a-hđ][.)]|[IVX]{1,4}[.)])?[ \t]*$")
 
 
+# a list marker run into a paragraph after the sentence before it ("… còn 7 hộ chưa đóng. 2. Cống …"), before the
+# sentence or at its start (where the analysis kept the marker in the sentence)
+_INLINE_LEAD = re.compile(r"[.;:!?][ \t]+(?:\(?\d{1,2}(?:\.\d{1,2})*[.)]|[a-hđ][.)]|[-+•*–])[ \t]+$")
+_ITEM_MARKER = re.compile(r"(?:\(?\d{1,2}(?:\.\d{1,2})*[.)]|[a-hđ][.)]|[-+•*–])[ \t]+")
+_AFTER_SENTENCE = re.compile(r"[.;:!?][ \t]+$")
+
+
 def _opens_line(text: str, start: int) -> bool:
-    """Nothing but spaces and a list marker stands between the start of the line and ``start``."""
+    """The sentence opens a list item: nothing but spaces and a list marker stands between the start of the line and
+    ``start``, or a list marker run into a paragraph after the sentence before it (a part pasted as one paragraph
+    keeps its items apart, and an item's later sentences with them)."""
     if start == 0 or text[start - 1] == "\n":  # the line's first character: no pattern to run
         return True
-    return bool(_LINE_LEAD.search(text, max(0, start - 60), start))
+    if _LINE_LEAD.search(text, max(0, start - 60), start) or _INLINE_LEAD.search(text, max(0, start - 12), start):
+        return True
+    return bool(_ITEM_MARKER.match(text, start)) and bool(_AFTER_SENTENCE.search(text, max(0, start - 4), start))
 
 
 def _continues(text: str, lead: int, start: int) -> bool:

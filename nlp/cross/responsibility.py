@@ -80,11 +80,12 @@ _DATE = re.compile(r"\b(thang|ngay|quy|nam|tu|den)\s+\d{1,2}(\s*/\s*\d{1,2})?(\s
 
 
 def _items_by_lines(items: list[Passage]) -> bool:
-    """The shortcomings part lays its items out one per line (some sentences open a line, some go on one): a
-    sentence that does not open a line is then a later sentence of the item before. A part pasted as one paragraph
-    (no sentence but the first opens a line) or written one sentence per line is read sentence by sentence."""
+    """The shortcomings part lays its items out one per line, or numbered in one paragraph (some sentences open an
+    item, some go on one): a sentence that does not open an item is then a later sentence of the item before. A part
+    pasted as one paragraph without its numbers (no sentence but the first opens an item) or written one sentence per
+    line is read sentence by sentence."""
     part = [p for p in items if p.section == "shortcomings"]
-    opening = sum(1 for p in part if p.opens_line)
+    opening = sum(1 for p in part[1:] if p.opens_line) + bool(part)  # the first opens the part's first item
     return opening >= 2 and opening < len(part)
 
 

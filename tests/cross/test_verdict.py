@@ -702,6 +702,13 @@ def test_a_list_item_of_two_sentences_is_one_shortcoming_and_its_second_sentence
     assert [r.why for r in responsible(found[0], [union])] == [["named"]]
     pasted = text.replace("\n1. ", " ").replace("\n2. ", " ").replace("ĐIỂM\n", "ĐIỂM\n")
     assert len(shortcomings(passages("t.txt", _result(pasted)))) == 3  # one paragraph: read sentence by sentence
+    numbered = text.replace("\n1. ", " 1. ").replace("\n2. ", " 2. ")  # the part as one paragraph, its numbers kept
+    found = shortcomings(passages("t.txt", _result(numbered)))
+    assert [s.passage.text.removeprefix("2. ")[:22] for s in found] == [
+        "Kiểm tra phòng cháy th",
+        "Tỷ lệ huy động trẻ 3 t",
+    ]
+    assert [r.why for r in responsible(found[0], [union])] == [["named"]]
 
 
 def test_a_job_in_charge_of_a_field_answers_for_it_without_a_post():
