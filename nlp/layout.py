@@ -62,6 +62,7 @@ class _LayoutRules:
     prefix_only: re.Pattern[str]
     wrap_share: float
     wrap_width_share: float
+    full_share: float
     running_min_repeats: int
     max_heading_words: int
     field_cut: re.Pattern[str]
@@ -100,6 +101,7 @@ def _rules() -> _LayoutRules:
         prefix_only=compiled(data["prefix_only"]),
         wrap_share=float(data["wrapped"]["min_share"]),
         wrap_width_share=float(data["wrapped"]["width_share"]),
+        full_share=float(data["wrapped"]["full_share"]),
         running_min_repeats=int(data["running_header_min_repeats"]),
         max_heading_words=int(data["max_run_in_heading_words"]),
         field_cut=compiled(r"(?<=\s)(?:" + "|".join(data["field_cuts"]) + ")"),
@@ -123,6 +125,18 @@ def page_marks(text: str) -> list[tuple[int, int]]:
     marks = _marks(text, spans)
     _, glued = _unglue_page_numbers(text, spans, marks)
     return sorted([spans[i] for i in marks] + glued)
+
+
+def full_line_width(text: str) -> int | None:
+    """The width a hard-wrapped text (a PDF's copy) fills its lines to, the length from which a line is full (a
+    sentence that ends at the end of a full line may be followed on the next line by the next one of the same
+    paragraph); None when the text is not hard-wrapped."""
+    spans = physical_lines(text)
+    marks = _marks(text, spans)
+    content = [spans[i] for i in range(len(spans)) if i not in marks]
+    if not _looks_wrapped(text, content):
+        return None
+    return int(_rules().full_share * _wrap_width(text, content))
 
 
 @dataclass

@@ -406,3 +406,17 @@ def test_header_fields_run_into_one_paragraph_end_at_the_next_label_written_with
     assert (result.header.party_position, result.header.government_position) == ("Đảng viên", "Không")
     sentence = "Tôi hoàn thành các chức trách, nhiệm vụ, công việc: tiêm phòng, khám chữa và báo dịch đúng hạn."
     assert sentence in _content(f"I. Ưu điểm, kết quả đạt được\n{sentence}\n")
+
+
+def test_full_line_width_is_given_for_a_hard_wrapped_text_only():
+    """A PDF's copy wrapped at 70 characters fills its lines to about 70; a text with a sentence a line has none."""
+    from nlp.layout import full_line_width
+    from nlp.relayout import relayout
+
+    sentences = [
+        f"Câu thứ {i} của báo cáo nói về việc thu quỹ, làm đường và sinh hoạt chi bộ ở xóm Bến." for i in range(9)
+    ]
+    written = "\n".join(sentences) + "\n"
+    assert full_line_width(written) is None
+    width = full_line_width(relayout(written, "wrap70"))
+    assert width is not None and 55 <= width <= 70

@@ -11,7 +11,7 @@ from functools import cache, wraps
 from nlp.cross.config import cue, settings
 from nlp.doc import Unit
 from nlp.features import find_anchors
-from nlp.layout import is_page_mark, page_marks
+from nlp.layout import full_line_width, is_page_mark, page_marks
 from nlp.lexicon import Hit, default_lexicons
 from nlp.normalize import fold
 from nlp.schema import AnalysisResult
@@ -230,9 +230,10 @@ def passages(file: str, result: AnalysisResult, units: Sequence[Unit] | None = N
         spans.append((start, end, sentence.section, sentence.generic))
     found = []
     marks: list[tuple[int, int]] | None = None  # the text's page marks, read once a sentence goes over a line break
+    full: int | None = None  # the width of a full line of a hard-wrapped text (read with the marks), else None
     for start, end, section, generic in spans:
         if marks is None and "\n" in result.text[start:end]:
-            marks = page_marks(result.text)
+            marks, full = page_marks(result.text), full_line_width(result.text)
         inside = [(max(s, start) - start, min(e, end) - start) for s, e in marks or () if s < end and e > start]
         item = make_passage(
             result.text[start:end],
@@ -245,7 +246,7 @@ def passages(file: str, result: AnalysisResult, units: Sequence[Unit] | None = N
             unit=annotated.get(start),
             marks=inside,
         )
-        item.opens_line = _opens_line(result.text, start)
+        item.opens_line = _opens_line(result.text, start, full)
         found.append(item)
     return found
 
@@ -285,12 +286,17 @@ _ITEM_MARKER = re.compile(r"(?:\(?\d{1,2}(?:\.\d{1,2})*[.)]|[a-hđ][.)]|[-+•*�
 _AFTER_SENTENCE = re.compile(r"[.;:!?][ \t]+$")
 
 
-def _opens_line(text: str, start: int) -> bool:
+def _opens_line(text: str, start: int, full: int | None = None) -> bool:
     """The sentence opens a list item: nothing but spaces and a list marker stands between the start of the line and
     ``start``, or a list marker run into a paragraph after the sentence before it (a part pasted as one paragraph
-    keeps its items apart, and an item's later sentences with them)."""
-    if start == 0 or text[start - 1] == "\n":  # the line's first character: no pattern to run
-        return True
+    keeps its items apart, and an item's later sentences with them). In a hard-wrapped text (``full``: the length
+    of a full line) a sentence that opens a line after a full one, with no list marker, only happened to: the
+    sentence before ended where the line did, and a line break means nothing."""
+    if start == 0 or text[start - 1] == "\n":  # the line's first character
+        if full is None or start == 0:
+            return True
+        line_start = text.rfind("\n", 0, start - 1) + 1
+        return len(text[line_start : start - 1].rstrip()) < full
     if _LINE_LEAD.search(text, max(0, start - 60), start) or _INLINE_LEAD.search(text, max(0, start - 12), start):
         return True
     return bool(_ITEM_MARKER.match(text, start)) and bool(_AFTER_SENTENCE.search(text, max(0, start - 4), start))

@@ -1643,3 +1643,29 @@ def test_a_capital_kept_safe_a_cause_that_is_no_fault_and_an_authority_not_held_
     )
     assert denial_cue(playground)
     assert not denial_cue(make_passage("Tôi để chậm do buông lỏng quản lý khâu thu phí.", "shortcomings"))
+
+
+def test_a_sentence_that_opens_a_full_wrapped_line_by_chance_does_not_open_an_item():
+    """A part written as one paragraph and hard-wrapped at 70 characters, as a PDF's text comes: "Sinh hoạt chuyên
+    đề …" opens a line only because the sentence before it filled the line above; it opens no list item, so the
+    part is read sentence by sentence (six shortcomings), not as two items the second of which swallows four."""
+    from nlp.cross.passages import passages
+    from nlp.relayout import relayout
+
+    items = [
+        "Quỹ Quốc phòng - an ninh năm 2025 chỉ thu được 68% kế hoạch, còn 41 hộ ở xóm Bến chưa nộp.",
+        "Tuyến đường bê tông nội đồng xóm Bến dài 1,2 km khởi công chậm 4 tháng so với nghị quyết.",
+        "Chi bộ không kết nạp được đảng viên mới, hai quần chúng ưu tú chưa được cử đi học lớp nhận thức.",
+        "Sinh hoạt chuyên đề quý III không tổ chức được vì trùng đợt phòng chống lụt bão của xã.",
+        "Việc thu gom rác ở bãi ven kênh xóm Giữa chưa làm được, người dân còn đổ rác ra bờ kênh.",
+        "Sổ ghi biên bản sinh hoạt chi bộ ghi chưa đầy đủ ý kiến phát biểu của đảng viên trong 4 kỳ.",
+    ]
+    text = (
+        "ĐẢNG BỘ XÃ AN PHÚ\nCHI BỘ THÔN BẾN\nBÁO CÁO KIỂM ĐIỂM TẬP THỂ CHI BỘ NĂM 2025\nI. ƯU ĐIỂM\nChi bộ lãnh đạo "
+        "thôn hoàn thành phần lớn các chỉ tiêu của năm, đời sống nhân dân được nâng lên rõ rệt.\n"
+        "II. HẠN CHẾ, KHUYẾT ĐIỂM\n" + " ".join(items) + "\nIII. NGUYÊN NHÂN\nDo chi ủy chưa sát sao.\n"
+    )
+    wrapped = relayout(text, "wrap70")
+    assert "\nSinh hoạt chuyên đề" in wrapped  # the sentence opens a line, after a full one
+    found = shortcomings(passages("t.txt", _result(wrapped)))
+    assert [s.passage.text[:12] for s in found] == [i[:12] for i in items]
