@@ -293,7 +293,7 @@ def _opens_line(text: str, start: int, full: int | None = None) -> bool:
     of a full line) a sentence that opens a line after a full one, with no list marker, only happened to: the
     sentence before ended where the line did, and a line break means nothing."""
     if start == 0 or text[start - 1] == "\n":  # the line's first character
-        if full is None or start == 0:
+        if full is None or start == 0 or _ITEM_MARKER.match(text, start):
             return True
         line_start = text.rfind("\n", 0, start - 1) + 1
         return len(text[line_start : start - 1].rstrip()) < full
