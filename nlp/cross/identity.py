@@ -670,6 +670,8 @@ def _branch_places(identity: Identity) -> list[str]:
                 continue
             folded = " ".join(fold(piece).split())
             kinds = list(_SUB_UNIT.finditer(folded)) or list(_CHI_BO.finditer(folded))
-            if kinds and kinds[-1].start() > 0 and folded[kinds[-1].end() :].strip(" -–"):
-                places.append(words_of(folded[kinds[-1].start() :]))
+            # the last type word a name follows: a place's own name may end in one ("khu phố Bàu Tràm": "tram")
+            kind = next((k for k in reversed(kinds) if folded[k.end() :].strip(" -–")), None)
+            if kind is not None and kind.start() > 0:
+                places.append(words_of(folded[kind.start() :]))
     return list(dict.fromkeys(p for p in places if len(p.split()) >= 2))

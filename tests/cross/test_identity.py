@@ -564,3 +564,20 @@ def test_a_header_pasted_as_one_line_gives_the_chi_bo_written_in_small_letters_a
     )
     bodies = _header_bodies(text)
     assert bodies[0] == "ĐẢNG BỘ CÔNG TY CP CẤP NƯỚC AN PHÚ" and bodies[1].startswith("Chi bộ Kỹ thuật - Sản xuất")
+
+
+def test_a_place_whose_name_ends_in_a_unit_type_word_is_still_the_writer_s_place():
+    """ "Bí thư Chi bộ khu phố Bàu Tràm": "Tràm" folds to "tram" (a trạm), but the name follows "khu phố"; the place
+    is "khu pho bau tram", so a đảng bộ shortcoming placed "ở khu phố Bàu Tràm" is the secretary's."""
+    from nlp.cross.identity import _branch_places
+
+    secretary = Identity(
+        file="x",
+        role="leader",
+        form="2A",
+        party_post="Bí thư Chi bộ khu phố Bàu Tràm",
+        gov_post="Trưởng khu phố Bàu Tràm",
+    )
+    assert _branch_places(secretary) == ["khu pho bau tram"]
+    station = Identity(file="y", role="leader", form="2A", party_post="Bí thư Chi bộ Trạm Y tế xã Tân Lợi")
+    assert _branch_places(station) == ["tram y te xa tan loi"]
