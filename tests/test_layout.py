@@ -404,6 +404,10 @@ def test_header_fields_run_into_one_paragraph_end_at_the_next_label_written_with
     )
     result = analyze(header + "Tôi tiêm phòng đủ 1.030 con trâu, bò ở 3 thôn.\n")
     assert (result.header.party_position, result.header.government_position) == ("Đảng viên", "Không")
+    leader = analyze(
+        header.replace("quyền: Không Công việc", "quyền: Trưởng thôn Nà Tàn Nơi cư trú: thôn Nà Tàn Công việc")
+    )
+    assert leader.header.government_position == "Trưởng thôn Nà Tàn"
     sentence = "Tôi hoàn thành các chức trách, nhiệm vụ, công việc: tiêm phòng, khám chữa và báo dịch đúng hạn."
     assert sentence in _content(f"I. Ưu điểm, kết quả đạt được\n{sentence}\n")
 
