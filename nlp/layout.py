@@ -465,8 +465,9 @@ def _title_end(view: str, folded: str, start: int, end: int) -> int | None:
     if not words or not view[words[0].start()].isupper():
         return None
     caps_run = _caps_run_end(words)
-    if caps_run is not None:
-        return caps_run
+    if caps_run is not None:  # with the colon or full stop that ends it ("V. TRÁCH NHIỆM …: Là người …")
+        stop = _TITLE_PUNCTUATION.match(view, caps_run, end)
+        return stop.end() if stop else caps_run
     head = folded[start : words[min(len(words), 12) - 1].end()]
     head = _TITLE_STOP.split(head, maxsplit=1)[0]
     if rules.not_title.match(head.lstrip()):  # "2. Chưa áp dụng biện pháp …" opens an item, not a title
@@ -499,6 +500,9 @@ def _title_end(view: str, folded: str, start: int, end: int) -> int | None:
         if number >= rules.max_heading_words:
             return _UNKNOWN_END  # a long numbered prompt or heading: cut before it; it ends with its sentence
     return words[-1].end() if len(view[words[-1].end() : end].strip()) <= 1 else _UNKNOWN_END
+
+
+_TITLE_PUNCTUATION = re.compile(r"[ \t]*[:.]")
 
 
 def _caps_run_end(words: list[re.Match[str]]) -> int | None:

@@ -424,3 +424,16 @@ def test_full_line_width_is_given_for_a_hard_wrapped_text_only():
     assert full_line_width(written) is None
     width = full_line_width(relayout(written, "wrap70"))
     assert width is not None and 55 <= width <= 70
+
+
+def test_an_all_caps_heading_run_into_its_text_keeps_its_colon():
+    """ "V. TRÁCH NHIỆM … CỦA TẬP THỂ: Là người đứng đầu …" on one line: the colon ends the heading; the sentence opens
+    on "Là", not on ": Là" (which read as structural and was left out of the content)."""
+    text = (
+        "II. HẠN CHẾ, KHUYẾT ĐIỂM: Năm 2025 tôi để 3 văn bản của Ban Thường vụ ban hành chậm.\n"
+        "IV. GIẢI TRÌNH VẤN ĐỀ ĐƯỢC GỢI Ý: Đảng ủy gợi ý làm rõ việc 4 công trình sai phép chưa được xử lý.\n"
+    )
+    assert _content(text) == [
+        "Năm 2025 tôi để 3 văn bản của Ban Thường vụ ban hành chậm.",
+        "Đảng ủy gợi ý làm rõ việc 4 công trình sai phép chưa được xử lý.",
+    ]
