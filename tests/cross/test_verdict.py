@@ -3,6 +3,8 @@ against this year's report."""
 
 from __future__ import annotations
 
+import pytest
+
 from nlp.cross.match import syllable_overlap
 from nlp.cross.passages import make_passage
 from nlp.cross.records import Identity
@@ -87,43 +89,31 @@ def test_owned_with_a_hedge_inside(matcher):
     assert collective_verdict(FUND, ["head"], [], report, OTHERS, matcher).verdict == "owned"
 
 
-def test_owned_by_a_plan_whose_reason_is_the_writers_past_fault(matcher):
+def _plan(reason: str) -> tuple[str, str]:
+    return f"Từ tháng 1/2026 tôi sẽ trực tiếp đôn đốc thu quỹ Quốc phòng - an ninh từng xóm, {reason}", "remedies"
+
+
+@pytest.mark.parametrize(
+    "reason, verdict",
+    [
+        ("vì năm qua tôi đã để 41 hộ chưa nộp đến cuối năm mà không nhắc.", "owned"),
+        # the fault a few words on
+        (
+            "vì năm qua tôi đã giao hết việc thu cho các trưởng xóm mà không hỏi lại lần nào, để 41 hộ chưa nộp.",
+            "owned",
+        ),
+        ("vì năm qua tôi đã giao hết việc thu cho các trưởng xóm.", "absent"),  # no fault in the reason
+        ("vì tôi đã đề nghị xã cho thu theo quý.", "absent"),  # a proposal: "đề" folds like "để"
+    ],
+)
+def test_owned_by_a_plan_whose_reason_is_the_writers_past_fault(matcher, reason, verdict):
     """A remedy that gives the writer's own fault of the year as its reason owns the item, though it stands among the
-    remedies; a plan alone ("mỗi tháng nghe báo cáo số hộ đã nộp quỹ") owns nothing, nor does a reason that is a
-    proposal ("vì tôi đã đề nghị …": "đề" folds like "để")."""
-    plan = (
-        "Từ tháng 1/2026 tôi sẽ trực tiếp đôn đốc thu quỹ Quốc phòng - an ninh từng xóm, vì năm qua tôi đã để 41 hộ "
-        "chưa nộp đến cuối năm mà không nhắc.",
-        "remedies",
-    )
-    decision = collective_verdict(FUND, ["head"], [], _report(plan), OTHERS, matcher)
-    assert decision.verdict == "owned" and decision.passage.section == "remedies"
-    proposal = (
-        "Từ tháng 1/2026 tôi sẽ trực tiếp đôn đốc thu quỹ Quốc phòng - an ninh từng xóm, vì tôi đã đề nghị xã cho "
-        "thu theo quý.",
-        "remedies",
-    )
-    assert collective_verdict(FUND, ["head"], [], _report(proposal), OTHERS, matcher).verdict == "absent"
+    remedies (the fault may come a few words after "tôi đã"); a plan alone owns nothing, nor does a reason that gives
+    no fault or is a proposal."""
+    decision = collective_verdict(FUND, ["head"], [], _report(_plan(reason)), OTHERS, matcher)
+    assert decision.verdict == verdict
+    assert verdict == "absent" or decision.passage.section == "remedies"
     assert collective_verdict(FUND, ["head"], [], _report(), OTHERS, matcher).verdict == "absent"
-
-
-def test_owned_by_a_plan_whose_reason_gives_the_fault_a_few_words_on(matcher):
-    """The writer's fault in a plan's reason need not follow "tôi đã" at once: "vì năm qua tôi đã giao hết việc thu cho
-    trưởng xóm mà không hỏi lại" owns the item; the same reason without a fault ("… giao hết việc thu cho trưởng xóm")
-    owns nothing."""
-    plan = (
-        "Từ tháng 1/2026 tôi sẽ trực tiếp đôn đốc thu quỹ Quốc phòng - an ninh từng xóm, vì năm qua tôi đã giao hết "
-        "việc thu cho các trưởng xóm mà không hỏi lại lần nào, để 41 hộ chưa nộp đến cuối năm.",
-        "remedies",
-    )
-    decision = collective_verdict(FUND, ["head"], [], _report(plan), OTHERS, matcher)
-    assert decision.verdict == "owned" and decision.passage.section == "remedies"
-    faultless = (
-        "Từ tháng 1/2026 tôi sẽ trực tiếp đôn đốc thu quỹ Quốc phòng - an ninh từng xóm, vì năm qua tôi đã giao hết "
-        "việc thu cho các trưởng xóm.",
-        "remedies",
-    )
-    assert collective_verdict(FUND, ["head"], [], _report(faultless), OTHERS, matcher).verdict == "absent"
 
 
 def test_owned_when_the_next_sentence_takes_this_fault_after_a_few_words(matcher):
