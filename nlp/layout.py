@@ -121,22 +121,24 @@ def is_page_mark(line: str) -> bool:
 def page_marks(text: str) -> list[tuple[int, int]]:
     """(start, end) of what the layout stage blanks out of ``text`` (:attr:`Layout.view`): page numbers and running
     headers on lines of their own, and page numbers glued to the start of a page's first line; in order."""
-    spans = physical_lines(text)
-    marks = _marks(text, spans)
-    _, glued = _unglue_page_numbers(text, spans, marks)
-    return sorted([spans[i] for i in marks] + glued)
+    return page_reading(text)[0]
 
 
 def full_line_width(text: str) -> int | None:
     """The width a hard-wrapped text (a PDF's copy) fills its lines to, the length from which a line is full (a
     sentence that ends at the end of a full line may be followed on the next line by the next one of the same
     paragraph); None when the text is not hard-wrapped."""
+    return page_reading(text)[1]
+
+
+def page_reading(text: str) -> tuple[list[tuple[int, int]], int | None]:
+    """:func:`page_marks` and :func:`full_line_width` of ``text``, its lines read once."""
     spans = physical_lines(text)
     marks = _marks(text, spans)
+    _, glued = _unglue_page_numbers(text, spans, marks)
     content = [spans[i] for i in range(len(spans)) if i not in marks]
-    if not _looks_wrapped(text, content):
-        return None
-    return int(_rules().full_share * _wrap_width(text, content))
+    full = int(_rules().full_share * _wrap_width(text, content)) if _looks_wrapped(text, content) else None
+    return sorted([spans[i] for i in marks] + glued), full
 
 
 @dataclass

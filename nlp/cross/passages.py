@@ -11,7 +11,7 @@ from functools import cache, wraps
 from nlp.cross.config import cue, settings
 from nlp.doc import Unit
 from nlp.features import find_anchors
-from nlp.layout import full_line_width, is_page_mark, page_marks
+from nlp.layout import is_page_mark, page_reading
 from nlp.lexicon import Hit, default_lexicons
 from nlp.normalize import fold
 from nlp.schema import AnalysisResult
@@ -233,7 +233,7 @@ def passages(file: str, result: AnalysisResult, units: Sequence[Unit] | None = N
     full: int | None = None  # the width of a full line of a hard-wrapped text (read with the marks), else None
     for start, end, section, generic in spans:
         if marks is None and "\n" in result.text[start:end]:
-            marks, full = page_marks(result.text), full_line_width(result.text)
+            marks, full = page_reading(result.text)
         inside = [(max(s, start) - start, min(e, end) - start) for s, e in marks or () if s < end and e > start]
         item = make_passage(
             result.text[start:end],
@@ -281,9 +281,11 @@ _LINE_LEAD = re.compile(r"(?:^|\n)[ \t]*(?:[-+•*–]|\(?\d{1,2}(?:\.\d{1,2})*[
 
 # a list marker run into a paragraph after the sentence before it ("… còn 7 hộ chưa đóng. 2. Cống …"), before the
 # sentence or at its start (where the analysis kept the marker in the sentence)
-_INLINE_LEAD = re.compile(r"[.;:!?][ \t]+(?:\(?\d{1,2}(?:\.\d{1,2})*[.)]|[a-hđ][.)]|[-+•*–])[ \t]+$")
-_ITEM_MARKER = re.compile(r"(?:\(?\d{1,2}(?:\.\d{1,2})*[.)]|[a-hđ][.)]|[-+•*–])[ \t]+")
-_AFTER_SENTENCE = re.compile(r"[.;:!?][ \t]+$")
+_MARKER = r"(?:\(?\d{1,2}(?:\.\d{1,2})*[.)]|[a-hđ][.)]|[-+•*–])[ \t]+"  # a list marker and the space after it
+_ENDED = r"[.;:!?][ \t]+"  # a sentence's end punctuation and the space after it
+_INLINE_LEAD = re.compile(_ENDED + _MARKER + "$")
+_ITEM_MARKER = re.compile(_MARKER)
+_AFTER_SENTENCE = re.compile(_ENDED + "$")
 
 
 def _opens_line(text: str, start: int, full: int | None = None) -> bool:
