@@ -211,6 +211,7 @@ def passages(file: str, result: AnalysisResult, units: Sequence[Unit] | None = N
             continue
         start = sentence.start + text.index(stripped)
         end = start + len(stripped)
+        start = _past_marker(result.text, start, end)
         if lead is not None and _continues(result.text, lead, start):
             start = lead
         lead = None
@@ -302,6 +303,14 @@ def _opens_line(text: str, start: int, full: int | None = None) -> bool:
     if _LINE_LEAD.search(text, max(0, start - 60), start) or _INLINE_LEAD.search(text, max(0, start - 12), start):
         return True
     return bool(_ITEM_MARKER.match(text, start)) and bool(_AFTER_SENTENCE.search(text, max(0, start - 4), start))
+
+
+def _past_marker(text: str, start: int, end: int) -> int:
+    """Where the sentence at ``start`` begins past a list marker the analysis kept in it (a part pasted as one
+    paragraph: "… còn 7 hộ chưa đóng. 2. Cống …" gives the sentence "2. Cống …"), as it begins after a line's marker;
+    a sentence that would be left shorter than a passage is kept whole."""
+    marker = _ITEM_MARKER.match(text, start)
+    return start if marker is None or end - marker.end() < 8 else marker.end()
 
 
 def _continues(text: str, lead: int, start: int) -> bool:

@@ -38,6 +38,32 @@ def test_a_part_s_heading_is_not_read_into_its_first_item_when_the_report_is_one
     assert len(pasted) == 2 and pasted[0].startswith("Tỷ lệ học sinh lớp 5")  # not "1. Hạn chế, khuyết điểm a) Tỷ …"
 
 
+NUMBERED = """CHI BỘ THÔN KHE MÂY
+BÁO CÁO KIỂM ĐIỂM TẬP THỂ CHI BỘ NĂM 2025
+
+I. Ưu điểm, kết quả đạt được
+1. Chi bộ sinh hoạt đủ 12/12 kỳ, thôn giữ danh hiệu khu dân cư văn hóa.
+II. Hạn chế, khuyết điểm và nguyên nhân
+1. Hạn chế, khuyết điểm
+1. Quỹ làm đường bê tông xóm Cọ mới thu được 96/140 triệu đồng, còn 23 hộ chưa đóng.
+2. Cống thoát nước đầu xóm Trại bị lấp từ tháng 8/2025 mà thôn chưa nạo vét.
+- Tổ tự quản môi trường ngừng thu gom rác từ tháng 10.
+2. Nguyên nhân
+Chi ủy chưa kiểm tra thường xuyên việc thực hiện các nghị quyết chuyên đề.
+"""
+
+
+def test_an_item_s_list_marker_run_into_a_paragraph_is_left_out_of_its_sentence():
+    """A part pasted as one paragraph keeps each item's marker in the analysis's sentence ("… chưa đóng. 2. Cống
+    …"): the checks read the item from its first word, as when it opens a line, so that its quote and offsets do
+    not carry the marker."""
+    text = one_line(NUMBERED)
+    found = shortcomings(passages("t.txt", analyze(text)))
+    assert [item.passage.text for item in found] == _items(NUMBERED)
+    assert [item.passage.text.split()[0] for item in found] == ["Quỹ", "Cống", "Tổ"]
+    assert all(text[item.passage.start : item.passage.end] == item.passage.text for item in found)
+
+
 def test_a_page_number_between_two_lines_of_a_sentence_is_left_out_of_its_reading():
     assert flat_text("Trong năm còn 37 hồ sơ bị trả lại,\n2\ntập trung ở các dự án") == (
         "Trong năm còn 37 hồ sơ bị trả lại, tập trung ở các dự án"
