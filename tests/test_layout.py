@@ -412,6 +412,21 @@ def test_header_fields_run_into_one_paragraph_end_at_the_next_label_written_with
     assert sentence in _content(f"I. Ưu điểm, kết quả đạt được\n{sentence}\n")
 
 
+def test_a_unit_s_name_in_small_letters_before_a_colon_is_the_sentence_s_word_not_a_header_field():
+    """ "Đơn vị:", "Chi bộ:" and "Đảng bộ:" run into a pasted header end the field before them; "… hai việc chưa đạt
+    của đơn vị: số tiền thuế nợ …" and "… trong sinh hoạt chi bộ: cả năm tôi …" are words of one sentence (the
+    sentence had been cut there, its second half read as a heading and left out of the analysis)."""
+    owning = (
+        "Với cương vị Bí thư chi bộ, tôi nhận trách nhiệm về hai việc chưa đạt của đơn vị: số tiền thuế nợ còn 18,4 "
+        "tỷ đồng vì tôi chưa làm việc với 14 doanh nghiệp; và việc chuyển hộ khoán sang kê khai mới đạt 42%."
+    )
+    speaking = "Trong sinh hoạt chi bộ: cả năm tôi chỉ phát biểu 3 lần, chưa mạnh dạn góp ý."
+    content = _content(f"V. Trách nhiệm cá nhân đối với hạn chế, khuyết điểm của tập thể\n{owning}\n{speaking}\n")
+    assert owning in content and speaking in content
+    header = "Họ và tên: Lò Văn Tú Chức vụ Đảng: Đảng viên Đơn vị: Chi bộ thôn Nà Tàn\nI. Ưu điểm, kết quả đạt được\n"
+    assert analyze(header + "Tôi tiêm phòng đủ 1.030 con trâu, bò ở 3 thôn.\n").header.party_position == "Đảng viên"
+
+
 def test_full_line_width_is_given_for_a_hard_wrapped_text_only():
     """A PDF's copy wrapped at 70 characters fills its lines to about 70; a text with a sentence a line has none."""
     from nlp.layout import full_line_width

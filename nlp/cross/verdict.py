@@ -15,9 +15,10 @@ from functools import lru_cache
 from nlp.cross.config import cue, cues, matching, settings
 from nlp.cross.identity import with_fields, words_of
 from nlp.cross.match import Match, Matcher, shared_phrases, syllable_overlap
-from nlp.cross.passages import Passage, per_passage
+from nlp.cross.passages import Passage, make_passage, per_passage
 from nlp.cross.responsibility import Shortcoming, covers_topic, has_figures, in_area, topic_words
 from nlp.cross.stance import reads_as as model_reads_as
+from nlp.normalize import fold
 
 
 @dataclass
@@ -193,8 +194,12 @@ def clean_claim(item: Passage) -> bool:
 
 def _about(match: Match) -> bool:
     """A cause line ("Nguyên nhân chủ quan: tôi giao việc …") owns an item only when it shares its words."""
-    cause = match.passage.section == "causes" or cue("not_shortcoming", match.passage.folded)
-    return not cause or match.overlap >= matching("cause_overlap")
+    return not _cause_line(match.passage) or match.overlap >= matching("cause_overlap")
+
+
+def _cause_line(line: Passage) -> bool:
+    """A sentence of the causes, or one opening on their title."""
+    return line.section == "causes" or bool(cue("not_shortcoming", line.folded))
 
 
 def collective_verdict(
@@ -223,6 +228,7 @@ def collective_verdict(
     owned = next((m for m in same if _owning(m.passage) and _about(m) and not denies(m.passage)), None)
     owned = owned or _owned_in_its_phrases(item, candidates, others, matcher)
     owned = owned or _owned_in_the_next(same, report, item, others, matcher)
+    owned = owned or _owned_in_a_clause(item, candidates, others, matcher, baseline)
     denying = next((m for m in same if denies(m.passage)), None)
     if denying and (
         owned is None or denying.score >= owned.score or denying.overlap >= owned.overlap
@@ -282,6 +288,81 @@ def _owned_in_the_next(
             continue  # it names another item: its own, not this one's (its words are not asked: it names none)
         return match
     return None
+
+
+def _owned_in_a_clause(
+    item: Shortcoming, candidates: list[Passage], others: list[Shortcoming], matcher: Matcher, baseline: list[Passage]
+) -> Match | None:
+    """A long first-person sentence that owns several of the collective's shortcomings at once, each in a clause of
+    its own ("Với cương vị bí thư chi bộ, tôi nhận trách nhiệm … về việc lớp 1 ở Bản Chài còn 8 em chưa đọc thông
+    vì …, về việc tiền ăn trưa … chi chậm …, và về việc dãy phòng học … dột …"): matched whole, such a sentence is as
+    close to each item as to the others. ``item`` is owned where one of its clauses names it (the same item, closer
+    to it than to any other) and the writer's own act in the fault is stated in that clause, or in a clause that
+    names no item (a lead or a reason given for all of them: "…, vì tôi đã không đưa ba việc này vào …"); taking
+    the responsibility alone, over a bare list, owns nothing (it shares it: a `diffused` item)."""
+    for said in candidates:
+        if not said.first_person or not _has_clauses(said) or _cause_line(said) or denies(said) or clean_claim(said):
+            continue  # a cause line's clauses are causes ("chủ quan: …; khách quan: …"), not items
+        parts = clauses(said)
+        named = [
+            m
+            for m in matcher.same_item(item.passage, parts, baseline)
+            if m.overlap >= matching("clause_overlap") and _mutual(m, item, others, matcher)
+        ]
+        if not named:
+            continue
+        best = named[0]
+        if own_act(best.passage) or any(
+            own_act(part) and not _names_any(part, others, matcher, baseline)
+            for part in parts
+            if part is not best.passage
+        ):
+            return Match(said, best.score, best.cosine, best.overlap)
+    return None
+
+
+def _has_clauses(said: Passage) -> bool:
+    """Long enough, and cut into clauses, to name several items."""
+    return len(said.text) >= matching("clause_sentence") and bool(cue("clause_cut", said.folded))
+
+
+def _names_any(part: Passage, items: list[Shortcoming], matcher: Matcher, baseline: list[Passage]) -> bool:
+    return any(matcher.same_item(other.passage, [part], baseline) for other in items)
+
+
+@per_passage
+def own_act(said: Passage) -> bool:
+    """The writer's own act in a fault stated outright ("vì tôi không dự giờ …", "tôi đã để …", "do tôi ký …"), not
+    only the responsibility taken for it ("tôi nhận trách nhiệm người đứng đầu về …")."""
+    folded = _without_no_fault(said.folded)
+    for name in ("own_fault", "past_fault_reason"):
+        for pattern in cues()[name]:
+            if any("trach nhiem" not in found.group(0) for found in pattern.finditer(folded)):
+                return True
+    return False
+
+
+def clauses(said: Passage) -> tuple[Passage, ...]:
+    """The clauses of a long sentence, each a passage of its own (offsets into the same report), cut where
+    cross.yaml ``clause_cut`` does (";", ":", "…, (và) (về) việc / vụ …", "…, cụ thể là …"); pieces too short to name
+    an item are left out (remembered: the checks ask them of the same sentence for each collective shortcoming)."""
+    return _clauses(said.text, said.section, said.file, said.start)
+
+
+@lru_cache(maxsize=1 << 12)
+def _clauses(text: str, section: str | None, file: str, start: int) -> tuple[Passage, ...]:
+    found = []
+    begin = 0
+    folded = fold(text)  # the text as written (its line breaks kept), folded letter by letter
+    cuts = [m.span() for pattern in cues()["clause_cut"] for m in pattern.finditer(folded)]
+    for cut_start, cut_end in [*sorted(cuts), (len(folded), len(folded))]:
+        piece = text[begin:cut_start]
+        stripped = piece.strip()
+        if len(stripped) >= matching("clause_piece"):
+            offset = begin + piece.index(stripped)
+            found.append(make_passage(stripped, section, file=file, start=start + offset))
+        begin = max(begin, cut_end)
+    return tuple(found)
 
 
 def _owned_in_its_phrases(
