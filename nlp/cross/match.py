@@ -28,6 +28,7 @@ from itertools import pairwise
 import numpy as np
 
 from nlp.cross.config import calibration, default_matcher, matcher_names, matching
+from nlp.cross.figures import approximate, exact_values, shared_approximately
 from nlp.cross.passages import Passage, stop_syllables
 
 Embedder = Callable[[list[str]], np.ndarray]
@@ -220,12 +221,20 @@ def _phrases(folded: str) -> frozenset[tuple[str, str]]:
 
 
 def anchor_term(a: Passage, b: Passage, weight: float | None = None) -> float:
-    """+weight × the share of anchors shared; −weight when both give numbers and none agree."""
+    """+weight × the share of anchors shared; −weight when both give numbers and none agree. A figure one sentence
+    gives approximately ("hơn hai phần ba", "gần 400 triệu": :mod:`nlp.cross.figures`) and the other exactly near
+    enough (68,7%, 386) is shared, not a disagreement."""
     weight = matching("anchor_weight") if weight is None else weight
     anchors_a, anchors_b = a.numbers | a.named, b.numbers | b.named
-    if not anchors_a or not anchors_b:
+    approx_a, approx_b = approximate(a.folded), approximate(b.folded)
+    if not (anchors_a or approx_a) or not (anchors_b or approx_b):
         return 0.0
-    shared = len(anchors_a & anchors_b) / min(len(anchors_a), len(anchors_b))
-    if a.numbers and b.numbers and not (a.numbers & b.numbers):
+    near = 0
+    if approx_a or approx_b:
+        near = shared_approximately(exact_values(a.folded), approx_b) + shared_approximately(
+            exact_values(b.folded), approx_a
+        )
+    if a.numbers and b.numbers and not (a.numbers & b.numbers) and not near:
         return -weight
-    return weight * shared
+    size = min(len(anchors_a) + len(approx_a), len(anchors_b) + len(approx_b))
+    return weight * min(1.0, (len(anchors_a & anchors_b) + near) / size)

@@ -307,18 +307,29 @@ def _owned_in_a_clause(
         named = [
             m
             for m in matcher.same_item(item.passage, parts, baseline)
-            if m.overlap >= matching("clause_overlap") and _mutual(m, item, others, matcher)
+            if _names_in_a_clause(m, item) and _mutual(m, item, others, matcher)
         ]
-        if not named:
-            continue
+        if not named or not _names_several(parts, others, matcher, baseline):
+            continue  # a sentence on one fault is read whole
         best = named[0]
-        if own_act(best.passage) or any(
-            own_act(part) and not _names_any(part, others, matcher, baseline)
-            for part in parts
-            if part is not best.passage
-        ):
+        if _diffuse_only(best.passage.folded) and not cue("own_part", best.passage.folded):
+            continue  # "còn việc … thì tôi cùng chi ủy chịu trách nhiệm chung": shared, not owned
+        if _act_covers(parts, parts.index(best.passage), others, matcher, baseline):
             return Match(said, best.score, best.cosine, best.overlap)
     return None
+
+
+def _names_in_a_clause(match: Match, item: Shortcoming) -> bool:
+    """A clause names the item in its own words: it shares ``clause_overlap`` of its content syllables and
+    ``clause_shared`` of them at least (a short clause's encoding is loose: "tháng 9 mới có tờ trình" is no item), and
+    it is neither a reason ("nhưng chủ yếu là do tôi …", which gives the writer's act, not the item) nor the writer's
+    post ("là Chủ tịch Ủy ban nhân dân xã") (cross.yaml ``clause_not_item``)."""
+    part = match.passage
+    return (
+        match.overlap >= matching("clause_overlap")
+        and len(part.syllables & item.passage.syllables) >= matching("clause_shared")
+        and not cue("clause_not_item", part.folded)
+    )
 
 
 def _has_clauses(said: Passage) -> bool:
@@ -326,8 +337,38 @@ def _has_clauses(said: Passage) -> bool:
     return len(said.text) >= matching("clause_sentence") and bool(cue("clause_cut", said.folded))
 
 
+def _act_covers(
+    parts: tuple[Passage, ...], index: int, items: list[Shortcoming], matcher: Matcher, baseline: list[Passage]
+) -> bool:
+    """The writer's own act covers the item named in clause ``index``: stated in that clause, in a lead before the
+    first clause naming an item ("Năm qua tôi đã để xảy ra những việc sau: …"), or in the first clause after it that
+    states an act, where that clause names no item itself ("…, vì tôi không kiểm tra …": a reason goes with the items
+    before it, not with those after, and not past another item's own act)."""
+    if own_act(parts[index]):
+        return True
+    naming = [_names_any(part, items, matcher, baseline) for part in parts]
+    first = naming.index(True) if True in naming else index
+    if any(own_act(part) for part in parts[:first]):
+        return True
+    following = next((j for j in range(index + 1, len(parts)) if own_act(parts[j])), None)
+    return following is not None and not naming[following]
+
+
+def _names_several(
+    parts: tuple[Passage, ...], items: list[Shortcoming], matcher: Matcher, baseline: list[Passage]
+) -> bool:
+    """Two items at least are named each in a clause of the sentence."""
+    named = {id(item) for item in items for part in parts if _names_any(part, [item], matcher, baseline)}
+    return len(named) >= 2
+
+
 def _names_any(part: Passage, items: list[Shortcoming], matcher: Matcher, baseline: list[Passage]) -> bool:
-    return any(matcher.same_item(other.passage, [part], baseline) for other in items)
+    """The clause names one of the items as :func:`_names_in_a_clause` reads it."""
+    return any(
+        _names_in_a_clause(match, other)
+        for other in items
+        for match in matcher.same_item(other.passage, [part], baseline)
+    )
 
 
 @per_passage
