@@ -141,6 +141,19 @@ def test_owned_when_the_next_sentence_gives_the_writer_s_part(matcher):
     assert collective_verdict(ROAD, ["head"], [], _report(named, other), OTHERS, matcher).verdict == "diffused"
 
 
+def test_owned_when_the_next_sentence_opens_on_the_writer_s_own_failure(matcher):
+    """ "Có bốn kỳ … phải hoãn." then "Tôi đã không gặp riêng những đồng chí vắng nhiều …": a sentence that opens on
+    what the writer failed to do goes on from the item named before it."""
+    named = ("Tuyến đường bê tông nội đồng xóm Bến dài 1,2 km năm nay khởi công chậm 4 tháng.", "shortcomings")
+    part = (
+        "Tôi đã không đôn đốc các hộ ký biên bản hiến đất làm đường từ đầu năm, cũng không báo cáo xã xin lùi tiến độ.",
+        "shortcomings",
+    )
+    assert collective_verdict(ROAD, ["head"], [], _report(named, part), OTHERS, matcher).verdict == "owned"
+    field = ("Đây là phần việc tôi trực tiếp theo dõi nhưng cả năm tôi chỉ xuống hiện trường một lần.", "shortcomings")
+    assert collective_verdict(ROAD, ["head"], [], _report(named, field), OTHERS, matcher).verdict == "owned"
+
+
 def test_diffused_when_named_without_own_part(matcher):
     report = _report(
         (
