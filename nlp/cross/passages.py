@@ -79,20 +79,24 @@ def make_passage(
     anchor_kinds: Collection[str] | None = None,
     unit: Unit | None = None,
     marks: Sequence[tuple[int, int]] = (),
+    hits: bool = True,
 ) -> Passage:
     """A passage from a sentence's text (hits and anchors computed here; ``anchor_kinds``: the kinds of anchor the
     analysis found in this very sentence, when known — without a named one, the anchors are not looked for again;
     ``unit``: the analysis's unit of this very sentence, annotated with the shipped lexicons, when at hand — where
     its text and folded text are the passage's, its lexicon hits and anchors are taken, not searched again;
-    ``marks``: the page marks inside the sentence, offsets into ``text``: left out of its reading)."""
+    ``marks``: the page marks inside the sentence, offsets into ``text``: left out of its reading; ``hits``: False for
+    a piece read only for its words and anchors, not its lexicon hits, such as a clause of a long sentence)."""
     flat = flat_text(text, marks)
     same = unit is not None and unit.text == flat  # a unit's folded form is its text folded: not folded again
     folded = _mask_collisions(flat, unit.folded if same else fold(flat))
+    found: list[Hit] = []
     if same and unit.folded == folded:
-        hits = list(unit.hits)
+        found = list(unit.hits)
         anchors = unit.anchors
     else:
-        hits = default_lexicons().find(flat, folded, accent_insensitive=accent_insensitive)
+        if hits:
+            found = default_lexicons().find(flat, folded, accent_insensitive=accent_insensitive)
         known_none = anchor_kinds is not None and not _NAMED_KINDS.intersection(anchor_kinds)
         anchors = {} if known_none else find_anchors(flat, folded, _NAMED_KINDS)
     named = {folded[s:e].strip() for kind in _NAMED_KINDS_ORDER for s, e in anchors.get(kind, [])}
@@ -104,7 +108,7 @@ def make_passage(
         text=text,
         section=section,
         folded=folded,
-        hits=hits,
+        hits=found,
         numbers=_numbers(folded),
         named=frozenset(n for n in named if n),
         syllables=frozenset(_SYLLABLE.findall(folded)).difference(stop),

@@ -300,7 +300,10 @@ def _owned_in_a_clause(
     to it than to any other) and the writer's own act in the fault is stated in that clause, or in a clause that
     names no item (a lead or a reason given for all of them: "…, vì tôi đã không đưa ba việc này vào …"); taking
     the responsibility alone, over a bare list, owns nothing (it shares it: a `diffused` item)."""
+    shared = matching("clause_shared")
     for said in candidates:
+        if len(said.syllables & item.passage.syllables) < shared:  # no clause of it can name the item
+            continue
         if not said.first_person or not _has_clauses(said) or _cause_line(said) or denies(said) or clean_claim(said):
             continue  # a cause line's clauses are causes ("chủ quan: …; khách quan: …"), not items
         parts = clauses(said)
@@ -346,7 +349,7 @@ def _act_covers(
     before it, not with those after, and not past another item's own act)."""
     if own_act(parts[index]):
         return True
-    naming = [_names_any(part, items, matcher, baseline) for part in parts]
+    naming = [bool(names) for names in _clause_names(parts, items, matcher, baseline)]
     first = naming.index(True) if True in naming else index
     if any(own_act(part) for part in parts[:first]):
         return True
@@ -358,17 +361,28 @@ def _names_several(
     parts: tuple[Passage, ...], items: list[Shortcoming], matcher: Matcher, baseline: list[Passage]
 ) -> bool:
     """Two items at least are named each in a clause of the sentence."""
-    named = {id(item) for item in items for part in parts if _names_any(part, [item], matcher, baseline)}
-    return len(named) >= 2
+    return len(set().union(*_clause_names(parts, items, matcher, baseline))) >= 2
 
 
-def _names_any(part: Passage, items: list[Shortcoming], matcher: Matcher, baseline: list[Passage]) -> bool:
-    """The clause names one of the items as :func:`_names_in_a_clause` reads it."""
-    return any(
-        _names_in_a_clause(match, other)
-        for other in items
-        for match in matcher.same_item(other.passage, [part], baseline)
-    )
+def _clause_names(
+    parts: tuple[Passage, ...], items: list[Shortcoming], matcher: Matcher, baseline: list[Passage]
+) -> list[set[int]]:
+    """For each clause, the positions in ``items`` of those it names (:func:`_names_in_a_clause`); remembered on the
+    matcher, which checks one unit: the checks ask it of the same sentence for each of the unit's items."""
+    key = ("clause_names", id(parts), id(items))
+    known = matcher.memo.get(key)
+    if known is not None and known[0] is parts and known[1] is items:
+        return known[2]
+    found = [
+        {
+            number
+            for number, item in enumerate(items)
+            if any(_names_in_a_clause(m, item) for m in matcher.same_item(item.passage, [part], baseline))
+        }
+        for part in parts
+    ]
+    matcher.memo[key] = (parts, items, found)
+    return found
 
 
 @per_passage
@@ -384,7 +398,8 @@ def own_act(said: Passage) -> bool:
 
 
 def clauses(said: Passage) -> tuple[Passage, ...]:
-    """The clauses of a long sentence, each a passage of its own (offsets into the same report), cut where
+    """The clauses of a long sentence, each a passage of its own (offsets into the same report; words and anchors,
+    no lexicon hits), cut where
     cross.yaml ``clause_cut`` does (";", ":", "…, (và) (về) việc / vụ …", "…, cụ thể là …"); pieces too short to name
     an item are left out (remembered: the checks ask them of the same sentence for each collective shortcoming)."""
     return _clauses(said.text, said.section, said.file, said.start)
@@ -401,7 +416,7 @@ def _clauses(text: str, section: str | None, file: str, start: int) -> tuple[Pas
         stripped = piece.strip()
         if len(stripped) >= matching("clause_piece"):
             offset = begin + piece.index(stripped)
-            found.append(make_passage(stripped, section, file=file, start=start + offset))
+            found.append(make_passage(stripped, section, file=file, start=start + offset, hits=False))
         begin = max(begin, cut_end)
     return tuple(found)
 
