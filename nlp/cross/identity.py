@@ -402,7 +402,14 @@ _COLUMN_GAP = re.compile(r"\s{3,}|\t| \| ")
 _CHI_BO = re.compile(r"^chi bo\b")
 # the national heading of the right column run onto the line, whole or cut where a fixed-width text wrapped it
 _NATIONAL_HEADING = re.compile(
-    r"\s(dang cong san viet nam|cong hoa xa hoi chu nghia|dang cong san\s*$|cong hoa xa hoi\s*$)"
+    r"\s(dang cong san viet nam|cong hoa xa hoi chu nghia|dang cong(?: san(?: viet)?)?\s*$|cong hoa(?: xa(?: hoi)?)?\s*$)"
+)
+# the rest of a right-column line that a fixed-width text wrapped onto a line of its own, between the left column's
+# lines ("ĐẢNG CỘNG SẢN⏎VIỆT NAM", "Đồng Nê, ngày 11⏎tháng 12 năm 2025", "Mẫu 01-HD⏎KĐ.ĐG 2025"): no line of the left
+# column, so a name wrapped there goes on past it
+_WRAPPED_REMNANT = re.compile(
+    r"^(?:(?:(?:dang )?cong )?san )?viet nam$|^(?:(?:xa hoi )?chu nghia )viet nam$|^(?:ngay \d+ )?thang \d+ nam \d{4}$"
+    r"|^[\w.-]*\s?kd\.?\s?dg \d{4}$|^doc lap\W+tu do\W+hanh phuc$"
 )
 _INNER_BODY = re.compile(r"(?<=\w)(?:\s+[-–—]\s+|\s*,\s*|\s+)(?=chi bo\b)")
 _BODY_ABBREVIATION = re.compile(r"^(\w+)(?=\s)")
@@ -427,6 +434,8 @@ def _header_bodies(text: str) -> list[str]:
     for line in text.splitlines()[:12]:
         if HEADER_TITLE.match(_fold_line(line)):  # the title: what follows is the report, no body of its header
             break
+        if _WRAPPED_REMNANT.match(_fold_line(line.strip())):
+            continue
         cell = _COLUMN_GAP.split(line.strip())[0].strip() if line.strip() else ""
         national = _NATIONAL_HEADING.search(_fold_line(cell))
         rest = ""

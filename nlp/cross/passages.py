@@ -289,6 +289,11 @@ _LINE_LEAD = re.compile(r"(?:^|\n)[ \t]*(?:[-+•*–]|\(?\d{1,2}(?:\.\d{1,2})*[
 _MARKER = r"(?:\(?\d{1,2}(?:\.\d{1,2})*[.)]|[a-hđ][.)]|[-+•*–])[ \t]+"  # a list marker and the space after it
 _ENDED = r"[.;:!?][ \t]+"  # a sentence's end punctuation and the space after it
 _INLINE_LEAD = re.compile(_ENDED + _MARKER + "$")
+# an item of a list counted in words: "Một là, …", "Hai là, …", "Thứ nhất, …", "Thứ hai: …"
+_ORDINAL_WORD = re.compile(
+    r"(?:(?:Một|Hai|Ba|Bốn|Năm|Sáu|Bảy|Tám|Chín|Mười)\s+là|Thứ\s+(?:nhất|hai|ba|tư|năm|sáu|bảy|tám|chín|mười))\s*[,:]",
+    re.IGNORECASE,
+)
 _ITEM_MARKER = re.compile(_MARKER)
 _AFTER_SENTENCE = re.compile(_ENDED + "$")
 
@@ -299,6 +304,8 @@ def _opens_line(text: str, start: int, full: int | None = None) -> bool:
     keeps its items apart, and an item's later sentences with them). In a hard-wrapped text (``full``: the length
     of a full line) a sentence that opens a line after a full one, with no list marker, only happened to: the
     sentence before ended where the line did, and a line break means nothing."""
+    if _ORDINAL_WORD.match(text, start):  # "Hai là, sinh hoạt chuyên môn …", "Thứ ba, …": an item of a list in words
+        return True
     if start == 0 or text[start - 1] == "\n":  # the line's first character
         if full is None or start == 0 or _ITEM_MARKER.match(text, start):
             return True

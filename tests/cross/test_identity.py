@@ -557,6 +557,23 @@ def test_a_national_heading_wrapped_onto_the_next_line_is_no_part_of_the_body_s_
     )
 
 
+def test_a_body_s_name_goes_on_past_the_right_column_s_lines_a_wrapped_text_puts_between():
+    """Wrapped at 70 characters, the right column's "ĐẢNG CỘNG SẢN VIỆT NAM", date and form number fall onto lines of
+    their own between the two lines of a body's name ("… KHAI THÁC⏎VIỆT NAM⏎CÔNG TRÌNH THỦY LỢI HÀ LŨY"), or are cut
+    after "ĐẢNG CỘNG": the names are read whole, without them (reports of one unit had been left unlinked)."""
+    text = (
+        "ĐẢNG BỘ CÔNG TY TNHH MTV KHAI THÁC ĐẢNG CỘNG SẢN\nVIỆT NAM\nCÔNG TRÌNH THỦY LỢI HÀ LŨY\n"
+        "CHI BỘ XÍ NGHIỆP KHAI THÁC CÔNG TRÌNH Đồng Nê, ngày 11\ntháng 12 năm 2025\nTHỦY LỢI ĐỒNG NÊ\n"
+        "Mẫu 01-HD\nKĐ.ĐG 2025\nBÁO CÁO\n"
+    )
+    assert _header_bodies(text) == [
+        "ĐẢNG BỘ CÔNG TY TNHH MTV KHAI THÁC CÔNG TRÌNH THỦY LỢI HÀ LŨY",
+        "CHI BỘ XÍ NGHIỆP KHAI THÁC CÔNG TRÌNH THỦY LỢI ĐỒNG NÊ",
+    ]
+    cut = "ĐẢNG BỘ CÔNG TY TNHH MTV KTCT THỦY LỢI HÀ LŨY ĐẢNG CỘNG\nSẢN VIỆT NAM\nCHI BỘ XÍ NGHIỆP ĐỒNG NÊ\nBÁO CÁO\n"
+    assert _header_bodies(cut) == ["ĐẢNG BỘ CÔNG TY TNHH MTV KTCT THỦY LỢI HÀ LŨY", "CHI BỘ XÍ NGHIỆP ĐỒNG NÊ"]
+
+
 def test_a_header_pasted_as_one_line_gives_the_chi_bo_written_in_small_letters_after_the_national_heading():
     text = (
         "ĐẢNG BỘ CÔNG TY CP CẤP NƯỚC AN PHÚ ĐẢNG CỘNG SẢN VIỆT NAM Chi bộ Kỹ thuật - Sản xuất Tân An, ngày 06 tháng 12 "

@@ -114,3 +114,45 @@ def test_a_numbered_line_cut_by_a_pdf_s_line_break_goes_on_into_the_sentence_aft
     text = _copied_from_a_viewer(relayout(collective.read_text(encoding="utf-8"), "pdf"))
     assert re.search(r"mới\s+đạt[ \t]*\n[ \t]*61,4%", text)  # the break the PDF kept
     assert any("mới đạt" in item and "61,4%" in item for item in _items(text))
+
+
+COUNTED_IN_WORDS = """CHI BỘ TRƯỜNG TIỂU HỌC ĐỒNG LỆ
+BÁO CÁO KIỂM ĐIỂM TẬP THỂ CHI BỘ NĂM 2025
+
+I. Ưu điểm, kết quả đạt được
+Chi bộ lãnh đạo nhà trường hoàn thành 18/20 chỉ tiêu năm học, duy trì sĩ số ở cả điểm trường chính và điểm trường \
+Bản Chài, không có học sinh bỏ học; 97,5% học sinh hoàn thành chương trình lớp học, 71/71 học sinh lớp 5 hoàn thành \
+chương trình tiểu học; tổ chức đủ 12 kỳ sinh hoạt chi bộ thường kỳ và 4 kỳ chuyên đề, kết nạp 1 đảng viên mới, giới \
+thiệu 2 quần chúng ưu tú đi học lớp bồi dưỡng nhận thức về Đảng; phối hợp với Ban đại diện cha mẹ học sinh vận động \
+được 46 bộ bàn ghế, 120 bộ sách giáo khoa cho học sinh khó khăn ở thôn Bản Chài và thôn Khuổi Mằn.
+II. Hạn chế, khuyết điểm: Năm 2025 Chi bộ còn những hạn chế sau. Một là, chất lượng đọc, viết của học sinh lớp 1 ở \
+điểm trường Bản Chài thấp: 8/28 em chưa đọc thông. Hai là, sinh hoạt chuyên môn ở tổ khối 4–5 chỉ thực hiện được 5/9 \
+chuyên đề. Ba là, tiền hỗ trợ ăn trưa cho 43 học sinh điểm trường Bản Chài chậm gần 3 tháng.
+III. Nguyên nhân
+Chi ủy chưa kiểm tra thường xuyên.
+"""
+
+
+def test_a_list_counted_in_words_gives_its_items_however_the_text_is_laid_out():
+    """ "Một là, … Hai là, … Ba là, …" in one paragraph: each opens an item, as a list marker does, also where a PDF's
+    line breaks fall elsewhere; the sentence that only announces the list ("… còn những hạn chế sau.") is none."""
+    for layout in ("as_written", "wrap70", "pdf"):
+        text = COUNTED_IN_WORDS if layout == "as_written" else relayout(COUNTED_IN_WORDS, layout)
+        items = [" ".join(t.split()) for t in _items(text)]
+        assert [t.split(",")[0] for t in items] == ["Một là", "Hai là", "Ba là"], layout
+
+
+def test_an_item_counted_in_words_opens_wherever_the_line_breaks_fall():
+    """In a hard-wrapped text a sentence opening a line after a full one opens no item, and one in the middle of a line
+    opens none without a list marker; "Hai là, …", "Thứ ba: …" open theirs either way."""
+    from nlp.cross.passages import _opens_line
+
+    full_line = "Một là, chất lượng đọc, viết của học sinh lớp 1 ở điểm trường Bản Chài thấp"
+    text = f"{full_line}\nvà chưa đạt. Hai là, sinh hoạt chuyên môn chỉ được 5/9 chuyên đề theo kế hoạch của\nBa là, tiền ăn"
+    width = int(0.88 * len(full_line))  # the width a line of the wrapped text counts as full from
+    assert _opens_line(text, text.index("Hai là"), width)
+    assert _opens_line(text, text.index("Ba là"), width)
+    plain = text.replace("Hai là, sinh", "Sinh").replace("Ba là, tiền", "Tiền")
+    assert not _opens_line(plain, plain.index("Sinh hoạt"), width)
+    assert not _opens_line(plain, plain.index("Tiền ăn"), width)
+    assert _opens_line("Đã nêu trên. Thứ ba: chậm chi trả.", 13, None)
