@@ -307,11 +307,8 @@ def _owned_in_a_clause(
         if not said.first_person or not _has_clauses(said) or _cause_line(said) or denies(said) or clean_claim(said):
             continue  # a cause line's clauses are causes ("chủ quan: …; khách quan: …"), not items
         parts = clauses(said)
-        named = [
-            m
-            for m in matcher.same_item(item.passage, parts, baseline)
-            if _names_in_a_clause(m, item) and _mutual(m, item, others, matcher)
-        ]
+        naming = [part for part in parts if _names_in_a_clause(part, item)]  # the words first: only these encoded
+        named = [m for m in matcher.same_item(item.passage, naming, baseline) if _mutual(m, item, others, matcher)]
         if not named or not _names_several(parts, others, matcher, baseline):
             continue  # a sentence on one fault is read whole
         best = named[0]
@@ -322,15 +319,15 @@ def _owned_in_a_clause(
     return None
 
 
-def _names_in_a_clause(match: Match, item: Shortcoming) -> bool:
-    """A clause names the item in its own words: it shares ``clause_overlap`` of its content syllables and
+def _names_in_a_clause(part: Passage, item: Shortcoming) -> bool:
+    """A clause has the words to name the item: it shares ``clause_overlap`` of its content syllables and
     ``clause_shared`` of them at least (a short clause's encoding is loose: "tháng 9 mới có tờ trình" is no item), and
     it is neither a reason ("nhưng chủ yếu là do tôi …", which gives the writer's act, not the item) nor the writer's
-    post ("là Chủ tịch Ủy ban nhân dân xã") (cross.yaml ``clause_not_item``)."""
-    part = match.passage
+    post ("là Chủ tịch Ủy ban nhân dân xã") (cross.yaml ``clause_not_item``). Read before the clause is encoded: the
+    encoder then says whether it names the same item."""
     return (
-        match.overlap >= matching("clause_overlap")
-        and len(part.syllables & item.passage.syllables) >= matching("clause_shared")
+        len(part.syllables & item.passage.syllables) >= matching("clause_shared")
+        and syllable_overlap(item.passage, part) >= matching("clause_overlap")
         and not cue("clause_not_item", part.folded)
     )
 
@@ -377,7 +374,7 @@ def _clause_names(
         {
             number
             for number, item in enumerate(items)
-            if any(_names_in_a_clause(m, item) for m in matcher.same_item(item.passage, [part], baseline))
+            if _names_in_a_clause(part, item) and matcher.same_item(item.passage, [part], baseline)
         }
         for part in parts
     ]
