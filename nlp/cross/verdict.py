@@ -314,7 +314,7 @@ def _owned_in_a_clause(
         best = named[0]
         if _diffuse_only(best.passage.folded) and not cue("own_part", best.passage.folded):
             continue  # "còn việc … thì tôi cùng chi ủy chịu trách nhiệm chung": shared, not owned
-        if _act_covers(parts, parts.index(best.passage), others, matcher, baseline):
+        if _act_covers(parts, parts.index(best.passage), item, others, matcher, baseline):
             return Match(said, best.score, best.cosine, best.overlap)
     return None
 
@@ -338,20 +338,29 @@ def _has_clauses(said: Passage) -> bool:
 
 
 def _act_covers(
-    parts: tuple[Passage, ...], index: int, items: list[Shortcoming], matcher: Matcher, baseline: list[Passage]
+    parts: tuple[Passage, ...],
+    index: int,
+    item: Shortcoming,
+    items: list[Shortcoming],
+    matcher: Matcher,
+    baseline: list[Passage],
 ) -> bool:
-    """The writer's own act covers the item named in clause ``index``: stated in that clause, in a lead before the
+    """The writer's own act covers ``item``, named in clause ``index``: stated in that clause or in another clause
+    naming the item alone ("…: thu quỹ … chỉ đạt 68%, còn 41 hộ chưa nộp vì tôi giao hết …"), in a lead before the
     first clause naming an item ("Năm qua tôi đã để xảy ra những việc sau: …"), or in the first clause after it that
-    states an act, where that clause names no item itself ("…, vì tôi không kiểm tra …": a reason goes with the items
+    states an act, where that clause names no other item ("…, vì tôi không kiểm tra …": a reason goes with the items
     before it, not with those after, and not past another item's own act)."""
+    mine = {number for number, other in enumerate(items) if other is item}
+    naming = _clause_names(parts, items, matcher, baseline)
+    if any(own_act(part) for part, names in zip(parts, naming, strict=True) if names and names <= mine):
+        return True
     if own_act(parts[index]):
         return True
-    naming = [bool(names) for names in _clause_names(parts, items, matcher, baseline)]
-    first = naming.index(True) if True in naming else index
+    first = next((j for j, names in enumerate(naming) if names), index)
     if any(own_act(part) for part in parts[:first]):
         return True
     following = next((j for j in range(index + 1, len(parts)) if own_act(parts[j])), None)
-    return following is not None and not naming[following]
+    return following is not None and naming[following] <= mine
 
 
 def _names_several(
@@ -384,10 +393,10 @@ def _clause_names(
 
 @per_passage
 def own_act(said: Passage) -> bool:
-    """The writer's own act in a fault stated outright ("vì tôi không dự giờ …", "tôi đã để …", "do tôi ký …"), not
-    only the responsibility taken for it ("tôi nhận trách nhiệm người đứng đầu về …")."""
+    """The writer's own act in a fault stated outright ("vì tôi không dự giờ …", "tôi đã để …", "vì tôi ký hợp đồng khi
+    …"), not only the responsibility taken for it ("tôi nhận trách nhiệm người đứng đầu về …")."""
     folded = _without_no_fault(said.folded)
-    for name in ("own_fault", "past_fault_reason"):
+    for name in ("own_fault", "past_fault_reason", "own_cause"):
         for pattern in cues()[name]:
             if any("trach nhiem" not in found.group(0) for found in pattern.finditer(folded)):
                 return True

@@ -1847,3 +1847,18 @@ def test_taking_one_s_own_part_of_the_responsibility_owns():
         )
     )
     assert not owns(make_passage("Tôi nhận phần trách nhiệm chung cùng tập thể chi ủy.", "collective_responsibility"))
+
+
+def test_the_writer_given_as_the_cause_in_a_clause_is_the_writer_s_own_act(matcher):
+    """ "… chỉ đạt hơn một nửa vì tôi ký hợp đồng 80 ha khi mới họp được 5/9 đội": the writer as the cause is the
+    writer's own act in the item, as "vì tôi không …" is; "do tôi phụ trách" only says whose field it is."""
+    said = (
+        "Là Trưởng thôn kiêm Bí thư chi bộ, tôi chịu trách nhiệm chính về hai hạn chế lớn của thôn năm nay: thu quỹ "
+        "Quốc phòng - an ninh chỉ đạt 68%, còn 41 hộ chưa nộp vì tôi giao hết việc thu cho tổ trưởng các xóm; và "
+        "đường bê tông nội đồng xóm Bến dài 1,2 km khởi công chậm 4 tháng vì tôi ký hợp đồng thi công khi chưa họp dân."
+    )
+    report = _report((said, "collective_responsibility"))
+    assert [collective_verdict(item, ["head"], [], report, OTHERS, matcher).verdict for item in (FUND, ROAD)] == [
+        "owned",
+        "owned",
+    ]
