@@ -89,9 +89,7 @@ class Matcher:
         self._scores: dict[tuple[int, int], tuple[Passage, Passage, Match]] = {}  # by the two passages (kept)
         self._thresholds: dict[str, float] = {}
         self.pairs = 0  # sentence pairs scored (the matching's cost grows with it)
-        self.memo: dict[
-            tuple, object
-        ] = {}  # readings of this unit's sentences the verdicts remember (nlp.cross.verdict)
+        self.memo: dict[tuple, object] = {}  # readings of the unit's sentences the verdicts remember
 
     def threshold(self, name: str) -> float:
         """A threshold or weight of the matching block, this encoder's own value where it sets one (read once a

@@ -297,9 +297,10 @@ def _owned_in_a_clause(
     its own ("Với cương vị bí thư chi bộ, tôi nhận trách nhiệm … về việc lớp 1 ở Bản Chài còn 8 em chưa đọc thông
     vì …, về việc tiền ăn trưa … chi chậm …, và về việc dãy phòng học … dột …"): matched whole, such a sentence is as
     close to each item as to the others. ``item`` is owned where one of its clauses names it (the same item, closer
-    to it than to any other) and the writer's own act in the fault is stated in that clause, or in a clause that
-    names no item (a lead or a reason given for all of them: "…, vì tôi đã không đưa ba việc này vào …"); taking
-    the responsibility alone, over a bare list, owns nothing (it shares it: a `diffused` item)."""
+    to it than to any other: :func:`_names_in_a_clause`), the sentence names two items at least, and the writer's own
+    act in the fault covers it (:func:`_act_covers`: in its clause, a lead, or a reason after it, "…, vì tôi đã không
+    đưa ba việc này vào …"); taking the responsibility alone, over a bare list, owns nothing (it shares it: a
+    `diffused` item), nor does a clause that only shares it."""
     shared = matching("clause_shared")
     for said in candidates:
         if len(said.syllables & item.passage.syllables) < shared:  # no clause of it can name the item
@@ -405,9 +406,9 @@ def own_act(said: Passage) -> bool:
 
 def clauses(said: Passage) -> tuple[Passage, ...]:
     """The clauses of a long sentence, each a passage of its own (offsets into the same report; words and anchors,
-    no lexicon hits), cut where
-    cross.yaml ``clause_cut`` does (";", ":", "…, (và) (về) việc / vụ …", "…, cụ thể là …"); pieces too short to name
-    an item are left out (remembered: the checks ask them of the same sentence for each collective shortcoming)."""
+    no lexicon hits), cut where cross.yaml ``clause_cut`` does (";", ":", ",", "… và (về) việc …"); pieces too short
+    to name an item are left out (remembered: the checks ask them of the same sentence for each collective
+    shortcoming)."""
     return _clauses(said.text, said.section, said.file, said.start)
 
 
