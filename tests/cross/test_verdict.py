@@ -1862,3 +1862,33 @@ def test_the_writer_given_as_the_cause_in_a_clause_is_the_writer_s_own_act(match
         "owned",
         "owned",
     ]
+
+
+def test_a_head_nurse_answers_for_nursing_and_hand_hygiene_and_heads_no_department():
+    """ "Điều dưỡng trưởng Khoa Nội Tim mạch" is the department's head nurse, not its head ("trưởng khoa"): she answers
+    for the nursing items of the collective (hand hygiene, falls), not for all of them."""
+    from nlp import analyze
+    from nlp.cross.identity import identify
+
+    header = (
+        "CHI BỘ KHOA NỘI TIM MẠCH\nBẢN KIỂM ĐIỂM CÁ NHÂN\nHọ và tên: Lã Thị Ngân\nChức vụ Đảng: Chi ủy viên\n"
+        "Chức vụ chính quyền: Điều dưỡng trưởng Khoa Nội Tim mạch\nI. Ưu điểm, kết quả đạt được\n"
+        "Tôi tổ chức đủ 12 buổi sinh hoạt chuyên môn điều dưỡng.\n"
+    )
+    nurse = identify("x.txt", analyze(header))
+    assert "dieu_duong_truong" in nurse.posts and not nurse.head
+    hygiene = Shortcoming(
+        make_passage(
+            "Tỷ lệ tuân thủ vệ sinh tay của nhân viên khoa chỉ đạt 64% (yêu cầu từ 80% trở lên).", "shortcomings"
+        )
+    )
+    assert [r.why for r in responsible(hygiene, [nurse])] == [["area"]]
+    assert responsible(ROAD, [nurse]) == []
+
+
+def test_owned_when_the_next_sentence_opens_on_the_writer_s_post_and_failure(matcher):
+    """ "… chỉ tuân thủ được gần hai phần ba …." then "Là điều dưỡng trưởng, tôi đã không tổ chức tự giám sát …": the
+    writer's failure after a lead naming the post goes on from the item named before it."""
+    named = ("Tuyến đường bê tông nội đồng xóm Bến dài 1,2 km năm nay khởi công chậm 4 tháng.", "shortcomings")
+    part = ("Là trưởng thôn, tôi đã không đôn đốc các hộ ký biên bản hiến đất làm đường từ đầu năm.", "shortcomings")
+    assert collective_verdict(ROAD, ["head"], [], _report(named, part), OTHERS, matcher).verdict == "owned"
