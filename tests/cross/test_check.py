@@ -104,6 +104,8 @@ def test_sheet_rows(checked, checked_en):
     assert len(collective) == 1 + len(checked.collective_rows) and len(previous) == 1 + len(checked.previous_rows)
     assert "Phủ nhận" in {row[7] for row in collective[1:]}
     assert list(sheet_rows(checked_en)) == ["Collective vs individual", "Against last year"]
+    # a post's label covers every head of a residential unit it stands for (thôn, ấp, khu phố …)
+    assert any("Trưởng thôn, ấp, khu phố" in str(row[4]) for row in collective[1:])
 
 
 def test_linkage_is_serialisable(checked):
