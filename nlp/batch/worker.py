@@ -211,10 +211,15 @@ def embed_sentences(result) -> dict[str, bytes]:
 
 
 def write_atomic(path: str, content: bytes) -> None:
-    """Write ``content`` to ``path`` through a temporary file, so a killed run never leaves half a file."""
-    os.makedirs(os.path.dirname(path), exist_ok=True)
+    """Write ``content`` to ``path`` through a temporary file, so a killed run never leaves half a file (its folder
+    made when missing: a batch writes thousands of files into a few folders, so it is not looked for first)."""
     temporary = f"{path}.{os.getpid()}.{threading.get_ident()}.tmp"
-    with open(temporary, "wb") as handle:
+    try:
+        handle = open(temporary, "wb")  # noqa: SIM115 - closed below, after the folder may have been made
+    except FileNotFoundError:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        handle = open(temporary, "wb")  # noqa: SIM115
+    with handle:
         handle.write(content)
     os.replace(temporary, path)
 

@@ -62,7 +62,15 @@ def read_against(key: str, other: str) -> str:
     changed = False
     for word in key.split():
         if is_abbreviation(word) and word not in theirs:
-            run = next(((s, e) for s in range(len(theirs)) if (e := _spell(word, theirs, s)) is not None), None)
+            run = next(
+                (
+                    (s, e)
+                    for s in range(len(theirs))
+                    if theirs[s][0] == word[0]
+                    and (e := _spell(word, theirs, s)) is not None  # a run opens on its letter
+                ),
+                None,
+            )
             if run is not None:
                 words.extend(theirs[run[0] : run[1]])
                 changed = True

@@ -671,8 +671,14 @@ def _branch_places(identity: Identity) -> list[str]:
     """The sub-unit a writer's chi bộ or post is named after, from its type word on ("Bí thư Chi bộ thôn Bàu Sen" →
     "thon bau sen", "Giám đốc Xí nghiệp nước Sông Mai" → "xi nghiep nuoc song mai"): a đảng bộ shortcoming that
     names it happened there. Only where the name ends in a proper name written with capitals."""
+    return list(_places_named(identity.party_post, identity.gov_post, identity.unit_name))
+
+
+@lru_cache(maxsize=1 << 12)
+def _places_named(*written_fields: str | None) -> tuple[str, ...]:
+    """:func:`_branch_places` of the posts and unit as written (remembered: linking asks it of a writer again)."""
     places = []
-    for written in (identity.party_post, identity.gov_post, identity.unit_name):
+    for written in written_fields:
         for piece in re.split(r"[;,]|\bkiêm\b", re.sub(r"\([^)]*\)", "", written or "")):
             piece = piece.strip(" .")
             if not piece or piece.isupper() or not _names_a_place(piece):
@@ -683,4 +689,4 @@ def _branch_places(identity: Identity) -> list[str]:
             kind = next((k for k in reversed(kinds) if folded[k.end() :].strip(" -–")), None)
             if kind is not None and kind.start() > 0:
                 places.append(words_of(folded[kind.start() :]))
-    return list(dict.fromkeys(p for p in places if len(p.split()) >= 2))
+    return tuple(dict.fromkeys(p for p in places if len(p.split()) >= 2))

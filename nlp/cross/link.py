@@ -51,6 +51,7 @@ def _without_party(key: str) -> str:
     return re.sub(r"^(chi bo|dang bo|dang uy)\s+", "", key)
 
 
+@lru_cache(maxsize=1 << 14)
 def _without_levels(key: str) -> str:
     """The unit key without the words that give its level ("huyen", "khu vuc": cross.yaml ``unit_level_words``)."""
     words = f" {key} "

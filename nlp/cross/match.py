@@ -19,6 +19,7 @@ block may also set its own value of any threshold.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -185,9 +186,16 @@ class Matcher:
         found = self._baselines.get(key)
         if found is None:
             values = [self.cosine(query, p) for p in baseline] if baseline else [0.0]
-            found = median_of(values), float(np.std(np.array(values))) or 1.0
+            found = median_of(values), spread_of(values) or 1.0
             self._baselines[key] = found
         return found
+
+
+def spread_of(values: list[float]) -> float:
+    """The standard deviation of a non-empty list (of the population, as ``np.std`` gives it), without numpy's
+    overhead on a list of a few values."""
+    mean = sum(values) / len(values)
+    return math.sqrt(sum((value - mean) ** 2 for value in values) / len(values))
 
 
 def median_of(values: list[float]) -> float:
