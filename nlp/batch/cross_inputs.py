@@ -24,6 +24,7 @@ from pydantic_core import from_json, to_json
 from nlp.cross.identity import _path_year, identify, unit_folder
 from nlp.cross.passages import Passage, from_row, passage_row, passages
 from nlp.cross.records import Identity
+from nlp.cross.responsibility import SHORTCOMING_PARTS
 from nlp.doc import Unit
 from nlp.schema import AnalysisResult
 
@@ -58,18 +59,26 @@ def fingerprint() -> str:
     return digest.hexdigest()[:32]
 
 
-def prepare(result: AnalysisResult, units: Sequence[Unit] | None = None) -> bytes:
+def prepare(result: AnalysisResult, units: Sequence[Unit] | None = None, earlier: bool = False) -> bytes:
     """The prepared inputs of one analysed report (what :func:`read` reads back)."""
-    return prepared(result, units)[0]
+    return prepared(result, units, earlier)[0]
 
 
-def prepared(result: AnalysisResult, units: Sequence[Unit] | None = None) -> tuple[bytes, Identity]:
+def prepared(
+    result: AnalysisResult, units: Sequence[Unit] | None = None, earlier: bool = False
+) -> tuple[bytes, Identity]:
     """The prepared inputs of one analysed report, and the writer's identity they hold (its path fields empty);
     ``units``: the analysis's own units, annotated with the shipped lexicons, when at hand (their lexicon hits and
-    anchors are taken instead of searched again: :func:`nlp.cross.passages.passages`; the same bytes)."""
+    anchors are taken instead of searched again: :func:`nlp.cross.passages.passages`; the same bytes); ``earlier``:
+    last year's report in this year's batch (:func:`earlier_years`), of which the checks read only the parts
+    :data:`nlp.cross.responsibility.SHORTCOMING_PARTS`: only those passages are prepared, and the head says
+    so (a reader that needs the others builds them from the analysis)."""
     identity = identify("", result)
     head = {"version": fingerprint(), "identity": identity.model_dump(mode="json", exclude=_PATH_FIELDS)}
-    rows = [passage_row(item) for item in passages("", result, units)]
+    sections = sorted(SHORTCOMING_PARTS) if earlier else None
+    if sections is not None:
+        head["sections"] = sections
+    rows = [passage_row(item) for item in passages("", result, units, sections)]
     # compact UTF-8 JSON, as json.dumps writes it (in a quarter of the time): a JSON text holds no raw line break
     return to_json(head) + b"\n" + to_json(rows), identity
 
@@ -97,10 +106,10 @@ def earlier_years(paths: Iterable[str]) -> set[str]:
     return {path for path, (folder, year) in found.items() if year < latest[folder]}
 
 
-def read(data: bytes, report: str) -> tuple[Identity, Callable[[], list[Passage] | None]] | None:
-    """The identity kept in ``data`` (as :func:`prepare` gave it) for the report the batch calls ``report``, and a
-    reader of its passages (None where they cannot be read back: the caller builds them from the analysis); None when
-    ``data`` is unreadable or of another fingerprint."""
+def read(data: bytes, report: str) -> tuple[Identity, Callable[[], list[Passage] | None], frozenset[str] | None] | None:
+    """The identity kept in ``data`` (as :func:`prepare` gave it) for the report the batch calls ``report``, a reader
+    of its passages (None where they cannot be read back: the caller builds them from the analysis) and the parts
+    they are limited to (None: all of them); None when ``data`` is unreadable or of another fingerprint."""
     try:
         head, _, rows = data.partition(b"\n")
         stamped = from_json(head)
@@ -116,7 +125,10 @@ def read(data: bytes, report: str) -> tuple[Identity, Callable[[], list[Passage]
         identity = Identity.model_validate({**fields, "file": report, "folder": unit_folder(report), "year": year})
     except ValueError:  # an altered row: built from the analysis instead
         return None
-    return identity, partial(_passages, rows, report)
+    sections = stamped.get("sections")
+    if sections is not None and not (isinstance(sections, list) and all(isinstance(x, str) for x in sections)):
+        return None
+    return identity, partial(_passages, rows, report), frozenset(sections) if sections is not None else None
 
 
 def _passages(rows: bytes, report: str) -> list[Passage] | None:

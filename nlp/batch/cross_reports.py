@@ -654,7 +654,7 @@ def _prepared_or_analysed(
     for path, json_path, sha256 in found:
         inputs = cross_inputs.read(kept[sha256], path) if sha256 in kept else None
         if inputs is not None:
-            yield PreparedReport(path, inputs[0], inputs[1], partial(_load_or_fail, json_path, loaded))
+            yield PreparedReport(path, inputs[0], inputs[1], partial(_load_or_fail, json_path, loaded), inputs[2])
             continue
         result = _load(json_path)
         if result is not None:

@@ -355,6 +355,7 @@ def _analyse_all(
                     embed=options.cross and cross_reports.embeds_in_workers(options.cross_matcher),
                     cross=options.cross,
                     defer_page=item.path not in earlier,
+                    earlier=item.path in earlier,
                 )
             )
         while engine.in_flight:

@@ -50,6 +50,7 @@ class Task:
     embed: bool = False  # embed the sentences the cross-report checks compare (nlp.batch.cross_reports)
     cross: bool = False  # prepare what the cross-report checks read (nlp.batch.cross_inputs)
     defer_page: bool = True  # a post holder's page left to the checks (not last year's: cross_inputs.earlier_years)
+    earlier: bool = False  # last year's report in this year's batch: only what the checks read of it is prepared
 
 
 @dataclass
@@ -153,7 +154,7 @@ def _analyse(task: Task) -> Outcome:
         from nlp.batch.cross_inputs import page_after_checks, prepared
 
         shipped = task.config is None or task.config.lexicons() is None  # the units' hits: the passages' lexicons
-        kept, identity = prepared(result, doc.units if shipped else None)  # kept in the store by the driver
+        kept, identity = prepared(result, doc.units if shipped else None, task.earlier)  # kept by the driver
         page = not (task.defer_page and page_after_checks(identity))  # else the checks render it once
     cross_seconds = time.process_time() - started if task.cross else 0.0
     if task.out_dir is not None:

@@ -28,6 +28,7 @@ from nlp.cross.records import (
     UnitLink,
 )
 from nlp.cross.responsibility import (
+    SHORTCOMING_PARTS,
     Responsibility,
     Shortcoming,
     holds_a_post,
@@ -57,7 +58,9 @@ class _Reports:
         self._loaders = {r.path: r.load for r in reports if isinstance(r, PreparedReport)}
         self.identities: dict[str, Identity] = {i.file: i for i in linkage.identities}
         self._readers = {r.path: r.read_passages for r in reports if isinstance(r, PreparedReport)}
+        self._parts = {r.path: r.sections for r in reports if isinstance(r, PreparedReport) and r.sections is not None}
         self._passages: dict[str, list[Passage]] = {}
+        self._shortcoming_passages: dict[str, list[Passage]] = {}
 
     def result(self, file: str) -> AnalysisResult:
         if file not in self._results:
@@ -65,10 +68,23 @@ class _Reports:
         return self._results[file]
 
     def passages(self, file: str) -> list[Passage]:
+        """Every passage of the report (built from its analysis where only some parts were prepared)."""
         if file not in self._passages:
-            kept = self._readers[file]() if file in self._readers else None
+            kept = self._readers[file]() if file in self._readers and file not in self._parts else None
             self._passages[file] = kept if kept is not None else passages(file, self.result(file))
         return self._passages[file]
+
+    def shortcoming_passages(self, file: str) -> list[Passage]:
+        """The passages :func:`~nlp.cross.responsibility.shortcomings` reads (last year's report: the workers may
+        have prepared only those), or every passage where they are at hand."""
+        if file in self._passages or file not in self._parts or not self._parts[file] >= SHORTCOMING_PARTS:
+            return self.passages(file)
+        if file not in self._shortcoming_passages:
+            kept = self._readers[file]()
+            if kept is None:
+                return self.passages(file)
+            self._shortcoming_passages[file] = kept
+        return self._shortcoming_passages[file]
 
 
 def cross_check(
@@ -221,7 +237,7 @@ def _previous_rows(unit: UnitLink, linkage: Linkage, batch: _Reports, matcher: M
         pairs.append(("collective", unit.previous_collective, unit.collective))
     rows = []
     for writer, old_file, new_file in pairs:
-        items, new = shortcomings(batch.passages(old_file)), batch.passages(new_file)
+        items, new = shortcomings(batch.shortcoming_passages(old_file)), batch.passages(new_file)
         matcher.prepare([*(i.passage for i in items), *previous_baseline(new)])
         for item in items:
             decision = previous_verdict(item, new, matcher, items)

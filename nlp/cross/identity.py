@@ -48,6 +48,15 @@ _LETTER_DIGIT = re.compile(r"\b([a-z]{2,})(\d+)\b")
 # header bodies, date of birth): the same lines are read by each.
 _fold_line = lru_cache(maxsize=1 << 12)(fold)
 
+FIRST_LINES = 80  # the lines of a report the identity reads at most
+
+
+@lru_cache(maxsize=4)
+def _first_lines(text: str) -> tuple[str, ...]:
+    """The first lines of a report's text, where its header and identity fields are (split once: the identity reads
+    them for several fields)."""
+    return tuple(text.splitlines()[:FIRST_LINES])
+
 
 @lru_cache(maxsize=1 << 16)
 def words_of(folded: str) -> str:
@@ -110,7 +119,7 @@ def _birth_field() -> re.Pattern[str]:
 
 def birth_date(text: str) -> str | None:
     """The date of birth from the header ("Ngày sinh: 14/3/1971" → "1971-03-14"; a year alone → "1971")."""
-    for line in text.splitlines()[:60]:
+    for line in _first_lines(text)[:60]:
         for part in re.split(r"\s{2,}|\t| \| ", line):
             folded = _fold_line(part).strip()
             match = _birth_field().match(folded)
@@ -286,7 +295,7 @@ def assigned_areas(text: str) -> list[str]:
     """The fields a writer says the unit assigned to him or her, as folded phrases, from the header's "Nhiệm vụ được
     phân công: …" or a first-person sentence ("tôi được Đảng ủy phân công theo dõi công tác đất đai")."""
     found = []
-    for line in text.splitlines()[:80]:
+    for line in _first_lines(text)[:80]:
         folded = _fold_line(line)
         for pattern in cues()["assigned_field"]:
             for match in pattern.finditer(folded):
@@ -377,7 +386,7 @@ _OTHER_POST_FIELD = re.compile(
 def _other_post_fields(text: str) -> list[str]:
     """Header lines that name posts outside the two post fields ("Công việc hiện nay: …; Chi hội trưởng …")."""
     found = []
-    for line in text.splitlines()[:30]:
+    for line in _first_lines(text)[:30]:
         match = _OTHER_POST_FIELD.match(_fold_line(line))
         if match:  # "Công việc: Văn thư – lưu trữ, Văn phòng Khối Mặt trận – Đoàn thể xã": the workplace names no post
             pieces = re.split(r"[,;]", line[match.end() :])
@@ -431,7 +440,7 @@ def _header_bodies(text: str) -> list[str]:
     """Party bodies named in the first column of the header block, superior first ("ĐẢNG BỘ XÃ …", "CHI BỘ …")."""
     bodies: list[str] = []
     continued = False  # the line above named a body: a line of capitals under it may go on with its name
-    for line in text.splitlines()[:12]:
+    for line in _first_lines(text)[:12]:
         if HEADER_TITLE.match(_fold_line(line)):  # the title: what follows is the report, no body of its header
             break
         if _WRAPPED_REMNANT.match(_fold_line(line.strip())):

@@ -187,10 +187,14 @@ def _is_year(number: str) -> bool:
     return len(number) == 4 and number.isdigit() and number[:2] in {"19", "20"}
 
 
-def passages(file: str, result: AnalysisResult, units: Sequence[Unit] | None = None) -> list[Passage]:
+def passages(
+    file: str, result: AnalysisResult, units: Sequence[Unit] | None = None, sections: Collection[str] | None = None
+) -> list[Passage]:
     """Every content sentence of ``result`` (headings, header and signature lines left out); ``units``: the units
     of the ``Doc`` the analysis read, one a sentence (:func:`nlp.pipeline.analyze_document`), when it was annotated
-    with the shipped lexicons: their hits and anchors are taken where a passage is one of them (the same passages)."""
+    with the shipped lexicons: their hits and anchors are taken where a passage is one of them (the same passages);
+    ``sections``: only the sentences from the first to the last of those parts (what a reading of those parts
+    alone needs: the same passages, and the same ones between them), none when the report has none."""
     insensitive = not result.source.diacritics
     spans: list[tuple[int, int, str | None, float]] = []
     kinds: dict[int, list[str]] = {}  # span start → the analysis's anchor kinds, for a span that is one sentence
@@ -233,6 +237,9 @@ def passages(file: str, result: AnalysisResult, units: Sequence[Unit] | None = N
             if units is not None and units[index].start == sentence.start:
                 annotated[start] = units[index]
         spans.append((start, end, sentence.section, sentence.generic))
+    if sections is not None:
+        wanted = [i for i, span in enumerate(spans) if span[2] in sections]
+        spans = spans[wanted[0] : wanted[-1] + 1] if wanted else []
     found = []
     marks: list[tuple[int, int]] | None = None  # the text's page marks, read once a sentence goes over a line break
     full: int | None = None  # the width of a full line of a hard-wrapped text (read with the marks), else None

@@ -43,6 +43,7 @@ class PreparedReport:
     identity: Identity
     read_passages: Callable[[], list[Passage] | None]
     load: Callable[[], AnalysisResult]
+    sections: frozenset[str] | None = None  # the parts ``read_passages`` is limited to (None: the whole report)
 
 
 class _Model(BaseModel):

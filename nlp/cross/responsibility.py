@@ -48,14 +48,18 @@ class Responsibility:
 # -- shortcomings ---------------------------------------------------------------------------------------------
 
 
+SHORTCOMING_PARTS = frozenset({"shortcomings"})  # the parts of a report that shortcomings() reads
+
+
 def shortcomings(items: list[Passage]) -> list[Shortcoming]:
     """The shortcomings a report names: sentences of its shortcomings part that are not causes, sub-headings,
-    introductions or denials; a following sentence that only says who is in charge is attached to the one before."""
+    introductions or denials; a following sentence that only says who is in charge is attached to the one before.
+    Only the passages from the first to the last of :data:`SHORTCOMING_PARTS` are read."""
     found: list[Shortcoming] = []
     by_lines = _items_by_lines(items)
     previous: Passage | None = None
     for item in items:
-        if item.section != "shortcomings" or cue("not_shortcoming", item.folded):
+        if item.section not in SHORTCOMING_PARTS or cue("not_shortcoming", item.folded):
             previous = None
             continue
         continues = by_lines and found and previous is not None and not item.opens_line
@@ -84,7 +88,7 @@ def _items_by_lines(items: list[Passage]) -> bool:
     item, some go on one): a sentence that does not open an item is then a later sentence of the item before. A part
     pasted as one paragraph without its numbers (no sentence but the first opens an item) or written one sentence per
     line is read sentence by sentence."""
-    part = [p for p in items if p.section == "shortcomings"]
+    part = [p for p in items if p.section in SHORTCOMING_PARTS]
     opening = sum(1 for p in part[1:] if p.opens_line) + bool(part)  # the first opens the part's first item
     return opening >= 2 and opening < len(part)
 
