@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -312,15 +313,39 @@ def read_by_keys(path: Path, select: str, keys: list[str], *leading: object) -> 
     if not keys:
         return {}
     try:
-        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-        try:
-            found: dict[str, bytes] = {}
-            for start in range(0, len(keys), 500):
-                chunk = keys[start : start + 500]
-                marks = ",".join("?" * len(chunk))
-                found.update(db.execute(f"{select} ({marks})", (*leading, *chunk)).fetchall())
-            return found
-        finally:
-            db.close()
-    except sqlite3.Error:
+        db = _reader(path)
+        found: dict[str, bytes] = {}
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            found.update(db.execute(f"{select} ({marks})", (*leading, *chunk)).fetchall())
+        return found
+    except (OSError, sqlite3.Error):
         return {}
+
+
+READERS_KEPT = 4  # read-only connections a thread keeps open (this year's and last year's store, and a few more)
+READER_MMAP_BYTES = 1 << 28  # the store read through memory mapping, not one read call a page
+
+
+_readers = threading.local()
+
+
+def _reader(path: Path) -> sqlite3.Connection:
+    """A read-only connection to the store at ``path``, kept open by this thread for the next read (the checks read a
+    unit's rows at a time: one connection, not one a unit). It is kept by the file's identity (device and inode, which
+    its open file holds): a store replaced since at the same path gets a connection of its own."""
+    resolved = path.resolve()
+    status = resolved.stat()
+    key = (str(resolved), status.st_dev, status.st_ino)
+    kept: dict[tuple[str, int, int], sqlite3.Connection] = _readers.__dict__.setdefault("kept", {})
+    db = kept.pop(key, None)
+    if db is None:
+        for stale in [k for k in kept if k[0] == key[0]]:  # the store that was at this path before: let it go
+            kept.pop(stale).close()
+        db = sqlite3.connect(f"{resolved.as_uri()}?mode=ro", uri=True)
+        db.execute(f"PRAGMA mmap_size={READER_MMAP_BYTES}")
+    kept[key] = db  # the latest used last
+    while len(kept) > READERS_KEPT:
+        kept.pop(next(iter(kept))).close()
+    return db

@@ -77,3 +77,31 @@ def test_a_report_prepared_in_part_read_as_this_years_is_built_whole() -> None:
     expected, found = cross_check(analysed), cross_check(prepared)
     assert found.collective_rows == expected.collective_rows and found.collective_rows
     assert found.findings == expected.findings
+
+
+def test_the_store_reader_is_kept_open_and_follows_a_replaced_store(tmp_path) -> None:
+    from nlp.batch import store as store_module
+    from nlp.batch.store import Store, read_by_keys
+
+    def make(folder: Path, value: bytes) -> Path:
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / store_module.STORE_NAME
+        store = Store(path)
+        store.db.execute("CREATE TABLE IF NOT EXISTS kv (k TEXT PRIMARY KEY, v BLOB)")
+        store.db.execute("INSERT OR REPLACE INTO kv VALUES ('a', ?)", (value,))
+        store.commit()
+        store.close()
+        return path
+
+    select = "SELECT k, v FROM kv WHERE k IN"
+    path = make(tmp_path / "out", b"first")
+    assert read_by_keys(path, select, ["a"]) == {"a": b"first"}
+    assert read_by_keys(path, select, ["a"]) == {"a": b"first"}  # the same connection, read again
+    kept = [db for key, db in store_module._readers.kept.items() if key[0] == str(path.resolve())]
+    (tmp_path / "out" / store_module.STORE_NAME).unlink()
+    make(tmp_path / "out", b"second")  # a new batch into the same folder
+    assert read_by_keys(path, select, ["a"]) == {"a": b"second"}
+    assert len(store_module._readers.kept) <= store_module.READERS_KEPT
+    now = [db for key, db in store_module._readers.kept.items() if key[0] == str(path.resolve())]
+    assert len(kept) == 1 and len(now) == 1 and now[0] is not kept[0]  # the replaced store's connection let go
+    assert read_by_keys(tmp_path / "missing" / store_module.STORE_NAME, select, ["a"]) == {}
