@@ -360,6 +360,7 @@ def cross_series(args: argparse.Namespace) -> None:
         )
         _phases(off, on, args.jobs)
         _pairs(runs)
+        _own_shares(runs)
     print(f"  load average after: {os.getloadavg()[0]:.2f}")
 
 
@@ -419,6 +420,27 @@ def _phases(off: dict, on: dict, jobs: int) -> None:
             f"{100 * net / cpu_on:.1f}% of the batch's CPU",
             flush=True,
         )
+
+
+def _own_shares(runs: dict[bool, list[dict]]) -> None:
+    """The checks' own CPU share (less the pages the workers left to them) of every run with the checks: the host's
+    speed, its kernel time above all, varies between runs minutes apart, and each run's share is measured within it."""
+    if len(runs[True]) < 2:
+        return
+    off = min(runs[False], key=lambda r: r["seconds"])
+    shares = []
+    for on in runs[True]:
+        moved, mean = _moved_pages(off, on)
+        own = on["prepare_seconds"] + on.get("cross_cpu_seconds", 0.0) - moved * mean
+        shares.append(100 * own / (on["driver_cpu_seconds"] + on["worker_cpu_seconds"]))
+    ordered = sorted(shares)
+    middle = len(ordered) // 2
+    median = ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+    print(
+        f"          the checks' own CPU share (less the pages) of each run with them: "
+        f"{', '.join(f'{x:.1f}%' for x in shares)} (median {median:.1f}%)",
+        flush=True,
+    )
 
 
 def _moved_pages(off: dict, on: dict) -> tuple[int, float]:
