@@ -64,6 +64,7 @@ class _LayoutRules:
     wrap_width_share: float
     full_share: float
     running_min_repeats: int
+    running_beside_number_repeats: int
     max_heading_words: int
     field_cut: re.Pattern[str]
     capital_field_cut: re.Pattern[str]
@@ -103,6 +104,7 @@ def _rules() -> _LayoutRules:
         wrap_width_share=float(data["wrapped"]["width_share"]),
         full_share=float(data["wrapped"]["full_share"]),
         running_min_repeats=int(data["running_header_min_repeats"]),
+        running_beside_number_repeats=int(data["running_header_min_repeats_beside_page_number"]),
         max_heading_words=int(data["max_run_in_heading_words"]),
         field_cut=compiled(r"(?<=\s)(?:" + "|".join(data["field_cuts"]) + ")"),
         capital_field_cut=compiled(r"(?<=\s)(?:" + "|".join(data["capital_field_cuts"]) + ")"),
@@ -245,13 +247,21 @@ def _line(layout: Layout, start: int, end: int) -> Line:
 
 
 def _marks(text: str, spans: list[tuple[int, int]]) -> set[int]:
+    """The lines that are page marks: page numbers, and running headers or footers (an identical short line repeated
+    ``running_header_min_repeats`` times, or ``running_header_min_repeats_beside_page_number`` times with a page
+    number on the line next to it each time)."""
     rules = _rules()
-    marks = {i for i, (s, e) in enumerate(spans) if rules.page_number.match(text[s:e].strip())}
-    counts = Counter(text[s:e].strip() for s, e in spans)
-    for index, (start, end) in enumerate(spans):
-        line = text[start:end].strip()
+    lines = [text[s:e].strip() for s, e in spans]
+    numbers = {i for i, line in enumerate(lines) if rules.page_number.match(line)}
+    marks = set(numbers)
+    counts = Counter(lines)
+    beside: Counter[str] = Counter(line for i, line in enumerate(lines) if {i - 1, i + 1} & numbers)
+    for index, line in enumerate(lines):
+        repeated = counts[line] >= rules.running_min_repeats or (
+            beside[line] == counts[line] >= rules.running_beside_number_repeats
+        )
         if (
-            counts[line] >= rules.running_min_repeats
+            repeated
             and 3 <= len(line) <= 90
             and _LETTER.search(line)
             and not rules.marker.match(line)

@@ -66,6 +66,22 @@ def test_page_numbers_and_running_headers_are_structural():
     assert all(not u.text.strip().isdigit() for u in doc.content_units)
 
 
+def test_a_running_footer_of_a_two_page_report_beside_its_page_numbers_is_structural():
+    footer = "Chi bộ Phòng giao dịch Ngòi Sậy - Báo cáo kiểm điểm tập thể năm 2025"
+    repeated = "Tôi chịu trách nhiệm về việc này."  # said twice, never beside a page number: content
+    text = (
+        "Nợ xấu đến 30/11/2025 là 2,37%, vượt ngưỡng 1,5% Chi nhánh giao cho phòng.\n"
+        f"{repeated}\n{footer}\n1\n"
+        "Huy động vốn dân cư chỉ đạt 88% kế hoạch năm, hụt khoảng 56 tỷ đồng.\n"
+        f"{repeated}\n{footer}\n2\n"
+        "Chi trả nhầm 48 triệu đồng tại quầy giao dịch trong tháng 9/2025.\n"
+    )
+    marks = [m.text.strip() for m in analyse_layout(text).marks]
+    assert marks.count(footer) == 2 and {"1", "2"} <= set(marks)
+    assert repeated not in marks
+    assert not any(footer in u.text for u in prepare(text).content_units)
+
+
 def test_page_number_inside_a_wrapped_sentence_is_blanked_from_the_view():
     text = (
         "Tôi đã chủ trì rà soát 45 hồ sơ đất đai tồn đọng của các hộ dân tại\n"
