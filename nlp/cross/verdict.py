@@ -185,11 +185,12 @@ def good_result(folded: str) -> bool:
 @per_passage
 def clean_claim(item: Passage) -> bool:
     """A claim of good results that admits no fault at all ("… đã được thực hiện đúng trình tự, thủ tục, không để
-    xảy ra sai sót"): fault wording counts only outside the phrases that deny one."""
+    xảy ra sai sót"): fault wording counts only outside the phrases that deny one (a plan that gives the writer's
+    own past fault as its reason, "… chi trả dứt điểm …, vì năm qua tôi đã để …", admits one)."""
     if not good_result(item.folded):
         return False
     rest = _without_no_fault(item.folded)
-    return not cue("fault_words", rest) and not cue("outcome_not_fixed", rest) and not cue("own_fault", rest)
+    return not any(cue(name, rest) for name in ("fault_words", "outcome_not_fixed", "own_fault", "past_fault_reason"))
 
 
 def _about(match: Match) -> bool:
@@ -349,19 +350,30 @@ def _act_covers(
     """The writer's own act covers ``item``, named in clause ``index``: stated in that clause or in another clause
     naming the item alone ("…: thu quỹ … chỉ đạt 68%, còn 41 hộ chưa nộp vì tôi giao hết …"), in a lead before the
     first clause naming an item ("Năm qua tôi đã để xảy ra những việc sau: …"), or in the first clause after it that
-    states an act, where that clause names no other item ("…, vì tôi không kiểm tra …": a reason goes with the items
-    before it, not with those after, and not past another item's own act)."""
+    states an act or the item as the writer's own charge, where that clause names no other item ("…, vì tôi không
+    kiểm tra …", "…, là mảng tôi trực tiếp phụ trách": a reason goes with the items before it, not with those after,
+    and not past another item's own act); a clause naming the item as a lapse the writer takes the responsibility for
+    ("… về việc để 7 bản án … bị hủy") is an act in it."""
     mine = {number for number, other in enumerate(items) if other is item}
     naming = _clause_names(parts, items, matcher, baseline)
-    if any(own_act(part) for part, names in zip(parts, naming, strict=True) if names and names <= mine):
+    if any(_act_in(part) for part, names in zip(parts, naming, strict=True) if names and names <= mine):
         return True
-    if own_act(parts[index]):
+    if _act_in(parts[index]):
         return True
     first = next((j for j, names in enumerate(naming) if names), index)
     if any(own_act(part) for part in parts[:first]):
         return True
-    following = next((j for j in range(index + 1, len(parts)) if own_act(parts[j])), None)
+    following = next(
+        (j for j in range(index + 1, len(parts)) if own_act(parts[j]) or cue("own_charge_clause", parts[j].folded)),
+        None,
+    )
     return following is not None and naming[following] <= mine
+
+
+def _act_in(clause: Passage) -> bool:
+    """A clause naming an item states the writer's own act in it, or takes the responsibility for letting it happen
+    (cross.yaml ``lapse_owned``: "tôi chịu trách nhiệm … về việc để 7 bản án … bị hủy")."""
+    return own_act(clause) or bool(cue("lapse_owned", clause.folded))
 
 
 def _names_several(

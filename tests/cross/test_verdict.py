@@ -1892,3 +1892,53 @@ def test_owned_when_the_next_sentence_opens_on_the_writer_s_post_and_failure(mat
     named = ("Tuyến đường bê tông nội đồng xóm Bến dài 1,2 km năm nay khởi công chậm 4 tháng.", "shortcomings")
     part = ("Là trưởng thôn, tôi đã không đôn đốc các hộ ký biên bản hiến đất làm đường từ đầu năm.", "shortcomings")
     assert collective_verdict(ROAD, ["head"], [], _report(named, part), OTHERS, matcher).verdict == "owned"
+
+
+HEAD_LETTING_THREE = (
+    "Với cương vị Bí thư chi bộ kiêm Trưởng thôn, tôi chịu trách nhiệm người đứng đầu về việc để thu quỹ Quốc phòng "
+    "- an ninh mới được hơn hai phần ba, còn 41 hộ chưa nộp, về việc đường bê tông xóm Bến khởi công chậm 4 tháng khi "
+    "tôi đã để hồ sơ thiết kế nằm ở thôn đến tháng 5, và về việc chi bộ không kết nạp được quần chúng ưu tú nào, là "
+    "mảng tôi trực tiếp phụ trách."
+)
+
+
+def test_a_long_sentence_owns_an_item_taken_as_a_lapse_or_as_the_writer_s_own_charge(matcher):
+    """In a head's sentence that owns several items each in a clause of its own, a clause that takes the
+    responsibility for letting the item happen ("… về việc để thu quỹ … mới được hơn hai phần ba") is an act in it,
+    and a clause after an item's that calls it the writer's own charge ("…, là mảng tôi trực tiếp phụ trách") covers
+    it; the responsibility for letting "các hạn chế" happen over a bare list still owns none of them."""
+    owning = _report((HEAD_LETTING_THREE, "collective_responsibility"))
+    assert [collective_verdict(item, ["head"], [], owning, OTHERS, matcher).verdict for item in OTHERS] == [
+        "owned",
+        "owned",
+        "owned",
+    ]
+    listing = _report((HEAD_LISTING_THREE.replace("về các hạn chế", "về việc để xảy ra các hạn chế"), "causes"))
+    assert [collective_verdict(item, ["head"], [], listing, OTHERS, matcher).verdict for item in (ROAD, PARTY)] == [
+        "absent",
+        "absent",
+    ]
+
+
+def test_owned_when_the_next_sentence_calls_the_item_the_writer_s_own_charge(matcher):
+    """ "Đây là tuyến tôi trực tiếp theo dõi; tôi đã để …" goes on from the item named before it, as "Đây là phần việc
+    tôi …" does."""
+    named = ("Tuyến đường bê tông nội đồng xóm Bến dài 1,2 km năm nay khởi công chậm 4 tháng.", "shortcomings")
+    part = (
+        "Đây là tuyến tôi trực tiếp theo dõi; tôi đã để đơn vị thi công làm các đoạn dễ trước, không đôn đốc đoạn này.",
+        "shortcomings",
+    )
+    assert collective_verdict(ROAD, ["head"], [], _report(named, part), OTHERS, matcher).verdict == "owned"
+
+
+def test_a_plan_done_in_full_that_gives_the_writer_s_past_fault_is_no_clean_claim(matcher):
+    """ "… chi trả dứt điểm …, vì năm qua tôi đã để …": the plan reads as a good result ("dứt điểm") but its reason is the
+    writer's own fault: it owns the item, not claims it done."""
+    plan = (
+        "Trong tháng 1/2026 tôi sẽ trực tiếp thu dứt điểm quỹ Quốc phòng - an ninh của 41 hộ còn lại, vì năm qua tôi "
+        "đã để khâu đôn đốc các xóm kéo dài gần hai tháng.",
+        "remedies",
+    )
+    line = make_passage(*plan)
+    assert not clean_claim(line)
+    assert collective_verdict(FUND, ["head"], [], _report(plan), OTHERS, matcher).verdict == "owned"
