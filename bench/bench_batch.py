@@ -41,6 +41,7 @@ import platform
 import re
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import threading
@@ -375,11 +376,9 @@ def _pairs(runs: dict[bool, list[dict]]) -> None:
     pairs = ", ".join(
         f"{off['seconds']:.1f} → {on['seconds']:.1f}" for off, on in zip(runs[False], runs[True], strict=True)
     )
-    middle = len(shares) // 2
-    median = shares[middle] if len(shares) % 2 else (shares[middle - 1] + shares[middle]) / 2
     print(
         f"          each pair, off → on s: {pairs}; the checks' share of each pair: "
-        f"{', '.join(f'{x:.1f}%' for x in shares)} (median {median:.1f}%)",
+        f"{', '.join(f'{x:.1f}%' for x in shares)} (median {statistics.median(shares):.1f}%)",
         flush=True,
     )
 
@@ -433,12 +432,9 @@ def _own_shares(runs: dict[bool, list[dict]]) -> None:
         moved, mean = _moved_pages(off, on)
         own = on["prepare_seconds"] + on.get("cross_cpu_seconds", 0.0) - moved * mean
         shares.append(100 * own / (on["driver_cpu_seconds"] + on["worker_cpu_seconds"]))
-    ordered = sorted(shares)
-    middle = len(ordered) // 2
-    median = ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
     print(
         f"          the checks' own CPU share (less the pages) of each run with them: "
-        f"{', '.join(f'{x:.1f}%' for x in shares)} (median {median:.1f}%)",
+        f"{', '.join(f'{x:.1f}%' for x in shares)} (median {statistics.median(shares):.1f}%)",
         flush=True,
     )
 
