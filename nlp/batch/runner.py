@@ -24,7 +24,7 @@ from nlp.batch.dedup import CopyGroup, DedupStats, find_copies, number_groups, r
 from nlp.batch.discover import InputItem, Reader, classify, discover
 from nlp.batch.engines import Engine, default_jobs, make_engine
 from nlp.batch.stats import DistrictStats, compute, unit_kind
-from nlp.batch.store import STORE_NAME, Store
+from nlp.batch.store import STORE_NAME, Store, close_readers
 from nlp.batch.summary_html import render_summary
 from nlp.batch.worker import REPORTS_DIR, Outcome, Task, error_row, input_error_row, report_files, write_atomic
 from nlp.config import Configuration
@@ -242,6 +242,7 @@ def run_batch(
         report.seconds = time.perf_counter() - started
         raise BatchInterrupted(report) from None
     finally:
+        close_readers()  # the checks' read-only connections, before the store's own: no write-ahead log left beside it
         store.close()
         progress.stop()
     report.seconds = time.perf_counter() - started

@@ -331,6 +331,14 @@ READER_MMAP_BYTES = 1 << 28  # the store read through memory mapping, not one re
 _readers = threading.local()
 
 
+def close_readers() -> None:
+    """Close the read-only connections this thread keeps (:func:`read_by_keys`): a batch closes them before its store,
+    so that the last connection to close leaves no write-ahead log beside the store."""
+    kept: dict = _readers.__dict__.get("kept", {})
+    while kept:
+        kept.pop(next(iter(kept))).close()
+
+
 def _reader(path: Path) -> sqlite3.Connection:
     """A read-only connection to the store at ``path``, kept open by this thread for the next read (the checks read a
     unit's rows at a time: one connection, not one a unit). It is kept by the file's identity (device and inode, which

@@ -57,6 +57,7 @@ def test_the_batch_gives_the_same_with_last_year_prepared_in_part(tmp_path, monk
         out = tmp_path / f"out-{earlier}"
         report = run_batch([TREE], out, BatchOptions(jobs=1, cross=True))
         assert report.cross is not None and report.cross.findings
+        assert sorted(p.name for p in out.glob("kiemdiem-batch.sqlite*")) == ["kiemdiem-batch.sqlite"]  # no log left
         every[earlier] = _outputs(out)
     flagged = Counter(submitted[: len(submitted) // 2])
     expected = [(path.name, "dong-lac/2024/" in path.as_posix()) for path in TREE.rglob("*.txt")]
