@@ -219,6 +219,8 @@ def test_fields_of_work_cover_their_topics_and_a_listed_assignment_is_read():
     listed = assigned_areas("- Lĩnh vực được phân công: đất đai; kiểm soát thủ tục hành chính; thủy lợi\n")
     assert listed == ["dat dai", "kiem soat thu tuc hanh chinh", "thuy loi"]
     assert "tram bom" in with_fields(listed)
+    _, areas = find_posts("Chi ủy viên", "Trưởng phòng An toàn – Môi trường")  # a factory's safety officer
+    assert "tai nan lao dong" in with_fields(areas) and "tai nan lao dong" not in with_fields(["thu quy"])
 
 
 def test_staff_of_a_body_holds_no_post_and_a_charge_list_and_a_deputy_s_own_field():
